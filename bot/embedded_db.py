@@ -1,0 +1,69 @@
+"""The embedded PostgreSQL: a real server from the `pgserver` package, kept under DATA_DIR.
+
+Several processes on the same DATA_DIR share one server; the last one to leave stops it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+logger = logging.getLogger(__name__)
+
+DATABASE_NAME = "musicbot"
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    """The embedded PostgreSQL could not be started."""
+
+
+@dataclass
+class EmbeddedPostgres:
+    server: Any
+    socket_dir: str
+
+    def url(self, database: str = DATABASE_NAME) -> str:
+        return f"postgresql+asyncpg://postgres@/{database}?host={self.socket_dir}"
+
+    def libpq_args(self) -> dict[str, str]:
+        """Connection parameters for PostgreSQL's own tools (psql, pgbench)."""
+        return {"host": self.socket_dir, "user": "postgres"}
+
+    def psql(self, sql: str) -> str:
+        return str(self.server.psql(sql))
+
+    def ensure_database(self, database: str = DATABASE_NAME) -> None:
+        exists = self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+        if "(1 row)" not in exists:
+            self.psql(f'CREATE DATABASE "{database}";')
+
+    def stop(self) -> None:
+        """Leave the server; it stops when no other process still uses it."""
+        self.server.cleanup()
+
+
+def start_embedded(data_dir: Path, *, cleanup_mode: str | None = "stop") -> EmbeddedPostgres:
+    """Start (or join) the embedded server under ``data_dir/pgdata``."""
+    try:
+        import pgserver
+    except ImportError as exc:  # pragma: no cover - a dependency of the project
+        raise EmbeddedDatabaseError("the pgserver package is not installed") from exc
+    pgdata = (data_dir / "pgdata").resolve()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        server = pgserver.get_server(pgdata, cleanup_mode=cleanup_mode)
+    except Exception as exc:
+        log = pgdata / "log"
+        tail = log.read_text(errors="replace")[-600:] if log.exists() else ""
+        raise EmbeddedDatabaseError(
+            f"could not start the embedded PostgreSQL under {pgdata}: {exc}. {tail}".strip()
+        ) from exc
+    uri = urlparse(server.get_uri())
+    socket_dir = parse_qs(uri.query).get("host", [str(pgdata)])[0]
+    embedded = EmbeddedPostgres(server=server, socket_dir=socket_dir)
+    embedded.ensure_database()
+    logger.info("embedded PostgreSQL ready (socket %s)", socket_dir)
+    return embedded

@@ -1,0 +1,543 @@
+"""A school week as a picture: a pure layout model plus a Pillow renderer.
+
+``layout_week`` turns calendar events into a :class:`WeekLayout` (seven day columns,
+an hour range and positioned blocks) without touching any drawing code, so the
+placement rules (clipping to the week, splitting at midnight, side-by-side lanes for
+overlapping events, wall-clock placement across DST changes) are testable on their own.
+``render_week_png`` draws a layout with Pillow and ``summarize_week`` writes the short
+plain-text summary sent along with the picture. Nothing here knows about Telegram.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from PIL import Image, ImageDraw, ImageFont
+
+from core.calendar_events import CalendarEvent, EventKind
+
+__all__ = [
+    "KIND_COLOURS",
+    "KIND_LABELS",
+    "Block",
+    "DayColumn",
+    "LegendEntry",
+    "WeekLayout",
+    "layout_week",
+    "render_week_png",
+    "summarize_week",
+]
+
+RGB = tuple[int, int, int]
+
+MINUTES_PER_DAY = 24 * 60
+DEFAULT_FIRST_HOUR = 8
+DEFAULT_LAST_HOUR = 21
+MIN_BLOCK_MINUTES = 10  # a zero-length or DST-folded event still gets a visible block
+
+KIND_LABELS: dict[EventKind, str] = {
+    EventKind.INDIVIDUAL: "Individual lesson",
+    EventKind.GROUP: "Group class",
+    EventKind.BAND: "Band",
+    EventKind.HYBRID_GROUP: "Hybrid – group week",
+    EventKind.HYBRID_PLACEHOLDER: "Hybrid – individual week (to book)",
+    EventKind.BOOKED_SESSION: "Booked individual session",
+    EventKind.MEET_AND_GREET: "Meet & greet",
+    EventKind.OTHER_EVENT: "Other event",
+}
+
+# Okabe-Ito palette (distinguishable with the common colour-vision deficiencies),
+# with a neutral grey standing in for its black.
+KIND_COLOURS: dict[EventKind, RGB] = {
+    EventKind.INDIVIDUAL: (0, 114, 178),  # blue
+    EventKind.GROUP: (0, 158, 115),  # bluish green
+    EventKind.BAND: (213, 94, 0),  # vermillion
+    EventKind.HYBRID_GROUP: (86, 180, 233),  # sky blue
+    EventKind.HYBRID_PLACEHOLDER: (240, 228, 66),  # yellow
+    EventKind.BOOKED_SESSION: (230, 159, 0),  # orange
+    EventKind.MEET_AND_GREET: (204, 121, 167),  # reddish purple
+    EventKind.OTHER_EVENT: (160, 160, 160),  # grey
+}
+
+
+# --------------------------------------------------------------------------- layout model
+
+
+@dataclass(frozen=True, slots=True)
+class DayColumn:
+    """One day column of the week (index 0 = Monday)."""
+
+    index: int
+    day: date
+
+    @property
+    def header(self) -> str:
+        """Short header such as ``"Mon 1 Feb"``."""
+        return f"{self.day:%a} {self.day.day} {self.day:%b}"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One drawn rectangle: an event's part that falls on one day.
+
+    ``top``/``bottom`` are minutes after local midnight by the wall clock (0..1440).
+    Overlapping blocks of a day sit side by side: ``lane`` in ``range(lanes)``.
+    """
+
+    day_index: int
+    top: int
+    bottom: int
+    lane: int
+    lanes: int
+    kind: EventKind
+    label: str
+    colour: RGB
+    uid: str
+    start_local: datetime  # the whole event's start, in the school's timezone
+    continued: bool = False  # True for the part after midnight of an event started earlier
+
+
+@dataclass(frozen=True, slots=True)
+class LegendEntry:
+    """A legend line: the colour swatch of a kind and its human label."""
+
+    kind: EventKind
+    label: str
+    colour: RGB
+
+
+@dataclass(frozen=True, slots=True)
+class WeekLayout:
+    """Everything the renderer and the summary need; contains no drawing state."""
+
+    title: str
+    subtitle: str  # e.g. "Week of 1 Feb 2027 · Australia/Sydney"
+    tz_name: str
+    week_start: date
+    days: tuple[DayColumn, ...]
+    first_hour: int  # top of the grid, local hour
+    last_hour: int  # bottom of the grid, local hour (exclusive end, may be 24)
+    blocks: tuple[Block, ...]
+    legend: tuple[LegendEntry, ...]
+    event_counts: dict[EventKind, int]  # drawn (not cancelled) events per kind
+
+    @property
+    def is_empty(self) -> bool:
+        """True when no event is drawn this week."""
+        return not self.blocks
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """A block before lanes are assigned."""
+
+    day_index: int
+    top: int
+    bottom: int
+    event: CalendarEvent
+    start_local: datetime
+    continued: bool
+
+
+def layout_week(
+    events: Iterable[CalendarEvent],
+    week_start: date,
+    tz: ZoneInfo,
+    title: str,
+    *,
+    first_hour: int = DEFAULT_FIRST_HOUR,
+    last_hour: int = DEFAULT_LAST_HOUR,
+    full_legend: bool = False,
+) -> WeekLayout:
+    """Lay out one week (Mon..Sun containing ``week_start``) in the timezone ``tz``.
+
+    Cancelled events and events outside the week are dropped, events crossing local
+    midnight are split into one block per day, and the hour range
+    ``first_hour..last_hour`` grows to cover every block. The legend lists the kinds
+    present, in ``EventKind`` order, or every kind when ``full_legend`` is set.
+    """
+    monday = week_start - timedelta(days=week_start.weekday())
+    days = tuple(DayColumn(i, monday + timedelta(days=i)) for i in range(7))
+    bounds = _day_bounds_utc(monday, tz)
+    segments: list[_Segment] = []
+    counts: Counter[EventKind] = Counter()
+    for event in events:
+        if event.cancelled:
+            continue
+        parts = _split_into_days(event, bounds, tz)
+        if parts:
+            counts[event.kind] += 1
+            segments.extend(parts)
+    blocks = _assign_lanes(segments)
+    lo, hi = _hour_range(blocks, first_hour, last_hour)
+    kinds = list(EventKind) if full_legend else [k for k in EventKind if counts[k]]
+    return WeekLayout(
+        title=title,
+        subtitle=f"Week of {_long_date(monday)} · {tz.key}",
+        tz_name=tz.key,
+        week_start=monday,
+        days=days,
+        first_hour=lo,
+        last_hour=hi,
+        blocks=tuple(blocks),
+        legend=tuple(LegendEntry(k, KIND_LABELS[k], KIND_COLOURS[k]) for k in kinds),
+        event_counts={k: counts[k] for k in EventKind if counts[k]},
+    )
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _day_bounds_utc(monday: date, tz: ZoneInfo) -> list[datetime]:
+    """UTC instants of the 8 local midnights that bound the week's 7 days.
+
+    Local midnights are computed per day, so a 23- or 25-hour DST day is handled.
+    """
+    return [
+        datetime.combine(monday + timedelta(days=i), time(0), tzinfo=tz).astimezone(UTC)
+        for i in range(8)
+    ]
+
+
+def _wall_minutes(instant: datetime, tz: ZoneInfo) -> int:
+    local = instant.astimezone(tz)
+    return local.hour * 60 + local.minute
+
+
+def _split_into_days(
+    event: CalendarEvent, bounds: list[datetime], tz: ZoneInfo
+) -> list[_Segment]:
+    """The event's parts per local day of the week, placed by wall-clock time."""
+    start, end = event.start.astimezone(UTC), event.end.astimezone(UTC)
+    end = max(end, start)
+    if end < bounds[0] or start >= bounds[7]:
+        return []
+    start_local = start.astimezone(tz)
+    parts: list[_Segment] = []
+    for day_index in range(7):
+        day_start, day_end = bounds[day_index], bounds[day_index + 1]
+        if start == end:  # a zero-length event belongs to the day it starts on
+            if not day_start <= start < day_end:
+                continue
+        elif start >= day_end or end <= day_start:
+            continue
+        clip_start, clip_end = max(start, day_start), min(end, day_end)
+        top = 0 if clip_start == day_start else _wall_minutes(clip_start, tz)
+        bottom = MINUTES_PER_DAY if clip_end == day_end else _wall_minutes(clip_end, tz)
+        if bottom - top < MIN_BLOCK_MINUTES:  # also catches a wall clock folding back
+            real = int((clip_end - clip_start).total_seconds() // 60)
+            bottom = min(MINUTES_PER_DAY, top + max(real, MIN_BLOCK_MINUTES))
+            top = min(top, bottom - MIN_BLOCK_MINUTES)
+        parts.append(
+            _Segment(day_index, top, bottom, event, start_local, clip_start > start)
+        )
+    return parts
+
+
+def _assign_lanes(segments: Sequence[_Segment]) -> list[Block]:
+    """Put overlapping segments of a day side by side.
+
+    Segments are swept in start order and grouped into clusters of transitively
+    overlapping segments; each takes the first free lane, and every block of a
+    cluster shares the cluster's lane count so widths line up.
+    """
+    ordered = sorted(
+        segments, key=lambda s: (s.day_index, s.top, -s.bottom, s.event.kind, s.event.uid)
+    )
+    blocks: list[Block] = []
+    cluster: list[tuple[_Segment, int]] = []
+    lane_ends: list[int] = []
+    cluster_day, cluster_end = -1, -1
+    for seg in ordered:
+        if seg.day_index != cluster_day or seg.top >= cluster_end:
+            blocks.extend(_blocks_of_cluster(cluster, len(lane_ends)))
+            cluster, lane_ends = [], []
+            cluster_day, cluster_end = seg.day_index, seg.bottom
+        lane = next((i for i, e in enumerate(lane_ends) if e <= seg.top), len(lane_ends))
+        if lane == len(lane_ends):
+            lane_ends.append(seg.bottom)
+        else:
+            lane_ends[lane] = seg.bottom
+        cluster.append((seg, lane))
+        cluster_end = max(cluster_end, seg.bottom)
+    blocks.extend(_blocks_of_cluster(cluster, len(lane_ends)))
+    return blocks
+
+
+def _blocks_of_cluster(cluster: list[tuple[_Segment, int]], lanes: int) -> list[Block]:
+    return [
+        Block(
+            day_index=seg.day_index,
+            top=seg.top,
+            bottom=seg.bottom,
+            lane=lane,
+            lanes=lanes,
+            kind=seg.event.kind,
+            label=f"{seg.start_local:%H:%M} {seg.event.title}",
+            colour=KIND_COLOURS[seg.event.kind],
+            uid=seg.event.uid,
+            start_local=seg.start_local,
+            continued=seg.continued,
+        )
+        for seg, lane in cluster
+    ]
+
+
+def _hour_range(blocks: Sequence[Block], first_hour: int, last_hour: int) -> tuple[int, int]:
+    lo, hi = first_hour, last_hour
+    for block in blocks:
+        lo = min(lo, block.top // 60)
+        hi = max(hi, -(-block.bottom // 60))
+    return max(0, lo), min(24, max(hi, lo + 1))
+
+
+# --------------------------------------------------------------------------- rendering
+
+WIDTH, HEIGHT = 1200, 900
+MARGIN = 20
+GUTTER = 58  # hour labels left of the grid
+HEADER_H = 92  # title + subtitle
+DAY_HEADER_H = 34
+BACKGROUND: RGB = (255, 255, 255)
+GRID_MAJOR: RGB = (214, 218, 224)
+GRID_MINOR: RGB = (238, 240, 243)
+WEEKEND_SHADE: RGB = (247, 248, 250)
+INK: RGB = (33, 37, 41)
+MUTED: RGB = (108, 117, 125)
+
+
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    left: float
+    top: float
+    right: float
+    bottom: float
+    first_minute: int
+    px_per_minute: float
+
+    @property
+    def col_width(self) -> float:
+        return (self.right - self.left) / 7
+
+    def y(self, minute: int) -> float:
+        return self.top + (minute - self.first_minute) * self.px_per_minute
+
+
+@lru_cache(maxsize=16)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def render_week_png(layout: WeekLayout, *, width: int = WIDTH, height: int = HEIGHT) -> bytes:
+    """Draw the layout (days across, hours down) and return PNG bytes."""
+    image = Image.new("RGB", (width, height), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    _draw_title(draw, layout, width)
+    legend_h = _legend_height(layout, width)
+    grid = _make_grid(layout, width, height - legend_h)
+    _draw_grid(draw, layout, grid)
+    if layout.is_empty:
+        _draw_centered(draw, grid, "No lessons this week")
+    for block in layout.blocks:
+        _draw_block(draw, grid, block)
+    _draw_legend(draw, layout, width, height - legend_h + 8)
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
+
+def _draw_title(draw: ImageDraw.ImageDraw, layout: WeekLayout, width: int) -> None:
+    title = layout.title or layout.subtitle
+    draw.text((MARGIN, MARGIN - 4), _fit(title, width - 2 * MARGIN, 30), font=_font(30), fill=INK)
+    if layout.title:
+        draw.text((MARGIN, MARGIN + 36), layout.subtitle, font=_font(20), fill=MUTED)
+
+
+def _make_grid(layout: WeekLayout, width: int, bottom: int) -> _Grid:
+    top = HEADER_H + DAY_HEADER_H
+    minutes = (layout.last_hour - layout.first_hour) * 60
+    return _Grid(
+        left=MARGIN + GUTTER,
+        top=top,
+        right=width - MARGIN,
+        bottom=bottom,
+        first_minute=layout.first_hour * 60,
+        px_per_minute=(bottom - top) / minutes,
+    )
+
+
+def _draw_grid(draw: ImageDraw.ImageDraw, layout: WeekLayout, grid: _Grid) -> None:
+    col = grid.col_width
+    for day in layout.days[5:]:  # weekend shading
+        x = grid.left + day.index * col
+        draw.rectangle((x, grid.top, x + col, grid.bottom), fill=WEEKEND_SHADE)
+    hours = layout.last_hour - layout.first_hour
+    label_font = _font(14 if grid.px_per_minute * 60 >= 18 else 11)
+    for i in range(hours + 1):
+        y = grid.y((layout.first_hour + i) * 60)
+        draw.line((grid.left, y, grid.right, y), fill=GRID_MAJOR, width=1)
+        if i < hours:
+            half = y + 30 * grid.px_per_minute
+            draw.line((grid.left, half, grid.right, half), fill=GRID_MINOR, width=1)
+        hour = f"{(layout.first_hour + i) % 24:02d}:00"
+        draw.text((grid.left - 8, y), hour, font=label_font, fill=MUTED, anchor="rm")
+    header_font = _font(17)
+    for day in layout.days:
+        x = grid.left + day.index * col
+        draw.line((x, HEADER_H, x, grid.bottom), fill=GRID_MAJOR, width=1)
+        draw.text(
+            (x + col / 2, HEADER_H + DAY_HEADER_H / 2),
+            day.header,
+            font=header_font,
+            fill=INK,
+            anchor="mm",
+        )
+    draw.line((grid.right, HEADER_H, grid.right, grid.bottom), fill=GRID_MAJOR, width=1)
+
+
+def _draw_centered(draw: ImageDraw.ImageDraw, grid: _Grid, text: str) -> None:
+    centre = ((grid.left + grid.right) / 2, (grid.top + grid.bottom) / 2)
+    draw.text(centre, text, font=_font(30), fill=MUTED, anchor="mm")
+
+
+def _draw_block(draw: ImageDraw.ImageDraw, grid: _Grid, block: Block) -> None:
+    lane_w = grid.col_width / block.lanes
+    x0 = grid.left + block.day_index * grid.col_width + block.lane * lane_w + 1.5
+    x1 = x0 + lane_w - 2.5
+    y0, y1 = grid.y(block.top) + 1, grid.y(block.bottom) - 1
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return
+    radius = int(min(5, (x1 - x0) / 2, (y1 - y0) / 2))
+    draw.rounded_rectangle(
+        (x0, y0, x1, y1), radius=radius, fill=block.colour, outline=_darker(block.colour)
+    )
+    _draw_block_label(draw, block, x0, y0, x1, y1)
+
+
+def _draw_block_label(
+    draw: ImageDraw.ImageDraw, block: Block, x0: float, y0: float, x1: float, y1: float
+) -> None:
+    inner_w, inner_h = x1 - x0 - 6, y1 - y0 - 2
+    size = 13 if inner_h >= 15 else 11
+    if inner_w < 12 or inner_h < size:
+        return
+    colour = _text_colour(block.colour)
+    when, _, what = block.label.partition(" ")
+    line_h = size + 2
+    lines = [when, what] if inner_h >= 2 * line_h and what else [block.label]
+    for i, line in enumerate(lines):
+        if inner_h < (i + 1) * line_h - 2:
+            break
+        text = _fit(line, int(inner_w), size)
+        if text:
+            draw.text((x0 + 4, y0 + 1 + i * line_h), text, font=_font(size), fill=colour)
+
+
+def _legend_rows(layout: WeekLayout, width: int) -> list[list[tuple[LegendEntry, float]]]:
+    font = _font(15)
+    rows: list[list[tuple[LegendEntry, float]]] = [[]]
+    x = MARGIN
+    for entry in layout.legend:
+        item_w = 22 + font.getlength(entry.label) + 22
+        if rows[-1] and x + item_w > width - MARGIN:
+            rows.append([])
+            x = MARGIN
+        rows[-1].append((entry, x))
+        x += item_w
+    return [row for row in rows if row]
+
+
+def _legend_height(layout: WeekLayout, width: int) -> int:
+    return 16 + 24 * max(1, len(_legend_rows(layout, width)))
+
+
+def _draw_legend(draw: ImageDraw.ImageDraw, layout: WeekLayout, width: int, top: int) -> None:
+    font = _font(15)
+    for r, row in enumerate(_legend_rows(layout, width)):
+        y = top + r * 24
+        for entry, x in row:
+            draw.rounded_rectangle(
+                (x, y + 2, x + 16, y + 18),
+                radius=3,
+                fill=entry.colour,
+                outline=_darker(entry.colour),
+            )
+            draw.text((x + 22, y + 10), entry.label, font=font, fill=INK, anchor="lm")
+
+
+@lru_cache(maxsize=64)
+def _darker(colour: RGB) -> RGB:
+    r, g, b = colour
+    return (int(r * 0.7), int(g * 0.7), int(b * 0.7))
+
+
+@lru_cache(maxsize=64)
+def _text_colour(colour: RGB) -> RGB:
+    """Black or white text, whichever contrasts more with the fill (WCAG luminance)."""
+
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = colour
+    lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return (17, 17, 17) if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else (255, 255, 255)
+
+
+@lru_cache(maxsize=4096)
+def _fit(text: str, max_width: int, size: int) -> str:
+    """``text`` cut with an ellipsis so it fits ``max_width`` pixels ("" if nothing fits)."""
+    font = _font(size)
+    if font.getlength(text) <= max_width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:  # longest prefix whose "prefix…" fits
+        mid = (lo + hi + 1) // 2
+        if font.getlength(text[:mid].rstrip() + "…") <= max_width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…" if lo else ""
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def summarize_week(layout: WeekLayout, *, per_day: int = 3, max_chars: int = 1024) -> str:
+    """A short plain-text companion to the picture.
+
+    First the week line and the counts per kind, then up to ``per_day`` items for each
+    day that has any. The text is cut to ``max_chars`` (Telegram's caption limit).
+    """
+    lines = [layout.title, layout.subtitle] if layout.title else [layout.subtitle]
+    if layout.is_empty:
+        lines.append("No lessons this week.")
+        return _clip("\n".join(lines), max_chars)
+    total = sum(layout.event_counts.values())
+    counts = ", ".join(f"{KIND_LABELS[k]}: {n}" for k, n in layout.event_counts.items())
+    lines.append(f"{total} {'entry' if total == 1 else 'entries'} — {counts}")
+    for day in layout.days:
+        starts = [b for b in layout.blocks if b.day_index == day.index and not b.continued]
+        if not starts:
+            continue
+        starts.sort(key=lambda b: (b.top, b.label))
+        shown = "; ".join(b.label for b in starts[:per_day])
+        more = f" (+{len(starts) - per_day} more)" if len(starts) > per_day else ""
+        lines.append(f"{day.header}: {shown}{more}")
+    return _clip("\n".join(lines), max_chars)
+
+
+def _clip(text: str, max_chars: int) -> str:
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    if "\n" in cut:
+        cut = cut[: cut.rindex("\n")]
+    return cut + "…"

@@ -1,0 +1,349 @@
+"""The school's data as SQLAlchemy tables: every row belongs to one school (tenant)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, ExcludeConstraint, JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class LessonType(StrEnum):
+    INDIVIDUAL = "INDIVIDUAL"
+    GROUP = "GROUP"
+    BAND = "BAND"
+    HYBRID = "HYBRID"
+
+
+class BookingStatus(StrEnum):
+    PENDING = "PENDING"
+    CONFIRMED = "CONFIRMED"
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+    NO_SHOW = "NO_SHOW"
+
+
+ACTIVE_STATUSES = (
+    BookingStatus.PENDING,
+    BookingStatus.CONFIRMED,
+    BookingStatus.COMPLETED,
+    BookingStatus.NO_SHOW,
+)
+
+
+def _tstz() -> DateTime:
+    return DateTime(timezone=True)
+
+
+class School(Base):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    reminders: Mapped[dict] = mapped_column(JSONB, default=dict, server_default=text("'{}'"))
+    created_at: Mapped[datetime] = mapped_column(_tstz(), server_default=func.now())
+
+
+class Admin(Base):
+    __tablename__ = "admins"
+    __table_args__ = (UniqueConstraint("school_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+class Teacher(Base):
+    __tablename__ = "teachers"
+    __table_args__ = (UniqueConstraint("school_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+class Location(Base):
+    __tablename__ = "locations"
+    __table_args__ = (UniqueConstraint("school_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    rooms: Mapped[list[Room]] = relationship(back_populates="location", order_by="Room.id")
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+    __table_args__ = (UniqueConstraint("location_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    location: Mapped[Location] = relationship(back_populates="rooms")
+
+
+class Term(Base):
+    __tablename__ = "terms"
+    __table_args__ = (
+        UniqueConstraint("school_id", "key"),
+        CheckConstraint("weeks BETWEEN 1 AND 15", name="weeks_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    weeks: Mapped[int] = mapped_column(Integer)
+
+
+class Family(Base):
+    __tablename__ = "families"
+    __table_args__ = (UniqueConstraint("school_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    parents: Mapped[list[Parent]] = relationship(back_populates="family", order_by="Parent.id")
+    students: Mapped[list[Student]] = relationship(
+        back_populates="family", order_by="Student.id"
+    )
+
+
+class Parent(Base):
+    __tablename__ = "parents"
+    __table_args__ = (UniqueConstraint("school_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    # set when Telegram answered 403 (the parent blocked the bot); cleared when they write again
+    blocked_at: Mapped[datetime | None] = mapped_column(_tstz())
+    family: Mapped[Family] = relationship(back_populates="parents")
+
+
+class Student(Base):
+    __tablename__ = "students"
+    __table_args__ = (UniqueConstraint("school_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    family: Mapped[Family] = relationship(back_populates="students")
+
+
+class Lesson(Base):
+    __tablename__ = "lessons"
+    __table_args__ = (
+        UniqueConstraint("school_id", "key"),
+        CheckConstraint("day BETWEEN 0 AND 6", name="day_range"),
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[LessonType] = mapped_column(Enum(LessonType, name="lesson_type"))
+    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id", ondelete="CASCADE"))
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("teachers.id", ondelete="RESTRICT"))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
+    day: Mapped[int] = mapped_column(Integer)  # 0 = Monday
+    start_time: Mapped[time] = mapped_column(Time)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    max_students: Mapped[int | None] = mapped_column(Integer)
+
+    term: Mapped[Term] = relationship()
+    teacher: Mapped[Teacher] = relationship()
+    location: Mapped[Location | None] = relationship()
+    room: Mapped[Room | None] = relationship()
+    hybrid: Mapped[HybridPattern | None] = relationship(back_populates="lesson", uselist=False)
+
+
+class Enrolment(Base):
+    __tablename__ = "enrolments"
+
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+
+
+class HybridPattern(Base):
+    __tablename__ = "hybrid_patterns"
+    __table_args__ = (CheckConstraint("slot_minutes > 0", name="slot_positive"),)
+
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True
+    )
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    individual_weeks: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    slot_minutes: Mapped[int] = mapped_column(Integer)
+    bookings_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[datetime | None] = mapped_column(_tstz())
+    lesson: Mapped[Lesson] = relationship(back_populates="hybrid")
+    windows: Mapped[list[AvailabilityWindow]] = relationship(
+        order_by="AvailabilityWindow.id", cascade="all, delete-orphan"
+    )
+
+
+class AvailabilityWindow(Base):
+    __tablename__ = "availability_windows"
+    __table_args__ = (
+        CheckConstraint("end_time > start_time", name="end_after_start"),
+        CheckConstraint("day BETWEEN 0 AND 6", name="day_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("hybrid_patterns.lesson_id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[int] = mapped_column(Integer)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="end_after_start"),
+        Index(
+            "uq_bookings_active_student_week",
+            "lesson_id",
+            "student_id",
+            "week",
+            unique=True,
+            postgresql_where=text("status <> 'CANCELLED'"),
+        ),
+        ExcludeConstraint(
+            (text("int8range(teacher_id, teacher_id, '[]')"), "="),
+            (text("tstzrange(start_at, end_at)"), "&&"),
+            name="ex_bookings_teacher_overlap",
+            using="gist",
+            where=text("status <> 'CANCELLED'"),
+        ),
+        Index("ix_bookings_school_lesson_week", "school_id", "lesson_id", "week"),
+        Index("ix_bookings_start_at", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("teachers.id"))
+    week: Mapped[int] = mapped_column(Integer)
+    start_at: Mapped[datetime] = mapped_column(_tstz())
+    end_at: Mapped[datetime] = mapped_column(_tstz())
+    status: Mapped[BookingStatus] = mapped_column(
+        Enum(BookingStatus, name="booking_status", native_enum=False, length=16),
+        default=BookingStatus.CONFIRMED,
+    )
+    booked_by: Mapped[str] = mapped_column(String(120))
+    updated_by: Mapped[str | None] = mapped_column(String(120))
+    cancelled_by: Mapped[str | None] = mapped_column(String(120))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)  # iCalendar SEQUENCE
+    created_at: Mapped[datetime] = mapped_column(_tstz())
+    updated_at: Mapped[datetime] = mapped_column(_tstz())
+    cancelled_at: Mapped[datetime | None] = mapped_column(_tstz())
+
+    lesson: Mapped[Lesson] = relationship()
+    student: Mapped[Student] = relationship()
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("school_id", "key"),
+        CheckConstraint("end_at > start_at", name="end_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(40))
+    start_at: Mapped[datetime] = mapped_column(_tstz())
+    end_at: Mapped[datetime] = mapped_column(_tstz())
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    location: Mapped[Location | None] = relationship()
+
+
+class Invite(Base):
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(_tstz())
+    expires_at: Mapped[datetime] = mapped_column(_tstz())
+    used_at: Mapped[datetime | None] = mapped_column(_tstz())
+    used_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SentReminder(Base):
+    """The reminder log: one row per reminder ever sent; its unique key makes sweeps idempotent."""
+
+    __tablename__ = "sent_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("parents.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20))  # CLAIMED, SENT, FAILED, BLOCKED
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(_tstz())
+    sent_at: Mapped[datetime | None] = mapped_column(_tstz())
