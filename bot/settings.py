@@ -15,6 +15,7 @@ class Settings(BaseSettings):
 
     telegram_bot_token: str = ""
     telegram_api_base_url: str = TELEGRAM_DEFAULT_BASE_URL
+    telegram_bot_username: str = ""  # optional: for invite links without asking Telegram
     database_url: str = ""
     data_dir: Path = Path("./var")
     log_level: str = "INFO"

@@ -23,7 +23,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, ExcludeConstraint, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, ExcludeConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -146,9 +146,7 @@ class Family(Base):
     key: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
     parents: Mapped[list[Parent]] = relationship(back_populates="family", order_by="Parent.id")
-    students: Mapped[list[Student]] = relationship(
-        back_populates="family", order_by="Student.id"
-    )
+    students: Mapped[list[Student]] = relationship(back_populates="family", order_by="Student.id")
 
 
 class Parent(Base):

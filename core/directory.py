@@ -1,0 +1,326 @@
+"""Who and what, by key or by Telegram account: schools, people, children and their lessons.
+
+Every lookup is scoped by school; an id of school A asked for in school B is "not found".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.booking import lesson_query
+from core.db import unit_of_work
+from core.errors import NotFound
+from core.models import (
+    Admin,
+    Enrolment,
+    Family,
+    Lesson,
+    LessonType,
+    Location,
+    Parent,
+    School,
+    Student,
+    Teacher,
+)
+from core.schedule import week_monday
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    TEACHER = "teacher"
+    PARENT = "parent"
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolRef:
+    id: int
+    key: str
+    name: str
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """One role of a Telegram account in one school."""
+
+    role: Role
+    school: SchoolRef
+    person_id: int  # admin, teacher or parent id
+    name: str
+    family_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LessonRef:
+    id: int
+    key: str
+    name: str
+    type: LessonType
+    teacher_id: int
+    teacher_name: str
+    location_name: str | None
+    room_name: str | None
+    day: int
+    start_time: str
+    duration_minutes: int
+    term_name: str
+    term_start: date
+    term_weeks: int
+    individual_weeks: tuple[int, ...] = ()
+    slot_minutes: int | None = None
+    bookings_open: bool = False
+    opened_at: datetime | None = None
+
+    @property
+    def is_hybrid(self) -> bool:
+        return self.type is LessonType.HYBRID
+
+    def week_monday(self, week: int) -> date:
+        return week_monday(self.term_start, week)
+
+
+@dataclass(frozen=True, slots=True)
+class Child:
+    id: int
+    key: str
+    name: str
+    hybrid_lessons: tuple[LessonRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyRef:
+    id: int
+    key: str
+    name: str
+    parents: tuple[tuple[int, str, int | None], ...]  # (parent id, name, telegram id)
+
+
+def lesson_ref(lesson: Lesson) -> LessonRef:
+    hybrid = lesson.hybrid
+    return LessonRef(
+        id=lesson.id,
+        key=lesson.key,
+        name=lesson.name,
+        type=lesson.type,
+        teacher_id=lesson.teacher_id,
+        teacher_name=lesson.teacher.name,
+        location_name=lesson.location.name if lesson.location else None,
+        room_name=lesson.room.name if lesson.room else None,
+        day=lesson.day,
+        start_time=lesson.start_time.strftime("%H:%M"),
+        duration_minutes=lesson.duration_minutes,
+        term_name=lesson.term.name,
+        term_start=lesson.term.start_date,
+        term_weeks=lesson.term.weeks,
+        individual_weeks=tuple(sorted(hybrid.individual_weeks)) if hybrid else (),
+        slot_minutes=hybrid.slot_minutes if hybrid else None,
+        bookings_open=hybrid.bookings_open if hybrid else False,
+        opened_at=hybrid.opened_at if hybrid else None,
+    )
+
+
+def _school_ref(school: School) -> SchoolRef:
+    return SchoolRef(school.id, school.key, school.name, school.timezone)
+
+
+class Directory:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    # ------------------------------------------------------------ by key (CLI)
+
+    async def school(self, key: str) -> SchoolRef:
+        async with unit_of_work(self.sessions) as session:
+            school = await session.scalar(select(School).where(School.key == key))
+            if school is None:
+                raise NotFound(f"No school '{key}'. Import its school file first.")
+            return _school_ref(school)
+
+    async def school_by_id(self, school_id: int) -> SchoolRef:
+        async with unit_of_work(self.sessions) as session:
+            school = await session.get(School, school_id)
+            if school is None:
+                raise NotFound("No such school.")
+            return _school_ref(school)
+
+    async def schools(self) -> list[SchoolRef]:
+        async with unit_of_work(self.sessions) as session:
+            rows = (await session.scalars(select(School).order_by(School.key))).all()
+            return [_school_ref(s) for s in rows]
+
+    async def _id_by_key(self, model: type, school_id: int, key: str, what: str) -> int:  # type: ignore[type-arg]
+        async with unit_of_work(self.sessions) as session:
+            found = await session.scalar(
+                select(model.id).where(model.school_id == school_id, model.key == key)  # type: ignore[attr-defined]
+            )
+            if found is None:
+                raise NotFound(f"No {what} '{key}' in this school.")
+            return int(found)
+
+    async def lesson_id(self, school_id: int, key: str) -> int:
+        return await self._id_by_key(Lesson, school_id, key, "lesson")
+
+    async def student_id(self, school_id: int, key: str) -> int:
+        return await self._id_by_key(Student, school_id, key, "student")
+
+    async def family_id(self, school_id: int, key: str) -> int:
+        return await self._id_by_key(Family, school_id, key, "family")
+
+    async def teacher_id(self, school_id: int, key: str) -> int:
+        return await self._id_by_key(Teacher, school_id, key, "teacher")
+
+    # ------------------------------------------------------------ lessons
+
+    async def lesson(self, school_id: int, lesson_id: int) -> LessonRef:
+        async with unit_of_work(self.sessions) as session:
+            lesson = (
+                await session.scalars(lesson_query(school_id).where(Lesson.id == lesson_id))
+            ).first()
+            if lesson is None:
+                raise NotFound("No such lesson in this school.")
+            return lesson_ref(lesson)
+
+    async def lessons(
+        self,
+        school_id: int,
+        *,
+        hybrid_only: bool = False,
+        teacher_id: int | None = None,
+    ) -> list[LessonRef]:
+        async with unit_of_work(self.sessions) as session:
+            query = lesson_query(school_id)
+            if hybrid_only:
+                query = query.where(Lesson.type == LessonType.HYBRID)
+            if teacher_id is not None:
+                query = query.where(Lesson.teacher_id == teacher_id)
+            rows = (await session.scalars(query.order_by(Lesson.name, Lesson.id))).unique().all()
+            return [lesson_ref(lesson) for lesson in rows]
+
+    async def teachers(self, school_id: int) -> list[tuple[int, str]]:
+        async with unit_of_work(self.sessions) as session:
+            rows = await session.execute(
+                select(Teacher.id, Teacher.name)
+                .where(Teacher.school_id == school_id)
+                .order_by(Teacher.name)
+            )
+            return [(i, n) for i, n in rows]
+
+    async def locations(self, school_id: int) -> list[tuple[int, str]]:
+        async with unit_of_work(self.sessions) as session:
+            rows = await session.execute(
+                select(Location.id, Location.name)
+                .where(Location.school_id == school_id)
+                .order_by(Location.name)
+            )
+            return [(i, n) for i, n in rows]
+
+    # ------------------------------------------------------------ families
+
+    async def family(self, school_id: int, family_id: int) -> FamilyRef:
+        async with unit_of_work(self.sessions) as session:
+            family = await session.scalar(
+                select(Family).where(Family.id == family_id, Family.school_id == school_id)
+            )
+            if family is None:
+                raise NotFound("No such family in this school.")
+            parents = (
+                await session.execute(
+                    select(Parent.id, Parent.name, Parent.telegram_id)
+                    .where(Parent.family_id == family.id)
+                    .order_by(Parent.id)
+                )
+            ).all()
+            return FamilyRef(family.id, family.key, family.name, tuple(tuple(p) for p in parents))  # type: ignore[misc]
+
+    async def children(self, school_id: int, parent_id: int) -> list[Child]:
+        """The children of a parent's family, each with the hybrid lessons they are enrolled in."""
+        async with unit_of_work(self.sessions) as session:
+            family_id = await session.scalar(
+                select(Parent.family_id).where(
+                    Parent.id == parent_id, Parent.school_id == school_id
+                )
+            )
+            if family_id is None:
+                raise NotFound("No such parent in this school.")
+            students = (
+                await session.scalars(
+                    select(Student)
+                    .where(Student.family_id == family_id, Student.school_id == school_id)
+                    .order_by(Student.name, Student.id)
+                )
+            ).all()
+            by_student: dict[int, list[LessonRef]] = {}
+            rows = await session.execute(
+                lesson_query(school_id)
+                .add_columns(Enrolment.student_id)
+                .join(Enrolment, Enrolment.lesson_id == Lesson.id)
+                .where(
+                    Enrolment.student_id.in_([s.id for s in students]),
+                    Lesson.type == LessonType.HYBRID,
+                )
+                .order_by(Lesson.name)
+            )
+            for lesson, student_id in rows.unique():
+                by_student.setdefault(student_id, []).append(lesson_ref(lesson))
+            return [Child(s.id, s.key, s.name, tuple(by_student.get(s.id, ()))) for s in students]
+
+    # ------------------------------------------------------------ Telegram accounts
+
+    async def identities(self, telegram_id: int) -> list[Identity]:
+        """Every role this Telegram account holds, in every school."""
+        async with unit_of_work(self.sessions) as session:
+            found: list[Identity] = []
+            for model, role in (
+                (Admin, Role.ADMIN),
+                (Teacher, Role.TEACHER),
+                (Parent, Role.PARENT),
+            ):
+                rows = await session.execute(
+                    select(model, School)
+                    .join(School, School.id == model.school_id)  # type: ignore[attr-defined]
+                    .where(model.telegram_id == telegram_id)  # type: ignore[attr-defined]
+                    .order_by(School.name)
+                )
+                for person, school in rows:
+                    found.append(
+                        Identity(
+                            role=role,
+                            school=_school_ref(school),
+                            person_id=person.id,
+                            name=person.name,
+                            family_id=getattr(person, "family_id", None),
+                        )
+                    )
+            return found
+
+    async def parent_chat_ids(self, school_id: int, family_id: int) -> list[tuple[int, int]]:
+        """(parent id, telegram id) of a family's parents who can be reached in chat."""
+        async with unit_of_work(self.sessions) as session:
+            rows = await session.execute(
+                select(Parent.id, Parent.telegram_id).where(
+                    Parent.school_id == school_id,
+                    Parent.family_id == family_id,
+                    Parent.telegram_id.is_not(None),
+                    Parent.blocked_at.is_(None),
+                )
+            )
+            return [(pid, int(tid)) for pid, tid in rows]
+
+    async def set_blocked(self, telegram_id: int, blocked_at: datetime | None) -> int:
+        """Mark every parent row of this account as (un)reachable; returns rows changed."""
+        async with unit_of_work(self.sessions) as session:
+            condition = (
+                Parent.blocked_at.is_(None) if blocked_at else Parent.blocked_at.is_not(None)
+            )
+            result = await session.execute(
+                update(Parent)
+                .where(Parent.telegram_id == telegram_id, condition)
+                .values(blocked_at=blocked_at)
+            )
+            await session.commit()
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]

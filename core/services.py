@@ -1,0 +1,34 @@
+"""The core's services, built once from a session factory and a clock, and passed around."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.booking import BookingService
+from core.calendar import CalendarService
+from core.clock import Clock
+from core.directory import Directory
+from core.invites import InviteService
+
+
+@dataclass
+class Services:
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    booking: BookingService
+    calendar: CalendarService
+    directory: Directory
+    invites: InviteService
+
+    @classmethod
+    def build(cls, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Services:
+        return cls(
+            sessions=sessions,
+            clock=clock,
+            booking=BookingService(sessions, clock),
+            calendar=CalendarService(sessions, clock),
+            directory=Directory(sessions),
+            invites=InviteService(sessions, clock),
+        )
