@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import contextlib
 import copy
 import ipaddress
@@ -185,6 +186,7 @@ class LocalBotApi:
         self._methods: dict[str, tuple[str, BotMethod]] = self._build_method_table()
         self._updates_cond = asyncio.Condition()
         self._events_cond = asyncio.Condition()
+        self._chat_conds: dict[int | str, asyncio.Condition] = {}
         # update ids survive reset(): a running poller's offset must stay valid
         self._update_ids = itertools.count(1)
         self.reset()
@@ -239,9 +241,8 @@ class LocalBotApi:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self._requested_port)
         await site.start()
-        server = getattr(site, "_server", None)
-        sockets = getattr(server, "sockets", None) or []
-        self._port = int(sockets[0].getsockname()[1]) if sockets else self._requested_port
+        addresses = self._runner.addresses
+        self._port = int(addresses[0][1]) if addresses else self._requested_port
 
     async def stop(self) -> None:
         self._closing = True
@@ -263,6 +264,7 @@ class LocalBotApi:
         self._chats: dict[int | str, ChatState] = {}
         self._updates: list[JSONDict] = []
         self._events: list[BotEvent] = []
+        self._chat_events: dict[int | str, list[BotEvent]] = {}
         self._files: dict[str, FileRecord] = {}
         self._file_ids = itertools.count(1)
         self._callbacks: dict[str, JSONDict] = {}
@@ -390,9 +392,25 @@ class LocalBotApi:
     ) -> BotEvent:
         event = BotEvent(len(self._events) + 1, actor, kind, chat_id, message_id, data)
         self._events.append(event)
+        if chat_id is not None:
+            self._chat_events.setdefault(chat_id, []).append(event)
         async with self._events_cond:
             self._events_cond.notify_all()
+        if chat_id is not None:
+            cond = self._chat_cond(chat_id)
+            async with cond:
+                cond.notify_all()
         return event
+
+    def _chat_cond(self, chat_id: int | str) -> asyncio.Condition:
+        cond = self._chat_conds.get(chat_id)
+        if cond is None:
+            cond = self._chat_conds[chat_id] = asyncio.Condition()
+        return cond
+
+    def _events_after(self, chat_id: int | str | None, after: int) -> list[BotEvent]:
+        events = self._events if chat_id is None else self._chat_events.get(chat_id, [])
+        return events[bisect.bisect_right(events, after, key=lambda e: e.seq) :]
 
     @property
     def seq(self) -> int:
@@ -401,11 +419,7 @@ class LocalBotApi:
 
     def history(self, chat_id: int | str | None = None, *, after: int = 0) -> list[BotEvent]:
         """Event log (bot and user actions) in order, optionally for one chat."""
-        events = self._events[after:]
-        if chat_id is None:
-            return list(events)
-        cid = _norm_chat_id(chat_id)
-        return [e for e in events if e.chat_id == cid]
+        return self._events_after(None if chat_id is None else _norm_chat_id(chat_id), after)
 
     def chat(self, user_id: int | str, *, include_deleted: bool = False) -> list[JSONDict]:
         """Current state of every bot message in the chat, oldest first."""
@@ -504,14 +518,16 @@ class LocalBotApi:
         found: list[BotEvent] = []
 
         def check() -> bool:
-            for event in self._events[after:]:
+            for event in self._events_after(cid, after):
                 if matches(event):
                     found.append(event)
                     return True
             return False
 
-        async with self._events_cond:
-            await asyncio.wait_for(self._events_cond.wait_for(check), timeout)
+        # per-chat condition: a waiter only wakes up for events in its own chat
+        cond = self._events_cond if cid is None else self._chat_cond(cid)
+        async with cond:
+            await asyncio.wait_for(cond.wait_for(check), timeout)
         return found[0]
 
     async def wait_for_bot_activity(
@@ -674,6 +690,7 @@ class LocalBotApi:
     async def _handle_bot(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
         name = request.match_info["method"]
+        params: JSONDict | None = None
         try:
             match = _TOKEN_RE.match(token)
             if not match:
@@ -692,6 +709,17 @@ class LocalBotApi:
             self.errors[err.error_code] += 1
             if err.error_code == 429:
                 self.responses_429 += 1
+            chat_id = params.get("chat_id") if params else None
+            if chat_id is not None and isinstance(_norm_chat_id(chat_id), int):
+                await self._emit(
+                    "bot",
+                    "error",
+                    _norm_chat_id(chat_id),
+                    params.get("message_id") if isinstance(params.get("message_id"), int) else None,
+                    method=name,
+                    error_code=err.error_code,
+                    description=err.description,
+                )
             return self._json(err.to_payload(), status=err.error_code)
         return self._json({"ok": True, "result": result})
 

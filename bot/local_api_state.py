@@ -210,9 +210,11 @@ class BotEvent:
 
     ``actor`` is ``"bot"`` or ``"user"``.  ``kind`` is one of ``send``, ``edit_text``,
     ``edit_caption``, ``edit_markup``, ``delete``, ``answer_callback``, ``chat_action``
-    (bot) or ``user_message``, ``user_press`` (user).  ``activity`` marks events that
-    count as the bot "answering" for ``wait_for_bot_activity``/settling (everything the
-    bot does except ``chat_action``).
+    (bot), ``error`` (a bot API call for that chat was answered with an error; ``data``
+    has method/error_code/description) or ``user_message``, ``user_press`` (user).
+    ``activity`` marks events that count as the bot "answering" for
+    ``wait_for_bot_activity``/settling (everything the bot does except ``chat_action``
+    and failed calls).
     """
 
     seq: int
@@ -225,7 +227,7 @@ class BotEvent:
 
     @property
     def activity(self) -> bool:
-        return self.actor == "bot" and self.kind != "chat_action"
+        return self.actor == "bot" and self.kind not in ("chat_action", "error")
 
     def to_dict(self) -> JSONDict:
         return {

@@ -119,7 +119,7 @@ def _header_props(tz_name: str, calendar_name: str, method: Method) -> list[Prop
         ("PRODID", PRODID),
         ("CALSCALE", "GREGORIAN"),
         ("METHOD", method),
-        ("X-WR-CALNAME", calendar_name),
+        ("X-WR-CALNAME", _clean(calendar_name).replace("\n", " ")),
         ("X-WR-TIMEZONE", tz_name),
     ]
 
@@ -129,20 +129,29 @@ def _event_props(event: CalendarEvent, stamp: datetime) -> Iterator[Prop]:
     yield "DTSTAMP", stamp
     yield "DTSTART", _utc(event.start)
     yield "DTEND", _utc(max(event.end, event.start))
-    yield "SUMMARY", event.title
+    yield "SUMMARY", _clean(event.title)
     yield "SEQUENCE", event.sequence
     yield "STATUS", "CANCELLED" if event.cancelled else "CONFIRMED"
     yield "TRANSP", "TRANSPARENT" if event.cancelled else "OPAQUE"
     location = ", ".join(part for part in (event.location, event.room) if part)
     if location:
-        yield "LOCATION", location
+        yield "LOCATION", _clean(location)
     description = "\n".join(
         part
         for part in (f"Teacher: {event.teacher}" if event.teacher else None, event.description)
         if part
     )
     if description:
-        yield "DESCRIPTION", description
+        yield "DESCRIPTION", _clean(description)
+
+
+@lru_cache(maxsize=4096)
+def _clean(text: str) -> str:
+    """Newlines as LF, other control characters (invalid in TEXT) dropped; TAB kept."""
+    if text.isprintable():
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in text if " " <= c != "\x7f" or c in "\n\t")
 
 
 def _stamp(now: datetime | None) -> datetime:

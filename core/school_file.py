@@ -29,7 +29,7 @@ in ``School.reminders`` with every default filled in::
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -469,19 +469,25 @@ def _is_pydantic_tag(part: object) -> bool:
 # --- structure: each item on its own, so one bad item does not hide the others --------------
 
 M = TypeVar("M", bound=_Model)
+Loc = tuple[str | int, ...]
 
 
 @dataclass
 class _Parsed:
-    """The items that passed type validation, with their index in the file."""
+    """The file's items as given (``raw``) and those that passed type validation."""
 
     school: SchoolInfo | None = None
-    items: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
-    raw_keys: dict[str, set[str]] = field(default_factory=dict)  # keys of every item, valid or not
+    raw: dict[str, list[object]] = field(default_factory=dict)
+    valid: dict[str, dict[int, Any]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
-    def valid(self, section: str) -> list[tuple[int, Any]]:
-        return self.items.get(section, [])
+    def items(self, section: str) -> list[tuple[int, dict[str, Any]]]:
+        """The section's items that are mappings, with their index."""
+        return [(i, item) for i, item in enumerate(self.raw.get(section, [])) if _is_map(item)]
+
+
+def _is_map(value: object) -> bool:
+    return isinstance(value, dict)
 
 
 def _validate(model: type[M], value: object) -> M | ValidationError:
@@ -520,102 +526,110 @@ def _parse_school(data: dict[Any, Any], parsed: _Parsed) -> None:
 
 
 def _parse_section(section: str, model: type[_Model], value: object, parsed: _Parsed) -> None:
-    parsed.items[section] = []
+    parsed.raw[section] = []
+    parsed.valid[section] = {}
     if value is None:
         return
     if not isinstance(value, list):
         parsed.problems.append(f"{section}: expected a list")
         return
+    parsed.raw[section] = value
     for index, item in enumerate(value):
-        _collect_raw_keys(section, item, parsed.raw_keys)
         result = _validate(model, item)
         if isinstance(result, ValidationError):
             parsed.problems.extend(_pydantic_problems(result, (section, index)))
         else:
-            parsed.items[section].append((index, result))
+            parsed.valid[section][index] = result
 
 
-def _collect_raw_keys(section: str, item: object, keys: dict[str, set[str]]) -> None:
-    """Remember keys of items even when they are invalid, so references to them do not
-    produce a second, misleading problem."""
-    if not isinstance(item, dict):
-        return
-    if isinstance(item.get("key"), str):
-        keys.setdefault(section, set()).add(item["key"])
-    if section == "families":
-        for sub in ("parents", "students"):
-            for child in item.get(sub) or []:
-                if isinstance(child, dict) and isinstance(child.get("key"), str):
-                    keys.setdefault(sub, set()).add(child["key"])
-    if section == "locations":
-        for room in item.get("rooms") or []:
-            if isinstance(room, dict) and isinstance(room.get("key"), str):
-                keys.setdefault(f"rooms:{item.get('key')}", set()).add(room["key"])
+def _text(raw: Mapping[str, Any], name: str) -> str | None:
+    value = raw.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _children(raw: Mapping[str, Any], name: str) -> list[tuple[int, dict[str, Any]]]:
+    value = raw.get(name)
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if _is_map(item)]
+
+
+def _keyed(parsed: _Parsed) -> dict[str, list[tuple[str, str]]]:
+    """Every item's key with its path, per kind, valid items or not (so a reference to an
+    item with a type error does not produce a second, misleading problem). Rooms are
+    listed per location as ``rooms:<location key>``."""
+    keyed: dict[str, list[tuple[str, str]]] = {}
+
+    def add(kind: str, path: Loc, item: Mapping[str, Any]) -> None:
+        key = _text(item, "key")
+        if key is not None:
+            keyed.setdefault(kind, []).append((_path(*path), key))
+
+    for section in SECTIONS:
+        for index, item in parsed.items(section):
+            add(section, (section, index), item)
+    for index, family in parsed.items("families"):
+        for member in ("parents", "students"):
+            for i, person in _children(family, member):
+                add(member, ("families", index, member, i), person)
+    for index, location in parsed.items("locations"):
+        for i, room in _children(location, "rooms"):
+            add(f"rooms:{_text(location, 'key')}", ("locations", index, "rooms", i), room)
+    return keyed
 
 
 # --- meaning: uniqueness, references, weeks and times ------------------------------------------
 
 
 class _Checker:
-    """Cross-field and cross-item rules over the items that passed type validation."""
+    """Cross-field and cross-item rules. References and uniqueness are checked on every
+    item; rules on typed values only on the parts that passed type validation."""
 
     def __init__(self, parsed: _Parsed) -> None:
         self.parsed = parsed
+        self.keyed = _keyed(parsed)
         self.problems: list[str] = []
 
     def add(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
 
+    def known(self, kind: str) -> set[str]:
+        return {key for _, key in self.keyed.get(kind, [])}
+
     def run(self) -> list[str]:
         self.check_reminders()
-        for section in ("admins", "teachers", "locations", "terms", "families", "lessons"):
-            self.check_unique(section, self.parsed.valid(section))
-        self.check_unique("events", self.parsed.valid("events"))
-        self.check_rooms()
-        self.check_family_members()
+        for kind in self.keyed:
+            self.check_unique(kind)
         self.check_terms()
         self.check_lessons()
         self.check_events()
         return self.problems
 
-    # uniqueness
-
-    def check_unique(
-        self,
-        kind: str,
-        items: Iterable[tuple[Any, Any]],
-        path_of: Callable[[Any], str] | None = None,
-    ) -> None:
+    def check_unique(self, kind: str) -> None:
         first: dict[str, str] = {}
-        for where, item in items:
-            path = path_of(where) if path_of else _path(kind, where)
-            if item.key in first:
-                self.add(f"{path}.key", f"duplicate key {item.key!r} (also {first[item.key]})")
+        for path, key in self.keyed[kind]:
+            if key in first:
+                self.add(f"{path}.key", f"duplicate key {key!r} (also {first[key]})")
             else:
-                first[item.key] = path
+                first[key] = path
 
-    def check_rooms(self) -> None:
-        for index, location in self.parsed.valid("locations"):
-            self.check_unique(
-                "rooms",
-                enumerate(location.rooms),
-                lambda i, index=index: _path("locations", index, "rooms", i),
-            )
+    def check_reference(self, base: Loc, field_name: str, kind: str, noun: str) -> bool:
+        """Whether the raw item's ``field_name`` names a known key (missing/mistyped: True,
+        as the type check reports those)."""
+        raw = self._raw_at(base)
+        key = _text(raw, field_name)
+        known = self.known(kind)
+        if key is None or key in known:
+            return True
+        self.add(_path(*base, field_name), f"no {noun} {key!r} (known: {_list(known)})")
+        return False
 
-    def check_family_members(self) -> None:
-        for member in ("parents", "students"):
-            items = [
-                ((index, i), person)
-                for index, family in self.parsed.valid("families")
-                for i, person in enumerate(getattr(family, member))
-            ]
-            self.check_unique(
-                member,
-                items,
-                lambda where, member=member: _path("families", where[0], member, where[1]),
-            )
+    def _raw_at(self, base: Loc) -> dict[str, Any]:
+        section, index = base
+        item = self.parsed.raw[str(section)][int(index)]
+        return item if isinstance(item, dict) else {}
 
-    # school
+    # school and terms
 
     def check_reminders(self) -> None:
         school = self.parsed.school
@@ -629,10 +643,8 @@ class _Checker:
                 f"window_start {_hm(not_booked.window_start)}",
             )
 
-    # terms
-
     def check_terms(self) -> None:
-        for index, term in self.parsed.valid("terms"):
+        for index, term in self.parsed.valid["terms"].items():
             if not 1 <= term.weeks <= MAX_WEEKS:
                 self.add(
                     _path("terms", index, "weeks"), f"must be 1..{MAX_WEEKS}, got {term.weeks}"
@@ -646,101 +658,106 @@ class _Checker:
     # lessons
 
     def check_lessons(self) -> None:
-        terms = {term.key: term for _, term in self.parsed.valid("terms")}
-        for index, lesson in self.parsed.valid("lessons"):
-            base = ("lessons", index)
-            self.check_reference(base, "teacher", lesson.teacher, "teachers", "teacher")
-            self.check_reference(base, "term", lesson.term, "terms", "term")
-            self.check_lesson_place(base, lesson)
-            self.check_lesson_time(base, lesson)
-            self.check_enrolments(base, lesson)
-            self.check_hybrid(base, lesson, terms.get(lesson.term))
+        terms = {term.key: term for term in self.parsed.valid["terms"].values()}
+        for index, raw in self.parsed.items("lessons"):
+            base: Loc = ("lessons", index)
+            self.check_reference(base, "teacher", "teachers", "teacher")
+            self.check_reference(base, "term", "terms", "term")
+            self.check_lesson_place(base, raw)
+            self.check_enrolments(base, raw)
+            lesson = self.parsed.valid["lessons"].get(index)
+            if lesson is not None:
+                self.check_lesson_time(base, lesson)
+            hybrid = self.hybrid_of(base, raw, lesson)
+            term_key = _text(raw, "term")
+            if hybrid is not None:
+                self.check_weeks(base, hybrid, terms.get(term_key) if term_key else None)
+                self.check_windows((*base, "hybrid"), hybrid)
 
-    def known(self, section: str) -> set[str]:
-        return self.parsed.raw_keys.get(section, set())
-
-    def check_reference(
-        self, base: tuple[str | int, ...], field_name: str, key: str, section: str, noun: str
-    ) -> bool:
-        known = self.known(section)
-        if key in known:
-            return True
-        self.add(_path(*base, field_name), f"no {noun} {key!r} (known: {_list(known)})")
-        return False
-
-    def check_lesson_place(self, base: tuple[str | int, ...], lesson: Lesson) -> None:
-        if lesson.location is None:
-            if lesson.room is not None:
+    def check_lesson_place(self, base: Loc, raw: Mapping[str, Any]) -> None:
+        location, room = _text(raw, "location"), _text(raw, "room")
+        if raw.get("location") is None:
+            if room is not None:
                 self.add(_path(*base, "room"), "a room needs a location")
             return
-        if not self.check_reference(base, "location", lesson.location, "locations", "location"):
+        if location is None or not self.check_reference(base, "location", "locations", "location"):
             return
-        rooms = self.known(f"rooms:{lesson.location}")
-        if lesson.room is not None and lesson.room not in rooms:
+        rooms = self.known(f"rooms:{location}")
+        if room is not None and room not in rooms:
             self.add(
                 _path(*base, "room"),
-                f"no room {lesson.room!r} in location {lesson.location!r} (known: {_list(rooms)})",
+                f"no room {room!r} in location {location!r} (known: {_list(rooms)})",
             )
 
-    def check_lesson_time(self, base: tuple[str | int, ...], lesson: Lesson) -> None:
+    def check_lesson_time(self, base: Loc, lesson: Lesson) -> None:
         if _minutes(lesson.start_time) + lesson.duration_minutes > 24 * 60:
             self.add(
                 _path(*base, "duration_minutes"),
                 f"a lesson starting at {_hm(lesson.start_time)} must end by midnight",
             )
 
-    def check_enrolments(self, base: tuple[str | int, ...], lesson: Lesson) -> None:
+    def check_enrolments(self, base: Loc, raw: Mapping[str, Any]) -> None:
+        students = raw.get("students")
+        if not isinstance(students, list):
+            return
         known = self.known("students")
         seen: set[str] = set()
-        for i, student in enumerate(lesson.students):
+        for i, student in enumerate(students):
+            if not isinstance(student, str):
+                continue
             if student in seen:
                 self.add(_path(*base, "students", i), f"student {student!r} is listed twice")
-            seen.add(student)
-            if student not in known:
+            elif student not in known:
                 self.add(
                     _path(*base, "students", i), f"no student {student!r} (known: {_list(known)})"
                 )
-        if lesson.max_students is not None and len(seen) > lesson.max_students:
+            seen.add(student)
+        limit = raw.get("max_students")
+        if isinstance(limit, int) and not isinstance(limit, bool) and 0 < limit < len(seen):
             self.add(
                 _path(*base, "students"),
-                f"{len(seen)} students enrolled but max_students is {lesson.max_students}",
+                f"{len(seen)} students enrolled but max_students is {limit}",
             )
 
-    def check_hybrid(self, base: tuple[str | int, ...], lesson: Lesson, term: Term | None) -> None:
-        hybrid = lesson.hybrid
-        if lesson.type != "HYBRID":
-            if hybrid is not None:
-                self.add(
-                    _path(*base, "hybrid"), f"only HYBRID lessons have one (type is {lesson.type})"
-                )
-            return
-        if hybrid is None:
+    def hybrid_of(self, base: Loc, raw: Mapping[str, Any], lesson: Lesson | None) -> Hybrid | None:
+        """The lesson's typed hybrid block when there is one to check, after checking that
+        it is present exactly for HYBRID lessons."""
+        kind = _text(raw, "type")
+        block = raw.get("hybrid")
+        if kind is not None and kind != "HYBRID" and block is not None:
+            self.add(_path(*base, "hybrid"), f"only HYBRID lessons have one (type is {kind})")
+            return None
+        if kind == "HYBRID" and block is None:
             self.add(_path(*base, "hybrid"), "is required for a HYBRID lesson")
-            return
-        hpath = (*base, "hybrid")
-        if term is not None and 1 <= term.weeks <= MAX_WEEKS:
-            for week in hybrid.individual_weeks:
-                if not 1 <= week <= term.weeks:
-                    self.add(
-                        _path(*hpath, "individual_weeks"),
-                        f"week {week} is outside term {term.key} (1..{term.weeks})",
-                    )
-        self.check_windows(hpath, hybrid)
+            return None
+        if lesson is not None:
+            return lesson.hybrid
+        result = _validate(Hybrid, block) if block is not None else None
+        return result if isinstance(result, Hybrid) else None
 
-    def check_windows(self, hpath: tuple[str | int, ...], hybrid: Hybrid) -> None:
+    def check_weeks(self, base: Loc, hybrid: Hybrid, term: Term | None) -> None:
+        if term is None or not 1 <= term.weeks <= MAX_WEEKS:
+            return
+        for week in hybrid.individual_weeks:
+            if not 1 <= week <= term.weeks:
+                self.add(
+                    _path(*base, "hybrid", "individual_weeks"),
+                    f"week {week} is outside term {term.key} (1..{term.weeks})",
+                )
+
+    def check_windows(self, hpath: Loc, hybrid: Hybrid) -> None:
         if not hybrid.availability:
             self.add(_path(*hpath, "availability"), "must list at least one window")
             return
-        fits = False
+        bad = False
         for i, window in enumerate(hybrid.availability):
             if window.end <= window.start:
+                bad = True
                 self.add(
                     _path(*hpath, "availability", i, "end"),
                     f"{_hm(window.end)} is not after start {_hm(window.start)}",
                 )
-            elif window.minutes >= hybrid.slot_minutes:
-                fits = True
-        if not fits and not any(w.end <= w.start for w in hybrid.availability):
+        if not bad and all(w.minutes < hybrid.slot_minutes for w in hybrid.availability):
             self.add(
                 _path(*hpath, "slot_minutes"),
                 f"a {hybrid.slot_minutes}-minute slot fits in no availability window",
@@ -749,11 +766,11 @@ class _Checker:
     # events
 
     def check_events(self) -> None:
-        for index, event in self.parsed.valid("events"):
-            base = ("events", index)
-            if event.location is not None:
-                self.check_reference(base, "location", event.location, "locations", "location")
-            if event.end <= event.start:
+        for index, _raw in self.parsed.items("events"):
+            base: Loc = ("events", index)
+            self.check_reference(base, "location", "locations", "location")
+            event = self.parsed.valid["events"].get(index)
+            if event is not None and event.end <= event.start:
                 self.add(
                     _path(*base, "end"),
                     f"{_iso(event.end)} is not after start {_iso(event.start)}",
@@ -786,11 +803,22 @@ def _list(keys: Iterable[str], limit: int = 12) -> str:
 def _parse(text_or_path: str | Path) -> tuple[SchoolFile | None, list[str]]:
     text, label = load_school_text(text_or_path)
     parsed = _parse_structure(_load_yaml(text, label), label)
-    problems = parsed.problems + _Checker(parsed).run()
+    problems = sorted(parsed.problems + _Checker(parsed).run(), key=_file_order)
     if problems or parsed.school is None:
         return None, problems
-    sections = {name: [item for _, item in parsed.valid(name)] for name in SECTIONS}
+    sections = {name: list(parsed.valid[name].values()) for name in SECTIONS}
     return SchoolFile(school=parsed.school, **sections), []
+
+
+_ORDER_RE = re.compile(r"^([A-Za-z_]+)(?:\[(\d+)\])?")
+
+
+def _file_order(problem: str) -> tuple[int, int]:
+    """Sort key: problems in the order of the file's sections and items (stable within)."""
+    match = _ORDER_RE.match(problem)
+    if match is None or match.group(1) not in TOP_KEYS:
+        return (-1, 0)
+    return (TOP_KEYS.index(match.group(1)), int(match.group(2) or 0))
 
 
 def school_file_problems(text_or_path: str | Path) -> list[str]:

@@ -169,11 +169,17 @@ async def test_forged_callback_on_unknown_message(server: LocalBotApi, app: Appl
     await server.user(ALICE).send("/start")
     after = server.seq
     await server.press(ALICE, 999, "cancel")
-    await server.wait_for(chat_id=ALICE, kind="answer_callback", after=after, timeout=3)
+    answered = await server.wait_for_bot_activity(ALICE, after=after, timeout=3)
+    assert answered.kind == "answer_callback" and answered.message_id == 999
     assert server.callback_answers(ALICE)[-1]["show_alert"] is True
-    # editing the synthesized (non-existent) message fails inside the bot
-    await asyncio.sleep(0.05)
+    # editing the synthesized (non-existent) message fails inside the bot ...
+    failed = await server.wait_for(chat_id=ALICE, kind="error", after=after, timeout=3)
+    assert failed.data["description"] == "Bad Request: message to edit not found"
     errors = app.bot_data["errors"]
+    for _ in range(200):  # ... and reaches PTB's error handler right after
+        if errors:
+            break
+        await asyncio.sleep(0.01)
     assert len(errors) == 1 and isinstance(errors[0], BadRequest)
     errors.clear()
 

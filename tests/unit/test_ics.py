@@ -178,7 +178,7 @@ def test_lines_are_crlf_and_folded_to_75_octets() -> None:
 @given(
     title=st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=300),
     description=st.text(
-        st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n"),
+        st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\t"),
         max_size=300,
     ),
 )
@@ -190,3 +190,15 @@ def test_any_text_round_trips(title: str, description: str) -> None:
     assert str(vevent["SUMMARY"]) == title
     if description:
         assert str(vevent["DESCRIPTION"]) == description
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=200))
+def test_control_characters_never_break_the_file(text: str) -> None:
+    event = booking(title=text, description=text)
+    data = build_ics([event], "Australia/Sydney", text, now=NOW)
+    lines = data.split(b"\r\n")
+    assert all(b"\n" not in line and b"\r" not in line and len(line) <= 75 for line in lines)
+    (vevent,) = vevents(data)
+    expected = text.replace("\r\n", "\n").replace("\r", "\n")
+    expected = "".join(c for c in expected if " " <= c != "\x7f" or c in "\n\t")
+    assert str(vevent["SUMMARY"]) == expected

@@ -1,0 +1,415 @@
+"""Import a school file: validate it whole, then upsert every record in one transaction.
+
+Records are matched by (school, key): what is new is created, what changed is updated,
+and records missing from the file are left alone. Nothing is written when the file is
+invalid (:class:`~core.errors.SchoolFileError`), and importing the same file twice
+changes nothing: values are compared before they are written.
+
+Two collections are replaced rather than merged, because the file names their owner:
+
+* a lesson's enrolments become exactly the lesson's ``students`` list;
+* a hybrid lesson's availability windows are replaced as a whole when they differ.
+
+``bookings_open`` of a hybrid lesson is taken from the file only when the lesson is
+created; afterwards admins open and close bookings in chat (or with the CLI) and a
+re-import leaves that switch alone. A lesson whose type changes away from HYBRID loses
+its hybrid pattern. Event times are the school's local time, stored as UTC instants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from core import models as m
+from core import school_file as sf
+from core.clock import Clock
+from core.db import unit_of_work
+
+__all__ = ["KINDS", "ImportResult", "KindCounts", "import_school"]
+
+KINDS = (
+    "school",
+    "admin",
+    "teacher",
+    "location",
+    "room",
+    "term",
+    "family",
+    "parent",
+    "student",
+    "lesson",
+    "event",
+)
+
+Row = TypeVar("Row", bound=m.Base)
+
+
+@dataclass
+class KindCounts:
+    """How many records of one kind the import created, updated or left unchanged."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass
+class ImportResult:
+    """What an import did, per kind of record (see ``KINDS``)."""
+
+    school_key: str
+    school_id: int
+    counts: dict[str, KindCounts] = field(default_factory=lambda: {k: KindCounts() for k in KINDS})
+
+    @property
+    def created(self) -> int:
+        return sum(c.created for c in self.counts.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(c.updated for c in self.counts.values())
+
+    @property
+    def unchanged(self) -> int:
+        return sum(c.unchanged for c in self.counts.values())
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def record(self, kind: str, *, created: bool, changed: bool) -> None:
+        counts = self.counts[kind]
+        if created:
+            counts.created += 1
+        elif changed:
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, for ``musicbot import --format json``."""
+        return {
+            "school": self.school_key,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "kinds": {kind: counts.as_dict() for kind, counts in self.counts.items()},
+        }
+
+    def summary(self) -> str:
+        """One line, e.g. ``music-n-me: 52 created, 0 updated, 0 unchanged``."""
+        return (
+            f"{self.school_key}: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged"
+        )
+
+
+async def import_school(
+    sessions: async_sessionmaker[AsyncSession],
+    text_or_path: str | Path,
+    *,
+    clock: Clock,
+) -> ImportResult:
+    """Validate a school file and bring its school up to date in one transaction.
+
+    Raises :class:`SchoolFileError` (nothing written) when the file is not valid.
+    """
+    school_file = sf.parse_school_file(text_or_path)
+    async with unit_of_work(sessions) as session:
+        result = await _Importer(session, school_file, clock).run()
+        await session.commit()
+    return result
+
+
+def _apply(row: m.Base, values: Mapping[str, Any]) -> bool:
+    """Set the attributes that differ; whether any did."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+class _Importer:
+    """One import inside one session; each ``sync_*`` step flushes so later steps see ids."""
+
+    def __init__(self, session: AsyncSession, school_file: sf.SchoolFile, clock: Clock) -> None:
+        self.session = session
+        self.file = school_file
+        self.clock = clock
+        self.school: m.School
+        self.result: ImportResult
+        self.ids: dict[str, dict[str, int]] = {}
+        self.room_ids: dict[tuple[str, str], int] = {}
+
+    async def run(self) -> ImportResult:
+        await self.sync_school()
+        await self.sync_simple(m.Admin, "admin", self.file.admins, _person_values)
+        await self.sync_simple(m.Teacher, "teacher", self.file.teachers, _person_values)
+        await self.sync_simple(m.Location, "location", self.file.locations, _named_values)
+        await self.sync_rooms()
+        await self.sync_simple(m.Term, "term", self.file.terms, _term_values)
+        await self.sync_simple(m.Family, "family", self.file.families, _named_values)
+        await self.sync_family_members()
+        await self.sync_lessons()
+        await self.sync_events()
+        return self.result
+
+    # school
+
+    async def sync_school(self) -> None:
+        info = self.file.school
+        values = {
+            "name": info.name,
+            "timezone": info.timezone,
+            "reminders": info.reminders.as_dict(),
+        }
+        query = select(m.School).where(m.School.key == info.key).with_for_update()
+        school = (await self.session.execute(query)).scalar_one_or_none()
+        created = school is None
+        if school is None:
+            school = m.School(key=info.key, **values)
+            self.session.add(school)
+            changed = True
+        else:
+            changed = _apply(school, values)
+        await self.session.flush()
+        self.school = school
+        self.result = ImportResult(school_key=info.key, school_id=school.id)
+        self.result.record("school", created=created, changed=changed)
+
+    # generic upsert by key
+
+    async def existing(self, model: type[Row]) -> dict[str, Row]:
+        query = select(model).where(model.school_id == self.school.id)  # type: ignore[attr-defined]
+        rows = (await self.session.execute(query)).scalars().all()
+        return {row.key: row for row in rows}  # type: ignore[attr-defined]
+
+    def upsert(
+        self, model: type[Row], kind: str, rows: dict[str, Row], key: str, values: dict[str, Any]
+    ) -> Row:
+        row = rows.get(key)
+        if row is None:
+            row = model(school_id=self.school.id, key=key, **values)
+            self.session.add(row)
+            rows[key] = row
+            self.result.record(kind, created=True, changed=True)
+        else:
+            self.result.record(kind, created=False, changed=_apply(row, values))
+        return row
+
+    async def sync_simple(
+        self,
+        model: type[Row],
+        kind: str,
+        items: Iterable[Any],
+        values_of: Any,
+    ) -> None:
+        rows = await self.existing(model)
+        for item in items:
+            self.upsert(model, kind, rows, item.key, values_of(item))
+        await self.session.flush()
+        self.ids[kind] = {key: row.id for key, row in rows.items()}  # type: ignore[attr-defined]
+
+    # rooms, parents, students: keyed within a location / the school, owned by a parent row
+
+    async def sync_rooms(self) -> None:
+        query = select(m.Room).where(m.Room.school_id == self.school.id)
+        rooms = {(r.location_id, r.key): r for r in (await self.session.execute(query)).scalars()}
+        for location in self.file.locations:
+            location_id = self.ids["location"][location.key]
+            for item in location.rooms:
+                room = rooms.get((location_id, item.key))
+                if room is None:
+                    room = m.Room(
+                        school_id=self.school.id,
+                        location_id=location_id,
+                        key=item.key,
+                        name=item.name,
+                    )
+                    self.session.add(room)
+                    rooms[(location_id, item.key)] = room
+                    self.result.record("room", created=True, changed=True)
+                else:
+                    changed = _apply(room, {"name": item.name})
+                    self.result.record("room", created=False, changed=changed)
+        await self.session.flush()
+        location_keys = {v: k for k, v in self.ids["location"].items()}
+        self.room_ids = {
+            (location_keys[loc_id], key): room.id
+            for (loc_id, key), room in rooms.items()
+            if loc_id in location_keys
+        }
+
+    async def sync_family_members(self) -> None:
+        parents = await self.existing(m.Parent)
+        students = await self.existing(m.Student)
+        for family in self.file.families:
+            family_id = self.ids["family"][family.key]
+            for parent in family.parents:
+                values = {
+                    "family_id": family_id,
+                    "name": parent.name,
+                    "telegram_id": parent.telegram_id,
+                    "phone": parent.phone,
+                }
+                self.upsert(m.Parent, "parent", parents, parent.key, values)
+            for student in family.students:
+                values = {"family_id": family_id, "name": student.name}
+                self.upsert(m.Student, "student", students, student.key, values)
+        await self.session.flush()
+        self.ids["student"] = {key: row.id for key, row in students.items()}
+
+    # lessons, with enrolments and hybrid patterns
+
+    async def sync_lessons(self) -> None:
+        lessons = await self.existing(m.Lesson)
+        enrolled = await self.enrolments()
+        patterns = await self.patterns()
+        for item in self.file.lessons:
+            row = lessons.get(item.key)
+            created = row is None
+            row = self.upsert(m.Lesson, "lesson", lessons, item.key, self.lesson_values(item))
+            await self.session.flush()
+            extra = await self.sync_enrolments(row.id, item, enrolled.get(row.id, {}))
+            extra = await self.sync_hybrid(row.id, item, patterns.get(row.id)) or extra
+            if extra and not created:
+                self.mark_updated("lesson")
+        await self.session.flush()
+
+    def lesson_values(self, item: sf.Lesson) -> dict[str, Any]:
+        return {
+            "name": item.name,
+            "type": m.LessonType(item.type),
+            "term_id": self.ids["term"][item.term],
+            "teacher_id": self.ids["teacher"][item.teacher],
+            "location_id": self.ids["location"][item.location] if item.location else None,
+            "room_id": self.room_ids[(item.location, item.room)]
+            if item.location and item.room
+            else None,
+            "day": item.day_index,
+            "start_time": item.start_time,
+            "duration_minutes": item.duration_minutes,
+            "max_students": item.max_students,
+        }
+
+    def mark_updated(self, kind: str) -> None:
+        """A record first counted unchanged turned out changed (e.g. its enrolments)."""
+        counts = self.result.counts[kind]
+        counts.unchanged -= 1
+        counts.updated += 1
+
+    async def enrolments(self) -> dict[int, dict[int, m.Enrolment]]:
+        """Enrolment rows per lesson id, by student id."""
+        query = select(m.Enrolment).where(m.Enrolment.school_id == self.school.id)
+        enrolled: dict[int, dict[int, m.Enrolment]] = {}
+        for row in (await self.session.execute(query)).scalars():
+            enrolled.setdefault(row.lesson_id, {})[row.student_id] = row
+        return enrolled
+
+    async def sync_enrolments(
+        self, lesson_id: int, item: sf.Lesson, current: dict[int, m.Enrolment]
+    ) -> bool:
+        """Make the lesson's enrolments exactly the file's list; whether they changed."""
+        wanted = {self.ids["student"][key] for key in item.students}
+        for student_id in wanted - current.keys():
+            self.session.add(
+                m.Enrolment(lesson_id=lesson_id, student_id=student_id, school_id=self.school.id)
+            )
+        for student_id in current.keys() - wanted:
+            await self.session.delete(current[student_id])
+        return wanted != current.keys()
+
+    async def patterns(self) -> dict[int, m.HybridPattern]:
+        query = (
+            select(m.HybridPattern)
+            .where(m.HybridPattern.school_id == self.school.id)
+            .options(selectinload(m.HybridPattern.windows))
+        )
+        return {p.lesson_id: p for p in (await self.session.execute(query)).scalars()}
+
+    async def sync_hybrid(
+        self, lesson_id: int, item: sf.Lesson, pattern: m.HybridPattern | None
+    ) -> bool:
+        """Create, update or (type no longer HYBRID) remove the pattern; whether it changed.
+        ``bookings_open`` is only set on create."""
+        hybrid = item.hybrid
+        if hybrid is None:
+            if pattern is None:
+                return False
+            await self.session.delete(pattern)
+            return True
+        windows = sorted(_window_values(hybrid))
+        if pattern is None:
+            self.session.add(
+                m.HybridPattern(
+                    lesson_id=lesson_id,
+                    school_id=self.school.id,
+                    individual_weeks=list(hybrid.individual_weeks),
+                    slot_minutes=hybrid.slot_minutes,
+                    bookings_open=hybrid.bookings_open,
+                    opened_at=self.clock.now() if hybrid.bookings_open else None,
+                    windows=[_window_row(w) for w in windows],
+                )
+            )
+            return True
+        changed = _apply(
+            pattern,
+            {
+                "individual_weeks": list(hybrid.individual_weeks),
+                "slot_minutes": hybrid.slot_minutes,
+            },
+        )
+        current = sorted((w.day, w.start_time, w.end_time) for w in pattern.windows)
+        if current != windows:
+            pattern.windows = [_window_row(w) for w in windows]
+            changed = True
+        return changed
+
+    # events
+
+    async def sync_events(self) -> None:
+        rows = await self.existing(m.Event)
+        for item in self.file.events:
+            start, end = sf.event_instants(item, self.file.school.timezone)
+            values = {
+                "title": item.title,
+                "type": item.type,
+                "start_at": start,
+                "end_at": end,
+                "location_id": self.ids["location"][item.location] if item.location else None,
+            }
+            self.upsert(m.Event, "event", rows, item.key, values)
+        await self.session.flush()
+
+
+def _person_values(item: sf.Admin | sf.Teacher) -> dict[str, Any]:
+    return {"name": item.name, "telegram_id": item.telegram_id}
+
+
+def _named_values(item: sf.Location | sf.Family) -> dict[str, Any]:
+    return {"name": item.name}
+
+
+def _term_values(item: sf.Term) -> dict[str, Any]:
+    return {"name": item.name, "start_date": item.start_date, "weeks": item.weeks}
+
+
+def _window_values(hybrid: sf.Hybrid) -> list[tuple[int, Any, Any]]:
+    return [(w.day_index, w.start, w.end) for w in hybrid.availability]
+
+
+def _window_row(values: tuple[int, Any, Any]) -> m.AvailabilityWindow:
+    day, start, end = values
+    return m.AvailabilityWindow(day=day, start_time=start, end_time=end)
