@@ -25,6 +25,9 @@ quiet for ``quiet`` seconds (default 0.08 s); the whole thing is bounded by
 ``timeout`` (default 5 s).  If nothing happens at all within ``timeout``,
 ``TimeoutError`` is raised; if the bot keeps talking past ``timeout`` we return what
 we have.  Waiting is event driven (``asyncio.Condition``), never sleep-polling.
+The quiet period is a heuristic: under heavy concurrency the gap between e.g. a
+callback answer and the following edit can exceed it, so pass ``until=`` (an event
+predicate; the quiet period only starts after a matching event) or a larger ``quiet``.
 
 Run standalone: ``python -m bot.local_api --port 8081``.
 """
@@ -548,13 +551,23 @@ class LocalBotApi:
         *,
         quiet: float | None = None,
         timeout: float | None = None,  # noqa: ASYNC109
+        until: EventPredicate | None = None,
     ) -> list[BotEvent]:
-        """Wait until the bot has answered and then gone quiet; return its activity."""
+        """Wait until the bot has answered and then gone quiet; return its activity.
+
+        With ``until``, the quiet period only starts once an activity event matching
+        it has arrived (robust under load, e.g. ``until=lambda e: e.kind == "edit_text"``).
+        """
         quiet = self.settle_quiet if quiet is None else quiet
         timeout = self.settle_timeout if timeout is None else timeout
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        event = await self.wait_for_bot_activity(user_id, after=after, timeout=timeout)
+        event = await self.wait_for(
+            lambda e: e.activity and (until is None or until(e)),
+            chat_id=user_id,
+            after=after,
+            timeout=timeout,
+        )
         last = event.seq
         while (remaining := deadline - loop.time()) > 0:
             try:

@@ -6,17 +6,17 @@
 
   ====== ================================ =============================================
   POST   /_user/{uid}/send                {text, first_name?, username?, language_code?,
-                                          wait?=true, quiet?, timeout?}
+                                          wait?=true, quiet?, timeout?, until_kind?}
                                           -> {update, events, last_message}
   POST   /_user/{uid}/press               {label? | callback_data?, message_id?, wait?,
-                                          quiet?, timeout?} -> {update, events, last_message}
+                                          quiet?, timeout?, until_kind?} -> {update, events, last_message}
   GET    /_user/{uid}/chat                ?include_deleted=1 -> {messages, callback_answers,
                                           reply_keyboard, blocked, delivered, history}
   GET    /_user/{uid}/buttons             ?message_id= -> {message_id, rows:[[[text, data]]]}
   GET    /_user/{uid}/commands            ?language_code= -> effective menu [{command, ...}]
   POST   /_user/{uid}/block | /unblock    -> {ok}
   POST   /_user/{uid}/wait                {after, timeout} -> {event} (408 on timeout)
-  POST   /_user/{uid}/settle              {after, quiet?, timeout?} -> {events}
+  POST   /_user/{uid}/settle              {after, quiet?, timeout?, until_kind?} -> {events}
   GET    /_user/history                   ?after=&chat_id= -> {seq, events}
   GET    /_user/files/{file_id}           -> {file_id, file_name, mime_type, data_b64, ...}
   GET    /_user/metrics                   -> counters (see ``LocalBotApi.metrics``)
@@ -42,7 +42,7 @@ from aiohttp import web
 from bot.local_api_state import BotEvent, FloodLimits, JSONDict
 
 if TYPE_CHECKING:
-    from bot.local_api import LocalBotApi
+    from bot.local_api import EventPredicate, LocalBotApi
 
 __all__ = ["LocalBotApiClient", "UserClient", "find_button", "register_user_routes"]
 
@@ -107,6 +107,7 @@ class UserClient:
         wait: bool = True,
         quiet: float | None = None,
         timeout: float | None = None,  # noqa: ASYNC109
+        until: EventPredicate | None = None,
     ) -> JSONDict | None:
         """Write ``text``; with ``wait`` return the bot's reply after settling."""
         after = self.server.seq
@@ -117,7 +118,7 @@ class UserClient:
             username=self.username,
             language_code=self.language_code,
         )
-        return await self._settle(after, quiet, timeout) if wait else None
+        return await self._settle(after, quiet, timeout, until) if wait else None
 
     async def press(
         self,
@@ -127,6 +128,7 @@ class UserClient:
         wait: bool = True,
         quiet: float | None = None,
         timeout: float | None = None,  # noqa: ASYNC109
+        until: EventPredicate | None = None,
     ) -> JSONDict | None:
         """Press raw ``callback_data`` on ``message_id`` (default: latest keyboard)."""
         if message_id is None:
@@ -139,7 +141,7 @@ class UserClient:
             self.user_id, message_id, callback_data, first_name=self.first_name,
             username=self.username,
         )  # fmt: skip
-        return await self._settle(after, quiet, timeout) if wait else None
+        return await self._settle(after, quiet, timeout, until) if wait else None
 
     async def press_button(
         self,
@@ -149,6 +151,7 @@ class UserClient:
         wait: bool = True,
         quiet: float | None = None,
         timeout: float | None = None,  # noqa: ASYNC109
+        until: EventPredicate | None = None,
     ) -> JSONDict | None:
         """Press the inline button labelled ``label`` in the latest keyboard message.
 
@@ -163,17 +166,26 @@ class UserClient:
         except LookupError:
             reply_labels = [t for row in self.reply_keyboard() for t in row]
             if label in reply_labels:
-                return await self.send(label, wait=wait, quiet=quiet, timeout=timeout)
+                return await self.send(label, wait=wait, quiet=quiet, timeout=timeout, until=until)
             raise
         if data is None:
             raise ValueError(f"button {text!r} has no callback_data (url/web_app button?)")
         assert message is not None
         return await self.press(
-            data, message_id=int(message["message_id"]), wait=wait, quiet=quiet, timeout=timeout
+            data,
+            message_id=int(message["message_id"]),
+            wait=wait,
+            quiet=quiet,
+            timeout=timeout,
+            until=until,
         )
 
-    async def _settle(self, after: int, quiet: float | None, limit: float | None) -> Any:
-        self.last_events = await self.server.settle(self.user_id, after, quiet=quiet, timeout=limit)
+    async def _settle(
+        self, after: int, quiet: float | None, limit: float | None, until: EventPredicate | None
+    ) -> Any:
+        self.last_events = await self.server.settle(
+            self.user_id, after, quiet=quiet, timeout=limit, until=until
+        )
         for event in reversed(self.last_events):
             if event.kind in ("send", "edit_text", "edit_caption", "edit_markup"):
                 message = self.server.message(self.user_id, event.message_id or 0)
@@ -274,10 +286,12 @@ def register_user_routes(app: web.Application, server: LocalBotApi) -> None:
             username=data.get("username"),
             language_code=data.get("language_code"),
         )
-        kwargs = {
+        until_kind = data.get("until_kind")
+        kwargs: dict[str, Any] = {
             "wait": bool(data.get("wait", True)),
             "quiet": data.get("quiet"),
             "timeout": data.get("timeout"),
+            "until": (lambda e: e.kind == until_kind) if until_kind else None,
         }
         try:
             if not pressing:
@@ -347,11 +361,13 @@ def register_user_routes(app: web.Application, server: LocalBotApi) -> None:
     async def settle(request: web.Request) -> web.Response:
         data = await body(request)
         try:
+            until_kind = data.get("until_kind")
             events = await server.settle(
                 uid(request),
                 int(data.get("after", 0)),
                 quiet=data.get("quiet"),
                 timeout=data.get("timeout"),
+                until=(lambda e: e.kind == until_kind) if until_kind else None,
             )
         except TimeoutError:
             return reply({"error": "timeout"}, 408)

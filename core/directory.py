@@ -298,6 +298,22 @@ class Directory:
                     )
             return found
 
+    async def telegram_accounts(self) -> dict[int, set[Role]]:
+        """Every linked Telegram account and its roles, across schools (for command menus)."""
+        async with unit_of_work(self.sessions) as session:
+            accounts: dict[int, set[Role]] = {}
+            for model, role in (
+                (Admin, Role.ADMIN),
+                (Teacher, Role.TEACHER),
+                (Parent, Role.PARENT),
+            ):
+                rows = await session.scalars(
+                    select(model.telegram_id).where(model.telegram_id.is_not(None))  # type: ignore[attr-defined]
+                )
+                for telegram_id in rows:
+                    accounts.setdefault(int(telegram_id), set()).add(role)
+            return accounts
+
     async def parent_chat_ids(self, school_id: int, family_id: int) -> list[tuple[int, int]]:
         """(parent id, telegram id) of a family's parents who can be reached in chat."""
         async with unit_of_work(self.sessions) as session:

@@ -280,12 +280,16 @@ class _Importer:
         for item in self.file.lessons:
             row = lessons.get(item.key)
             created = row is None
-            row = self.upsert(m.Lesson, "lesson", lessons, item.key, self.lesson_values(item))
-            await self.session.flush()
-            extra = await self.sync_enrolments(row.id, item, enrolled.get(row.id, {}))
-            extra = await self.sync_hybrid(row.id, item, patterns.get(row.id)) or extra
-            if extra and not created:
-                self.mark_updated("lesson")
+            if row is None:
+                row = m.Lesson(school_id=self.school.id, key=item.key, **self.lesson_values(item))
+                self.session.add(row)
+                await self.session.flush()
+                changed = True
+            else:
+                changed = _apply(row, self.lesson_values(item))
+            changed = await self.sync_enrolments(row.id, item, enrolled.get(row.id, {})) or changed
+            changed = await self.sync_hybrid(row.id, item, patterns.get(row.id)) or changed
+            self.result.record("lesson", created=created, changed=changed)
         await self.session.flush()
 
     def lesson_values(self, item: sf.Lesson) -> dict[str, Any]:
@@ -303,12 +307,6 @@ class _Importer:
             "duration_minutes": item.duration_minutes,
             "max_students": item.max_students,
         }
-
-    def mark_updated(self, kind: str) -> None:
-        """A record first counted unchanged turned out changed (e.g. its enrolments)."""
-        counts = self.result.counts[kind]
-        counts.unchanged -= 1
-        counts.updated += 1
 
     async def enrolments(self) -> dict[int, dict[int, m.Enrolment]]:
         """Enrolment rows per lesson id, by student id."""

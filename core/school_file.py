@@ -477,8 +477,8 @@ class _Parsed:
     """The file's items as given (``raw``) and those that passed type validation."""
 
     school: SchoolInfo | None = None
-    raw: dict[str, list[object]] = field(default_factory=dict)
-    valid: dict[str, dict[int, Any]] = field(default_factory=dict)
+    raw: dict[str, list[object]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
+    valid: dict[str, dict[int, Any]] = field(default_factory=lambda: {s: {} for s in SECTIONS})
     problems: list[str] = field(default_factory=list)
 
     def items(self, section: str) -> list[tuple[int, dict[str, Any]]]:

@@ -1,0 +1,26 @@
+"""Telegram handlers: parse an update, call the core, render text and keyboards."""
+
+from __future__ import annotations
+
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers import admin, common, parent, teacher
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Wire every handler in one group: the first match wins, so the catch-alls go last."""
+    application.add_handler(CommandHandler("help", common.help_command))
+    application.add_handler(CommandHandler("cancel", common.cancel_command))
+    parent.register(application)
+    admin.register(application)
+    teacher.register(application)
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, common.text_message))
+    application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
+    application.add_handler(CallbackQueryHandler(common.stale_button))
+    application.add_error_handler(common.error_handler)

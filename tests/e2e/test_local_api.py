@@ -265,7 +265,7 @@ async def test_reply_keyboard_and_http_user_api(server: LocalBotApi, app: Applic
         result = await client.press(ALICE, label="Help")  # reply keyboard -> sends text
         assert result["last_message"]["text"] == "echo: Help"
         await client.send(ALICE, "/doc")
-        result = await client.press(ALICE, label="Cancel")
+        result = await client.press(ALICE, label="Cancel", until_kind="edit_caption")
         assert result["last_message"]["caption"] == "You chose cancel"
         state = await client.chat(ALICE)
         assert state["callback_answers"][-1]["show_alert"] is True

@@ -1,0 +1,108 @@
+"""The Telegram Application: built from settings and core services, run with long polling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Any
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
+
+from bot.runtime import open_runtime
+from bot.settings import Settings
+from core.services import Services
+from handlers import register
+from handlers.context import SERVICES, SETTINGS
+from handlers.menus import set_all_menus
+
+logger = logging.getLogger(__name__)
+
+
+def default_rate_limiter() -> AIORateLimiter:
+    """Telegram's limits: about 30 messages/s overall and 20/min per group; retries once."""
+    return AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=1)
+
+
+def build_application(
+    services: Services,
+    *,
+    token: str,
+    base_url: str,
+    base_file_url: str,
+    settings: Settings | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+    use_rate_limiter: bool = True,
+    concurrent_updates: int = 32,
+    start_scheduler: bool = False,
+) -> Application:  # type: ignore[type-arg]
+    """The bot with every handler wired; nothing is started yet."""
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        .concurrent_updates(concurrent_updates)
+        .connection_pool_size(64)
+        .pool_timeout(10)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if use_rate_limiter:
+        builder = builder.rate_limiter(rate_limiter or default_rate_limiter())
+    application = builder.build()
+    application.bot_data[SERVICES] = services
+    application.bot_data[SETTINGS] = settings
+    application.bot_data["start_scheduler"] = start_scheduler
+    register(application)
+    return application
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    services: Services = application.bot_data[SERVICES]
+    try:
+        accounts = await services.directory.telegram_accounts()
+        await set_all_menus(application.bot, accounts)
+    except Exception:  # a menu is a convenience: never stop the bot for it
+        logger.exception("could not set command menus")
+    if application.bot_data.get("start_scheduler"):
+        from scheduler.runner import start_scheduler
+
+        application.bot_data["scheduler"] = await start_scheduler(application)
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    scheduler = application.bot_data.pop("scheduler", None)
+    if scheduler is not None:
+        from scheduler.runner import stop_scheduler
+
+        await stop_scheduler(scheduler)
+
+
+async def run_polling(settings: Settings) -> int:
+    """`musicbot run`: migrate, start the bot and the scheduler, stop cleanly on a signal."""
+    token = settings.require_token()
+    async with open_runtime(settings) as runtime:
+        application = build_application(
+            runtime.services,
+            token=token,
+            base_url=settings.telegram_api_base_url,
+            base_file_url=settings.telegram_file_base_url,
+            settings=settings,
+            start_scheduler=True,
+        )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with application:
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            logger.info("bot @%s is running; Ctrl+C to stop", application.bot.username)
+            await stop.wait()
+            logger.info("stopping")
+            await application.updater.stop()
+            await application.stop()
+    return 0

@@ -1,0 +1,68 @@
+"""Callback data: compact, stateless strings (at most 64 bytes) that carry what a button needs.
+
+Format: ``<area>:<action>[:<int>...]`` with integer fields only, e.g. ``bk:w:1:12:3:4``.
+Every field is re-validated by the handler (the client can forge anything); a string that
+does not parse is treated as a stale button.
+
+Areas and actions used across the bot (a contract between handlers and the scheduler):
+
+- ``bk`` booking flow (parents): ``bk:c:<school>`` pick child; ``bk:l:<school>:<student>``
+  pick lesson; ``bk:w:<school>:<student>:<lesson>`` pick week;
+  ``bk:s:<school>:<student>:<lesson>:<week>`` pick slot ("Book now" in reminders);
+  ``bk:k:<school>:<student>:<lesson>:<week>:<minute>`` confirmation card;
+  ``bk:y:<school>:<student>:<lesson>:<week>:<minute>`` confirm.
+  ``<minute>`` is the slot's start as whole minutes since the Unix epoch (UTC).
+- ``my`` the parent's bookings; ``ad`` admin dashboard; ``tc`` teacher; ``cal`` calendar;
+  ``sc`` choosing a school. Each area documents its actions in its module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+MAX_BYTES = 64
+_PATTERN = re.compile(r"^([a-z]{1,4}):([a-z]{1,4})((?::-?\d{1,12}){0,8})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    area: str
+    action: str
+    args: tuple[int, ...]
+
+    def arg(self, index: int) -> int:
+        return self.args[index]
+
+
+def encode(area: str, action: str, *args: int) -> str:
+    data = ":".join([area, action, *(str(int(a)) for a in args)])
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data too long: {data}")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    """Parse callback data; None for anything malformed (forged or from an old version)."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    match = _PATTERN.match(data)
+    if match is None:
+        return None
+    area, action, rest = match.groups()
+    args = tuple(int(x) for x in rest.split(":")[1:]) if rest else ()
+    return Callback(area, action, args)
+
+
+def area_pattern(area: str) -> str:
+    """An anchored pattern for CallbackQueryHandler matching one area."""
+    return rf"^{re.escape(area)}:"
+
+
+def to_minute(moment: datetime) -> int:
+    return int(moment.timestamp()) // 60
+
+
+def from_minute(minute: int) -> datetime:
+    return datetime.fromtimestamp(minute * 60, tz=UTC)

@@ -1,0 +1,167 @@
+"""Handlers every user meets: /help, /cancel, free text, stale buttons and the error handler."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from handlers.context import who
+
+logger = logging.getLogger(__name__)
+
+TextStep = Callable[[Update, ContextTypes.DEFAULT_TYPE, tuple[int, ...]], Awaitable[None]]
+AWAITING = "awaiting"  # user_data key: (step name, *int args) while a typed answer is expected
+_TEXT_STEPS: dict[str, TextStep] = {}
+
+NOTHING_CHANGED = (
+    "Sorry, something went wrong on our side. Nothing was changed. Please try again in a moment."
+)
+DB_DOWN = (
+    "The booking system is unavailable right now. Nothing was changed. "
+    "Please try again in a few minutes."
+)
+STALE_BUTTON = "That button is out of date. Here is a fresh menu."
+
+
+def register_text_step(name: str, step: TextStep) -> None:
+    """Let a flow take the next typed message (e.g. a cancellation reason)."""
+    _TEXT_STEPS[name] = step
+
+
+def expect_text(context: ContextTypes.DEFAULT_TYPE, name: str, *args: int) -> None:
+    if context.user_data is not None:
+        context.user_data[AWAITING] = (name, *args)
+
+
+def clear_flow(context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Forget any step in progress; True if there was one."""
+    if context.user_data is None:
+        return False
+    return context.user_data.pop(AWAITING, None) is not None
+
+
+def help_text(is_parent: bool, is_teacher: bool, is_admin: bool, known: bool) -> str:
+    lines = ["<b>Music school bookings</b>", ""]
+    if not known:
+        lines += [
+            "I book individual lesson slots for families of the school.",
+            "To start, open the invite link the school sent you, or ask the school office for one.",
+        ]
+        return "\n".join(lines)
+    if is_parent:
+        lines += [
+            "/book – book an individual slot for your child",
+            "/mybookings – see, move or cancel bookings",
+            "/calendar – your family's week",
+        ]
+    if is_teacher:
+        lines += ["/lessons – your lessons", "/bookings LESSON [week] – who booked what"]
+    if is_admin:
+        lines += [
+            "/admin – dashboard of hybrid lessons",
+            "/lessons, /stats LESSON, /bookings LESSON [week]",
+            "/open LESSON, /close LESSON, /remind LESSON, /invite FAMILY",
+        ]
+    if is_teacher or is_admin:
+        lines.append("/calendar – the week as a picture")
+    lines += ["/cancel – leave the current step", "", "Changes need 24 hours' notice."]
+    return "\n".join(lines)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: what this user can do, by role."""
+    me = await who(update, context)
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        help_text(me.is_parent, me.is_teacher, me.is_admin, me.is_known),
+        parse_mode=ParseMode.HTML,
+    )
+
+
+async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/cancel: leave the current flow; nothing is booked or cancelled by it."""
+    assert update.effective_message is not None
+    had = clear_flow(context)
+    await update.effective_message.reply_text(
+        "Okay, stopped. Nothing was changed." if had else "There is nothing to stop. /help"
+    )
+
+
+async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Free text: a typed answer when a step expects one, else a hint to use the buttons."""
+    message = update.effective_message
+    assert message is not None
+    awaiting = (context.user_data or {}).get(AWAITING)
+    if awaiting:
+        step = _TEXT_STEPS.get(awaiting[0])
+        if step is not None:
+            await step(update, context, tuple(awaiting[1:]))
+            return
+    await message.reply_text(
+        "Please use the buttons, or a command: /book to book, /mybookings for your bookings, "
+        "/help for everything else."
+    )
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not know."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text("I don't know that command. /help lists mine.")
+
+
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button whose data no handler understands: old, or forged."""
+    query = update.callback_query
+    assert query is not None
+    logger.info("update %s: unknown callback data %r", update.update_id, query.data)
+    await query.answer(STALE_BUTTON, show_alert=False)
+    await reply_fresh_menu(update, context)
+
+
+async def reply_fresh_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    me = await who(update, context)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await context.bot.send_message(
+        chat.id,
+        help_text(me.is_parent, me.is_teacher, me.is_admin, me.is_known),
+        parse_mode=ParseMode.HTML,
+    )
+
+
+async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The one place the unexpected ends: log it with the update id, tell the user plainly."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, BadRequest) and "not modified" in str(error).lower():
+        return  # a double tap re-rendered the same screen: harmless
+    if isinstance(error, Forbidden):
+        logger.info("update %s: user blocked the bot: %s", update_id, error)
+        return
+    logger.error("update %s failed", update_id, exc_info=error)
+    if not isinstance(update, Update):
+        return
+    text = (
+        DB_DOWN
+        if isinstance(error, (OperationalError, InterfaceError, DBAPIError, OSError))
+        else NOTHING_CHANGED
+    )
+    try:
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer(text[:190], show_alert=True)
+                return
+            except BadRequest:
+                pass  # already answered: fall through to a message
+        if update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, html.escape(text))
+    except TelegramError as exc:
+        logger.warning("update %s: could not tell the user about the error: %s", update_id, exc)

@@ -1,0 +1,63 @@
+"""End-to-end harness: the real bot Application, long polling a local Bot API server.
+
+`bot_app` runs the real handlers against a fresh database holding the two schools of
+`tests.factories` (Telegram ids: alpha admin 1001, teacher 1002, parents 1011 (Smith, two
+children) and 1012 (Brown); beta admin 2001, teacher 2002, parents 2011 and 2012).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.local_api import LocalBotApi
+from core.clock import FixedClock
+from core.services import Services
+from tests.factories import SchoolIds, build_two_schools
+
+TOKEN = "123456:TEST-TOKEN"
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[LocalBotApi]:
+    server = LocalBotApi(bot_username="musicbot_test_bot")
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def schools(sessions) -> tuple[SchoolIds, SchoolIds]:  # type: ignore[no-untyped-def]
+    return await build_two_schools(sessions)
+
+
+@pytest.fixture
+def services(sessions, clock: FixedClock) -> Services:  # type: ignore[no-untyped-def]
+    return Services.build(sessions, clock)
+
+
+@pytest.fixture
+async def bot_app(
+    api: LocalBotApi, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
+    application = build_application(
+        services,
+        token=TOKEN,
+        base_url=api.base_url,
+        base_file_url=api.base_file_url,
+        use_rate_limiter=False,
+    )
+    await application.initialize()
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
