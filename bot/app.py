@@ -46,8 +46,6 @@ def build_application(
         .concurrent_updates(concurrent_updates)
         .connection_pool_size(64)
         .pool_timeout(10)
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
     )
     if use_rate_limiter:
         builder = builder.rate_limiter(rate_limiter or default_rate_limiter())
@@ -59,25 +57,38 @@ def build_application(
     return application
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def start_bot(application: Application, *, poll_timeout: int = 10) -> None:  # type: ignore[type-arg]
+    """Initialise, set command menus, start the scheduler (if asked) and long polling."""
+    await application.initialize()
     services: Services = application.bot_data[SERVICES]
     try:
         accounts = await services.directory.telegram_accounts()
         await set_all_menus(application.bot, accounts)
     except Exception:  # a menu is a convenience: never stop the bot for it
         logger.exception("could not set command menus")
+    await application.start()
     if application.bot_data.get("start_scheduler"):
         from scheduler.runner import start_scheduler
 
         application.bot_data["scheduler"] = await start_scheduler(application)
+    assert application.updater is not None
+    await application.updater.start_polling(
+        poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+    )
 
 
-async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+async def stop_bot(application: Application) -> None:  # type: ignore[type-arg]
+    """Stop polling, the scheduler and the application; safe to call once after start_bot."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
     scheduler = application.bot_data.pop("scheduler", None)
     if scheduler is not None:
         from scheduler.runner import stop_scheduler
 
         await stop_scheduler(scheduler)
+    if application.running:
+        await application.stop()
+    await application.shutdown()
 
 
 async def run_polling(settings: Settings) -> int:
@@ -96,13 +107,11 @@ async def run_polling(settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        async with application:
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await start_bot(application)
+        try:
             logger.info("bot @%s is running; Ctrl+C to stop", application.bot.username)
             await stop.wait()
             logger.info("stopping")
-            await application.updater.stop()
-            await application.stop()
+        finally:
+            await stop_bot(application)
     return 0

@@ -44,6 +44,7 @@ from core.models import (
     Parent,
     School,
     Student,
+    Teacher,
 )
 from core.schedule import Slot, notice_ok
 from core.stats import BookingFact, EnrolledStudent, compute_stats
@@ -213,6 +214,7 @@ class BookingService:
         """Everything that keeps the teacher busy in [lo, hi): bookings and regular lessons."""
         rows = await session.execute(
             select(Booking.start_at, Booking.end_at).where(
+                Booking.school_id == school_id,
                 Booking.teacher_id == teacher_id,
                 Booking.status != BookingStatus.CANCELLED,
                 Booking.start_at < hi,
@@ -560,6 +562,11 @@ class BookingService:
         """Is the teacher busy (a booking or a regular lesson) at any moment of the range?"""
         async with unit_of_work(self.sessions) as session:
             tz = ZoneInfo(await self._timezone(session, school_id))
+            teacher = await session.scalar(
+                select(Teacher.id).where(Teacher.id == teacher_id, Teacher.school_id == school_id)
+            )
+            if teacher is None:
+                raise NotFound("No such teacher in this school.")
             busy = await self._teacher_busy(
                 session,
                 school_id,

@@ -18,7 +18,7 @@ its hybrid pattern. Event times are the school's local time, stored as UTC insta
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -214,7 +214,7 @@ class _Importer:
         model: type[Row],
         kind: str,
         items: Iterable[Any],
-        values_of: Any,
+        values_of: Callable[[Any], dict[str, Any]],
     ) -> None:
         rows = await self.existing(model)
         for item in items:

@@ -106,7 +106,9 @@ def _dedupe(slots: Sequence[Slot]) -> list[Slot]:
 
 def notice_ok(start_at: datetime, now: datetime) -> bool:
     """The 24-hour rule on absolute time: exactly 24 hours ahead is allowed."""
-    return start_at - now >= NOTICE
+    # both in UTC: Python subtracts two datetimes sharing one tzinfo by wall clock,
+    # which would be an hour off across a daylight-saving change
+    return start_at.astimezone(UTC) - now.astimezone(UTC) >= NOTICE
 
 
 def to_local(instant: datetime, tz: ZoneInfo) -> datetime:

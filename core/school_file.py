@@ -151,6 +151,14 @@ def _local_datetime(value: object) -> datetime:
 def _phone(value: object) -> object:
     if value is not None and not isinstance(value, str):
         raise ValueError('write phone numbers in quotes, like "+61400000001"')
+    if isinstance(value, str) and len(value) > 40:
+        raise ValueError("is longer than 40 characters")
+    return value
+
+
+def _event_type(value: str) -> str:
+    if not re.fullmatch(r"[A-Z][A-Z0-9_]{0,39}", value):
+        raise ValueError(f"{value!r} is not an event type like MEET_AND_GREET (capitals and _)")
     return value
 
 
@@ -189,6 +197,7 @@ LocalDate = Annotated[date, BeforeValidator(_date)]
 LocalDateTime = Annotated[datetime, BeforeValidator(_local_datetime)]
 Phone = Annotated[str | None, BeforeValidator(_phone)]
 TimeZoneName = Annotated[str, AfterValidator(_timezone)]
+EventType = Annotated[str, AfterValidator(_event_type)]
 Weeks = Annotated[list[int], AfterValidator(_week_list)]
 LessonTypeName = Literal["INDIVIDUAL", "GROUP", "BAND", "HYBRID"]
 
@@ -322,7 +331,7 @@ class Lesson(_Model):
 class Event(_Model):
     key: Key
     title: Name
-    type: Key
+    type: EventType
     start: LocalDateTime
     end: LocalDateTime
     location: Key | None = None

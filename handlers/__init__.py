@@ -10,16 +10,19 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, common, parent, teacher
+from handlers import admin, calendar_view, common, parent, presence, remind, teacher
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Wire every handler in one group: the first match wins, so the catch-alls go last."""
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(CommandHandler("cancel", common.cancel_command))
+    presence.register(application)  # group -1: notes that a user is reachable again
     parent.register(application)
     admin.register(application)
     teacher.register(application)
+    calendar_view.register(application)
+    remind.register(application)
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, common.text_message))
     application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
     application.add_handler(CallbackQueryHandler(common.stale_button))

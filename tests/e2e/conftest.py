@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import build_application, start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.services import Services
@@ -51,13 +51,8 @@ async def bot_app(
         base_file_url=api.base_file_url,
         use_rate_limiter=False,
     )
-    await application.initialize()
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
+    await start_bot(application, poll_timeout=1)
     try:
         yield application
     finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
+        await stop_bot(application)

@@ -1,0 +1,9 @@
+"""calendar_view handlers (being built)."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Add this area's handlers."""

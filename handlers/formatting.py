@@ -1,0 +1,47 @@
+"""Dates and times in the school's words and timezone (pure, shared by every area)."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from core.views import BookingView
+
+
+def esc(text: object) -> str:
+    """Escape for Telegram's HTML parse mode."""
+    return html.escape(str(text), quote=False)
+
+
+def day_date(day: date) -> str:
+    """'Mon 22 Feb'."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def long_date(day: date) -> str:
+    """'Monday 22 February 2027'."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def clock(moment: datetime, tz: ZoneInfo) -> str:
+    """'15:30' in the school's time."""
+    return f"{moment.astimezone(tz):%H:%M}"
+
+
+def slot_label(start: datetime, tz: ZoneInfo) -> str:
+    """'Mon 22 Feb 15:30'."""
+    local = start.astimezone(tz)
+    return f"{day_date(local.date())} {local:%H:%M}"
+
+
+def booking_when(booking: BookingView) -> str:
+    """'Monday 22 February 2027, 15:00–15:30'."""
+    return (
+        f"{long_date(booking.local_start.date())}, "
+        f"{booking.local_start:%H:%M}–{booking.local_end:%H:%M}"
+    )
+
+
+def tz_note(tz_name: str) -> str:
+    return f"Times are {tz_name.replace('_', ' ')} time."
