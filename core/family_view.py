@@ -1,0 +1,264 @@
+"""What a parent sees of their family: children, their hybrid lessons and a term's weeks.
+
+The week overview marks every week of the term for one child and one hybrid lesson:
+a group week (no booking needed), an individual week still to book, one already booked,
+one in the past, or one whose bookings are closed. ``week_overview`` is pure;
+:class:`FamilyViewService` loads what it needs in one unit of work, scoped by school and
+checked against the parent's own family.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, cast, literal, null, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.booking import booking_query, lesson_query, to_view
+from core.clock import Clock
+from core.db import unit_of_work
+from core.directory import Child, Identity, LessonRef, Role, SchoolRef, lesson_ref
+from core.errors import NotFound, NotYourStudent
+from core.models import (
+    Admin,
+    Booking,
+    BookingStatus,
+    Enrolment,
+    Lesson,
+    LessonType,
+    Parent,
+    School,
+    Teacher,
+)
+from core.models import Student as StudentRow
+from core.schedule import notice_ok
+from core.views import BookingView
+
+
+class WeekStatus(StrEnum):
+    GROUP = "group"  # a group week: no booking needed
+    TO_BOOK = "to_book"  # an individual week, open, not booked yet
+    BOOKED = "booked"  # an individual week with an active booking
+    PAST = "past"  # an individual week that is over
+    CLOSED = "closed"  # an individual week to book, but bookings are closed
+
+
+@dataclass(frozen=True, slots=True)
+class WeekEntry:
+    week: int
+    monday: date
+    status: WeekStatus
+    booking: BookingView | None = None
+
+
+def week_overview(
+    lesson: LessonRef, bookings: Sequence[BookingView], now: datetime, tz: ZoneInfo
+) -> list[WeekEntry]:
+    """Every week of the term, with its marker, for one child in one hybrid lesson."""
+    booked = {b.week: b for b in bookings if b.active and b.lesson_id == lesson.id}
+    entries: list[WeekEntry] = []
+    for week in range(1, lesson.term_weeks + 1):
+        monday = lesson.week_monday(week)
+        week_end = datetime.combine(monday + timedelta(days=7), time()).replace(tzinfo=tz)
+        if week not in lesson.individual_weeks:
+            status, booking = WeekStatus.GROUP, None
+        elif week in booked:
+            status, booking = WeekStatus.BOOKED, booked[week]
+        elif week_end <= now:
+            status, booking = WeekStatus.PAST, None
+        elif not lesson.bookings_open:
+            status, booking = WeekStatus.CLOSED, None
+        else:
+            status, booking = WeekStatus.TO_BOOK, None
+        entries.append(WeekEntry(week, monday, status, booking))
+    return entries
+
+
+def parent_can_change(view: BookingView, now: datetime) -> bool:
+    """Whether a parent may still move or cancel this booking (24 hours' notice, not cancelled)."""
+    return view.active and notice_ok(view.start_at, now)
+
+
+@dataclass(frozen=True, slots=True)
+class FamilySnapshot:
+    """A parent's family in one school: children with their hybrid lessons."""
+
+    school_id: int
+    school_name: str
+    timezone: str
+    parent_id: int
+    children: tuple[Child, ...]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def child(self, student_id: int) -> Child:
+        for child in self.children:
+            if child.id == student_id:
+                return child
+        raise NotYourStudent()
+
+    def lesson(self, student_id: int, lesson_id: int) -> LessonRef:
+        child = self.child(student_id)
+        for lesson in child.hybrid_lessons:
+            if lesson.id == lesson_id:
+                return lesson
+        raise NotYourStudent(f"{child.name} is not enrolled in that lesson.")
+
+
+@dataclass(frozen=True, slots=True)
+class LessonWeeks:
+    family: FamilySnapshot
+    child: Child
+    lesson: LessonRef
+    weeks: tuple[WeekEntry, ...]
+
+
+class FamilyViewService:
+    """Read-only queries for the parent's screens; every id is checked against the family."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self.sessions = sessions
+        self.clock = clock
+
+    async def identities(self, telegram_id: int) -> list[Identity]:
+        """Every role of a Telegram account in every school, in one round trip.
+
+        The same answer as ``Directory.identities`` (admin, teacher, parent; by school name).
+        """
+        parts = [
+            select(
+                literal(role.value).label("role"), model.id, model.name,  # type: ignore[attr-defined]
+                family.label("family_id"), School.id.label("school_id"), School.key, School.name.label("school_name"),
+                School.timezone, literal(order).label("ord"),
+            )
+            .join(School, School.id == model.school_id)  # type: ignore[attr-defined]
+            .where(model.telegram_id == telegram_id)  # type: ignore[attr-defined]
+            for order, (model, role, family) in enumerate(
+                (
+                    (Admin, Role.ADMIN, cast(null(), Integer)),
+                    (Teacher, Role.TEACHER, cast(null(), Integer)),
+                    (Parent, Role.PARENT, Parent.family_id),
+                )
+            )
+        ]  # fmt: skip
+        query = union_all(*parts).subquery()
+        async with unit_of_work(self.sessions) as session:
+            rows = await session.execute(
+                select(query).order_by(query.c.ord, query.c.school_name, query.c.id)
+            )
+            return [
+                Identity(
+                    role=Role(row.role),
+                    school=SchoolRef(row.school_id, row.key, row.school_name, row.timezone),
+                    person_id=row.id,
+                    name=row.name,
+                    family_id=row.family_id,
+                )
+                for row in rows
+            ]
+
+    async def family(self, school_id: int, parent_id: int) -> FamilySnapshot:
+        """The parent's children in this school, each with the hybrid lessons they take."""
+        async with unit_of_work(self.sessions) as session:
+            return await self._family(session, school_id, parent_id)
+
+    async def _family(
+        self, session: AsyncSession, school_id: int, parent_id: int
+    ) -> FamilySnapshot:
+        row = (
+            await session.execute(
+                select(Parent.family_id, School.name, School.timezone)
+                .join(School, School.id == Parent.school_id)
+                .where(Parent.id == parent_id, Parent.school_id == school_id)
+            )
+        ).first()
+        if row is None:
+            raise NotFound("No such parent in this school.")
+        family_id, school_name, tz_name = row
+        students = (
+            await session.execute(
+                select(StudentRow.id, StudentRow.key, StudentRow.name)
+                .where(StudentRow.family_id == family_id, StudentRow.school_id == school_id)
+                .order_by(StudentRow.name, StudentRow.id)
+            )
+        ).all()
+        by_student: dict[int, list[LessonRef]] = {}
+        if students:
+            rows = await session.execute(
+                lesson_query(school_id)
+                .add_columns(Enrolment.student_id)
+                .join(Enrolment, Enrolment.lesson_id == Lesson.id)
+                .where(
+                    Enrolment.student_id.in_([s.id for s in students]),
+                    Lesson.type == LessonType.HYBRID,
+                )
+                .order_by(Lesson.name, Lesson.id)
+            )
+            for lesson, student_id in rows.unique():
+                by_student.setdefault(student_id, []).append(lesson_ref(lesson))
+        children = tuple(
+            Child(sid, key, name, tuple(by_student.get(sid, ()))) for sid, key, name in students
+        )
+        return FamilySnapshot(school_id, school_name, tz_name, parent_id, children)
+
+    async def lesson_weeks(
+        self, school_id: int, parent_id: int, student_id: int, lesson_id: int
+    ) -> LessonWeeks:
+        """The week overview of one child in one hybrid lesson (NotYourStudent otherwise)."""
+        async with unit_of_work(self.sessions) as session:
+            family = await self._family(session, school_id, parent_id)
+            child = family.child(student_id)
+            lesson = family.lesson(student_id, lesson_id)
+            rows = (
+                await session.scalars(
+                    booking_query(school_id).where(
+                        Booking.student_id == student_id,
+                        Booking.lesson_id == lesson_id,
+                        Booking.status != BookingStatus.CANCELLED,
+                    )
+                )
+            ).all()
+            bookings = [to_view(b, family.timezone) for b in rows]
+        weeks = week_overview(lesson, bookings, self.clock.now(), family.tz)
+        return LessonWeeks(family, child, lesson, tuple(weeks))
+
+    async def week_booking(
+        self, school_id: int, parent_id: int, student_id: int, lesson_id: int, week: int
+    ) -> BookingView | None:
+        """The child's active booking of that lesson in that week, if any (own family only)."""
+        async with unit_of_work(self.sessions) as session:
+            family = await self._family(session, school_id, parent_id)
+            family.lesson(student_id, lesson_id)
+            row = (
+                await session.scalars(
+                    booking_query(school_id).where(
+                        Booking.student_id == student_id,
+                        Booking.lesson_id == lesson_id,
+                        Booking.week == week,
+                        Booking.status != BookingStatus.CANCELLED,
+                    )
+                )
+            ).first()
+            return to_view(row, family.timezone) if row is not None else None
+
+    async def family_booking(self, school_id: int, parent_id: int, booking_id: int) -> BookingView:
+        """One booking of the parent's own family (NotFound for anyone else's)."""
+        async with unit_of_work(self.sessions) as session:
+            family = await self._family(session, school_id, parent_id)
+            ids = [c.id for c in family.children]
+            row = (
+                await session.scalars(
+                    booking_query(school_id).where(
+                        Booking.id == booking_id, Booking.student_id.in_(ids)
+                    )
+                )
+            ).first()
+            if row is None:
+                raise NotFound("That booking is not one of your family's.")
+            return to_view(row, family.timezone)

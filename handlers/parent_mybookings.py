@@ -1,0 +1,370 @@
+"""/mybookings: upcoming bookings per child; reschedule (same week) and cancel (with a reason).
+
+Each booking id from a button is looked up within the parent's own family first; the
+booking service checks again when it writes. After a change the family gets an updated
+.ics file (same UID, bumped SEQUENCE; STATUS:CANCELLED when cancelled).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from core.directory import Role
+from core.errors import (
+    BookingsClosed,
+    InvalidState,
+    NotAllowed,
+    NotFound,
+    NoticeTooShort,
+    NotYourStudent,
+    SlotTaken,
+    SlotUnavailable,
+)
+from core.family_view import parent_can_change
+from core.views import BookingView
+from handlers import parent_keyboards as keyboards
+from handlers import parent_texts as texts
+from handlers.callbacks import from_minute, to_minute
+from handlers.common import clear_flow, expect_text, register_text_step
+from handlers.context import services_of, who
+from handlers.parent import (
+    ParentStep,
+    family_view,
+    parent_for_command,
+    parent_step,
+    refuse_forged,
+    reply,
+    send_calendar_file,
+    show,
+)
+
+logger = logging.getLogger(__name__)
+
+FORGED_ERRORS = (NotYourStudent, NotFound, NotAllowed, SlotUnavailable)
+TYPED_REASONS = "parent_typed_reasons"  # user_data: {booking id: typed reason}
+REASON_STEP = "parent_cancel_reason"
+
+
+async def _list_screen(
+    context: ContextTypes.DEFAULT_TYPE, school_id: int, school_name: str, parent_id: int
+):  # type: ignore[no-untyped-def]
+    bookings = await services_of(context).booking.parent_bookings(school_id, parent_id)
+    return texts.bookings_list(school_name, bookings), keyboards.bookings_keyboard(
+        school_id, bookings
+    )
+
+
+async def mybookings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/mybookings: the family's upcoming bookings, one button each."""
+    parent = await parent_for_command(update, context, "m", "list")
+    if parent is None:
+        return
+    await reply(
+        update, *await _list_screen(context, parent.school.id, parent.school.name, parent.person_id)
+    )
+
+
+async def school_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """sc:m:<school> — the school picked for /mybookings."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    step = await parent_step(update, context, 0)
+    if step is not None:
+        await show(
+            update,
+            *await _list_screen(context, step.school_id, step.parent.school.name, step.parent_id),
+        )
+
+
+async def list_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """my:l:<school> — the bookings list again."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    step = await parent_step(update, context, 0)
+    if step is not None:
+        await show(
+            update,
+            *await _list_screen(context, step.school_id, step.parent.school.name, step.parent_id),
+        )
+
+
+async def _own_booking(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep
+) -> BookingView | None:
+    """The booking named in the button, if it is this family's; refuses otherwise."""
+    try:
+        return await family_view(context).family_booking(
+            step.school_id, step.parent_id, step.args[0]
+        )
+    except FORGED_ERRORS as exc:
+        await refuse_forged(update, step, exc.message)
+        return None
+
+
+async def _too_late(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> bool:
+    """Cancelled, or inside 24 hours: say so on the card and stop."""
+    if parent_can_change(view, services_of(context).clock.now()):
+        return False
+    message = (
+        texts.booking_card(view)
+        if not view.active
+        else texts.refusal(NoticeTooShort().message, step.parent.school.name)
+    )
+    await show(
+        update,
+        message,
+        keyboards.booking_keyboard(view)
+        if not view.active
+        else keyboards.fresh_start_keyboard(step.school_id),
+    )
+    return True
+
+
+async def booking_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """my:v:<school>:<booking> — one booking with Reschedule and Cancel."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    step = await parent_step(update, context, 1)
+    if step is None or (view := await _own_booking(update, context, step)) is None:
+        return
+    await show(update, texts.booking_card(view), keyboards.booking_keyboard(view))
+
+
+async def reschedule_slots(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """my:r:<school>:<booking> — free slots of the same week."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    step = await parent_step(update, context, 1)
+    if step is None or (view := await _own_booking(update, context, step)) is None:
+        return
+    if await _too_late(update, context, step, view):
+        return
+    await show(update, *await _reschedule_screen(context, step, view))
+
+
+async def _reschedule_screen(
+    context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+):  # type: ignore[no-untyped-def]
+    try:
+        slots = await services_of(context).booking.available_slots(
+            step.school_id, view.lesson_id, view.week, step.actor
+        )
+    except BookingsClosed:
+        message = BookingsClosed(
+            "Bookings for this lesson are closed, so it can't be moved right now. You can still cancel it, or contact the school."
+        ).message
+        return texts.refusal(message), keyboards.booking_keyboard(view)
+    return texts.reschedule_text(view, slots), keyboards.reschedule_keyboard(view, slots)
+
+
+async def reschedule_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """my:t:<school>:<booking>:<minute> — confirm the move."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    step = await parent_step(update, context, 2)
+    if step is None or (view := await _own_booking(update, context, step)) is None:
+        return
+    if await _too_late(update, context, step, view):
+        return
+    minute = step.args[1]
+    slots = await _free_slots(context, step, view)
+    slot = next((s for s in slots if to_minute(s.start_at) == minute), None)
+    if slot is None:
+        text, keyboard = await _reschedule_screen(context, step, view)
+        await show(update, texts.slot_taken(text), keyboard)
+        return
+    await show(
+        update,
+        texts.reschedule_confirm(view, slot),
+        keyboards.reschedule_confirm_keyboard(view, minute),
+    )
+
+
+async def _free_slots(context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView):  # type: ignore[no-untyped-def]
+    try:
+        return await services_of(context).booking.available_slots(
+            step.school_id, view.lesson_id, view.week, step.actor
+        )
+    except BookingsClosed:
+        return []
+
+
+async def move_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """my:m:<school>:<booking>:<minute> — the atomic swap; the old slot stays if it fails."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    step = await parent_step(update, context, 2)
+    if step is None or (view := await _own_booking(update, context, step)) is None:
+        return
+    minute = step.args[1]
+    try:
+        moved = await services_of(context).booking.reschedule_booking(
+            step.school_id, step.actor, view.id, view.week, from_minute(minute)
+        )
+    except SlotTaken:
+        text, keyboard = await _reschedule_screen(context, step, view)
+        await show(update, texts.slot_taken(text), keyboard)
+        return
+    except InvalidState as exc:
+        if view.active and to_minute(view.start_at) == minute:  # a double tap: already moved
+            await show(update, texts.rescheduled(view), keyboards.booking_keyboard(view))
+            return
+        await show(update, texts.refusal(exc.message), keyboards.booking_keyboard(view))
+        return
+    except (NoticeTooShort, BookingsClosed) as exc:
+        await show(
+            update,
+            texts.refusal(exc.message, step.parent.school.name),
+            keyboards.booking_keyboard(view),
+        )
+        return
+    except FORGED_ERRORS as exc:
+        await refuse_forged(update, step, exc.message)
+        return
+    await show(update, texts.rescheduled(moved), keyboards.booking_keyboard(moved))
+    assert update.effective_chat is not None
+    await send_calendar_file(context, update.effective_chat.id, moved)
+
+
+async def cancel_reasons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """my:c:<school>:<booking> — why cancel? Reason buttons, or type one."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    step = await parent_step(update, context, 1)
+    if step is None or (view := await _own_booking(update, context, step)) is None:
+        return
+    if await _too_late(update, context, step, view):
+        return
+    await show(update, texts.cancel_reason_prompt(view), keyboards.cancel_reasons_keyboard(view))
+
+
+async def type_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """my:o:<school>:<booking> — the next message is the reason."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    step = await parent_step(update, context, 1)
+    if step is None or (view := await _own_booking(update, context, step)) is None:
+        return
+    expect_text(context, REASON_STEP, step.school_id, view.id)
+    await show(
+        update,
+        texts.cancel_reason_prompt(view) + "\n\n" + texts.TYPE_REASON,
+        keyboards.cancel_reasons_keyboard(view),
+    )
+
+
+async def reason_typed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, args: tuple[int, ...]
+) -> None:
+    """The typed reason: keep it and show the confirm step."""
+    message = update.effective_message
+    assert message is not None
+    reason = (message.text or "").strip()[:200]
+    if not reason:
+        await reply(update, texts.EMPTY_REASON)
+        return
+    clear_flow(context)
+    school_id, booking_id = args
+    me = await who(update, context)
+    parent = me.role_in(Role.PARENT, school_id)
+    if parent is None:
+        logger.warning("update %s: typed reason for school %s refused", update.update_id, school_id)
+        await reply(update, texts.FORGED)
+        return
+    try:
+        view = await family_view(context).family_booking(school_id, parent.person_id, booking_id)
+    except FORGED_ERRORS:
+        await reply(update, texts.NOT_FOUND, keyboards.fresh_start_keyboard(school_id))
+        return
+    if context.user_data is not None:
+        context.user_data.setdefault(TYPED_REASONS, {})[booking_id] = reason
+    await reply(
+        update,
+        texts.cancel_confirm(view, reason),
+        keyboards.cancel_confirm_keyboard(view, texts.TYPED_REASON),
+    )
+
+
+def _typed(context: ContextTypes.DEFAULT_TYPE, booking_id: int) -> str | None:
+    return ((context.user_data or {}).get(TYPED_REASONS) or {}).get(booking_id)
+
+
+async def cancel_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """my:q:<school>:<booking>:<reason> — confirm the cancellation."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    step = await parent_step(update, context, 2)
+    if step is None or (view := await _own_booking(update, context, step)) is None:
+        return
+    if await _too_late(update, context, step, view):
+        return
+    code = step.args[1]
+    reason = texts.reason_text(code, _typed(context, view.id))
+    if reason is None:
+        await show(update, texts.REASON_LOST, keyboards.cancel_reasons_keyboard(view))
+        return
+    await show(
+        update, texts.cancel_confirm(view, reason), keyboards.cancel_confirm_keyboard(view, code)
+    )
+
+
+async def cancel_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """my:z:<school>:<booking>:<reason> — cancel it, with the reason and who did it."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    step = await parent_step(update, context, 2)
+    if step is None or (view := await _own_booking(update, context, step)) is None:
+        return
+    if not view.active:  # a double tap, or an old button
+        await show(update, texts.cancelled(view), keyboards.booking_keyboard(view))
+        return
+    reason = texts.reason_text(step.args[1], _typed(context, view.id))
+    if reason is None:
+        await show(update, texts.REASON_LOST, keyboards.cancel_reasons_keyboard(view))
+        return
+    try:
+        done = await services_of(context).booking.cancel_booking(
+            step.school_id, step.actor, view.id, reason
+        )
+    except NoticeTooShort as exc:
+        await show(
+            update,
+            texts.refusal(exc.message, step.parent.school.name),
+            keyboards.fresh_start_keyboard(step.school_id),
+        )
+        return
+    except InvalidState:
+        fresh = await family_view(context).family_booking(step.school_id, step.parent_id, view.id)
+        await show(update, texts.cancelled(fresh), keyboards.booking_keyboard(fresh))
+        return
+    except FORGED_ERRORS as exc:
+        await refuse_forged(update, step, exc.message)
+        return
+    ((context.user_data or {}).get(TYPED_REASONS) or {}).pop(view.id, None)
+    await show(update, texts.cancelled(done), keyboards.booking_keyboard(done))
+    assert update.effective_chat is not None
+    await send_calendar_file(context, update.effective_chat.id, done)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("mybookings", mybookings_command))
+    application.add_handler(CallbackQueryHandler(school_chosen, pattern=r"^sc:m:\d+$"))
+    steps = (
+        ("l", list_bookings),
+        ("v", booking_card),
+        ("r", reschedule_slots),
+        ("t", reschedule_card),
+        ("m", move_booking),
+        ("c", cancel_reasons),
+        ("o", type_reason),
+        ("q", cancel_card),
+        ("z", cancel_booking),
+    )
+    for action, callback in steps:
+        application.add_handler(CallbackQueryHandler(callback, pattern=rf"^my:{action}:"))
+    register_text_step(REASON_STEP, reason_typed)
