@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload, selectinload
@@ -45,6 +47,7 @@ from core.models import (
     School,
     Student,
     Teacher,
+    Term,
 )
 from core.schedule import Slot, notice_ok
 from core.stats import BookingFact, EnrolledStudent, compute_stats
@@ -121,6 +124,31 @@ def to_view(booking: Booking, tz_name: str) -> BookingView:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _TermTimes:
+    start_date: date
+    weeks: int
+
+
+@dataclass(frozen=True, slots=True)
+class _HybridWeeks:
+    individual_weeks: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class _LessonTimes:
+    """The columns that place a lesson's weekly sessions in time, duck-typed as a Lesson for
+    core.lessons.occurrences (loading whole Lesson rows costs far more on the booking path)."""
+
+    id: int
+    type: LessonType
+    day: int
+    start_time: time
+    duration_minutes: int
+    term: _TermTimes
+    hybrid: _HybridWeeks | None
+
+
 class BookingService:
     """All booking operations of the original plan, each one transaction."""
 
@@ -149,14 +177,6 @@ class BookingService:
         if lesson.type is not LessonType.HYBRID or lesson.hybrid is None:
             raise NotAllowed(f"{lesson.name} is not a hybrid lesson; it has no individual weeks.")
         return lesson
-
-    async def _student(self, session: AsyncSession, school_id: int, student_id: int) -> Student:
-        student = await session.scalar(
-            select(Student).where(Student.id == student_id, Student.school_id == school_id)
-        )
-        if student is None:
-            raise NotFound("No such student in this school.")
-        return student
 
     async def _booking(
         self, session: AsyncSession, school_id: int, booking_id: int, *, lock: bool = False
@@ -223,11 +243,46 @@ class BookingService:
             )
         )
         busy = [Slot(start, end) for start, end in rows]
-        lessons = (
-            await session.scalars(lesson_query(school_id).where(Lesson.teacher_id == teacher_id))
-        ).all()
-        for lesson in lessons:
-            busy.extend(o.slot for o in busy_occurrences(lesson, tz, lo, hi))
+        busy.extend(await self._regular_busy(session, school_id, teacher_id, lo, hi, tz))
+        return busy
+
+    async def _regular_busy(
+        self,
+        session: AsyncSession,
+        school_id: int,
+        teacher_id: int,
+        lo: datetime,
+        hi: datetime,
+        tz: ZoneInfo,
+    ) -> list[Slot]:
+        """The teacher's regular weekly sessions in [lo, hi), from one light query."""
+        rows = await session.execute(
+            select(
+                Lesson.id,
+                Lesson.type,
+                Lesson.day,
+                Lesson.start_time,
+                Lesson.duration_minutes,
+                Term.start_date,
+                Term.weeks,
+                HybridPattern.individual_weeks,
+            )
+            .join(Term, Term.id == Lesson.term_id)
+            .outerjoin(HybridPattern, HybridPattern.lesson_id == Lesson.id)
+            .where(Lesson.school_id == school_id, Lesson.teacher_id == teacher_id)
+        )
+        busy: list[Slot] = []
+        for row in rows:
+            times = _LessonTimes(
+                id=row[0],
+                type=row[1],
+                day=row[2],
+                start_time=row[3],
+                duration_minutes=row[4],
+                term=_TermTimes(row[5], row[6]),
+                hybrid=_HybridWeeks(row[7]) if row[7] is not None else None,
+            )
+            busy.extend(o.slot for o in busy_occurrences(times, tz, lo, hi))  # type: ignore[arg-type]
         return busy
 
     def _week_window(self, slots: Sequence[Slot]) -> tuple[datetime, datetime]:
@@ -361,71 +416,206 @@ class BookingService:
         week: int,
         start_at: datetime,
     ) -> BookingView:
-        """Book a student's individual slot; refuses with a domain error, writing nothing."""
+        """Book a student's individual slot; refuses with a domain error, writing nothing.
+
+        The hot path of a booking rush, so it reads in three queries (the lesson with its
+        school's timezone and windows; the student with every check about them and the slot's bookings;
+        the teacher's regular lessons), inserts, commits, and builds the view from what it
+        loaded. The refusals come in the same order as the checks read.
+        """
         async with unit_of_work(self.sessions) as session:
-            tz_name = await self._timezone(session, school_id)
-            tz = ZoneInfo(tz_name)
-            lesson = await self._hybrid_lesson(session, school_id, lesson_id)
-            student = await self._student(session, school_id, student_id)
-            await self._check_parent(session, school_id, actor, student.id)
-            await self._check_enrolled(session, lesson, student)
-            self._check_week(lesson, week)
-            if actor.is_parent and not lesson.hybrid.bookings_open:  # type: ignore[union-attr]
-                raise BookingsClosed()
-            slot = self._find_slot(lesson, week, tz, start_at)
-            self._check_time(actor, slot.start_at)
-            existing = await session.scalar(
-                select(Booking.id).where(
-                    Booking.lesson_id == lesson.id,
-                    Booking.student_id == student.id,
-                    Booking.week == week,
-                    Booking.status != BookingStatus.CANCELLED,
+            row = (
+                (
+                    await session.execute(
+                        select(Lesson, School.timezone)
+                        .join(School, School.id == Lesson.school_id)
+                        .where(Lesson.school_id == school_id, Lesson.id == lesson_id)
+                        .options(
+                            joinedload(Lesson.term),
+                            joinedload(Lesson.teacher),
+                            joinedload(Lesson.location),
+                            joinedload(Lesson.room),
+                            joinedload(Lesson.hybrid).joinedload(HybridPattern.windows),
+                        )
+                    )
                 )
+                .unique()
+                .first()
             )
+            if row is None:
+                await self._timezone(session, school_id)  # "No such school." when it is that
+                raise NotFound("No such lesson in this school.")
+            lesson, tz_name = row
+            tz = ZoneInfo(tz_name)
+            if lesson.type is not LessonType.HYBRID or lesson.hybrid is None:
+                raise NotAllowed(
+                    f"{lesson.name} is not a hybrid lesson; it has no individual weeks."
+                )
+            slot = next(
+                (s for s in individual_slots(lesson, week, tz) if s.start_at == start_at), None
+            )
+            facts = (
+                await session.execute(
+                    self._student_facts(school_id, actor, lesson, student_id, week, slot)
+                )
+            ).first()
+            if facts is None:
+                raise NotFound("No such student in this school.")
+            _, student_key, student_name, family_id, family_name = facts[:5]
+            is_parent, enrolled, existing, slot_booked = facts[5:]
+            if actor.is_parent and not is_parent:
+                logger.warning(
+                    "refused: parent %s acting for student %s (school %s)",
+                    actor.parent_id,
+                    student_id,
+                    school_id,
+                )
+                raise NotYourStudent()
+            if not enrolled:
+                raise NotAllowed(f"{student_name} is not enrolled in {lesson.name}.")
+            self._check_week(lesson, week)
+            if actor.is_parent and not lesson.hybrid.bookings_open:
+                raise BookingsClosed()
+            if slot is None:
+                slot = self._find_slot(lesson, week, tz, start_at)  # raises SlotUnavailable
+            self._check_time(actor, slot.start_at)
             if existing is not None:
                 raise AlreadyBooked(
-                    f"{student.name} already has a booking for {lesson.name} in week {week}."
+                    f"{student_name} already has a booking for {lesson.name} in week {week}."
                 )
-            await self._check_slot_free(session, lesson, slot, tz)
+            if slot_booked or any(
+                slot.overlaps(b.start_at, b.end_at)
+                for b in await self._regular_busy(
+                    session, school_id, lesson.teacher_id, slot.start_at, slot.end_at, tz
+                )
+            ):
+                raise SlotTaken("That slot has just been taken.")
             now = self.clock.now()
-            booking = Booking(
-                school_id=school_id,
-                lesson_id=lesson.id,
-                student_id=student.id,
-                teacher_id=lesson.teacher_id,
-                week=week,
-                start_at=slot.start_at,
-                end_at=slot.end_at,
-                status=BookingStatus.CONFIRMED,
-                booked_by=actor.label,
-                sequence=0,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(booking)
-            await self._flush_or_refuse(session, student.name, lesson.name, week)
+            values = {
+                "school_id": school_id,
+                "lesson_id": lesson.id,
+                "student_id": student_id,
+                "teacher_id": lesson.teacher_id,
+                "week": week,
+                "start_at": slot.start_at,
+                "end_at": slot.end_at,
+                "status": BookingStatus.CONFIRMED,
+                "booked_by": actor.label,
+                "sequence": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            try:
+                booking_id = (
+                    await session.execute(insert(Booking).values(values).returning(Booking.id))
+                ).scalar_one()
+            except IntegrityError as exc:
+                # no rollback here: it would expire `lesson`; the unit of work rolls back
+                self._refuse(exc, student_name, lesson.name, week)
             await session.commit()
-            booking_id = booking.id
             logger.info(
                 "booking %s created: lesson %s student %s week %s by %s",
                 booking_id,
                 lesson.id,
-                student.id,
+                student_id,
                 week,
                 actor.label,
             )
-        return await self.get_booking(school_id, booking_id)
-
-    async def _check_enrolled(
-        self, session: AsyncSession, lesson: Lesson, student: Student
-    ) -> None:
-        enrolled = await session.scalar(
-            select(func.count())
-            .select_from(Enrolment)
-            .where(Enrolment.lesson_id == lesson.id, Enrolment.student_id == student.id)
+        return BookingView(
+            id=booking_id,
+            school_id=school_id,
+            lesson_id=lesson.id,
+            lesson_key=lesson.key,
+            lesson_name=lesson.name,
+            student_id=student_id,
+            student_key=student_key,
+            student_name=student_name,
+            family_id=family_id,
+            family_name=family_name,
+            teacher_id=lesson.teacher_id,
+            teacher_name=lesson.teacher.name,
+            location_name=lesson.location.name if lesson.location else None,
+            room_name=lesson.room.name if lesson.room else None,
+            week=week,
+            start_at=slot.start_at,
+            end_at=slot.end_at,
+            status=BookingStatus.CONFIRMED,
+            booked_by=actor.label,
+            updated_by=None,
+            cancelled_by=None,
+            cancel_reason=None,
+            sequence=0,
+            timezone=tz_name,
         )
-        if not enrolled:
-            raise NotAllowed(f"{student.name} is not enrolled in {lesson.name}.")
+
+    def _student_facts(
+        self,
+        school_id: int,
+        actor: Actor,
+        lesson: Lesson,
+        student_id: int,
+        week: int,
+        slot: Slot | None,
+    ) -> Select[Any]:
+        """One row: the student and family names, is the actor their parent, are they
+        enrolled, their active booking of that week (if any), is the slot booked already."""
+        if actor.is_parent and actor.parent_id is not None:
+            is_parent = (
+                select(Parent.id)
+                .where(
+                    Parent.id == actor.parent_id,
+                    Parent.school_id == school_id,
+                    Parent.family_id == Student.family_id,
+                )
+                .exists()
+            )
+        else:
+            is_parent = literal(False)
+        enrolled = (
+            select(Enrolment.student_id)
+            .where(Enrolment.lesson_id == lesson.id, Enrolment.student_id == Student.id)
+            .exists()
+        )
+        existing = (
+            select(Booking.id)
+            .where(
+                Booking.lesson_id == lesson.id,
+                Booking.student_id == Student.id,
+                Booking.week == week,
+                Booking.status != BookingStatus.CANCELLED,
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+        if slot is not None:
+            slot_booked = (
+                select(Booking.id)
+                .where(
+                    Booking.school_id == school_id,
+                    Booking.teacher_id == lesson.teacher_id,
+                    Booking.status != BookingStatus.CANCELLED,
+                    Booking.start_at < slot.end_at,
+                    Booking.end_at > slot.start_at,
+                )
+                .exists()
+            )
+        else:
+            slot_booked = literal(False)
+        return (
+            select(
+                Student.id,
+                Student.key,
+                Student.name,
+                Student.family_id,
+                Family.name,
+                is_parent,
+                enrolled,
+                existing,
+                slot_booked,
+            )
+            .join(Family, Family.id == Student.family_id)
+            .where(Student.id == student_id, Student.school_id == school_id)
+        )
 
     async def _flush_or_refuse(
         self, session: AsyncSession, student_name: str, lesson_name: str, week: int
@@ -434,14 +624,19 @@ class BookingService:
             await session.flush()
         except IntegrityError as exc:
             await session.rollback()
-            state = _sqlstate(exc)
-            if state == EXCLUSION_VIOLATION:
-                raise SlotTaken() from None
-            if state == UNIQUE_VIOLATION:
-                raise AlreadyBooked(
-                    f"{student_name} already has a booking for {lesson_name} in week {week}."
-                ) from None
-            raise
+            self._refuse(exc, student_name, lesson_name, week)
+
+    @staticmethod
+    def _refuse(exc: IntegrityError, student_name: str, lesson_name: str, week: int) -> NoReturn:
+        """The database's refusal of a booking write, in plain words (or re-raised)."""
+        state = _sqlstate(exc)
+        if state == EXCLUSION_VIOLATION:
+            raise SlotTaken() from None
+        if state == UNIQUE_VIOLATION:
+            raise AlreadyBooked(
+                f"{student_name} already has a booking for {lesson_name} in week {week}."
+            ) from None
+        raise exc
 
     # ---------------------------------------------------------------- read
 

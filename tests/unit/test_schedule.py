@@ -198,7 +198,9 @@ def test_london_change_day_when_clocks_go_back():
         utc(2027, 10, 31, 2, 30),
     ]
     assert_lengths(slots, 30)
-    monday_after = cut_slots(date(2027, 10, 25), 2, [Window(MONDAY, time(16), time(17))], 60, LONDON)
+    monday_after = cut_slots(
+        date(2027, 10, 25), 2, [Window(MONDAY, time(16), time(17))], 60, LONDON
+    )
     assert monday_after[0].start_at == utc(2027, 11, 1, 16, 0)
 
 
@@ -247,7 +249,12 @@ def test_notice_across_clocks_going_forward_is_absolute_time_not_wall_clock():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("16:30", time(16, 30)), ("00:00", time(0, 0)), ("23:59", time(23, 59)), (" 7:05 ", time(7, 5))],
+    [
+        ("16:30", time(16, 30)),
+        ("00:00", time(0, 0)),
+        ("23:59", time(23, 59)),
+        (" 7:05 ", time(7, 5)),
+    ],
 )
 def test_parse_hhmm_accepts_24_hour_times(text: str, expected: time):
     assert parse_hhmm(text) == expected
