@@ -1,0 +1,322 @@
+"""Inline keyboards of the admin dashboard and the teacher's read-only views (pure).
+
+Callback data of the ``ad`` area (every id re-validated by the handler):
+
+- ``ad:home:<school>`` dashboard; ``ad:l:<school>:<lesson>`` lesson panel;
+  ``ad:tog:<school>:<lesson>:<1 open|0 close>`` open or close bookings;
+- ``ad:wk:<school>:<lesson>:<week>:<page>`` a week's bookings; ``ad:b:<school>:<booking>``
+  a booking's card;
+- ``ad:nb:<school>:<lesson>:<week>`` book for a family: pick a student;
+  ``ad:ns:<school>:<lesson>:<week>:<student>`` pick a slot;
+  ``ad:ny:<school>:<lesson>:<week>:<student>:<minute>`` book it;
+- ``ad:rw:<school>:<booking>`` move: pick a week; ``ad:rs:<school>:<booking>:<week>`` pick a
+  slot; ``ad:ry:<school>:<booking>:<week>:<minute>`` move it;
+- ``ad:cx:<school>:<booking>`` cancel: pick a reason; ``ad:cy:<school>:<booking>:<reason>``
+  cancel with a listed reason; ``ad:ct:<school>:<booking>`` type a reason;
+- ``ad:at:<school>:<booking>:<1 completed|2 no-show>`` attendance;
+- ``ad:inv:<school>:<family>`` invite links (a school picked for ``/invite``).
+
+``tc:wk:<school>:<lesson>:<week>:<page>`` is the teacher's read-only week of bookings.
+``rm:go:<school>:<lesson>`` (reminders) belongs to another area; only the button is here.
+``<minute>`` is a slot start in whole minutes since the Unix epoch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from core.directory import LessonRef
+from core.models import BookingStatus
+from core.schedule import Slot
+from core.views import BookingView, LessonStats, MissingStudent
+from handlers.admin_texts import CANCEL_REASONS, booking_button_label, lesson_button_label
+from handlers.callbacks import encode, to_minute
+from handlers.formatting import day_date
+
+AREA = "ad"
+TEACHER_AREA = "tc"
+ATTENDANCE = {1: BookingStatus.COMPLETED, 2: BookingStatus.NO_SHOW}
+SLOTS_PER_ROW = 3
+MAX_SLOT_BUTTONS = 60
+
+
+def ad(action: str, *args: int) -> str:
+    return encode(AREA, action, *args)
+
+
+def school_picker(schools: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(name, callback_data=ad("home", sid))] for sid, name in schools]
+    )
+
+
+def dashboard(school_id: int, lessons: Sequence[LessonStats]) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                lesson_button_label(s), callback_data=ad("l", school_id, s.lesson_id)
+            )
+        ]
+        for s in lessons
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+def lesson_panel(school_id: int, lesson: LessonRef, stats: LessonStats) -> InlineKeyboardMarkup:
+    """Open/close, one button per individual week, remind, back."""
+    toggle = (
+        InlineKeyboardButton("🔴 Close bookings", callback_data=ad("tog", school_id, lesson.id, 0))
+        if stats.bookings_open
+        else InlineKeyboardButton(
+            "🟢 Open bookings", callback_data=ad("tog", school_id, lesson.id, 1)
+        )
+    )
+    weeks = [
+        InlineKeyboardButton(
+            f"Week {w.week}: {w.booked}/{w.expected}",
+            callback_data=ad("wk", school_id, lesson.id, w.week, 0),
+        )
+        for w in stats.weeks
+    ]
+    rows = [[toggle]]
+    rows += [weeks[i : i + 2] for i in range(0, len(weeks), 2)]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                "🔔 Remind", callback_data=encode("rm", "go", school_id, lesson.id)
+            ),
+            InlineKeyboardButton("🔄 Refresh", callback_data=ad("l", school_id, lesson.id)),
+        ]
+    )
+    rows.append([InlineKeyboardButton("⬅ All lessons", callback_data=ad("home", school_id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def week_bookings(
+    school_id: int,
+    lesson_id: int,
+    week: int,
+    bookings: Sequence[BookingView],
+    page: int,
+    pages: int,
+    can_book: bool,
+) -> InlineKeyboardMarkup:
+    """A button per booking of the page, paging, 'book for a family', back."""
+    rows = [
+        [InlineKeyboardButton(booking_button_label(b), callback_data=ad("b", school_id, b.id))]
+        for b in bookings
+    ]
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                "◀ Prev", callback_data=ad("wk", school_id, lesson_id, week, page - 1)
+            )
+        )
+    if page < pages - 1:
+        nav.append(
+            InlineKeyboardButton(
+                "Next ▶", callback_data=ad("wk", school_id, lesson_id, week, page + 1)
+            )
+        )
+    if nav:
+        rows.append(nav)
+    if can_book:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    "➕ Book for a family", callback_data=ad("nb", school_id, lesson_id, week)
+                )
+            ]
+        )
+    rows.append([InlineKeyboardButton("⬅ Lesson", callback_data=ad("l", school_id, lesson_id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def booking_card(booking: BookingView, started: bool) -> InlineKeyboardMarkup:
+    """Move and cancel before the session; completed / no-show once it has started."""
+    school_id = booking.school_id
+    rows: list[list[InlineKeyboardButton]] = []
+    if booking.status in (BookingStatus.CONFIRMED, BookingStatus.PENDING):
+        if started:
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        "✅ Completed", callback_data=ad("at", school_id, booking.id, 1)
+                    ),
+                    InlineKeyboardButton(
+                        "🚫 No-show", callback_data=ad("at", school_id, booking.id, 2)
+                    ),
+                ]
+            )
+        else:
+            rows.append(
+                [
+                    InlineKeyboardButton("🔁 Move", callback_data=ad("rw", school_id, booking.id)),
+                    InlineKeyboardButton(
+                        "✖ Cancel booking", callback_data=ad("cx", school_id, booking.id)
+                    ),
+                ]
+            )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                "⬅ Week", callback_data=ad("wk", school_id, booking.lesson_id, booking.week, 0)
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def slot_rows(
+    slots: Sequence[Slot], tz: ZoneInfo, data_of: Callable[[int], str]
+) -> list[list[InlineKeyboardButton]]:
+    """Slot buttons, three a row, labelled 'Mon 22 Feb 15:30'; ``data_of(minute)`` gives data."""
+    buttons = []
+    for slot in slots[:MAX_SLOT_BUTTONS]:
+        local = slot.start_at.astimezone(tz)
+        label = f"{day_date(local.date())} {local:%H:%M}"
+        buttons.append(InlineKeyboardButton(label, callback_data=data_of(to_minute(slot.start_at))))
+    return [buttons[i : i + SLOTS_PER_ROW] for i in range(0, len(buttons), SLOTS_PER_ROW)]
+
+
+def pick_student(
+    school_id: int, lesson_id: int, week: int, missing: Sequence[MissingStudent]
+) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"{m.student_name} ({m.family_name})",
+                callback_data=ad("ns", school_id, lesson_id, week, m.student_id),
+            )
+        ]
+        for m in missing
+    ]
+    rows.append(
+        [InlineKeyboardButton("⬅ Week", callback_data=ad("wk", school_id, lesson_id, week, 0))]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def new_booking_slots(
+    school_id: int, lesson_id: int, week: int, student_id: int, slots: Sequence[Slot], tz: ZoneInfo
+) -> InlineKeyboardMarkup:
+    rows = slot_rows(
+        slots, tz, lambda minute: ad("ny", school_id, lesson_id, week, student_id, minute)
+    )
+    rows.append(
+        [InlineKeyboardButton("⬅ Students", callback_data=ad("nb", school_id, lesson_id, week))]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def move_weeks(booking: BookingView, weeks: Sequence[int]) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            f"Week {w}" + (" (now)" if w == booking.week else ""),
+            callback_data=ad("rs", booking.school_id, booking.id, w),
+        )
+        for w in weeks
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append(
+        [InlineKeyboardButton("⬅ Booking", callback_data=ad("b", booking.school_id, booking.id))]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def move_slots(
+    booking: BookingView, week: int, slots: Sequence[Slot], tz: ZoneInfo
+) -> InlineKeyboardMarkup:
+    rows = slot_rows(
+        slots, tz, lambda minute: ad("ry", booking.school_id, booking.id, week, minute)
+    )
+    rows.append(
+        [InlineKeyboardButton("⬅ Weeks", callback_data=ad("rw", booking.school_id, booking.id))]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def cancel_reasons(school_id: int, booking_id: int) -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(reason, callback_data=ad("cy", school_id, booking_id, code))]
+        for code, reason in CANCEL_REASONS.items()
+    ]
+    rows.append(
+        [InlineKeyboardButton("✍ Type a reason", callback_data=ad("ct", school_id, booking_id))]
+    )
+    rows.append(
+        [InlineKeyboardButton("⬅ Keep the booking", callback_data=ad("b", school_id, booking_id))]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def back_to_booking(school_id: int, booking_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("⬅ Booking", callback_data=ad("b", school_id, booking_id))]]
+    )
+
+
+def back_to_lesson(school_id: int, lesson_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("⬅ Lesson", callback_data=ad("l", school_id, lesson_id))]]
+    )
+
+
+def lesson_choices(choices: Sequence[tuple[int, str, int]]) -> InlineKeyboardMarkup:
+    """(school id, school name, lesson id): one lesson key found in several schools."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(name, callback_data=ad("l", sid, lesson_id))]
+            for sid, name, lesson_id in choices
+        ]
+    )
+
+
+def family_choices(choices: Sequence[tuple[int, str, int]]) -> InlineKeyboardMarkup:
+    """(school id, school name, family id): one family key found in several schools."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(name, callback_data=ad("inv", sid, family_id))]
+            for sid, name, family_id in choices
+        ]
+    )
+
+
+def teacher_weeks(
+    school_id: int, lesson: LessonRef, current: int | None, page: int = 0, pages: int = 1
+) -> InlineKeyboardMarkup:
+    """The teacher's read-only week picker (and paging of the current week)."""
+    buttons = [
+        InlineKeyboardButton(
+            f"• Week {w} •" if w == current else f"Week {w}",
+            callback_data=encode(TEACHER_AREA, "wk", school_id, lesson.id, w, 0),
+        )
+        for w in lesson.individual_weeks
+    ]
+    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    if current is not None and pages > 1:
+        nav = []
+        if page > 0:
+            nav.append(
+                InlineKeyboardButton(
+                    "◀ Prev",
+                    callback_data=encode(
+                        TEACHER_AREA, "wk", school_id, lesson.id, current, page - 1
+                    ),
+                )
+            )
+        if page < pages - 1:
+            nav.append(
+                InlineKeyboardButton(
+                    "Next ▶",
+                    callback_data=encode(
+                        TEACHER_AREA, "wk", school_id, lesson.id, current, page + 1
+                    ),
+                )
+            )
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)

@@ -1,0 +1,187 @@
+"""The admin's, teacher's and calendar's texts: pure functions of plain values."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from core.directory import LessonRef
+from core.models import BookingStatus, LessonType
+from core.views import BookingView, LessonStats, MissingStudent, WeekStats
+from handlers import admin_texts as texts
+from handlers.calendar_texts import CalendarMode, calendar_title, filter_label, term_caption
+
+PIANO = LessonRef(
+    id=1,
+    key="piano",
+    name="Piano Foundations",
+    type=LessonType.HYBRID,
+    teacher_id=7,
+    teacher_name="Sam Jones",
+    location_name="Main Studio",
+    room_name="Room 1",
+    day=0,
+    start_time="16:00",
+    duration_minutes=60,
+    term_name="Term 1",
+    term_start=date(2027, 2, 1),
+    term_weeks=10,
+    individual_weeks=(4, 8),
+    slot_minutes=30,
+    bookings_open=True,
+)
+LIAM = MissingStudent(2, "Liam Smith", 1, "Smith family")
+MIA = MissingStudent(3, "Mia Brown", 2, "Brown & Co family", unreachable=True)
+STATS = LessonStats(
+    lesson_id=1,
+    lesson_key="piano",
+    lesson_name="Piano Foundations",
+    bookings_open=True,
+    enrolled=3,
+    individual_weeks=(4, 8),
+    expected=6,
+    booked=1,
+    completed=0,
+    pending=5,
+    pending_status=0,
+    completion_rate=1 / 6,
+    weeks=(WeekStats(4, 1, 3, (LIAM, MIA)), WeekStats(8, 0, 3, ())),
+)
+
+
+def booking(status: BookingStatus = BookingStatus.CONFIRMED, **changes: object) -> BookingView:
+    values: dict[str, object] = dict(
+        id=12,
+        school_id=1,
+        lesson_id=1,
+        lesson_key="piano",
+        lesson_name="Piano Foundations",
+        student_id=1,
+        student_key="emma",
+        student_name="Emma Smith",
+        family_id=1,
+        family_name="Smith family",
+        teacher_id=7,
+        teacher_name="Sam Jones",
+        location_name="Main Studio",
+        room_name="Room 1",
+        week=4,
+        start_at=datetime(2027, 2, 22, 4, 0, tzinfo=UTC),  # 15:00 in Sydney
+        end_at=datetime(2027, 2, 22, 4, 30, tzinfo=UTC),
+        status=status,
+        booked_by="admin:Alice Admin",
+        updated_by=None,
+        cancelled_by=None,
+        cancel_reason=None,
+        sequence=0,
+        timezone="Australia/Sydney",
+    )
+    values.update(changes)
+    return BookingView(**values)  # type: ignore[arg-type]
+
+
+def test_lesson_button_shows_open_state_and_booked_of_expected() -> None:
+    assert texts.lesson_button_label(STATS) == "🟢 Piano Foundations · open · 1/6"
+
+
+def test_dashboard_lists_each_lesson_with_its_key() -> None:
+    text = texts.dashboard_text("School <alpha>", [STATS])
+    assert "School &lt;alpha&gt;" in text
+    assert "<code>piano</code>" in text and "open, 1/6 booked" in text
+    assert "No hybrid lessons" in texts.dashboard_text("S", [])
+
+
+def test_lesson_panel_has_each_week_and_marks_unreachable_families() -> None:
+    text = texts.lesson_panel_text(PIANO, STATS)
+    assert "Bookings are <b>open</b>" in text and "17%" in text
+    assert "<b>Week 4</b> (Mon 22 Feb): 1/3 booked" in text
+    assert "Mia Brown (Brown &amp; Co family) ⚠ unreachable" in text
+    assert "<b>Week 8</b> (Mon 22 Mar): 0/3 booked" in text
+
+
+def test_week_bookings_text_pages_and_lists_who_still_has_to_book() -> None:
+    text = texts.week_bookings_text(PIANO, 4, [booking()], 9, 0, 2, [LIAM])
+    assert "9 bookings · page 1 of 2" in text
+    assert "15:00–15:30 Emma Smith (Smith family) · confirmed" in text
+    assert "Still to book" in text and "Liam Smith (Smith family)" in text
+    assert texts.NOBODY_MISSING in texts.week_bookings_text(PIANO, 4, [], 0, 0, 1, [])
+
+
+def test_booking_card_says_who_acted_and_why_it_was_cancelled() -> None:
+    card = texts.booking_card_text(
+        booking(BookingStatus.CANCELLED, cancelled_by="admin:Alice", cancel_reason="Sick")
+    )
+    assert "Booking #12</b> · cancelled" in card
+    assert "Booked by admin:Alice Admin" in card and "Cancelled by admin:Alice: Sick" in card
+
+
+def test_parent_notices_name_the_child_and_the_times() -> None:
+    moved = texts.parent_moved_notice(
+        "School alpha", booking(), datetime(2027, 2, 22, 6, 0, tzinfo=UTC)
+    )
+    assert "moved Emma Smith's" in moved and "from Monday 22 February 2027, 17:00" in moved
+    assert "to <b>Monday 22 February 2027, 15:00–15:30</b>" in moved
+    cancelled = texts.parent_cancelled_notice(
+        "School alpha", booking(BookingStatus.CANCELLED, cancel_reason="Teacher <ill>")
+    )
+    assert "Reason: Teacher &lt;ill&gt;" in cancelled
+    assert "booked an individual session for Emma Smith" in texts.parent_booked_notice(
+        "School alpha", booking()
+    )
+
+
+def test_told_text_asks_the_admin_to_call_when_nobody_could_be_told() -> None:
+    assert "please let them know" in texts.told_text(0)
+    assert texts.told_text(2) == "The family was told in chat (2 parents)."
+
+
+def test_unknown_lesson_lists_the_valid_keys() -> None:
+    text = texts.unknown_lesson("violin", ["piano", "theory"])
+    assert "<code>violin</code>" in text and "<code>piano</code>, <code>theory</code>" in text
+    assert "none" in texts.unknown_lesson("x", [])
+
+
+def test_bad_week_lists_the_individual_weeks() -> None:
+    assert "individual weeks: 4, 8" in texts.bad_week(PIANO, "3")
+    choir = LessonRef(**{**_fields(PIANO), "name": "Junior Choir", "type": LessonType.GROUP})
+    assert texts.not_hybrid(choir) == (
+        "Junior Choir is a group lesson: nobody books individual slots in it."
+    )
+
+
+def _fields(value: object) -> dict[str, object]:
+    return {name: getattr(value, name) for name in value.__slots__}  # type: ignore[attr-defined]
+
+
+def test_teacher_lessons_text_shows_type_time_place_and_weeks() -> None:
+    text = texts.teacher_lessons_text("School alpha", [PIANO])
+    assert "Piano Foundations</b> (<code>piano</code>) · hybrid · Monday 16:00, 60 min" in text
+    assert "Main Studio, Room 1" in text and "individual weeks: 4, 8; bookings open" in text
+    assert "no lessons" in texts.teacher_lessons_text("School alpha", [])
+
+
+def test_bookings_overview_groups_by_week() -> None:
+    text = texts.bookings_overview_text(PIANO, [booking()])
+    assert text.index("Week 4") < text.index("Emma Smith") < text.index("Week 8")
+    assert text.endswith("No bookings yet.")
+
+
+def test_invite_text_carries_the_link() -> None:
+    text = texts.invite_text("Jane Smith", "School alpha", "https://t.me/bot?start=abc")
+    assert "Hello Jane Smith" in text and "https://t.me/bot?start=abc" in text
+    assert "2 parents" in texts.invites_header("Smith family", "School alpha", 2)
+
+
+def test_calendar_title_by_viewer() -> None:
+    assert calendar_title("A", CalendarMode.ADMIN, "Alice") == "A"
+    assert (
+        calendar_title("A", CalendarMode.ADMIN, "Alice", "Sam", "Studio")
+        == "A · teacher Sam · Studio"
+    )
+    assert calendar_title("A", CalendarMode.TEACHER, "Sam", "x", "y") == "A · Sam"
+    assert calendar_title("A", CalendarMode.PARENT, "Jane") == "A · family of Jane"
+
+
+def test_calendar_small_texts() -> None:
+    assert filter_label("Teacher", None) == "Teacher: All ⟳"
+    assert filter_label("Teacher", "Sam") == "Teacher: Sam ⟳"
+    assert term_caption("Term 1", "A", 1).startswith("Term 1: 1 calendar entry (A).")
