@@ -16,11 +16,13 @@ from datetime import date, datetime, time
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, insert, literal, select
+from sqlalchemy import Select, and_, func, literal, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload, selectinload
 
+from core import booking_sql
+from core.catalog import CatalogCache, LessonPlan, SchoolCatalog
 from core.clock import Clock
 from core.db import unit_of_work
 from core.errors import (
@@ -33,6 +35,7 @@ from core.errors import (
     NotYourStudent,
     SlotTaken,
     SlotUnavailable,
+    TeacherBusy,
 )
 from core.lessons import busy_occurrences, individual_slots
 from core.models import (
@@ -152,9 +155,16 @@ class _LessonTimes:
 class BookingService:
     """All booking operations of the original plan, each one transaction."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        catalogs: CatalogCache | None = None,
+    ) -> None:
         self.sessions = sessions
         self.clock = clock
+        self.catalogs = catalogs or CatalogCache()
+        self.engine: AsyncEngine = sessions.kw["bind"]
 
     # ---------------------------------------------------------------- lookups
 
@@ -293,15 +303,48 @@ class BookingService:
     async def available_slots(
         self, school_id: int, lesson_id: int, week: int, actor: Actor | None = None
     ) -> list[Slot]:
-        """Slots of an individual week a booking can take now (for ``actor``; default parent)."""
+        """Slots of an individual week a booking can take now (for ``actor``; default parent).
+
+        One statement on the common path: the cached lesson structure gives the slots and
+        the teacher's regular sessions; the database gives open/closed, the teacher's
+        bookings that week and the catalog version the cache is checked against.
+        """
+        return await self._available(school_id, lesson_id, week, actor, exclude_booking_id=None)
+
+    async def _catalog(self, school_id: int, *, lesson_id: int | None = None) -> SchoolCatalog:
+        """The cached catalog if it knows the lesson, else a fresh one (version checked later)."""
+        catalog = self.catalogs.peek(school_id)
+        if catalog is None or (lesson_id is not None and lesson_id not in catalog.lessons):
+            async with unit_of_work(self.sessions) as session:
+                catalog = await self.catalogs.current(session, school_id)
+        return catalog
+
+    async def _reload(self, school_id: int, version: int | None) -> SchoolCatalog:
+        if version is None:
+            raise NotFound("No such school.")
         async with unit_of_work(self.sessions) as session:
-            return await self._available(
-                session, school_id, lesson_id, week, actor, exclude_booking_id=None
-            )
+            return await self.catalogs.at_version(session, school_id, version)
+
+    def _plan(self, catalog: SchoolCatalog, lesson_id: int) -> LessonPlan:
+        lesson = catalog.lesson(lesson_id)
+        if lesson is None:
+            raise NotFound("No such lesson in this school.")
+        if lesson.type is not LessonType.HYBRID or lesson.hybrid is None:
+            raise NotAllowed(f"{lesson.name} is not a hybrid lesson; it has no individual weeks.")
+        return lesson
+
+    def _regular_busy_plans(
+        self, catalog: SchoolCatalog, teacher_id: int, lo: datetime, hi: datetime
+    ) -> list[Slot]:
+        tz = catalog.tz
+        return [
+            o.slot
+            for plan in catalog.teacher_lessons(teacher_id)
+            for o in busy_occurrences(plan, tz, lo, hi)  # type: ignore[arg-type]
+        ]
 
     async def _available(
         self,
-        session: AsyncSession,
         school_id: int,
         lesson_id: int,
         week: int,
@@ -309,20 +352,35 @@ class BookingService:
         *,
         exclude_booking_id: int | None,
     ) -> list[Slot]:
-        tz = ZoneInfo(await self._timezone(session, school_id))
-        lesson = await self._hybrid_lesson(session, school_id, lesson_id)
-        self._check_week(lesson, week)
+        catalog = await self._catalog(school_id, lesson_id=lesson_id)
+        for _attempt in range(3):
+            lesson = self._plan(catalog, lesson_id)
+            self._check_week(lesson, week)  # type: ignore[arg-type]
+            slots = list(catalog.week_slots(lesson, week))
+            lo, hi = self._week_window(slots) if slots else (self.clock.now(), self.clock.now())
+            state = await booking_sql.week_state(
+                self.engine,
+                school_id=school_id,
+                lesson_id=lesson_id,
+                teacher_id=lesson.teacher_id,
+                lo=lo,
+                hi=hi,
+                exclude_booking_id=exclude_booking_id,
+            )
+            if state.version != catalog.version:
+                catalog = await self._reload(school_id, state.version)
+                continue
+            break
+        else:  # pragma: no cover - the school's file imported three times meanwhile
+            raise InvalidState("The school's lessons are being updated; please try again.")
         for_school = actor is not None and actor.acts_for_school
-        if not for_school and not lesson.hybrid.bookings_open:  # type: ignore[union-attr]
+        if not for_school and not state.bookings_open:
             raise BookingsClosed()
-        slots = individual_slots(lesson, week, tz)
         if not slots:
             return []
         now = self.clock.now()
-        lo, hi = self._week_window(slots)
-        busy = await self._teacher_busy(
-            session, school_id, lesson.teacher_id, lo, hi, tz, exclude_booking_id=exclude_booking_id
-        )
+        busy = [Slot(start, end) for start, end in state.busy]
+        busy += self._regular_busy_plans(catalog, lesson.teacher_id, lo, hi)
         return [
             slot
             for slot in slots
@@ -418,124 +476,90 @@ class BookingService:
     ) -> BookingView:
         """Book a student's individual slot; refuses with a domain error, writing nothing.
 
-        The hot path of a booking rush, so it reads in three queries (the lesson with its
-        school's timezone and windows; the student with every check about them and the slot's bookings;
-        the teacher's regular lessons), inserts, commits, and builds the view from what it
-        loaded. The refusals come in the same order as the checks read.
+        The hot path of a booking rush: the slot, the notice and the teacher's regular
+        lessons are checked against the cached lesson structure; then one statement reads
+        every fact about the student and inserts only if they all allow it (see
+        core.booking_sql). The refusals come in the order the rules are listed in.
         """
-        async with unit_of_work(self.sessions) as session:
-            row = (
-                (
-                    await session.execute(
-                        select(Lesson, School.timezone)
-                        .join(School, School.id == Lesson.school_id)
-                        .where(Lesson.school_id == school_id, Lesson.id == lesson_id)
-                        .options(
-                            joinedload(Lesson.term),
-                            joinedload(Lesson.teacher),
-                            joinedload(Lesson.location),
-                            joinedload(Lesson.room),
-                            joinedload(Lesson.hybrid).joinedload(HybridPattern.windows),
-                        )
-                    )
+        catalog = await self._catalog(school_id, lesson_id=lesson_id)
+        for _attempt in range(3):
+            lesson = self._plan(catalog, lesson_id)
+            tz = catalog.tz
+            week_ok = lesson.hybrid is not None and week in lesson.hybrid.individual_weeks
+            slot = (
+                next(
+                    (s for s in catalog.week_slots(lesson, week) if s.start_at == start_at),
+                    None,
                 )
-                .unique()
-                .first()
+                if week_ok
+                else None
             )
-            if row is None:
-                await self._timezone(session, school_id)  # "No such school." when it is that
-                raise NotFound("No such lesson in this school.")
-            lesson, tz_name = row
-            tz = ZoneInfo(tz_name)
-            if lesson.type is not LessonType.HYBRID or lesson.hybrid is None:
-                raise NotAllowed(
-                    f"{lesson.name} is not a hybrid lesson; it has no individual weeks."
-                )
-            slot = next(
-                (s for s in individual_slots(lesson, week, tz) if s.start_at == start_at), None
-            )
-            facts = (
-                await session.execute(
-                    self._student_facts(school_id, actor, lesson, student_id, week, slot)
-                )
-            ).first()
-            if facts is None:
-                raise NotFound("No such student in this school.")
-            _, student_key, student_name, family_id, family_name = facts[:5]
-            is_parent, enrolled, existing, slot_booked = facts[5:]
-            if actor.is_parent and not is_parent:
-                logger.warning(
-                    "refused: parent %s acting for student %s (school %s)",
-                    actor.parent_id,
-                    student_id,
-                    school_id,
-                )
-                raise NotYourStudent()
-            if not enrolled:
-                raise NotAllowed(f"{student_name} is not enrolled in {lesson.name}.")
-            self._check_week(lesson, week)
-            if actor.is_parent and not lesson.hybrid.bookings_open:
-                raise BookingsClosed()
-            if slot is None:
-                slot = self._find_slot(lesson, week, tz, start_at)  # raises SlotUnavailable
-            self._check_time(actor, slot.start_at)
-            if existing is not None:
-                raise AlreadyBooked(
-                    f"{student_name} already has a booking for {lesson.name} in week {week}."
-                )
-            if slot_booked or any(
-                slot.overlaps(b.start_at, b.end_at)
-                for b in await self._regular_busy(
-                    session, school_id, lesson.teacher_id, slot.start_at, slot.end_at, tz
-                )
-            ):
-                raise SlotTaken("That slot has just been taken.")
             now = self.clock.now()
-            values = {
-                "school_id": school_id,
-                "lesson_id": lesson.id,
-                "student_id": student_id,
-                "teacher_id": lesson.teacher_id,
-                "week": week,
-                "start_at": slot.start_at,
-                "end_at": slot.end_at,
-                "status": BookingStatus.CONFIRMED,
-                "booked_by": actor.label,
-                "sequence": 0,
-                "created_at": now,
-                "updated_at": now,
-            }
-            try:
-                booking_id = (
-                    await session.execute(insert(Booking).values(values).returning(Booking.id))
-                ).scalar_one()
-            except IntegrityError as exc:
-                # no rollback here: it would expire `lesson`; the unit of work rolls back
-                self._refuse(exc, student_name, lesson.name, week)
-            await session.commit()
-            logger.info(
-                "booking %s created: lesson %s student %s week %s by %s",
-                booking_id,
-                lesson.id,
-                student_id,
-                week,
-                actor.label,
+            time_ok = (
+                slot is not None
+                and slot.start_at > now
+                and (actor.acts_for_school or notice_ok(slot.start_at, now))
             )
+            regular_clash = slot is not None and any(
+                slot.overlaps(b.start_at, b.end_at)
+                for b in self._regular_busy_plans(
+                    catalog, lesson.teacher_id, slot.start_at, slot.end_at
+                )
+            )
+            may_insert = slot is not None and time_ok and not regular_clash
+            facts = await booking_sql.book(
+                self.engine,
+                school_id=school_id,
+                lesson_id=lesson_id,
+                parent_id=actor.parent_id if actor.is_parent else None,
+                student_id=student_id,
+                week=week,
+                teacher_id=lesson.teacher_id,
+                start_at=slot.start_at if slot else start_at,
+                end_at=slot.end_at if slot else start_at,
+                label=actor.label,
+                now=now,
+                may_insert=may_insert,
+                version=catalog.version,
+                for_school=actor.acts_for_school,
+            )
+            if facts is None:
+                await self._catalog(school_id)  # "No such school." when it is that
+                raise NotFound("No such student in this school.")
+            if facts.version != catalog.version:
+                catalog = await self._reload(school_id, facts.version)
+                continue
+            break
+        else:  # pragma: no cover - the school's file imported three times meanwhile
+            raise InvalidState("The school's lessons are being updated; please try again.")
+        if facts.booking_id is None:
+            await self._refuse_booking(
+                actor, lesson, facts, school_id, student_id, week, start_at, slot, regular_clash, tz
+            )
+        assert slot is not None and facts.booking_id is not None
+        logger.info(
+            "booking %s created: lesson %s student %s week %s by %s",
+            facts.booking_id,
+            lesson.id,
+            student_id,
+            week,
+            actor.label,
+        )
         return BookingView(
-            id=booking_id,
+            id=facts.booking_id,
             school_id=school_id,
             lesson_id=lesson.id,
             lesson_key=lesson.key,
             lesson_name=lesson.name,
             student_id=student_id,
-            student_key=student_key,
-            student_name=student_name,
-            family_id=family_id,
-            family_name=family_name,
+            student_key=facts.student_key,
+            student_name=facts.student_name,
+            family_id=facts.family_id,
+            family_name=facts.family_name,
             teacher_id=lesson.teacher_id,
-            teacher_name=lesson.teacher.name,
-            location_name=lesson.location.name if lesson.location else None,
-            room_name=lesson.room.name if lesson.room else None,
+            teacher_name=lesson.teacher_name,
+            location_name=lesson.location_name,
+            room_name=lesson.room_name,
             week=week,
             start_at=slot.start_at,
             end_at=slot.end_at,
@@ -545,8 +569,49 @@ class BookingService:
             cancelled_by=None,
             cancel_reason=None,
             sequence=0,
-            timezone=tz_name,
+            timezone=catalog.timezone,
         )
+
+    async def _refuse_booking(
+        self,
+        actor: Actor,
+        lesson: LessonPlan,
+        facts: booking_sql.BookFacts,
+        school_id: int,
+        student_id: int,
+        week: int,
+        start_at: datetime,
+        slot: Slot | None,
+        regular_clash: bool,
+        tz: ZoneInfo,
+    ) -> NoReturn:
+        """Why nothing was inserted, in the order of the rules."""
+        if actor.is_parent and not facts.is_parent:
+            logger.warning(
+                "refused: parent %s acting for student %s (school %s)",
+                actor.parent_id,
+                student_id,
+                school_id,
+            )
+            raise NotYourStudent()
+        if not facts.enrolled:
+            raise NotAllowed(f"{facts.student_name} is not enrolled in {lesson.name}.")
+        self._check_week(lesson, week)  # type: ignore[arg-type]
+        if actor.is_parent and not facts.bookings_open:
+            raise BookingsClosed()
+        if slot is None:
+            self._find_slot(lesson, week, tz, start_at)  # type: ignore[arg-type]
+            raise SlotUnavailable("That is not one of the lesson's slots.")
+        self._check_time(actor, slot.start_at)
+        already = f"{facts.student_name} already has a booking for {lesson.name} in week {week}."
+        if facts.existing is not None:
+            raise AlreadyBooked(already)
+        if regular_clash:
+            raise TeacherBusy("The teacher has another lesson at that time.")
+        # the database refused the insert: a double tap of this student, or the slot taken
+        if await booking_sql.active_booking_of_week(self.engine, lesson.id, student_id, week):
+            raise AlreadyBooked(already)
+        raise SlotTaken()
 
     def _student_facts(
         self,

@@ -28,7 +28,9 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEn
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # no pre-ping: it would cost a round trip per use; a connection broken by a database
+        # restart fails one operation (nothing written), and the pool then replaces it
+        pool_pre_ping=False,
         echo=echo,
     )
 

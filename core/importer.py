@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
@@ -127,6 +127,13 @@ async def import_school(
     school_file = sf.parse_school_file(text_or_path)
     async with unit_of_work(sessions) as session:
         result = await _Importer(session, school_file, clock).run()
+        if result.changed:
+            # lets every process's lesson cache see the change at its next use
+            await session.execute(
+                update(m.School)
+                .where(m.School.id == result.school_id)
+                .values(catalog_version=m.School.catalog_version + 1)
+            )
         await session.commit()
     return result
 

@@ -74,6 +74,8 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64))
     reminders: Mapped[dict] = mapped_column(JSONB, default=dict, server_default=text("'{}'"))
+    # bumped by every import that changes lessons, terms, rooms or people: caches check it
+    catalog_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(_tstz(), server_default=func.now())
 
 

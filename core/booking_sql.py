@@ -1,0 +1,175 @@
+"""The booking hot path as single SQL statements, run straight on the asyncpg connection.
+
+A booking is one statement: it reads every fact about the student (family, parent check,
+enrolment, open/closed, an existing booking that week, the catalog version) and inserts the
+booking only when all of them allow it, in one implicit transaction. ``ON CONFLICT DO
+NOTHING`` lets the database's own constraints (the partial unique index and the teacher
+exclusion constraint) have the last word without an error and a rollback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+BOOK = """
+WITH facts AS (
+    SELECT st.key AS student_key, st.name AS student_name, st.family_id,
+           f.name AS family_name,
+           ($3::integer IS NULL OR EXISTS (
+                SELECT 1 FROM parents p
+                WHERE p.id = $3 AND p.school_id = $1 AND p.family_id = st.family_id
+           )) AS is_parent,
+           EXISTS (
+                SELECT 1 FROM enrolments e WHERE e.lesson_id = $2 AND e.student_id = st.id
+           ) AS enrolled,
+           (SELECT hp.bookings_open FROM hybrid_patterns hp WHERE hp.lesson_id = $2)
+                AS bookings_open,
+           (SELECT sc.catalog_version FROM schools sc WHERE sc.id = $1) AS version,
+           (SELECT b.id FROM bookings b
+             WHERE b.lesson_id = $2 AND b.student_id = st.id AND b.week = $5
+               AND b.status <> 'CANCELLED' LIMIT 1) AS existing
+    FROM students st JOIN families f ON f.id = st.family_id
+    WHERE st.id = $4 AND st.school_id = $1
+), inserted AS (
+    INSERT INTO bookings (school_id, lesson_id, student_id, teacher_id, week, start_at,
+                          end_at, status, booked_by, sequence, created_at, updated_at)
+    SELECT $1, $2, $4, $6, $5, $7, $8, 'CONFIRMED', $9, 0, $10, $10
+    FROM facts
+    WHERE $11::boolean AND facts.version = $12 AND facts.is_parent AND facts.enrolled
+      AND (facts.bookings_open OR $13::boolean) AND facts.existing IS NULL
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+SELECT facts.*, (SELECT id FROM inserted) AS booking_id FROM facts
+"""
+
+WEEK_STATE = """
+SELECT (SELECT catalog_version FROM schools WHERE id = $1) AS version,
+       (SELECT bookings_open FROM hybrid_patterns WHERE lesson_id = $2) AS bookings_open,
+       ARRAY(SELECT start_at FROM bookings
+              WHERE school_id = $1 AND teacher_id = $3 AND status <> 'CANCELLED'
+                AND start_at < $5 AND end_at > $4 AND id <> $6
+              ORDER BY start_at) AS busy_starts,
+       ARRAY(SELECT end_at FROM bookings
+              WHERE school_id = $1 AND teacher_id = $3 AND status <> 'CANCELLED'
+                AND start_at < $5 AND end_at > $4 AND id <> $6
+              ORDER BY start_at) AS busy_ends
+"""
+
+ACTIVE_OF_WEEK = """
+SELECT id FROM bookings
+ WHERE lesson_id = $1 AND student_id = $2 AND week = $3 AND status <> 'CANCELLED'
+ LIMIT 1
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class BookFacts:
+    student_key: str
+    student_name: str
+    family_id: int
+    family_name: str
+    is_parent: bool
+    enrolled: bool
+    bookings_open: bool | None
+    version: int
+    existing: int | None
+    booking_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class WeekState:
+    version: int | None
+    bookings_open: bool | None
+    busy: list[tuple[datetime, datetime]]
+
+
+async def _fetchrow(engine: AsyncEngine, sql: str, *args: Any) -> Any:
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        return await driver.fetchrow(sql, *args)
+
+
+async def book(
+    engine: AsyncEngine,
+    *,
+    school_id: int,
+    lesson_id: int,
+    parent_id: int | None,
+    student_id: int,
+    week: int,
+    teacher_id: int,
+    start_at: datetime,
+    end_at: datetime,
+    label: str,
+    now: datetime,
+    may_insert: bool,
+    version: int,
+    for_school: bool,
+) -> BookFacts | None:
+    """Insert the booking if every fact allows it; the facts either way (None: no student)."""
+    row = await _fetchrow(
+        engine,
+        BOOK,
+        school_id,
+        lesson_id,
+        parent_id,
+        student_id,
+        week,
+        teacher_id,
+        start_at,
+        end_at,
+        label,
+        now,
+        may_insert,
+        version,
+        for_school,
+    )
+    if row is None:
+        return None
+    return BookFacts(
+        student_key=row["student_key"],
+        student_name=row["student_name"],
+        family_id=row["family_id"],
+        family_name=row["family_name"],
+        is_parent=row["is_parent"],
+        enrolled=row["enrolled"],
+        bookings_open=row["bookings_open"],
+        version=row["version"],
+        existing=row["existing"],
+        booking_id=row["booking_id"],
+    )
+
+
+async def week_state(
+    engine: AsyncEngine,
+    *,
+    school_id: int,
+    lesson_id: int,
+    teacher_id: int,
+    lo: datetime,
+    hi: datetime,
+    exclude_booking_id: int | None,
+) -> WeekState:
+    """The catalog version, open/closed, and the teacher's bookings in [lo, hi)."""
+    row = await _fetchrow(
+        engine, WEEK_STATE, school_id, lesson_id, teacher_id, lo, hi, exclude_booking_id or 0
+    )
+    return WeekState(
+        version=row["version"],
+        bookings_open=row["bookings_open"],
+        busy=list(zip(row["busy_starts"], row["busy_ends"], strict=True)),
+    )
+
+
+async def active_booking_of_week(
+    engine: AsyncEngine, lesson_id: int, student_id: int, week: int
+) -> int | None:
+    row = await _fetchrow(engine, ACTIVE_OF_WEEK, lesson_id, student_id, week)
+    return None if row is None else int(row["id"])
