@@ -18,17 +18,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Integer, cast, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.booking import booking_query, lesson_query, to_view
+from core.booking import booking_query, to_view
+from core.catalog import CatalogCache, LessonPlan
 from core.clock import Clock
 from core.db import unit_of_work
-from core.directory import Child, Identity, LessonRef, Role, SchoolRef, lesson_ref
+from core.directory import Child, Identity, LessonRef, Role, SchoolRef
 from core.errors import NotFound, NotYourStudent
 from core.models import (
     Admin,
     Booking,
     BookingStatus,
     Enrolment,
-    Lesson,
+    HybridPattern,
     LessonType,
     Parent,
     School,
@@ -78,6 +79,31 @@ def week_overview(
     return entries
 
 
+def plan_ref(plan: LessonPlan, bookings_open: bool, opened_at: datetime | None) -> LessonRef:
+    """A cached lesson's structure with its live open/closed state, as the screens show it."""
+    hybrid = plan.hybrid
+    return LessonRef(
+        id=plan.id,
+        key=plan.key,
+        name=plan.name,
+        type=plan.type,
+        teacher_id=plan.teacher_id,
+        teacher_name=plan.teacher_name,
+        location_name=plan.location_name,
+        room_name=plan.room_name,
+        day=plan.day,
+        start_time=plan.start_time.strftime("%H:%M"),
+        duration_minutes=plan.duration_minutes,
+        term_name=plan.term.name,
+        term_start=plan.term.start_date,
+        term_weeks=plan.term.weeks,
+        individual_weeks=tuple(hybrid.individual_weeks) if hybrid else (),
+        slot_minutes=hybrid.slot_minutes if hybrid else None,
+        bookings_open=bookings_open,
+        opened_at=opened_at,
+    )
+
+
 def parent_can_change(view: BookingView, now: datetime) -> bool:
     """Whether a parent may still move or cancel this booking (24 hours' notice, not cancelled)."""
     return view.active and notice_ok(view.start_at, now)
@@ -122,9 +148,15 @@ class LessonWeeks:
 class FamilyViewService:
     """Read-only queries for the parent's screens; every id is checked against the family."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        catalogs: CatalogCache | None = None,
+    ) -> None:
         self.sessions = sessions
         self.clock = clock
+        self.catalogs = catalogs or CatalogCache()
 
     async def identities(self, telegram_id: int) -> list[Identity]:
         """Every role of a Telegram account in every school, in one round trip.
@@ -171,39 +203,56 @@ class FamilyViewService:
     async def _family(
         self, session: AsyncSession, school_id: int, parent_id: int
     ) -> FamilySnapshot:
-        row = (
+        """One query for the family, its children, their enrolments and open/closed states;
+        lesson structure from the catalog cache, checked against the school's version."""
+        rows = (
             await session.execute(
-                select(Parent.family_id, School.name, School.timezone)
+                select(
+                    Parent.family_id,
+                    School.name,
+                    School.timezone,
+                    School.catalog_version,
+                    StudentRow.id,
+                    StudentRow.key,
+                    StudentRow.name,
+                    Enrolment.lesson_id,
+                    HybridPattern.bookings_open,
+                    HybridPattern.opened_at,
+                )
                 .join(School, School.id == Parent.school_id)
+                .outerjoin(
+                    StudentRow,
+                    (StudentRow.family_id == Parent.family_id)
+                    & (StudentRow.school_id == Parent.school_id),
+                )
+                .outerjoin(Enrolment, Enrolment.student_id == StudentRow.id)
+                .outerjoin(HybridPattern, HybridPattern.lesson_id == Enrolment.lesson_id)
                 .where(Parent.id == parent_id, Parent.school_id == school_id)
             )
-        ).first()
-        if row is None:
-            raise NotFound("No such parent in this school.")
-        family_id, school_name, tz_name = row
-        students = (
-            await session.execute(
-                select(StudentRow.id, StudentRow.key, StudentRow.name)
-                .where(StudentRow.family_id == family_id, StudentRow.school_id == school_id)
-                .order_by(StudentRow.name, StudentRow.id)
-            )
         ).all()
+        if not rows:
+            raise NotFound("No such parent in this school.")
+        _, school_name, tz_name, version = rows[0][:4]
+        catalog = await self.catalogs.at_version(session, school_id, version)
+        students: dict[int, tuple[str, str]] = {}
         by_student: dict[int, list[LessonRef]] = {}
-        if students:
-            rows = await session.execute(
-                lesson_query(school_id)
-                .add_columns(Enrolment.student_id)
-                .join(Enrolment, Enrolment.lesson_id == Lesson.id)
-                .where(
-                    Enrolment.student_id.in_([s.id for s in students]),
-                    Lesson.type == LessonType.HYBRID,
-                )
-                .order_by(Lesson.name, Lesson.id)
-            )
-            for lesson, student_id in rows.unique():
-                by_student.setdefault(student_id, []).append(lesson_ref(lesson))
+        for row in rows:
+            student_id, key, name, lesson_id, is_open, opened_at = row[4:]
+            if student_id is None:
+                continue
+            students[student_id] = (key, name)
+            plan = catalog.lesson(lesson_id) if lesson_id is not None else None
+            if plan is None or plan.type is not LessonType.HYBRID or plan.hybrid is None:
+                continue
+            by_student.setdefault(student_id, []).append(plan_ref(plan, bool(is_open), opened_at))
         children = tuple(
-            Child(sid, key, name, tuple(by_student.get(sid, ()))) for sid, key, name in students
+            Child(
+                sid,
+                key,
+                name,
+                tuple(sorted(by_student.get(sid, ()), key=lambda ref: (ref.name, ref.id))),
+            )
+            for sid, (key, name) in sorted(students.items(), key=lambda kv: (kv[1][1], kv[0]))
         )
         return FamilySnapshot(school_id, school_name, tz_name, parent_id, children)
 

@@ -8,8 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.booking import BookingService
 from core.calendar import CalendarService
+from core.catalog import CatalogCache
 from core.clock import Clock
 from core.directory import Directory
+from core.family_view import FamilyViewService
 from core.invites import InviteService
 
 
@@ -21,13 +23,18 @@ class Services:
     calendar: CalendarService
     directory: Directory
     invites: InviteService
+    family_view: FamilyViewService
+    catalogs: CatalogCache
 
     @classmethod
     def build(cls, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Services:
+        catalogs = CatalogCache()  # shared: one lesson cache per process
         return cls(
             sessions=sessions,
             clock=clock,
-            booking=BookingService(sessions, clock),
+            booking=BookingService(sessions, clock, catalogs),
+            family_view=FamilyViewService(sessions, clock, catalogs),
+            catalogs=catalogs,
             calendar=CalendarService(sessions, clock),
             directory=Directory(sessions),
             invites=InviteService(sessions, clock),

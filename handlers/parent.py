@@ -33,12 +33,7 @@ FAMILY_VIEW = "parent_family_view"
 
 def family_view(context: ContextTypes.DEFAULT_TYPE) -> FamilyViewService:
     """The read side of the parent's screens, built once per application."""
-    bot_data = context.application.bot_data
-    service = bot_data.get(FAMILY_VIEW)
-    if service is None:
-        services = services_of(context)
-        service = bot_data[FAMILY_VIEW] = FamilyViewService(services.sessions, services.clock)
-    return service  # type: ignore[no-any-return]
+    return services_of(context).family_view
 
 
 async def who_fast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
