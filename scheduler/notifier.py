@@ -1,0 +1,202 @@
+"""Delivering reminders within Telegram's limits: paced, retried, blocked chats recorded.
+
+Pacing: at most ``per_second`` messages overall (default 29.4, just under Telegram's ~30/s)
+spaced evenly rather than in bursts, and one message per chat every ``per_chat_seconds``
+(default 1.05 s). Each send reserves its exact moment on both timelines, so neither limit
+can be exceeded by concurrent senders; and since a task may wake late, a sliding window
+(at most 30 sends started in any 1.02 s) keeps late sends from bunching up.
+
+The bot may be the Application's ``ExtBot`` with PTB's ``AIORateLimiter`` (30/s overall):
+that limiter then shares Telegram's overall budget between replies to users and reminders,
+and never slows an evenly paced 29/s stream by itself, so the two limits do not compound.
+It retries a ``RetryAfter`` once on its own; whatever still comes back here waits as long
+as Telegram says (the whole notifier pauses: a flood wait is the bot's, not the chat's).
+
+Errors: ``RetryAfter`` waits and retries (bounded); network errors and timeouts retry with
+exponential backoff (bounded); ``Forbidden`` (the user blocked the bot) calls ``on_blocked``
+and gives up; anything else fails that one message. A timed-out request may have been
+delivered; Telegram has no idempotency key, so a retry after a timeout can duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import warnings
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from core.reminders import BLOCKED, FAILED, SENT
+
+logger = logging.getLogger(__name__)
+
+Buttons = Sequence[Sequence[tuple[str, str]]]  # rows of (label, callback data)
+OnBlocked = Callable[[int], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    status: str  # SENT, FAILED or BLOCKED
+    detail: str | None = None
+    attempts: int = 1
+    flood_waits: int = 0
+
+
+class Pacer:
+    """Two timelines of send moments: one for the bot overall, one per chat."""
+
+    def __init__(
+        self,
+        per_second: float,
+        per_chat_seconds: float,
+        monotonic: Callable[[], float] = time.monotonic,
+        *,
+        window_seconds: float = 1.02,
+    ) -> None:
+        self.interval = 1.0 / per_second
+        self.per_chat = per_chat_seconds
+        # a task that wakes late must not bunch up with the next one: at most this many
+        # sends start in any sliding window (measured when they really start)
+        self.window_limit = max(1, round(per_second * window_seconds))
+        self.window_seconds = window_seconds
+        self._started: deque[float] = deque()
+        self._monotonic = monotonic
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._next_per_chat: dict[int, float] = {}
+
+    def reserve(self, chat_id: int) -> float:
+        """Book the next moment this chat may get a message; returns the wait in seconds."""
+        now = self._monotonic()
+        at = max(now, self._next, self._paused_until, self._next_per_chat.get(chat_id, 0.0))
+        self._next = at + self.interval
+        self._next_per_chat[chat_id] = at + self.per_chat
+        if len(self._next_per_chat) > 4096:  # forget chats whose turn has long passed
+            self._next_per_chat = {c: t for c, t in self._next_per_chat.items() if t > now}
+        return at - now
+
+    def pause(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+
+    @property
+    def paused(self) -> bool:
+        return self._monotonic() < self._paused_until
+
+    async def wait_turn(self, chat_id: int) -> None:
+        while True:
+            delay = self.reserve(chat_id)
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if not self.paused:  # a flood wait began while we slept: queue again
+                break
+        for _ in range(self.window_limit + 1):  # the window frees one start per wait
+            wait = self._window_wait()
+            if wait <= 0:
+                break
+            await asyncio.sleep(wait)
+        self._started.append(self._monotonic())
+
+    def _window_wait(self) -> float:
+        now = self._monotonic()
+        while self._started and self._started[0] <= now - self.window_seconds:
+            self._started.popleft()
+        if len(self._started) < self.window_limit:
+            return 0.0
+        return self._started[0] + self.window_seconds - now
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    value = getattr(error, "_retry_after", None)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in buttons
+        ]
+    )
+
+
+class Notifier:
+    """Sends one message to one chat, politely; never raises for a Telegram error."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        on_blocked: OnBlocked | None = None,
+        per_second: float = 29.4,
+        per_chat_seconds: float = 1.05,
+        max_attempts: int = 4,
+        max_flood_waits: int = 5,
+        backoff_seconds: float = 0.5,
+    ) -> None:
+        self.bot = bot
+        self.on_blocked = on_blocked
+        self.pacer = Pacer(per_second, per_chat_seconds)
+        self.max_attempts = max_attempts
+        self.max_flood_waits = max_flood_waits
+        self.backoff_seconds = backoff_seconds
+        self.flood_waits = 0  # RetryAfter answers seen, for benchmarks and logs
+
+    async def send(self, chat_id: int, text: str, buttons: Buttons | None = None) -> Delivery:
+        markup = keyboard(buttons)
+        attempts = floods = 0
+        while True:
+            await self.pacer.wait_turn(chat_id)
+            attempts += 1
+            try:
+                await self.bot.send_message(
+                    chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+                return Delivery(SENT, None, attempts, floods)
+            except RetryAfter as exc:
+                floods += 1
+                self.flood_waits += 1
+                wait = retry_seconds(exc)
+                logger.info("chat %s: flood control, waiting %.1fs", chat_id, wait)
+                if floods > self.max_flood_waits:
+                    return Delivery(FAILED, f"flood control: {exc}", attempts, floods)
+                self.pacer.pause(wait)
+                attempts -= 1  # a flood wait is not a failed attempt
+            except Forbidden as exc:
+                logger.info("chat %s: unreachable (%s)", chat_id, exc)
+                await self._blocked(chat_id)
+                return Delivery(BLOCKED, str(exc), attempts, floods)
+            except BadRequest as exc:  # a NetworkError subclass, but retrying will not help
+                logger.warning("chat %s: message refused: %s", chat_id, exc)
+                return Delivery(FAILED, str(exc), attempts, floods)
+            except NetworkError as exc:  # includes TimedOut
+                if attempts >= self.max_attempts:
+                    logger.warning(
+                        "chat %s: giving up after %s attempts: %s", chat_id, attempts, exc
+                    )
+                    return Delivery(FAILED, str(exc), attempts, floods)
+                await asyncio.sleep(min(30.0, self.backoff_seconds * 2 ** (attempts - 1)))
+            except TelegramError as exc:
+                logger.warning("chat %s: message failed: %s", chat_id, exc)
+                return Delivery(FAILED, str(exc), attempts, floods)
+
+    async def _blocked(self, chat_id: int) -> None:
+        if self.on_blocked is None:
+            return
+        try:
+            await self.on_blocked(chat_id)
+        except Exception:  # recording is best effort; the outcome is logged either way
+            logger.exception("chat %s: could not record that the bot is blocked", chat_id)

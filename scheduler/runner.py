@@ -1,0 +1,123 @@
+"""The scheduler inside the bot process: APScheduler jobs that run the reminder sweeps.
+
+Two interval jobs, ``not_booked`` and ``session``, each a sweep of the database (what is
+due is computed from it, so a run after downtime sends what is due once). Job defaults:
+``coalesce=True`` (missed runs collapse into one), ``misfire_grace_time`` (a late run still
+happens), ``max_instances=1`` (a long fan-out is never run twice in one process; across
+processes the advisory lock decides). Stopping lets in-flight messages finish, briefly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram.ext import Application
+
+from core.reminders import NOT_BOOKED, SESSION
+from core.services import Services
+from handlers.context import NOTIFY, SERVICES
+from handlers.presence import presence_of
+from scheduler.notifier import Notifier
+from scheduler.sweeps import run_sweep
+
+logger = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 60
+MISFIRE_GRACE_SECONDS = 300
+STOP_GRACE_SECONDS = 5.0
+JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": MISFIRE_GRACE_SECONDS, "max_instances": 1}
+
+
+@dataclass
+class SchedulerHandle:
+    """What ``start_scheduler`` returns: the APScheduler and what its jobs share."""
+
+    scheduler: AsyncIOScheduler
+    notifier: Notifier
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    running: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    def get_jobs(self) -> list[Any]:
+        return list(self.scheduler.get_jobs())
+
+
+def notifier_for(application: Application) -> Notifier:  # type: ignore[type-arg]
+    """The process's one notifier (shared pacing for sweeps and on-demand reminders)."""
+    notifier: Notifier | None = application.bot_data.get(NOTIFY)
+    if notifier is None:
+        services: Services = application.bot_data[SERVICES]
+        presence = presence_of(application)
+
+        async def on_blocked(chat_id: int) -> None:
+            presence.forget(chat_id)  # so that their next message clears the mark at once
+            await services.directory.set_blocked(chat_id, services.clock.now())
+
+        notifier = Notifier(application.bot, on_blocked=on_blocked)
+        application.bot_data[NOTIFY] = notifier
+    return notifier
+
+
+async def start_scheduler(application: Application) -> SchedulerHandle:  # type: ignore[type-arg]
+    """Start the reminder jobs on the running event loop; the first sweep runs in a few seconds."""
+    services: Services = application.bot_data[SERVICES]
+    notifier = notifier_for(application)
+    scheduler = AsyncIOScheduler(
+        event_loop=asyncio.get_running_loop(), timezone=UTC, job_defaults=dict(JOB_DEFAULTS)
+    )
+    handle = SchedulerHandle(scheduler, notifier)
+
+    async def sweep(kind: str) -> None:
+        if handle.stopping.is_set():
+            return
+        task = asyncio.current_task()
+        assert task is not None
+        handle.running.add(task)
+        try:
+            await run_sweep(
+                services.sessions, notifier, services.clock, kind, stopping=handle.stopping
+            )
+        except Exception:  # the job must survive a database hiccup; next minute tries again
+            logger.exception("%s sweep failed", kind)
+        finally:
+            handle.running.discard(task)
+
+    first = datetime.now(UTC) + timedelta(seconds=5)
+    for kind in (SESSION, NOT_BOOKED):
+        scheduler.add_job(
+            sweep,
+            "interval",
+            seconds=SWEEP_SECONDS,
+            args=[kind],
+            id=f"reminders-{kind}",
+            name=f"{kind} reminder sweep",
+            next_run_time=first,
+            replace_existing=True,
+        )
+    scheduler.start()
+    logger.info("reminder scheduler started: sweeps every %ss", SWEEP_SECONDS)
+    return handle
+
+
+async def stop_scheduler(handle: SchedulerHandle) -> None:
+    """Stop the jobs: no new sweeps, in-flight messages get a few seconds, then cancel."""
+    handle.stopping.set()
+    if handle.scheduler.running:
+        handle.scheduler.pause()
+    if handle.running:
+        _, late = await asyncio.wait(set(handle.running), timeout=STOP_GRACE_SECONDS)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.gather(*late, return_exceptions=True)
+    if handle.scheduler.running:
+        handle.scheduler.shutdown(wait=False)  # takes effect on the event loop's next turn
+        for _ in range(50):
+            if not handle.scheduler.running:
+                break
+            await asyncio.sleep(0.01)
+    logger.info("reminder scheduler stopped")
