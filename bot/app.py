@@ -14,7 +14,7 @@ from bot.runtime import open_runtime
 from bot.settings import Settings
 from core.services import Services
 from handlers import register
-from handlers.context import SERVICES, SETTINGS
+from handlers.context import API_URLS, NOTIFY, SERVICES, SETTINGS
 from handlers.menus import set_all_menus
 
 logger = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ def build_application(
     application.bot_data[SERVICES] = services
     application.bot_data[SETTINGS] = settings
     application.bot_data["start_scheduler"] = start_scheduler
+    application.bot_data[API_URLS] = (token, base_url, base_file_url)
     register(application)
     return application
 
@@ -86,6 +87,9 @@ async def stop_bot(application: Application) -> None:  # type: ignore[type-arg]
         from scheduler.runner import stop_scheduler
 
         await stop_scheduler(scheduler)
+    notifier = application.bot_data.pop(NOTIFY, None)
+    if notifier is not None:
+        await notifier.close()
     if application.running:
         await application.stop()
     await application.shutdown()

@@ -13,6 +13,7 @@ from core.services import Services
 SERVICES = "services"
 SETTINGS = "settings"
 NOTIFY = "notify"  # optional: the scheduler's notifier, when running
+API_URLS = "api_urls"  # (token, base_url, base_file_url) the application was built with
 
 
 def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:

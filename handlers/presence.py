@@ -68,14 +68,24 @@ async def note_presence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     presence = presence_of(context.application)
     if not presence.should_check(user.id):
         return
+    # in the background: the user's own update need not wait for this bookkeeping
+    context.application.create_task(
+        _clear_blocked(context, presence, user.id, update.update_id), update=update
+    )
+
+
+async def _clear_blocked(
+    context: ContextTypes.DEFAULT_TYPE, presence: Presence, telegram_id: int, update_id: int
+) -> None:
+    user_id = telegram_id
     try:
-        cleared = await services_of(context).directory.set_blocked(user.id, None)
+        cleared = await services_of(context).directory.set_blocked(user_id, None)
     except Exception:  # never stand in the way of the update itself
-        presence.forget(user.id)
-        logger.warning("update %s: could not clear blocked mark", update.update_id, exc_info=True)
+        presence.forget(user_id)
+        logger.warning("update %s: could not clear blocked mark", update_id, exc_info=True)
         return
     if cleared:
-        logger.info("telegram user %s wrote again: reachable (%s parent rows)", user.id, cleared)
+        logger.info("telegram user %s wrote again: reachable (%s parent rows)", user_id, cleared)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

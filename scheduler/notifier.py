@@ -1,10 +1,10 @@
 """Delivering reminders within Telegram's limits: paced, retried, blocked chats recorded.
 
-Pacing: at most ``per_second`` messages overall (default 29.4, just under Telegram's ~30/s)
+Pacing: at most ``per_second`` messages overall (default 28.8, under Telegram's ~30/s)
 spaced evenly rather than in bursts, and one message per chat every ``per_chat_seconds``
 (default 1.05 s). Each send reserves its exact moment on both timelines, so neither limit
 can be exceeded by concurrent senders; and since a task may wake late, a sliding window
-(at most 30 sends started in any 1.02 s) keeps late sends from bunching up.
+(at most 29 sends started in any second) keeps late sends from bunching up.
 
 The bot may be the Application's ``ExtBot`` with PTB's ``AIORateLimiter`` (30/s overall):
 that limiter then shares Telegram's overall budget between replies to users and reminders,
@@ -58,13 +58,14 @@ class Pacer:
         per_chat_seconds: float,
         monotonic: Callable[[], float] = time.monotonic,
         *,
-        window_seconds: float = 1.02,
+        window_seconds: float = 1.0,
     ) -> None:
         self.interval = 1.0 / per_second
         self.per_chat = per_chat_seconds
         # a task that wakes late must not bunch up with the next one: at most this many
-        # sends start in any sliding window (measured when they really start)
-        self.window_limit = max(1, round(per_second * window_seconds))
+        # sends start in any sliding second (measured when they really start), one under
+        # Telegram's 30, so a little jitter between our start and their count is absorbed
+        self.window_limit = max(1, min(round(per_second * window_seconds), 29))
         self.window_seconds = window_seconds
         self._started: deque[float] = deque()
         self._monotonic = monotonic
@@ -141,7 +142,7 @@ class Notifier:
         bot: Bot,
         *,
         on_blocked: OnBlocked | None = None,
-        per_second: float = 29.4,
+        per_second: float = 28.8,
         per_chat_seconds: float = 1.05,
         max_attempts: int = 4,
         max_flood_waits: int = 5,
@@ -154,6 +155,13 @@ class Notifier:
         self.max_flood_waits = max_flood_waits
         self.backoff_seconds = backoff_seconds
         self.flood_waits = 0  # RetryAfter answers seen, for benchmarks and logs
+
+    async def close(self) -> None:
+        """Release the bot's HTTP connections."""
+        try:
+            await self.bot.shutdown()
+        except Exception:  # closing is best effort
+            logger.debug("notifier bot shutdown failed", exc_info=True)
 
     async def send(self, chat_id: int, text: str, buttons: Buttons | None = None) -> Delivery:
         markup = keyboard(buttons)

@@ -16,11 +16,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram import Bot
 from telegram.ext import Application
 
 from core.reminders import NOT_BOOKED, SESSION
 from core.services import Services
-from handlers.context import NOTIFY, SERVICES
+from handlers.context import API_URLS, NOTIFY, SERVICES
 from handlers.presence import presence_of
 from scheduler.notifier import Notifier
 from scheduler.sweeps import run_sweep
@@ -57,7 +58,12 @@ def notifier_for(application: Application) -> Notifier:  # type: ignore[type-arg
             presence.forget(chat_id)  # so that their next message clears the mark at once
             await services.directory.set_blocked(chat_id, services.clock.now())
 
-        notifier = Notifier(application.bot, on_blocked=on_blocked)
+        # a Bot of its own, without the Application's rate limiter: the notifier paces
+        # itself and waits out a flood answer on its own timeline, instead of the
+        # limiter holding every request and then releasing them in one burst
+        token, base_url, base_file_url = application.bot_data[API_URLS]
+        bot = Bot(token, base_url=base_url, base_file_url=base_file_url)
+        notifier = Notifier(bot, on_blocked=on_blocked)
         application.bot_data[NOTIFY] = notifier
     return notifier
 
