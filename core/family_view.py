@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, cast, literal, null, select, union_all
@@ -29,6 +30,7 @@ from core.models import (
     Booking,
     BookingStatus,
     Enrolment,
+    Family,
     HybridPattern,
     LessonType,
     Parent,
@@ -104,6 +106,54 @@ def plan_ref(plan: LessonPlan, bookings_open: bool, opened_at: datetime | None) 
     )
 
 
+BOOKING_COLUMNS = (
+    Booking.id,
+    Booking.week,
+    Booking.start_at,
+    Booking.end_at,
+    Booking.status,
+    Booking.booked_by,
+    Booking.updated_by,
+    Booking.cancelled_by,
+    Booking.cancel_reason,
+    Booking.sequence,
+)
+
+
+def booking_view(
+    row: Any, plan: LessonPlan, child: Child, family: FamilySnapshot, school_id: int
+) -> BookingView:
+    """A booking of the family's child, from its own columns and what the screens know."""
+    (booking_id, week, start_at, end_at, status, booked_by, updated_by, cancelled_by, reason,
+     sequence) = row  # fmt: skip
+    return BookingView(
+        id=booking_id,
+        school_id=school_id,
+        lesson_id=plan.id,
+        lesson_key=plan.key,
+        lesson_name=plan.name,
+        student_id=child.id,
+        student_key=child.key,
+        student_name=child.name,
+        family_id=family.family_id,
+        family_name=family.family_name,
+        teacher_id=plan.teacher_id,
+        teacher_name=plan.teacher_name,
+        location_name=plan.location_name,
+        room_name=plan.room_name,
+        week=week,
+        start_at=start_at,
+        end_at=end_at,
+        status=status,
+        booked_by=booked_by,
+        updated_by=updated_by,
+        cancelled_by=cancelled_by,
+        cancel_reason=reason,
+        sequence=sequence,
+        timezone=family.timezone,
+    )
+
+
 def parent_can_change(view: BookingView, now: datetime) -> bool:
     """Whether a parent may still move or cancel this booking (24 hours' notice, not cancelled)."""
     return view.active and notice_ok(view.start_at, now)
@@ -118,6 +168,8 @@ class FamilySnapshot:
     timezone: str
     parent_id: int
     children: tuple[Child, ...]
+    family_id: int = 0
+    family_name: str = ""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -209,6 +261,7 @@ class FamilyViewService:
             await session.execute(
                 select(
                     Parent.family_id,
+                    Family.name,
                     School.name,
                     School.timezone,
                     School.catalog_version,
@@ -220,6 +273,7 @@ class FamilyViewService:
                     HybridPattern.opened_at,
                 )
                 .join(School, School.id == Parent.school_id)
+                .join(Family, Family.id == Parent.family_id)
                 .outerjoin(
                     StudentRow,
                     (StudentRow.family_id == Parent.family_id)
@@ -232,12 +286,12 @@ class FamilyViewService:
         ).all()
         if not rows:
             raise NotFound("No such parent in this school.")
-        _, school_name, tz_name, version = rows[0][:4]
+        family_id, family_name, school_name, tz_name, version = rows[0][:5]
         catalog = await self.catalogs.at_version(session, school_id, version)
         students: dict[int, tuple[str, str]] = {}
         by_student: dict[int, list[LessonRef]] = {}
         for row in rows:
-            student_id, key, name, lesson_id, is_open, opened_at = row[4:]
+            student_id, key, name, lesson_id, is_open, opened_at = row[5:]
             if student_id is None:
                 continue
             students[student_id] = (key, name)
@@ -254,7 +308,9 @@ class FamilyViewService:
             )
             for sid, (key, name) in sorted(students.items(), key=lambda kv: (kv[1][1], kv[0]))
         )
-        return FamilySnapshot(school_id, school_name, tz_name, parent_id, children)
+        return FamilySnapshot(
+            school_id, school_name, tz_name, parent_id, children, family_id, family_name
+        )
 
     async def lesson_weeks(
         self, school_id: int, parent_id: int, student_id: int, lesson_id: int
@@ -265,15 +321,20 @@ class FamilyViewService:
             child = family.child(student_id)
             lesson = family.lesson(student_id, lesson_id)
             rows = (
-                await session.scalars(
-                    booking_query(school_id).where(
+                await session.execute(
+                    select(*BOOKING_COLUMNS).where(
+                        Booking.school_id == school_id,
                         Booking.student_id == student_id,
                         Booking.lesson_id == lesson_id,
                         Booking.status != BookingStatus.CANCELLED,
                     )
                 )
             ).all()
-            bookings = [to_view(b, family.timezone) for b in rows]
+            plan = self.catalogs.peek(school_id)
+            assert plan is not None  # loaded by _family
+            lesson_plan = plan.lesson(lesson_id)
+            assert lesson_plan is not None
+            bookings = [booking_view(row, lesson_plan, child, family, school_id) for row in rows]
         weeks = week_overview(lesson, bookings, self.clock.now(), family.tz)
         return LessonWeeks(family, child, lesson, tuple(weeks))
 

@@ -69,7 +69,9 @@ async def _school(
     session.add_all([room, term])
     await session.flush()
 
-    def lesson(key: str, name: str, kind: LessonType, day: int, start: time, minutes: int) -> Lesson:
+    def lesson(
+        key: str, name: str, kind: LessonType, day: int, start: time, minutes: int
+    ) -> Lesson:
         return Lesson(
             school_id=sid,
             key=key,

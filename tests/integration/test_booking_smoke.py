@@ -62,7 +62,12 @@ async def test_cross_family_and_cross_school_refused(world):
     )
     with pytest.raises(NotYourStudent):
         await services.booking.create_booking(
-            alpha.school, Actor.parent(alpha.brown_parent), alpha.piano, alpha.emma, 4, slots[0].start_at
+            alpha.school,
+            Actor.parent(alpha.brown_parent),
+            alpha.piano,
+            alpha.emma,
+            4,
+            slots[0].start_at,
         )
     with pytest.raises(NotFound):
         await services.booking.create_booking(
@@ -78,7 +83,9 @@ async def test_reschedule_and_cancel_and_stats(world):
     b = await services.booking.create_booking(
         alpha.school, parent, alpha.piano, alpha.emma, 4, slots[0].start_at
     )
-    moved = await services.booking.reschedule_booking(alpha.school, parent, b.id, 4, slots[2].start_at)
+    moved = await services.booking.reschedule_booking(
+        alpha.school, parent, b.id, 4, slots[2].start_at
+    )
     assert moved.id == b.id and moved.start_at == slots[2].start_at and moved.sequence == 1
     stats = await services.booking.lesson_stats(alpha.school, alpha.piano)
     assert (stats.enrolled, stats.expected, stats.booked, stats.pending) == (3, 6, 1, 5)
