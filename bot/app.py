@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRa
 
 from bot.runtime import open_runtime
 from bot.settings import Settings
+from bot.webhook import start_webhook_server
 from core.services import Services
 from handlers import register
 from handlers.context import API_URLS, NOTIFY, SERVICES, SETTINGS
@@ -58,8 +59,14 @@ def build_application(
     return application
 
 
-async def start_bot(application: Application, *, poll_timeout: int = 10) -> None:  # type: ignore[type-arg]
-    """Initialise, set command menus, start the scheduler (if asked) and long polling."""
+async def start_bot(
+    application: Application,  # type: ignore[type-arg]
+    *,
+    poll_timeout: int = 10,
+    polling: bool = True,
+) -> None:
+    """Initialise, set command menus, start the scheduler (if asked) and long polling
+    (or nothing more, for a webhook server to feed the update queue)."""
     await application.initialize()
     services: Services = application.bot_data[SERVICES]
     try:
@@ -72,10 +79,11 @@ async def start_bot(application: Application, *, poll_timeout: int = 10) -> None
         from scheduler.runner import start_scheduler
 
         application.bot_data["scheduler"] = await start_scheduler(application)
-    assert application.updater is not None
-    await application.updater.start_polling(
-        poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
-    )
+    if polling:
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+        )
 
 
 async def stop_bot(application: Application) -> None:  # type: ignore[type-arg]
@@ -96,8 +104,13 @@ async def stop_bot(application: Application) -> None:  # type: ignore[type-arg]
 
 
 async def run_polling(settings: Settings) -> int:
-    """`musicbot run`: migrate, start the bot and the scheduler, stop cleanly on a signal."""
+    """`musicbot run`: migrate, start the bot and the scheduler, stop cleanly on a signal.
+
+    Long polling by default; with WEBHOOK_URL set, a webhook server instead (several
+    processes may then share the work behind a load balancer).
+    """
     token = settings.require_token()
+    webhook = settings.webhook()
     async with open_runtime(settings) as runtime:
         application = build_application(
             runtime.services,
@@ -111,11 +124,25 @@ async def run_polling(settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await start_bot(application)
+        await start_bot(application, polling=webhook is None)
+        server = None
         try:
+            if webhook is not None:
+                server = await start_webhook_server(
+                    application,
+                    listen=webhook.listen,
+                    port=webhook.port,
+                    path=webhook.path,
+                    secret=webhook.secret,
+                )
+                await application.bot.set_webhook(
+                    webhook.url, secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES
+                )
             logger.info("bot @%s is running; Ctrl+C to stop", application.bot.username)
             await stop.wait()
             logger.info("stopping")
         finally:
+            if server is not None:
+                await server.cleanup()
             await stop_bot(application)
     return 0

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    url: str
+    listen: str
+    port: int
+    path: str
+    secret: str
 
 
 class Settings(BaseSettings):
@@ -19,6 +31,12 @@ class Settings(BaseSettings):
     database_url: str = ""
     data_dir: Path = Path("./var")
     log_level: str = "INFO"
+    # webhook mode (optional): Telegram calls WEBHOOK_URL, which reaches this process on
+    # WEBHOOK_LISTEN:WEBHOOK_PORT (behind your TLS proxy); requests must carry WEBHOOK_SECRET
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -43,6 +61,22 @@ class Settings(BaseSettings):
         if base.endswith("/bot"):
             return base[: -len("/bot")] + "/file/bot"
         return base + "/file/bot"
+
+    def webhook(self) -> WebhookSettings | None:
+        """The webhook to serve, or None for long polling."""
+        url = self.webhook_url.strip()
+        if not url:
+            return None
+        if not url.startswith("https://"):
+            raise ValueError("WEBHOOK_URL must be an https:// URL (Telegram calls it)")
+        secret = self.webhook_secret.strip()
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+            raise ValueError(
+                "WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ and - "
+                "when WEBHOOK_URL is set"
+            )
+        path = urlparse(url).path or "/"
+        return WebhookSettings(url, self.webhook_listen, self.webhook_port, path, secret)
 
     def require_token(self) -> str:
         token = self.telegram_bot_token.strip()

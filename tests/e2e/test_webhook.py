@@ -1,0 +1,81 @@
+"""Webhook mode: Telegram's updates arrive over HTTP, signed with the secret, and are handled."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.app import build_application, start_bot, stop_bot
+from bot.local_api import LocalBotApi
+from bot.webhook import SECRET_HEADER, start_webhook_server
+from core.services import Services
+from tests.e2e.conftest import TOKEN
+
+SECRET = "s3cret-s3cret-s3cret"
+
+
+@pytest.fixture
+async def webhook(api: LocalBotApi, services: Services, schools: Any) -> AsyncIterator[str]:
+    application = build_application(
+        services,
+        token=TOKEN,
+        base_url=api.base_url,
+        base_file_url=api.base_file_url,
+        use_rate_limiter=False,
+    )
+    await start_bot(application, polling=False)
+    runner: web.AppRunner = await start_webhook_server(
+        application, listen="127.0.0.1", port=0, path="/telegram", secret=SECRET
+    )
+    host, port = runner.addresses[0][:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        await runner.cleanup()
+        await stop_bot(application)
+
+
+def help_update(update_id: int, user_id: int) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Jane"},
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+
+
+async def test_a_signed_update_is_handled_and_answered(api: LocalBotApi, webhook: str) -> None:
+    after = api.seq
+    async with aiohttp.ClientSession() as http:
+        response = await http.post(
+            f"{webhook}/telegram", json=help_update(900, 1011), headers={SECRET_HEADER: SECRET}
+        )
+        assert response.status == 200
+    await api.wait_for_bot_activity(1011, after=after, timeout=5)
+    texts = [m.get("text", "") for m in api.chat(1011)]
+    assert any("/book" in text for text in texts)
+
+
+async def test_unsigned_or_broken_requests_are_refused(api: LocalBotApi, webhook: str) -> None:
+    async with aiohttp.ClientSession() as http:
+        unsigned = await http.post(f"{webhook}/telegram", json=help_update(901, 1011))
+        wrong = await http.post(
+            f"{webhook}/telegram", json=help_update(902, 1011), headers={SECRET_HEADER: "nope"}
+        )
+        broken = await http.post(
+            f"{webhook}/telegram", data=b"not json", headers={SECRET_HEADER: SECRET}
+        )
+        health = await http.get(f"{webhook}/healthz")
+        assert (unsigned.status, wrong.status, broken.status) == (403, 403, 400)
+        assert (await health.json())["ok"] is True
+    assert api.chat(1011) == []
