@@ -6,7 +6,7 @@ linked parents (one child each) spread over 10 teachers, each with one hybrid le
 individual week 4 has 48 slots of 15 minutes (Mon-Wed 15:00-19:00), and a local Bot API server on 127.0.0.1.
 
 Then, in the same run and on the same server, with the same PTB settings (long polling,
-``concurrent_updates=32``, connection pool 64, no rate limiter):
+``concurrent_updates=32``, ``bot.app.CONNECTION_POOL_SIZE`` connections, no rate limiter):
 
 * the **echo bot** (a minimal PTB Application: echoes a message with one button; answers a
   button press and edits the message): every simulated user sends one message and presses
@@ -53,7 +53,12 @@ from telegram.ext import (  # noqa: E402
     filters,
 )
 
-from bot.app import build_application, start_bot, stop_bot  # noqa: E402
+from bot.app import (  # noqa: E402
+    CONNECTION_POOL_SIZE,
+    build_application,
+    start_bot,
+    stop_bot,
+)
 from bot.local_api import BotEvent, LocalBotApi  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
 from core.db import make_engine, make_session_factory, migrate  # noqa: E402
@@ -175,7 +180,7 @@ def echo_application(api: LocalBotApi) -> Application:  # type: ignore[type-arg]
         .base_url(api.base_url)
         .base_file_url(api.base_file_url)
         .concurrent_updates(32)
-        .connection_pool_size(64)
+        .connection_pool_size(CONNECTION_POOL_SIZE)
         .pool_timeout(10)
         .build()
     )

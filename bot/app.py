@@ -21,6 +21,11 @@ from handlers.menus import set_all_menus
 logger = logging.getLogger(__name__)
 
 
+# Connections to the Bot API. httpcore scans its whole pool on every request, so a pool
+# much larger than the requests really in flight costs CPU on each call.
+CONNECTION_POOL_SIZE = 16
+
+
 def default_rate_limiter() -> AIORateLimiter:
     """Telegram's limits: about 30 messages/s overall and 20/min per group; retries once."""
     return AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=1)
@@ -45,7 +50,7 @@ def build_application(
         .base_url(base_url)
         .base_file_url(base_file_url)
         .concurrent_updates(concurrent_updates)
-        .connection_pool_size(64)
+        .connection_pool_size(CONNECTION_POOL_SIZE)
         .pool_timeout(10)
     )
     if use_rate_limiter:

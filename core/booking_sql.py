@@ -96,6 +96,50 @@ async def _fetchrow(engine: AsyncEngine, sql: str, *args: Any) -> Any:
         return await driver.fetchrow(sql, *args)
 
 
+async def fetch(engine: AsyncEngine, sql: str, *args: Any) -> list[Any]:
+    """All rows of one statement, straight on the driver (the hot read paths)."""
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        return list(await driver.fetch(sql, *args))
+
+
+IDENTITIES = """
+SELECT 'admin' AS role, a.id, a.name, NULL::integer AS family_id, s.id AS school_id, s.key,
+       s.name AS school_name, s.timezone, 0 AS ord
+  FROM admins a JOIN schools s ON s.id = a.school_id WHERE a.telegram_id = $1
+UNION ALL
+SELECT 'teacher', t.id, t.name, NULL::integer, s.id, s.key, s.name, s.timezone, 1
+  FROM teachers t JOIN schools s ON s.id = t.school_id WHERE t.telegram_id = $1
+UNION ALL
+SELECT 'parent', p.id, p.name, p.family_id, s.id, s.key, s.name, s.timezone, 2
+  FROM parents p JOIN schools s ON s.id = p.school_id WHERE p.telegram_id = $1
+ORDER BY ord, school_name, id
+"""
+
+FAMILY = """
+SELECT p.family_id, f.name AS family_name, s.name AS school_name, s.timezone,
+       s.catalog_version, st.id AS student_id, st.key AS student_key,
+       st.name AS student_name, e.lesson_id, hp.bookings_open, hp.opened_at
+  FROM parents p
+  JOIN schools s ON s.id = p.school_id
+  JOIN families f ON f.id = p.family_id
+  LEFT JOIN students st ON st.family_id = p.family_id AND st.school_id = p.school_id
+  LEFT JOIN enrolments e ON e.student_id = st.id
+  LEFT JOIN hybrid_patterns hp ON hp.lesson_id = e.lesson_id
+ WHERE p.id = $2 AND p.school_id = $1
+"""
+
+CHILD_BOOKINGS = """
+SELECT id, week, start_at, end_at, status, booked_by, updated_by, cancelled_by,
+       cancel_reason, sequence
+  FROM bookings
+ WHERE school_id = $1 AND student_id = $2 AND lesson_id = $3 AND status <> 'CANCELLED'
+ ORDER BY start_at
+"""
+
+
 async def book(
     engine: AsyncEngine,
     *,

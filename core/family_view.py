@@ -16,9 +16,9 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, cast, literal, null, select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core import booking_sql
 from core.booking import booking_query, to_view
 from core.catalog import CatalogCache, LessonPlan
 from core.clock import Clock
@@ -26,18 +26,10 @@ from core.db import unit_of_work
 from core.directory import Child, Identity, LessonRef, Role, SchoolRef
 from core.errors import NotFound, NotYourStudent
 from core.models import (
-    Admin,
     Booking,
     BookingStatus,
-    Enrolment,
-    Family,
-    HybridPattern,
     LessonType,
-    Parent,
-    School,
-    Teacher,
 )
-from core.models import Student as StudentRow
 from core.schedule import notice_ok
 from core.views import BookingView
 
@@ -104,20 +96,6 @@ def plan_ref(plan: LessonPlan, bookings_open: bool, opened_at: datetime | None) 
         bookings_open=bookings_open,
         opened_at=opened_at,
     )
-
-
-BOOKING_COLUMNS = (
-    Booking.id,
-    Booking.week,
-    Booking.start_at,
-    Booking.end_at,
-    Booking.status,
-    Booking.booked_by,
-    Booking.updated_by,
-    Booking.cancelled_by,
-    Booking.cancel_reason,
-    Booking.sequence,
-)
 
 
 def booking_view(
@@ -209,96 +187,55 @@ class FamilyViewService:
         self.sessions = sessions
         self.clock = clock
         self.catalogs = catalogs or CatalogCache()
+        self.engine: AsyncEngine = sessions.kw["bind"]
 
     async def identities(self, telegram_id: int) -> list[Identity]:
         """Every role of a Telegram account in every school, in one round trip.
 
         The same answer as ``Directory.identities`` (admin, teacher, parent; by school name).
         """
-        parts = [
-            select(
-                literal(role.value).label("role"), model.id, model.name,  # type: ignore[attr-defined]
-                family.label("family_id"), School.id.label("school_id"), School.key, School.name.label("school_name"),
-                School.timezone, literal(order).label("ord"),
+        rows = await booking_sql.fetch(self.engine, booking_sql.IDENTITIES, telegram_id)
+        return [
+            Identity(
+                role=Role(row["role"]),
+                school=SchoolRef(row["school_id"], row["key"], row["school_name"], row["timezone"]),
+                person_id=row["id"],
+                name=row["name"],
+                family_id=row["family_id"],
             )
-            .join(School, School.id == model.school_id)  # type: ignore[attr-defined]
-            .where(model.telegram_id == telegram_id)  # type: ignore[attr-defined]
-            for order, (model, role, family) in enumerate(
-                (
-                    (Admin, Role.ADMIN, cast(null(), Integer)),
-                    (Teacher, Role.TEACHER, cast(null(), Integer)),
-                    (Parent, Role.PARENT, Parent.family_id),
-                )
-            )
-        ]  # fmt: skip
-        query = union_all(*parts).subquery()
-        async with unit_of_work(self.sessions) as session:
-            rows = await session.execute(
-                select(query).order_by(query.c.ord, query.c.school_name, query.c.id)
-            )
-            return [
-                Identity(
-                    role=Role(row.role),
-                    school=SchoolRef(row.school_id, row.key, row.school_name, row.timezone),
-                    person_id=row.id,
-                    name=row.name,
-                    family_id=row.family_id,
-                )
-                for row in rows
-            ]
+            for row in rows
+        ]
 
     async def family(self, school_id: int, parent_id: int) -> FamilySnapshot:
         """The parent's children in this school, each with the hybrid lessons they take."""
-        async with unit_of_work(self.sessions) as session:
-            return await self._family(session, school_id, parent_id)
+        return await self._family(school_id, parent_id)
 
-    async def _family(
-        self, session: AsyncSession, school_id: int, parent_id: int
-    ) -> FamilySnapshot:
+    async def _family(self, school_id: int, parent_id: int) -> FamilySnapshot:
         """One query for the family, its children, their enrolments and open/closed states;
         lesson structure from the catalog cache, checked against the school's version."""
-        rows = (
-            await session.execute(
-                select(
-                    Parent.family_id,
-                    Family.name,
-                    School.name,
-                    School.timezone,
-                    School.catalog_version,
-                    StudentRow.id,
-                    StudentRow.key,
-                    StudentRow.name,
-                    Enrolment.lesson_id,
-                    HybridPattern.bookings_open,
-                    HybridPattern.opened_at,
-                )
-                .join(School, School.id == Parent.school_id)
-                .join(Family, Family.id == Parent.family_id)
-                .outerjoin(
-                    StudentRow,
-                    (StudentRow.family_id == Parent.family_id)
-                    & (StudentRow.school_id == Parent.school_id),
-                )
-                .outerjoin(Enrolment, Enrolment.student_id == StudentRow.id)
-                .outerjoin(HybridPattern, HybridPattern.lesson_id == Enrolment.lesson_id)
-                .where(Parent.id == parent_id, Parent.school_id == school_id)
-            )
-        ).all()
+        rows = await booking_sql.fetch(self.engine, booking_sql.FAMILY, school_id, parent_id)
         if not rows:
             raise NotFound("No such parent in this school.")
-        family_id, family_name, school_name, tz_name, version = rows[0][:5]
-        catalog = await self.catalogs.at_version(session, school_id, version)
+        first = rows[0]
+        catalog = self.catalogs.peek(school_id)
+        if catalog is None or catalog.version != first["catalog_version"]:
+            async with unit_of_work(self.sessions) as session:
+                catalog = await self.catalogs.at_version(
+                    session, school_id, first["catalog_version"]
+                )
         students: dict[int, tuple[str, str]] = {}
         by_student: dict[int, list[LessonRef]] = {}
         for row in rows:
-            student_id, key, name, lesson_id, is_open, opened_at = row[5:]
+            student_id, lesson_id = row["student_id"], row["lesson_id"]
             if student_id is None:
                 continue
-            students[student_id] = (key, name)
+            students[student_id] = (row["student_key"], row["student_name"])
             plan = catalog.lesson(lesson_id) if lesson_id is not None else None
             if plan is None or plan.type is not LessonType.HYBRID or plan.hybrid is None:
                 continue
-            by_student.setdefault(student_id, []).append(plan_ref(plan, bool(is_open), opened_at))
+            by_student.setdefault(student_id, []).append(
+                plan_ref(plan, bool(row["bookings_open"]), row["opened_at"])
+            )
         children = tuple(
             Child(
                 sid,
@@ -309,32 +246,58 @@ class FamilyViewService:
             for sid, (key, name) in sorted(students.items(), key=lambda kv: (kv[1][1], kv[0]))
         )
         return FamilySnapshot(
-            school_id, school_name, tz_name, parent_id, children, family_id, family_name
+            school_id,
+            first["school_name"],
+            first["timezone"],
+            parent_id,
+            children,
+            first["family_id"],
+            first["family_name"],
         )
 
     async def lesson_weeks(
-        self, school_id: int, parent_id: int, student_id: int, lesson_id: int
+        self,
+        school_id: int,
+        parent_id: int,
+        student_id: int,
+        lesson_id: int,
+        family: FamilySnapshot | None = None,
     ) -> LessonWeeks:
-        """The week overview of one child in one hybrid lesson (NotYourStudent otherwise)."""
-        async with unit_of_work(self.sessions) as session:
-            family = await self._family(session, school_id, parent_id)
-            child = family.child(student_id)
-            lesson = family.lesson(student_id, lesson_id)
-            rows = (
-                await session.execute(
-                    select(*BOOKING_COLUMNS).where(
-                        Booking.school_id == school_id,
-                        Booking.student_id == student_id,
-                        Booking.lesson_id == lesson_id,
-                        Booking.status != BookingStatus.CANCELLED,
-                    )
-                )
-            ).all()
-            plan = self.catalogs.peek(school_id)
-            assert plan is not None  # loaded by _family
-            lesson_plan = plan.lesson(lesson_id)
-            assert lesson_plan is not None
-            bookings = [booking_view(row, lesson_plan, child, family, school_id) for row in rows]
+        """The week overview of one child in one hybrid lesson (NotYourStudent otherwise).
+
+        ``family``: a snapshot the caller has just read, to save reading it again."""
+        if family is None or family.school_id != school_id or family.parent_id != parent_id:
+            family = await self._family(school_id, parent_id)
+        child = family.child(student_id)
+        lesson = family.lesson(student_id, lesson_id)
+        rows = await booking_sql.fetch(
+            self.engine, booking_sql.CHILD_BOOKINGS, school_id, student_id, lesson_id
+        )
+        catalog = self.catalogs.peek(school_id)
+        assert catalog is not None  # loaded by _family
+        plan = catalog.lesson(lesson_id)
+        assert plan is not None
+        bookings = [
+            booking_view(
+                (
+                    row["id"],
+                    row["week"],
+                    row["start_at"],
+                    row["end_at"],
+                    BookingStatus(row["status"]),
+                    row["booked_by"],
+                    row["updated_by"],
+                    row["cancelled_by"],
+                    row["cancel_reason"],
+                    row["sequence"],
+                ),
+                plan,
+                child,
+                family,
+                school_id,
+            )
+            for row in rows
+        ]
         weeks = week_overview(lesson, bookings, self.clock.now(), family.tz)
         return LessonWeeks(family, child, lesson, tuple(weeks))
 
@@ -342,9 +305,9 @@ class FamilyViewService:
         self, school_id: int, parent_id: int, student_id: int, lesson_id: int, week: int
     ) -> BookingView | None:
         """The child's active booking of that lesson in that week, if any (own family only)."""
+        family = await self._family(school_id, parent_id)
+        family.lesson(student_id, lesson_id)
         async with unit_of_work(self.sessions) as session:
-            family = await self._family(session, school_id, parent_id)
-            family.lesson(student_id, lesson_id)
             row = (
                 await session.scalars(
                     booking_query(school_id).where(
@@ -359,9 +322,9 @@ class FamilyViewService:
 
     async def family_booking(self, school_id: int, parent_id: int, booking_id: int) -> BookingView:
         """One booking of the parent's own family (NotFound for anyone else's)."""
+        family = await self._family(school_id, parent_id)
+        ids = [c.id for c in family.children]
         async with unit_of_work(self.sessions) as session:
-            family = await self._family(session, school_id, parent_id)
-            ids = [c.id for c in family.children]
             row = (
                 await session.scalars(
                     booking_query(school_id).where(

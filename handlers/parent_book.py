@@ -70,7 +70,12 @@ async def lessons_screen(
         return texts.no_lessons(child.name), back
     if len(child.hybrid_lessons) == 1:
         return await weeks_screen(
-            context, family.school_id, family.parent_id, child.id, child.hybrid_lessons[0].id
+            context,
+            family.school_id,
+            family.parent_id,
+            child.id,
+            child.hybrid_lessons[0].id,
+            family=family,
         )
     keyboard = keyboards.lessons_keyboard(
         family.school_id, child.id, child.hybrid_lessons, several_children
@@ -84,8 +89,12 @@ async def weeks_screen(
     parent_id: int,
     student_id: int,
     lesson_id: int,
+    *,
+    family: FamilySnapshot | None = None,
 ) -> Screen:
-    overview = await family_view(context).lesson_weeks(school_id, parent_id, student_id, lesson_id)
+    overview = await family_view(context).lesson_weeks(
+        school_id, parent_id, student_id, lesson_id, family=family
+    )
     family, child = overview.family, overview.child
     if len(child.hybrid_lessons) > 1:
         back: tuple[str, ...] | None = ("l",)
