@@ -96,6 +96,15 @@ async def _fetchrow(engine: AsyncEngine, sql: str, *args: Any) -> Any:
         return await driver.fetchrow(sql, *args)
 
 
+async def execute(engine: AsyncEngine, sql: str, *args: Any) -> str:
+    """Run one statement in its own implicit transaction; the command status ("UPDATE 1")."""
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        return str(await driver.execute(sql, *args))
+
+
 async def fetch(engine: AsyncEngine, sql: str, *args: Any) -> list[Any]:
     """All rows of one statement, straight on the driver (the hot read paths)."""
     async with engine.connect() as conn:

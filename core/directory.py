@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core import booking_sql
 from core.booking import lesson_query
 from core.db import unit_of_work
 from core.errors import NotFound
@@ -328,15 +329,17 @@ class Directory:
             return [(pid, int(tid)) for pid, tid in rows]
 
     async def set_blocked(self, telegram_id: int, blocked_at: datetime | None) -> int:
-        """Mark every parent row of this account as (un)reachable; returns rows changed."""
-        async with unit_of_work(self.sessions) as session:
-            condition = (
-                Parent.blocked_at.is_(None) if blocked_at else Parent.blocked_at.is_not(None)
+        """Mark every parent row of this account as (un)reachable; returns rows changed.
+
+        One statement on the driver: it runs on every first message of a user (presence)."""
+        if blocked_at is None:
+            sql = (
+                "UPDATE parents SET blocked_at = NULL "
+                "WHERE telegram_id = $1 AND blocked_at IS NOT NULL"
             )
-            result = await session.execute(
-                update(Parent)
-                .where(Parent.telegram_id == telegram_id, condition)
-                .values(blocked_at=blocked_at)
-            )
-            await session.commit()
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+            args: tuple[object, ...] = (telegram_id,)
+        else:
+            sql = "UPDATE parents SET blocked_at = $2 WHERE telegram_id = $1 AND blocked_at IS NULL"
+            args = (telegram_id, blocked_at)
+        status = await booking_sql.execute(self.sessions.kw["bind"], sql, *args)
+        return int(status.rsplit(" ", 1)[-1])
