@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from core.errors import NotFound
 from core.lessons import individual_slots
 from core.models import (
     AvailabilityWindow,
+    BookingStatus,
     HybridPattern,
     Lesson,
     LessonType,
@@ -36,6 +37,7 @@ from core.models import (
     Term,
 )
 from core.schedule import Slot
+from core.views import BookingView
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,51 @@ class LessonPlan:
     duration_minutes: int
     term: TermPlan
     hybrid: HybridPlan | None
+
+    def booking_view(
+        self,
+        *,
+        booking_id: int,
+        student: tuple[int, str, str],  # id, key, name
+        family: tuple[int, str],  # id, name
+        week: int,
+        start_at: datetime,
+        end_at: datetime,
+        status: BookingStatus,
+        booked_by: str,
+        timezone: str,
+        updated_by: str | None = None,
+        cancelled_by: str | None = None,
+        cancel_reason: str | None = None,
+        sequence: int = 0,
+    ) -> BookingView:
+        """A booking of this lesson as the screens show it, without reading the lesson."""
+        return BookingView(
+            id=booking_id,
+            school_id=self.school_id,
+            lesson_id=self.id,
+            lesson_key=self.key,
+            lesson_name=self.name,
+            student_id=student[0],
+            student_key=student[1],
+            student_name=student[2],
+            family_id=family[0],
+            family_name=family[1],
+            teacher_id=self.teacher_id,
+            teacher_name=self.teacher_name,
+            location_name=self.location_name,
+            room_name=self.room_name,
+            week=week,
+            start_at=start_at,
+            end_at=end_at,
+            status=status,
+            booked_by=booked_by,
+            updated_by=updated_by,
+            cancelled_by=cancelled_by,
+            cancel_reason=cancel_reason,
+            sequence=sequence,
+            timezone=timezone,
+        )
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -95,40 +94,6 @@ def plan_ref(plan: LessonPlan, bookings_open: bool, opened_at: datetime | None) 
         slot_minutes=hybrid.slot_minutes if hybrid else None,
         bookings_open=bookings_open,
         opened_at=opened_at,
-    )
-
-
-def booking_view(
-    row: Any, plan: LessonPlan, child: Child, family: FamilySnapshot, school_id: int
-) -> BookingView:
-    """A booking of the family's child, from its own columns and what the screens know."""
-    (booking_id, week, start_at, end_at, status, booked_by, updated_by, cancelled_by, reason,
-     sequence) = row  # fmt: skip
-    return BookingView(
-        id=booking_id,
-        school_id=school_id,
-        lesson_id=plan.id,
-        lesson_key=plan.key,
-        lesson_name=plan.name,
-        student_id=child.id,
-        student_key=child.key,
-        student_name=child.name,
-        family_id=family.family_id,
-        family_name=family.family_name,
-        teacher_id=plan.teacher_id,
-        teacher_name=plan.teacher_name,
-        location_name=plan.location_name,
-        room_name=plan.room_name,
-        week=week,
-        start_at=start_at,
-        end_at=end_at,
-        status=status,
-        booked_by=booked_by,
-        updated_by=updated_by,
-        cancelled_by=cancelled_by,
-        cancel_reason=reason,
-        sequence=sequence,
-        timezone=family.timezone,
     )
 
 
@@ -278,23 +243,20 @@ class FamilyViewService:
         plan = catalog.lesson(lesson_id)
         assert plan is not None
         bookings = [
-            booking_view(
-                (
-                    row["id"],
-                    row["week"],
-                    row["start_at"],
-                    row["end_at"],
-                    BookingStatus(row["status"]),
-                    row["booked_by"],
-                    row["updated_by"],
-                    row["cancelled_by"],
-                    row["cancel_reason"],
-                    row["sequence"],
-                ),
-                plan,
-                child,
-                family,
-                school_id,
+            plan.booking_view(
+                booking_id=row["id"],
+                student=(child.id, child.key, child.name),
+                family=(family.family_id, family.family_name),
+                week=row["week"],
+                start_at=row["start_at"],
+                end_at=row["end_at"],
+                status=BookingStatus(row["status"]),
+                booked_by=row["booked_by"],
+                timezone=family.timezone,
+                updated_by=row["updated_by"],
+                cancelled_by=row["cancelled_by"],
+                cancel_reason=row["cancel_reason"],
+                sequence=row["sequence"],
             )
             for row in rows
         ]
