@@ -9,6 +9,8 @@ exclusion constraint) have the last word without an error and a rollback.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -88,29 +90,34 @@ class WeekState:
     busy: list[tuple[datetime, datetime]]
 
 
-async def _fetchrow(engine: AsyncEngine, sql: str, *args: Any) -> Any:
-    async with engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        driver = raw.driver_connection
+@asynccontextmanager
+async def _driver(engine: AsyncEngine) -> AsyncIterator[Any]:
+    """The asyncpg connection of a pooled connection, given back to the pool afterwards.
+
+    No SQLAlchemy transaction is begun: each statement is its own implicit transaction."""
+    pooled = await engine.raw_connection()
+    try:
+        driver = pooled.driver_connection
         assert driver is not None
+        yield driver
+    finally:
+        pooled.close()  # back to the pool (rolled back there if anything was left open)
+
+
+async def _fetchrow(engine: AsyncEngine, sql: str, *args: Any) -> Any:
+    async with _driver(engine) as driver:
         return await driver.fetchrow(sql, *args)
 
 
 async def execute(engine: AsyncEngine, sql: str, *args: Any) -> str:
     """Run one statement in its own implicit transaction; the command status ("UPDATE 1")."""
-    async with engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        driver = raw.driver_connection
-        assert driver is not None
+    async with _driver(engine) as driver:
         return str(await driver.execute(sql, *args))
 
 
 async def fetch(engine: AsyncEngine, sql: str, *args: Any) -> list[Any]:
     """All rows of one statement, straight on the driver (the hot read paths)."""
-    async with engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        driver = raw.driver_connection
-        assert driver is not None
+    async with _driver(engine) as driver:
         return list(await driver.fetch(sql, *args))
 
 
