@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 BOOK = """
 WITH facts AS (
@@ -101,7 +102,9 @@ async def _driver(engine: AsyncEngine) -> AsyncIterator[Any]:
         assert driver is not None
         yield driver
     finally:
-        pooled.close()  # back to the pool (rolled back there if anything was left open)
+        # back to the pool, inside SQLAlchemy's greenlet: returning may close an overflow
+        # connection or roll one back, which awaits
+        await greenlet_spawn(pooled.close)
 
 
 async def _fetchrow(engine: AsyncEngine, sql: str, *args: Any) -> Any:

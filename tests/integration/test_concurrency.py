@@ -253,3 +253,30 @@ async def test_reschedule_racing_a_new_booking_keeps_the_old_slot_when_it_loses(
             assert current.start_at == target and current.sequence == 1
         for booking in await services.booking.school_bookings(alpha.school):
             await services.booking.cancel_booking(alpha.school, ADMIN, booking.id)
+
+
+async def test_more_clients_than_pooled_connections_all_get_an_answer_and_leak_nothing(
+    db_url, sessions, clock, caplog
+):
+    """Past the pool's size, overflow connections are opened and closed again cleanly."""
+    alpha, _ = await build_two_schools(sessions)
+    crowd = await add_crowd(sessions, alpha, 10, [alpha.piano])
+    engine = make_engine(db_url, pool_size=2)  # 2 pooled + 2 overflow for 10 clients
+    try:
+        services = Services.build(make_session_factory(engine), clock)
+        slots = await services.booking.available_slots(alpha.school, alpha.piano, 4, ADMIN)
+        results = await asyncio.gather(
+            *(
+                services.booking.create_booking(
+                    alpha.school, ADMIN, alpha.piano, student.id, 4, slots[n].start_at
+                )
+                for n, student in enumerate(crowd)
+            ),
+            return_exceptions=True,
+        )
+        assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    assert len(await active_bookings(sessions)) == 10
+    assert not [r for r in caplog.records if "Exception closing connection" in r.getMessage()]
