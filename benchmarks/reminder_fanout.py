@@ -4,8 +4,8 @@ Run ``python benchmarks/reminder_fanout.py`` (``--families N``, default 10000). 
 generated school (one open hybrid lesson, N families of one parent and one child, bulk
 inserted with SQL) on ``TEST_DATABASE_URL`` or a throwaway embedded PostgreSQL, starts the
 local Bot API server enforcing ``FloodLimits(30/s overall, 1/s per chat)`` (429 with
-``retry_after`` when exceeded), and runs one not-booked sweep through the bot's real
-Application bot (with PTB's AIORateLimiter, as in production) and the notifier.
+``retry_after`` when exceeded), and runs one not-booked sweep through the production path:
+the Application's notifier (``scheduler.runner.notifier_for``: its own paced Bot).
 
 Reports messages/s sustained, 429s received, duplicates and lost messages (deliveries per
 chat from the server's metrics against the expected set), and peak memory.

@@ -6,11 +6,11 @@ spaced evenly rather than in bursts, and one message per chat every ``per_chat_s
 can be exceeded by concurrent senders; and since a task may wake late, a sliding window
 (at most 29 sends started in any second) keeps late sends from bunching up.
 
-The bot may be the Application's ``ExtBot`` with PTB's ``AIORateLimiter`` (30/s overall):
-that limiter then shares Telegram's overall budget between replies to users and reminders,
-and never slows an evenly paced 29/s stream by itself, so the two limits do not compound.
-It retries a ``RetryAfter`` once on its own; whatever still comes back here waits as long
-as Telegram says (the whole notifier pauses: a flood wait is the bot's, not the chat's).
+In the bot the notifier gets a ``Bot`` of its own (``scheduler.runner.notifier_for``),
+without the Application's ``AIORateLimiter``: that limiter holds every request while it
+waits out a 429 and then lets them all go at once, which would undo the pacing. A
+``RetryAfter`` that reaches the notifier pauses it as long as Telegram says (the whole
+notifier: a flood wait is the bot's, not the chat's).
 
 Errors: ``RetryAfter`` waits and retries (bounded); network errors and timeouts retry with
 exponential backoff (bounded); ``Forbidden`` (the user blocked the bot) calls ``on_blocked``
