@@ -273,31 +273,21 @@ class Directory:
     # ------------------------------------------------------------ Telegram accounts
 
     async def identities(self, telegram_id: int) -> list[Identity]:
-        """Every role this Telegram account holds, in every school."""
-        async with unit_of_work(self.sessions) as session:
-            found: list[Identity] = []
-            for model, role in (
-                (Admin, Role.ADMIN),
-                (Teacher, Role.TEACHER),
-                (Parent, Role.PARENT),
-            ):
-                rows = await session.execute(
-                    select(model, School)
-                    .join(School, School.id == model.school_id)  # type: ignore[attr-defined]
-                    .where(model.telegram_id == telegram_id)  # type: ignore[attr-defined]
-                    .order_by(School.name)
-                )
-                for person, school in rows:
-                    found.append(
-                        Identity(
-                            role=role,
-                            school=_school_ref(school),
-                            person_id=person.id,
-                            name=person.name,
-                            family_id=getattr(person, "family_id", None),
-                        )
-                    )
-            return found
+        """Every role this Telegram account holds, in every school, in one round trip
+        (asked on every update): admin, then teacher, then parent; by school name."""
+        rows = await booking_sql.fetch(
+            self.sessions.kw["bind"], booking_sql.IDENTITIES, telegram_id
+        )
+        return [
+            Identity(
+                role=Role(row["role"]),
+                school=SchoolRef(row["school_id"], row["key"], row["school_name"], row["timezone"]),
+                person_id=row["id"],
+                name=row["name"],
+                family_id=row["family_id"],
+            )
+            for row in rows
+        ]
 
     async def telegram_accounts(self) -> dict[int, set[Role]]:
         """Every linked Telegram account and its roles, across schools (for command menus)."""

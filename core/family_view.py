@@ -22,7 +22,7 @@ from core.booking import booking_query, to_view
 from core.catalog import CatalogCache, LessonPlan
 from core.clock import Clock
 from core.db import unit_of_work
-from core.directory import Child, Identity, LessonRef, Role, SchoolRef
+from core.directory import Child, LessonRef
 from core.errors import NotFound, NotYourStudent
 from core.models import (
     Booking,
@@ -153,23 +153,6 @@ class FamilyViewService:
         self.clock = clock
         self.catalogs = catalogs or CatalogCache()
         self.engine: AsyncEngine = sessions.kw["bind"]
-
-    async def identities(self, telegram_id: int) -> list[Identity]:
-        """Every role of a Telegram account in every school, in one round trip.
-
-        The same answer as ``Directory.identities`` (admin, teacher, parent; by school name).
-        """
-        rows = await booking_sql.fetch(self.engine, booking_sql.IDENTITIES, telegram_id)
-        return [
-            Identity(
-                role=Role(row["role"]),
-                school=SchoolRef(row["school_id"], row["key"], row["school_name"], row["timezone"]),
-                person_id=row["id"],
-                name=row["name"],
-                family_id=row["family_id"],
-            )
-            for row in rows
-        ]
 
     async def family(self, school_id: int, parent_id: int) -> FamilySnapshot:
         """The parent's children in this school, each with the hybrid lessons they take."""

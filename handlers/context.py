@@ -58,5 +58,5 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
     user = update.effective_user
     if user is None:
         return Who(0, ())
-    identities = await services_of(context).family_view.identities(user.id)  # one round trip
+    identities = await services_of(context).directory.identities(user.id)  # one round trip
     return Who(user.id, tuple(identities))

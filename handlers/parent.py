@@ -28,20 +28,10 @@ from handlers.context import Who, services_of, who
 
 logger = logging.getLogger(__name__)
 
-FAMILY_VIEW = "parent_family_view"
-
 
 def family_view(context: ContextTypes.DEFAULT_TYPE) -> FamilyViewService:
     """The read side of the parent's screens, built once per application."""
     return services_of(context).family_view
-
-
-async def who_fast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
-    """Same as handlers.context.who, in one database round trip (every button asks it)."""
-    user = update.effective_user
-    if user is None:
-        return Who(0, ())
-    return Who(user.id, tuple(await family_view(context).identities(user.id)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +74,7 @@ async def parent_step(
     if callback is None or len(callback.args) != arity + 1:
         await refuse_stale(update, context)
         return None
-    me = await who_fast(update, context)
+    me = await who(update, context)
     parent = me.role_in(Role.PARENT, callback.args[0])
     if parent is None:
         logger.warning(

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from bot.local_api import BotEvent, LocalBotApi
-from core.models import Booking, BookingStatus, Parent
+from core.models import Booking, BookingStatus, Parent, Teacher
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import decode
@@ -206,13 +206,15 @@ async def test_a_parent_in_two_schools_is_asked_which_school(
     assert "School alpha" in mine["text"] and "No upcoming bookings" in mine["text"]
 
 
-async def test_one_query_identities_match_the_directory(
+async def test_an_account_has_every_role_it_holds_in_every_school(
     services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
-    from core.family_view import FamilyViewService
-
-    fast = FamilyViewService(services.sessions, services.clock)
-    for telegram_id in (1001, 1002, 1011, 1012, 2011, 4242):
-        assert await fast.identities(telegram_id) == await services.directory.identities(
-            telegram_id
-        )
+    alpha, beta = schools
+    async with services.sessions() as session, session.begin():
+        teacher = await session.get(Teacher, beta.teacher)
+        assert teacher is not None
+        teacher.telegram_id = 1011  # Jane Smith also teaches at school beta
+    found = [(i.role.value, i.school.key) for i in await services.directory.identities(1011)]
+    assert found == [("teacher", "beta"), ("parent", "alpha")]
+    assert [i.role.value for i in await services.directory.identities(1001)] == ["admin"]
+    assert await services.directory.identities(4242) == []
