@@ -336,12 +336,7 @@ class BookingService:
     def _regular_busy_plans(
         self, catalog: SchoolCatalog, teacher_id: int, lo: datetime, hi: datetime
     ) -> list[Slot]:
-        tz = catalog.tz
-        return [
-            o.slot
-            for plan in catalog.teacher_lessons(teacher_id)
-            for o in busy_occurrences(plan, tz, lo, hi)  # type: ignore[arg-type]
-        ]
+        return catalog.regular_busy(teacher_id, lo, hi)
 
     async def _available(
         self,
@@ -593,7 +588,9 @@ class BookingService:
             raise AlreadyBooked(already)
         if regular_clash:
             raise TeacherBusy("The teacher has another lesson at that time.")
-        # the database refused the insert: a double tap of this student, or the slot taken
+        if facts.slot_booked:
+            raise SlotTaken()
+        # refused by a booking committed meanwhile: a double tap of this student, or the slot
         if await booking_sql.active_booking_of_week(self.engine, lesson.id, student_id, week):
             raise AlreadyBooked(already)
         raise SlotTaken()

@@ -34,7 +34,13 @@ WITH facts AS (
            (SELECT sc.catalog_version FROM schools sc WHERE sc.id = $1) AS version,
            (SELECT b.id FROM bookings b
              WHERE b.lesson_id = $2 AND b.student_id = st.id AND b.week = $5
-               AND b.status <> 'CANCELLED' LIMIT 1) AS existing
+               AND b.status <> 'CANCELLED' LIMIT 1) AS existing,
+           -- written like the exclusion constraint, so its GiST index answers it
+           EXISTS (SELECT 1 FROM bookings b
+                    WHERE int8range(b.teacher_id, b.teacher_id, '[]')
+                          && int8range($6, $6, '[]')
+                      AND tstzrange(b.start_at, b.end_at) && tstzrange($7, $8)
+                      AND b.status <> 'CANCELLED') AS slot_booked
     FROM students st JOIN families f ON f.id = st.family_id
     WHERE st.id = $4 AND st.school_id = $1
 ), inserted AS (
@@ -44,6 +50,7 @@ WITH facts AS (
     FROM facts
     WHERE $11::boolean AND facts.version = $12 AND facts.is_parent AND facts.enrolled
       AND (facts.bookings_open OR $13::boolean) AND facts.existing IS NULL
+      AND NOT facts.slot_booked
     ON CONFLICT DO NOTHING
     RETURNING id
 )
@@ -81,6 +88,7 @@ class BookFacts:
     bookings_open: bool | None
     version: int
     existing: int | None
+    slot_booked: bool
     booking_id: int | None
 
 
@@ -206,6 +214,7 @@ async def book(
         bookings_open=row["bookings_open"],
         version=row["version"],
         existing=row["existing"],
+        slot_booked=row["slot_booked"],
         booking_id=row["booking_id"],
     )
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.errors import NotFound
-from core.lessons import individual_slots
+from core.lessons import busy_occurrences, individual_slots
 from core.models import (
     AvailabilityWindow,
     BookingStatus,
@@ -136,10 +136,30 @@ class SchoolCatalog:
     lessons: dict[int, LessonPlan]
     by_teacher: dict[int, tuple[LessonPlan, ...]] = field(default_factory=dict)
     _slots: dict[tuple[int, int], tuple[Slot, ...]] = field(default_factory=dict, repr=False)
+    _busy: dict[int, tuple[Slot, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def regular_busy(self, teacher_id: int, lo: datetime, hi: datetime) -> list[Slot]:
+        """The teacher's regular weekly sessions overlapping [lo, hi), from every term;
+        all of them are computed once per catalog version."""
+        busy = self._busy.get(teacher_id)
+        if busy is None:
+            everything = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
+            busy = tuple(
+                sorted(
+                    (
+                        o.slot
+                        for plan in self.teacher_lessons(teacher_id)
+                        for o in busy_occurrences(plan, self.tz, *everything)  # type: ignore[arg-type]
+                    ),
+                    key=lambda slot: slot.start_at,
+                )
+            )
+            self._busy[teacher_id] = busy
+        return [slot for slot in busy if slot.overlaps(lo, hi)]
 
     def week_slots(self, lesson: LessonPlan, week: int) -> tuple[Slot, ...]:
         """The slots of a lesson's individual week, computed once per catalog version."""
