@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
@@ -334,6 +335,15 @@ class _Grid:
         return self.top + (minute - self.first_minute) * self.px_per_minute
 
 
+# DejaVu Sans (free licence: fonts/DejaVuSans-LICENSE.txt): accents, dashes and most
+# scripts, where Pillow's built-in font has ASCII only
+BUNDLED_FONT = Path(__file__).parent / "fonts" / "DejaVuSans.ttf"
+
+
+def default_font_path() -> str | None:
+    return str(BUNDLED_FONT) if BUNDLED_FONT.is_file() else None
+
+
 @lru_cache(maxsize=32)
 def _font(size: int, path: str | None = None) -> Font:
     """Pillow's scalable built-in font, or a TrueType/OpenType file when given."""
@@ -419,11 +429,13 @@ def render_week_png(
 ) -> bytes:
     """Draw the layout (days across, hours down) and return PNG bytes.
 
-    ``font_path`` picks a TrueType/OpenType font; by default Pillow's built-in font is
-    used, which covers plain Latin only (other characters are simplified or shown "?").
+    ``font_path`` picks a TrueType/OpenType font; by default the bundled DejaVu Sans
+    (Pillow's built-in font, which covers plain Latin only, if that file is missing).
+    Characters the font lacks are simplified or shown "?".
     """
     image = Image.new("RGB", (width, height), BACKGROUND)
-    _Painter(ImageDraw.Draw(image), layout, width, height, font_path).paint()
+    path = font_path or default_font_path()
+    _Painter(ImageDraw.Draw(image), layout, width, height, path).paint()
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=1)  # level 1: ~5x faster, ~20% larger
     return out.getvalue()
