@@ -50,6 +50,7 @@ def build_application(
         .base_url(base_url)
         .base_file_url(base_file_url)
         .concurrent_updates(concurrent_updates)
+        .job_queue(None)  # reminders have their own scheduler (scheduler/); PTB's is unused
         .connection_pool_size(CONNECTION_POOL_SIZE)
         .pool_timeout(10)
     )
