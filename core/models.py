@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -92,7 +93,10 @@ class Admin(Base):
 
 class Teacher(Base):
     __tablename__ = "teachers"
-    __table_args__ = (UniqueConstraint("school_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("school_id", "key"),
+        UniqueConstraint("id", "school_id", name="uq_teachers_id_school"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
@@ -169,7 +173,10 @@ class Parent(Base):
 
 class Student(Base):
     __tablename__ = "students"
-    __table_args__ = (UniqueConstraint("school_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("school_id", "key"),
+        UniqueConstraint("id", "school_id", name="uq_students_id_school"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
@@ -183,6 +190,7 @@ class Lesson(Base):
     __tablename__ = "lessons"
     __table_args__ = (
         UniqueConstraint("school_id", "key"),
+        UniqueConstraint("id", "school_id", name="uq_lessons_id_school"),
         CheckConstraint("day BETWEEN 0 AND 6", name="day_range"),
         CheckConstraint("duration_minutes > 0", name="duration_positive"),
     )
@@ -273,15 +281,33 @@ class Booking(Base):
             using="gist",
             where=text("status <> 'CANCELLED'"),
         ),
+        # lesson, student and teacher must be the booking's own school's (migration 0003)
+        ForeignKeyConstraint(
+            ["lesson_id", "school_id"],
+            ["lessons.id", "lessons.school_id"],
+            name="fk_bookings_lesson_school",
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["student_id", "school_id"],
+            ["students.id", "students.school_id"],
+            name="fk_bookings_student_school",
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["teacher_id", "school_id"],
+            ["teachers.id", "teachers.school_id"],
+            name="fk_bookings_teacher_school",
+        ),
         Index("ix_bookings_school_lesson_week", "school_id", "lesson_id", "week"),
         Index("ix_bookings_start_at", "start_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
-    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
-    teacher_id: Mapped[int] = mapped_column(ForeignKey("teachers.id"))
+    school_id: Mapped[int] = mapped_column(Integer)
+    lesson_id: Mapped[int] = mapped_column(Integer)
+    student_id: Mapped[int] = mapped_column(Integer)
+    teacher_id: Mapped[int] = mapped_column(Integer)
     week: Mapped[int] = mapped_column(Integer)
     start_at: Mapped[datetime] = mapped_column(_tstz())
     end_at: Mapped[datetime] = mapped_column(_tstz())
@@ -298,8 +324,9 @@ class Booking(Base):
     updated_at: Mapped[datetime] = mapped_column(_tstz())
     cancelled_at: Mapped[datetime | None] = mapped_column(_tstz())
 
-    lesson: Mapped[Lesson] = relationship()
-    student: Mapped[Student] = relationship()
+    # read-only: bookings are written by id (core/booking_sql.py and the service)
+    lesson: Mapped[Lesson] = relationship(viewonly=True)
+    student: Mapped[Student] = relationship(viewonly=True)
 
 
 class Event(Base):
