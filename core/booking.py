@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from typing import Any, NoReturn
+from datetime import datetime, time
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, literal, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload, selectinload
@@ -37,7 +36,7 @@ from core.errors import (
     SlotUnavailable,
     TeacherBusy,
 )
-from core.lessons import busy_occurrences, individual_slots
+from core.lessons import individual_slots
 from core.models import (
     Booking,
     BookingStatus,
@@ -50,7 +49,6 @@ from core.models import (
     School,
     Student,
     Teacher,
-    Term,
 )
 from core.schedule import Slot, notice_ok
 from core.stats import BookingFact, EnrolledStudent, compute_stats
@@ -125,31 +123,6 @@ def to_view(booking: Booking, tz_name: str) -> BookingView:
         sequence=booking.sequence,
         timezone=tz_name,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _TermTimes:
-    start_date: date
-    weeks: int
-
-
-@dataclass(frozen=True, slots=True)
-class _HybridWeeks:
-    individual_weeks: list[int]
-
-
-@dataclass(frozen=True, slots=True)
-class _LessonTimes:
-    """The columns that place a lesson's weekly sessions in time, duck-typed as a Lesson for
-    core.lessons.occurrences (loading whole Lesson rows costs far more on the booking path)."""
-
-    id: int
-    type: LessonType
-    day: int
-    start_time: time
-    duration_minutes: int
-    term: _TermTimes
-    hybrid: _HybridWeeks | None
 
 
 class BookingService:
@@ -237,11 +210,11 @@ class BookingService:
         teacher_id: int,
         lo: datetime,
         hi: datetime,
-        tz: ZoneInfo,
         *,
         exclude_booking_id: int | None = None,
     ) -> list[Slot]:
-        """Everything that keeps the teacher busy in [lo, hi): bookings and regular lessons."""
+        """Everything that keeps the teacher busy in [lo, hi): bookings and regular lessons
+        (these from the catalog, at the version this transaction reads)."""
         rows = await session.execute(
             select(Booking.start_at, Booking.end_at).where(
                 Booking.school_id == school_id,
@@ -252,48 +225,8 @@ class BookingService:
                 Booking.id != (exclude_booking_id or 0),
             )
         )
-        busy = [Slot(start, end) for start, end in rows]
-        busy.extend(await self._regular_busy(session, school_id, teacher_id, lo, hi, tz))
-        return busy
-
-    async def _regular_busy(
-        self,
-        session: AsyncSession,
-        school_id: int,
-        teacher_id: int,
-        lo: datetime,
-        hi: datetime,
-        tz: ZoneInfo,
-    ) -> list[Slot]:
-        """The teacher's regular weekly sessions in [lo, hi), from one light query."""
-        rows = await session.execute(
-            select(
-                Lesson.id,
-                Lesson.type,
-                Lesson.day,
-                Lesson.start_time,
-                Lesson.duration_minutes,
-                Term.start_date,
-                Term.weeks,
-                HybridPattern.individual_weeks,
-            )
-            .join(Term, Term.id == Lesson.term_id)
-            .outerjoin(HybridPattern, HybridPattern.lesson_id == Lesson.id)
-            .where(Lesson.school_id == school_id, Lesson.teacher_id == teacher_id)
-        )
-        busy: list[Slot] = []
-        for row in rows:
-            times = _LessonTimes(
-                id=row[0],
-                type=row[1],
-                day=row[2],
-                start_time=row[3],
-                duration_minutes=row[4],
-                term=_TermTimes(row[5], row[6]),
-                hybrid=_HybridWeeks(row[7]) if row[7] is not None else None,
-            )
-            busy.extend(o.slot for o in busy_occurrences(times, tz, lo, hi))  # type: ignore[arg-type]
-        return busy
+        catalog = await self.catalogs.current(session, school_id)
+        return [Slot(start, end) for start, end in rows] + catalog.regular_busy(teacher_id, lo, hi)
 
     def _week_window(self, slots: Sequence[Slot]) -> tuple[datetime, datetime]:
         return slots[0].start_at, slots[-1].end_at
@@ -333,11 +266,6 @@ class BookingService:
             raise NotAllowed(f"{lesson.name} is not a hybrid lesson; it has no individual weeks.")
         return lesson
 
-    def _regular_busy_plans(
-        self, catalog: SchoolCatalog, teacher_id: int, lo: datetime, hi: datetime
-    ) -> list[Slot]:
-        return catalog.regular_busy(teacher_id, lo, hi)
-
     async def _available(
         self,
         school_id: int,
@@ -375,7 +303,7 @@ class BookingService:
             return []
         now = self.clock.now()
         busy = [Slot(start, end) for start, end in state.busy]
-        busy += self._regular_busy_plans(catalog, lesson.teacher_id, lo, hi)
+        busy += catalog.regular_busy(lesson.teacher_id, lo, hi)
         return [
             slot
             for slot in slots
@@ -432,7 +360,6 @@ class BookingService:
         session: AsyncSession,
         lesson: Lesson,
         slot: Slot,
-        tz: ZoneInfo,
         *,
         exclude_booking_id: int | None = None,
     ) -> None:
@@ -442,7 +369,6 @@ class BookingService:
             lesson.teacher_id,
             slot.start_at,
             slot.end_at,
-            tz,
             exclude_booking_id=exclude_booking_id,
         )
         if any(slot.overlaps(b.start_at, b.end_at) for b in busy):
@@ -497,9 +423,7 @@ class BookingService:
             )
             regular_clash = slot is not None and any(
                 slot.overlaps(b.start_at, b.end_at)
-                for b in self._regular_busy_plans(
-                    catalog, lesson.teacher_id, slot.start_at, slot.end_at
-                )
+                for b in catalog.regular_busy(lesson.teacher_id, slot.start_at, slot.end_at)
             )
             may_insert = slot is not None and time_ok and not regular_clash
             facts = await booking_sql.book(
@@ -594,75 +518,6 @@ class BookingService:
         if await booking_sql.active_booking_of_week(self.engine, lesson.id, student_id, week):
             raise AlreadyBooked(already)
         raise SlotTaken()
-
-    def _student_facts(
-        self,
-        school_id: int,
-        actor: Actor,
-        lesson: Lesson,
-        student_id: int,
-        week: int,
-        slot: Slot | None,
-    ) -> Select[Any]:
-        """One row: the student and family names, is the actor their parent, are they
-        enrolled, their active booking of that week (if any), is the slot booked already."""
-        if actor.is_parent and actor.parent_id is not None:
-            is_parent = (
-                select(Parent.id)
-                .where(
-                    Parent.id == actor.parent_id,
-                    Parent.school_id == school_id,
-                    Parent.family_id == Student.family_id,
-                )
-                .exists()
-            )
-        else:
-            is_parent = literal(False)
-        enrolled = (
-            select(Enrolment.student_id)
-            .where(Enrolment.lesson_id == lesson.id, Enrolment.student_id == Student.id)
-            .exists()
-        )
-        existing = (
-            select(Booking.id)
-            .where(
-                Booking.lesson_id == lesson.id,
-                Booking.student_id == Student.id,
-                Booking.week == week,
-                Booking.status != BookingStatus.CANCELLED,
-            )
-            .limit(1)
-            .scalar_subquery()
-        )
-        if slot is not None:
-            slot_booked = (
-                select(Booking.id)
-                .where(
-                    Booking.school_id == school_id,
-                    Booking.teacher_id == lesson.teacher_id,
-                    Booking.status != BookingStatus.CANCELLED,
-                    Booking.start_at < slot.end_at,
-                    Booking.end_at > slot.start_at,
-                )
-                .exists()
-            )
-        else:
-            slot_booked = literal(False)
-        return (
-            select(
-                Student.id,
-                Student.key,
-                Student.name,
-                Student.family_id,
-                Family.name,
-                is_parent,
-                enrolled,
-                existing,
-                slot_booked,
-            )
-            .join(Family, Family.id == Student.family_id)
-            .where(Student.id == student_id, Student.school_id == school_id)
-        )
 
     async def _flush_or_refuse(
         self, session: AsyncSession, student_name: str, lesson_name: str, week: int
@@ -803,7 +658,7 @@ class BookingService:
     ) -> bool:
         """Is the teacher busy (a booking or a regular lesson) at any moment of the range?"""
         async with unit_of_work(self.sessions) as session:
-            tz = ZoneInfo(await self._timezone(session, school_id))
+            await self._timezone(session, school_id)  # "No such school." first
             teacher = await session.scalar(
                 select(Teacher.id).where(Teacher.id == teacher_id, Teacher.school_id == school_id)
             )
@@ -815,7 +670,6 @@ class BookingService:
                 teacher_id,
                 start_at,
                 end_at,
-                tz,
                 exclude_booking_id=exclude_booking_id,
             )
             return any(b.overlaps(start_at, end_at) for b in busy)
@@ -865,7 +719,7 @@ class BookingService:
                     raise AlreadyBooked(
                         f"{booking.student.name} already has a booking in week {week}."
                     )
-            await self._check_slot_free(session, lesson, slot, tz, exclude_booking_id=booking.id)
+            await self._check_slot_free(session, lesson, slot, exclude_booking_id=booking.id)
             old_start = booking.start_at
             booking.week = week
             booking.start_at = slot.start_at
