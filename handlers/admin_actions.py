@@ -6,6 +6,7 @@ parents are told in chat, with the booking's .ics file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -13,6 +14,7 @@ from telegram.ext import ContextTypes
 
 from core.directory import Identity
 from core.errors import DomainError, InvalidState
+from core.views import BookingView
 from handlers import admin_keyboards as kb
 from handlers import admin_texts as texts
 from handlers.admin_dashboard import (
@@ -95,15 +97,34 @@ async def new_booking_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE
     booking = await services.booking.create_booking(
         school_id, actor_of(identity), lesson_id, student_id, week, from_minute(minute)
     )
+    await announce(
+        update,
+        context,
+        booking,
+        texts.parent_booked_notice(identity.school.name, booking),
+        texts.booked_text,
+    )
+
+
+async def announce(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    booking: BookingView,
+    notice: str,
+    outcome: Callable[[BookingView, int], str],
+) -> None:
+    """After an admin's change: tell the family (with the booking's .ics), then show the
+    booking with the outcome and whom it reached."""
+    services = services_of(context)
     told = await tell_family(
         context.bot,
         services,
-        school_id,
+        booking.school_id,
         booking.family_id,
-        texts.parent_booked_notice(identity.school.name, booking),
+        notice,
         booking_file(booking, services),
     )
-    await show_booking(update, context, school_id, booking.id, texts.booked_text(booking, told))
+    await show_booking(update, context, booking.school_id, booking.id, outcome(booking, told))
 
 
 # ------------------------------------------------------------------ move
@@ -169,15 +190,13 @@ async def move_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     booking = await services.booking.reschedule_booking(
         school_id, actor_of(identity), booking_id, week, from_minute(minute)
     )
-    told = await tell_family(
-        context.bot,
-        services,
-        school_id,
-        booking.family_id,
+    await announce(
+        update,
+        context,
+        booking,
         texts.parent_moved_notice(identity.school.name, booking, before.start_at),
-        booking_file(booking, services),
+        texts.moved_text,
     )
-    await show_booking(update, context, school_id, booking.id, texts.moved_text(booking, told))
 
 
 # ------------------------------------------------------------------ cancel
@@ -266,15 +285,13 @@ async def _cancel(
     booking = await services.booking.cancel_booking(
         school_id, actor_of(identity), booking_id, reason
     )
-    told = await tell_family(
-        context.bot,
-        services,
-        school_id,
-        booking.family_id,
+    await announce(
+        update,
+        context,
+        booking,
         texts.parent_cancelled_notice(identity.school.name, booking),
-        booking_file(booking, services),
+        texts.cancelled_text,
     )
-    await show_booking(update, context, school_id, booking.id, texts.cancelled_text(booking, told))
 
 
 # ------------------------------------------------------------------ attendance

@@ -149,17 +149,8 @@ async def book_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 # ---------------------------------------------------------------- buttons
 
 
-async def school_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """sc:b:<school> — the school picked for /book."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 0)
-    if step is not None:
-        await show(update, *await children_screen(context, step.school_id, step.parent_id))
-
-
 async def pick_child(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """bk:c:<school> — which child."""
+    """bk:c:<school>, and sc:b:<school> (the school picked for /book) — which child."""
     assert update.callback_query is not None
     await update.callback_query.answer()
     step = await parent_step(update, context, 0)
@@ -331,7 +322,7 @@ async def close_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("book", book_command))
-    application.add_handler(CallbackQueryHandler(school_chosen, pattern=r"^sc:b:\d+$"))
+    application.add_handler(CallbackQueryHandler(pick_child, pattern=r"^sc:b:\d+$"))
     steps = (
         ("c", pick_child),
         ("l", pick_lesson),
