@@ -201,9 +201,15 @@ class CatalogCache:
         cached = self._catalogs.get(school_id)
         if cached is not None and cached.version == version:
             return cached
-        catalog = await load_catalog(session, school_id)
-        self._catalogs[school_id] = catalog
-        return catalog
+        # one load per school at a time: when a restarted bot meets a rush, the first
+        # caller loads and the others wait for it instead of all loading the same catalog
+        async with self._locks[school_id]:
+            cached = self._catalogs.get(school_id)
+            if cached is not None and cached.version >= version:
+                return cached
+            catalog = await load_catalog(session, school_id)
+            self._catalogs[school_id] = catalog
+            return catalog
 
     def forget(self, school_id: int | None = None) -> None:
         if school_id is None:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, text
 
+from core import catalog as catalog_module
 from core.db import make_engine, make_session_factory
 from core.errors import SlotTaken
 from core.models import Booking, BookingStatus, Enrolment, Family, Parent, Student
@@ -102,6 +103,31 @@ async def test_fifty_clients_racing_for_one_slot_one_wins_the_rest_hear_slot_tak
     assert [type(e) for e in losses] == [SlotTaken] * 49, {type(e).__name__ for e in losses}
     [booking] = await active_bookings(sessions)
     assert booking.id == wins[0].id and booking.start_at == MON4_1500
+
+
+async def test_a_cold_process_meeting_a_rush_loads_the_school_catalog_once(
+    db_url, sessions, clock, monkeypatch
+):
+    alpha, _ = await build_two_schools(sessions)
+    crowd = await add_crowd(sessions, alpha, 12, [alpha.piano])
+    loads = []
+    real_load = catalog_module.load_catalog
+
+    async def counting_load(session, school_id):
+        loads.append(school_id)
+        return await real_load(session, school_id)
+
+    monkeypatch.setattr(catalog_module, "load_catalog", counting_load)
+    engine = make_engine(db_url, pool_size=12)
+    try:
+        services = Services.build(make_session_factory(engine), clock)  # an empty cache
+        slots = await asyncio.gather(
+            *(services.booking.available_slots(alpha.school, alpha.piano, 4, ADMIN) for _ in crowd)
+        )
+    finally:
+        await engine.dispose()
+    assert loads == [alpha.school]
+    assert len({tuple(s.start_at for s in week) for week in slots}) == 1 and slots[0]
 
 
 async def test_two_lessons_of_one_teacher_booked_at_the_same_time_one_wins_every_round(
