@@ -56,6 +56,9 @@ def _int(params: JSONDict, key: str) -> int:
         raise ApiError.bad_request(f"invalid {key} specified") from exc
 
 
+MAX_INLINE_BUTTONS = 100  # Telegram refuses a bigger inline keyboard
+
+
 def _validate_markup(markup: Any) -> JSONDict | None:
     if markup is None:
         return None
@@ -66,6 +69,8 @@ def _validate_markup(markup: Any) -> JSONDict | None:
         if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
             raise ApiError.bad_request("field \"inline_keyboard\" of the InlineKeyboardMarkup "
                                        "must be an Array of Arrays")  # fmt: skip
+        if sum(len(row) for row in rows) > MAX_INLINE_BUTTONS:
+            raise ApiError.bad_request("reply markup is too long")
         for row in rows:
             for button in row:
                 if not isinstance(button, dict) or not button.get("text"):

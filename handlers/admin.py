@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from handlers import admin_actions, admin_commands, admin_dashboard
+from handlers.callbacks import fields_pattern
 from handlers.common import register_text_step
 
 # action -> (number of integer fields, callback)
@@ -20,9 +21,11 @@ BUTTONS = {
     "b": (2, admin_dashboard.booking_card),
     "nb": (3, admin_actions.new_booking_student),
     "ns": (4, admin_actions.new_booking_slot),
+    "nd": (5, admin_actions.new_booking_slot),  # one day of a week too full for one screen
     "ny": (5, admin_actions.new_booking_confirm),
     "rw": (2, admin_actions.move_week),
     "rs": (3, admin_actions.move_slot),
+    "rd": (4, admin_actions.move_slot),
     "ry": (4, admin_actions.move_confirm),
     "cx": (2, admin_actions.cancel_ask),
     "cy": (3, admin_actions.cancel_with_reason),
@@ -42,17 +45,12 @@ COMMANDS = {
 }
 
 
-def button_pattern(action: str, fields: int) -> str:
-    """Anchored: exactly ``fields`` non-negative integers; anything else is a stale button."""
-    return rf"^ad:{action}(?::\d{{1,12}}){{{fields}}}$"
-
-
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Add the admin commands, the dashboard's buttons and the typed cancellation reason."""
     for command, callback in COMMANDS.items():
         application.add_handler(CommandHandler(command, callback))
     for action, (fields, callback) in BUTTONS.items():
         application.add_handler(
-            CallbackQueryHandler(callback, pattern=button_pattern(action, fields))
+            CallbackQueryHandler(callback, pattern=fields_pattern("ad", action, fields))
         )
     register_text_step(admin_actions.CANCEL_REASON_STEP, admin_actions.typed_reason)

@@ -14,9 +14,11 @@ from telegram.ext import ContextTypes
 
 from core.directory import Identity
 from core.errors import DomainError, InvalidState
+from core.schedule import Slot
 from core.views import BookingView
 from handlers import admin_keyboards as kb
 from handlers import admin_texts as texts
+from handlers import slot_pages
 from handlers.admin_dashboard import (
     actor_of,
     admin_in,
@@ -55,11 +57,12 @@ async def new_booking_student(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 @admin_step
 async def new_booking_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ad:ns — the slots an admin can book for that student (inside 24 hours too)."""
+    """ad:ns — the slots an admin can book for that student (inside 24 hours too); ad:nd —
+    one day of them, when the week is too full for one screen."""
     query = update.callback_query
     assert query is not None
     await query.answer()
-    school_id, lesson_id, week, student_id = args_of(update)
+    school_id, lesson_id, week, student_id, *day = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
         return
@@ -72,15 +75,24 @@ async def new_booking_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     slots = await services.booking.available_slots(
         school_id, lesson_id, week, actor=actor_of(identity)
     )
-    text = texts.pick_slot_text(stats.lesson_name, week, student.student_name)
+    tz = ZoneInfo(identity.school.timezone)
+    shown, key = _day_of(slots, tz, day)
+    by_day = key is None and slot_pages.day_first(slots)
+    text = texts.pick_slot_text(stats.lesson_name, week, student.student_name, by_day=by_day)
     await say(
         update,
         context,
         text if slots else texts.NO_SLOTS,
-        kb.new_booking_slots(
-            school_id, lesson_id, week, student_id, slots, ZoneInfo(identity.school.timezone)
-        ),
+        kb.new_booking_slots(school_id, lesson_id, week, student_id, shown, tz, key),
     )
+
+
+def _day_of(slots: list[Slot], tz: ZoneInfo, day: list[int]) -> tuple[list[Slot], int | None]:
+    """The slots to show and the day they are of: that day's (when the button named one, the
+    week is too full for one screen and the day still has some), else the whole week."""
+    if day and slot_pages.day_first(slots) and (shown := slot_pages.part_from(slots, tz, day[0])):
+        return shown, day[0]
+    return slots, None
 
 
 @admin_step
@@ -152,11 +164,11 @@ async def move_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @admin_step
 async def move_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ad:rs — move a booking: the free slots of that week."""
+    """ad:rs — move a booking: the free slots of that week; ad:rd — one day of them."""
     query = update.callback_query
     assert query is not None
     await query.answer()
-    school_id, booking_id, week = args_of(update)
+    school_id, booking_id, week, *day = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
         return
@@ -165,13 +177,16 @@ async def move_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     slots = await services.booking.available_slots(
         school_id, booking.lesson_id, week, actor=actor_of(identity)
     )
+    tz = ZoneInfo(identity.school.timezone)
+    shown, key = _day_of(slots, tz, day)
+    by_day = key is None and slot_pages.day_first(slots)
     await say(
         update,
         context,
-        texts.pick_slot_text(booking.lesson_name, week, booking.student_name)
+        texts.pick_slot_text(booking.lesson_name, week, booking.student_name, by_day=by_day)
         if slots
         else texts.NO_SLOTS,
-        kb.move_slots(booking, week, slots, ZoneInfo(identity.school.timezone)),
+        kb.move_slots(booking, week, shown, tz, key),
     )
 
 

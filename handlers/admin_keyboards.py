@@ -7,10 +7,12 @@ Callback data of the ``ad`` area (every id re-validated by the handler):
 - ``ad:wk:<school>:<lesson>:<week>:<page>`` a week's bookings; ``ad:b:<school>:<booking>``
   a booking's card;
 - ``ad:nb:<school>:<lesson>:<week>`` book for a family: pick a student;
-  ``ad:ns:<school>:<lesson>:<week>:<student>`` pick a slot;
+  ``ad:ns:<school>:<lesson>:<week>:<student>`` pick a slot (a day first when the week is
+  too full for one screen; ``ad:nd:...:<student>:<minute>`` one day, see slot_pages);
   ``ad:ny:<school>:<lesson>:<week>:<student>:<minute>`` book it;
 - ``ad:rw:<school>:<booking>`` move: pick a week; ``ad:rs:<school>:<booking>:<week>`` pick a
-  slot; ``ad:ry:<school>:<booking>:<week>:<minute>`` move it;
+  slot (``ad:rd:...:<week>:<minute>`` one day of a full week);
+  ``ad:ry:<school>:<booking>:<week>:<minute>`` move it;
 - ``ad:cx:<school>:<booking>`` cancel: pick a reason; ``ad:cy:<school>:<booking>:<reason>``
   cancel with a listed reason; ``ad:ct:<school>:<booking>`` type a reason;
 - ``ad:at:<school>:<booking>:<1 completed|2 no-show>`` attendance;
@@ -32,6 +34,7 @@ from core.directory import LessonRef
 from core.models import BookingStatus
 from core.schedule import Slot
 from core.views import BookingView, LessonStats, MissingStudent
+from handlers import slot_pages
 from handlers.admin_texts import CANCEL_REASONS, booking_button_label, lesson_button_label
 from handlers.callbacks import encode, to_minute
 from handlers.formatting import day_date
@@ -40,7 +43,6 @@ AREA = "ad"
 TEACHER_AREA = "tc"
 ATTENDANCE = {1: BookingStatus.COMPLETED, 2: BookingStatus.NO_SHOW}
 SLOTS_PER_ROW = 3
-MAX_SLOT_BUTTONS = 60
 
 
 def ad(action: str, *args: int) -> str:
@@ -174,9 +176,10 @@ def booking_card(booking: BookingView, started: bool) -> InlineKeyboardMarkup:
 def slot_rows(
     slots: Sequence[Slot], tz: ZoneInfo, data_of: Callable[[int], str]
 ) -> list[list[InlineKeyboardButton]]:
-    """Slot buttons, three a row, labelled 'Mon 22 Feb 15:30'; ``data_of(minute)`` gives data."""
+    """Slot buttons, three a row, labelled 'Mon 22 Feb 15:30'; ``data_of(minute)`` gives data.
+    A week too full for one screen is shown by day first (see slot_pages)."""
     buttons = []
-    for slot in slots[:MAX_SLOT_BUTTONS]:
+    for slot in slots:
         local = slot.start_at.astimezone(tz)
         label = f"{day_date(local.date())} {local:%H:%M}"
         buttons.append(InlineKeyboardButton(label, callback_data=data_of(to_minute(slot.start_at))))
@@ -201,16 +204,38 @@ def pick_student(
     return InlineKeyboardMarkup(rows)
 
 
+def day_rows(
+    slots: Sequence[Slot], tz: ZoneInfo, data_of: Callable[[int], str]
+) -> list[list[InlineKeyboardButton]]:
+    """A button per day (or part of one) of a week too full for one screen, two a row."""
+    buttons = [
+        InlineKeyboardButton(part.label(tz), callback_data=data_of(part.key))
+        for part in slot_pages.parts(slots, tz)
+    ]
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
 def new_booking_slots(
-    school_id: int, lesson_id: int, week: int, student_id: int, slots: Sequence[Slot], tz: ZoneInfo
+    school_id: int,
+    lesson_id: int,
+    week: int,
+    student_id: int,
+    slots: Sequence[Slot],
+    tz: ZoneInfo,
+    day: int | None = None,
 ) -> InlineKeyboardMarkup:
-    rows = slot_rows(
-        slots, tz, lambda minute: ad("ny", school_id, lesson_id, week, student_id, minute)
+    """The slots to book for the student; the week's days first when too many."""
+    prefix = (school_id, lesson_id, week, student_id)
+    if day is None and slot_pages.day_first(slots):
+        rows = day_rows(slots, tz, lambda key: ad("nd", *prefix, key))
+    else:
+        rows = slot_rows(slots, tz, lambda minute: ad("ny", *prefix, minute))
+    back = (
+        InlineKeyboardButton("⬅ Students", callback_data=ad("nb", school_id, lesson_id, week))
+        if day is None
+        else InlineKeyboardButton("⬅ Days", callback_data=ad("ns", *prefix))
     )
-    rows.append(
-        [InlineKeyboardButton("⬅ Students", callback_data=ad("nb", school_id, lesson_id, week))]
-    )
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup([*rows, [back]])
 
 
 def move_weeks(booking: BookingView, weeks: Sequence[int]) -> InlineKeyboardMarkup:
@@ -229,15 +254,20 @@ def move_weeks(booking: BookingView, weeks: Sequence[int]) -> InlineKeyboardMark
 
 
 def move_slots(
-    booking: BookingView, week: int, slots: Sequence[Slot], tz: ZoneInfo
+    booking: BookingView, week: int, slots: Sequence[Slot], tz: ZoneInfo, day: int | None = None
 ) -> InlineKeyboardMarkup:
-    rows = slot_rows(
-        slots, tz, lambda minute: ad("ry", booking.school_id, booking.id, week, minute)
+    """The slots to move the booking to; the week's days first when too many."""
+    prefix = (booking.school_id, booking.id, week)
+    if day is None and slot_pages.day_first(slots):
+        rows = day_rows(slots, tz, lambda key: ad("rd", *prefix, key))
+    else:
+        rows = slot_rows(slots, tz, lambda minute: ad("ry", *prefix, minute))
+    back = (
+        InlineKeyboardButton("⬅ Weeks", callback_data=ad("rw", booking.school_id, booking.id))
+        if day is None
+        else InlineKeyboardButton("⬅ Days", callback_data=ad("rs", *prefix))
     )
-    rows.append(
-        [InlineKeyboardButton("⬅ Weeks", callback_data=ad("rw", booking.school_id, booking.id))]
-    )
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup([*rows, [back]])
 
 
 def cancel_reasons(school_id: int, booking_id: int) -> InlineKeyboardMarkup:

@@ -184,10 +184,13 @@ def pick_student_text(lesson_name: str, week: int) -> str:
     return f"Book {esc(lesson_name)}, week {week}, for a family. Which student?"
 
 
-def pick_slot_text(lesson_name: str, week: int, student_name: str | None = None) -> str:
+def pick_slot_text(
+    lesson_name: str, week: int, student_name: str | None = None, *, by_day: bool = False
+) -> str:
     who = f" for {esc(student_name)}" if student_name else ""
+    what = "pick a day, then a time" if by_day else "pick a time"
     return (
-        f"{esc(lesson_name)}, week {week}{who}: pick a time. "
+        f"{esc(lesson_name)}, week {week}{who}: {what}. "
         "As an admin you may book inside 24 hours and while bookings are closed."
     )
 

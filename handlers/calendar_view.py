@@ -34,6 +34,7 @@ from handlers import calendar_keyboards as kb
 from handlers import calendar_texts as texts
 from handlers.admin_dashboard import args_of
 from handlers.calendar_texts import CalendarMode
+from handlers.callbacks import fields_pattern
 from handlers.context import Who, services_of, who
 
 logger = logging.getLogger(__name__)
@@ -243,6 +244,6 @@ async def term_ics_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """/calendar and its buttons (``cal:w``, ``cal:ics``)."""
     application.add_handler(CommandHandler("calendar", calendar_command))
-    fields = r"(?::\d{1,12}){5}$"
-    application.add_handler(CallbackQueryHandler(week_callback, pattern=r"^cal:w" + fields))
-    application.add_handler(CallbackQueryHandler(term_ics_callback, pattern=r"^cal:ics" + fields))
+    week, term = fields_pattern("cal", "w", 5), fields_pattern("cal", "ics", 5)
+    application.add_handler(CallbackQueryHandler(week_callback, pattern=week))
+    application.add_handler(CallbackQueryHandler(term_ics_callback, pattern=term))

@@ -19,10 +19,12 @@ Areas and actions used across the bot (a contract between handlers and the sched
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 MAX_BYTES = 64
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 _PATTERN = re.compile(r"^([a-z]{1,4}):([a-z]{1,4})((?::-?\d{1,12}){0,8})$")
 
 
@@ -37,6 +39,8 @@ class Callback:
 
 
 def encode(area: str, action: str, *args: int) -> str:
+    if any(not INT32_MIN <= int(a) <= INT32_MAX for a in args):
+        raise ValueError(f"callback field out of 32-bit range: {args}")
     data = ":".join([area, action, *(str(int(a)) for a in args)])
     if len(data.encode()) > MAX_BYTES:
         raise ValueError(f"callback data too long: {data}")
@@ -52,7 +56,21 @@ def decode(data: str | None) -> Callback | None:
         return None
     area, action, rest = match.groups()
     args = tuple(int(x) for x in rest.split(":")[1:]) if rest else ()
+    if any(not INT32_MIN <= a <= INT32_MAX for a in args):
+        return None  # no id (a 32-bit integer in the database) or minute is that large
     return Callback(area, action, args)
+
+
+def fields_pattern(area: str, action: str, fields: int) -> Callable[[object], bool]:
+    """A CallbackQueryHandler pattern: ``<area>:<action>`` and exactly ``fields`` non-negative
+    integers that decode (each within the database's 32-bit range). Anything else falls
+    through to the stale-button handler, so a handler may unpack its fields as they are."""
+    regex = re.compile(rf"^{re.escape(area)}:{re.escape(action)}(?::\d{{1,12}}){{{fields}}}$")
+
+    def matches(data: object) -> bool:
+        return isinstance(data, str) and regex.match(data) is not None and decode(data) is not None
+
+    return matches
 
 
 def area_pattern(area: str) -> str:
@@ -64,5 +82,10 @@ def to_minute(moment: datetime) -> int:
     return int(moment.timestamp()) // 60
 
 
+_LAST_MINUTE = (253402300799 - 86400) // 60  # a day before datetime's last moment
+
+
 def from_minute(minute: int) -> datetime:
-    return datetime.fromtimestamp(minute * 60, tz=UTC)
+    """The moment a ``<minute>`` field names. A forged value beyond what a datetime holds
+    comes back as the nearest end of the range: a time with no slot, refused as such."""
+    return datetime.fromtimestamp(max(0, min(minute, _LAST_MINUTE)) * 60, tz=UTC)

@@ -26,6 +26,7 @@ from core.errors import (
 from core.family_view import FamilySnapshot, WeekStatus
 from handlers import parent_keyboards as keyboards
 from handlers import parent_texts as texts
+from handlers import slot_pages
 from handlers.callbacks import from_minute, to_minute
 from handlers.context import services_of
 from handlers.parent import (
@@ -107,9 +108,20 @@ async def weeks_screen(
 
 
 async def slots_screen(
-    context: ContextTypes.DEFAULT_TYPE, step: ParentStep, student_id: int, lesson_id: int, week: int
+    context: ContextTypes.DEFAULT_TYPE,
+    step: ParentStep,
+    student_id: int,
+    lesson_id: int,
+    week: int,
+    day: int | None = None,
+    *,
+    near: int | None = None,
 ) -> Screen:
-    """The free slots of a week; the booking card instead if the week is already booked."""
+    """The free slots of a week; the booking card instead if the week is already booked.
+
+    A week too full for one screen shows its days first; ``day`` (a part's key, see
+    handlers.slot_pages) shows one day's slots, and ``near`` (a slot's minute) the day
+    that slot is in. A day with none left shows the week."""
     overview = await family_view(context).lesson_weeks(
         step.school_id, step.parent_id, student_id, lesson_id
     )
@@ -130,6 +142,15 @@ async def slots_screen(
     if not slots:
         return texts.no_slots_text(name, lesson, week), back
     tz = overview.family.tz
+    if near is not None:
+        day = slot_pages.part_of(slots, tz, near)
+    shown = slot_pages.part_from(slots, tz, day) if day is not None else []
+    if shown and slot_pages.day_first(slots):
+        text = texts.slots_text(name, lesson, week, shown, overview.family.timezone)
+        keyboard = keyboards.slots_keyboard(
+            step.school_id, student_id, lesson_id, week, shown, tz, day
+        )
+        return text, keyboard
     text = texts.slots_text(name, lesson, week, slots, overview.family.timezone)
     return text, keyboards.slots_keyboard(step.school_id, student_id, lesson_id, week, slots, tz)
 
@@ -206,6 +227,23 @@ async def pick_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show(update, *screen)
 
 
+async def pick_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """bk:d:<school>:<student>:<lesson>:<week>:<minute> — one day of a week too full for one
+    screen."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    step = await parent_step(update, context, 4)
+    if step is None:
+        return
+    student_id, lesson_id, week, day = step.args
+    try:
+        screen = await slots_screen(context, step, student_id, lesson_id, week, day)
+    except FORGED_ERRORS as exc:
+        await refuse_forged(update, step, exc.message)
+        return
+    await show(update, *screen)
+
+
 async def confirm_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """bk:k:<school>:<student>:<lesson>:<week>:<minute> — check the details before booking."""
     assert update.callback_query is not None
@@ -228,14 +266,15 @@ async def confirm_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     slot = next((s for s in slots if to_minute(s.start_at) == minute), None)
     if slot is None:
-        text, keyboard = await slots_screen(context, step, student_id, lesson_id, week)
+        text, keyboard = await slots_screen(context, step, student_id, lesson_id, week, near=minute)
         await show(update, texts.slot_taken(text), keyboard)
         return
     text = texts.confirm_card(child.name, lesson, week, slot, family.timezone)
+    day = slot_pages.part_of(slots, family.tz, minute) if slot_pages.day_first(slots) else None
     await show(
         update,
         text,
-        keyboards.confirm_keyboard(step.school_id, student_id, lesson_id, week, minute),
+        keyboards.confirm_keyboard(step.school_id, student_id, lesson_id, week, minute, day),
     )
 
 
@@ -294,7 +333,7 @@ async def _show_after_conflict(
         text = texts.already_booked(existing) if same else texts.already_booked_other(existing)
         await show(update, text, keyboards.booking_keyboard(existing))
         return
-    text, keyboard = await slots_screen(context, step, student_id, lesson_id, week)
+    text, keyboard = await slots_screen(context, step, student_id, lesson_id, week, near=minute)
     await show(update, texts.slot_taken(text), keyboard)
 
 
@@ -328,6 +367,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         ("l", pick_lesson),
         ("w", pick_week),
         ("s", pick_slot),
+        ("d", pick_day),
         ("k", confirm_card),
         ("y", confirm_booking),
         ("n", week_note),

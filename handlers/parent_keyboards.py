@@ -4,8 +4,12 @@ Callback data (see handlers.callbacks): the ``bk`` contract there, plus
 
 - ``bk:n:<school>:<note>`` a week or header that only explains itself (no state);
   ``bk:x:<school>`` close the flow.
+- ``bk:d:<school>:<student>:<lesson>:<week>:<minute>`` the slots of one day (or part of
+  one) of a week too full for one screen; ``<minute>`` is its first slot's start (see
+  handlers.slot_pages).
 - ``my:l:<school>`` the bookings list; ``my:v:<school>:<booking>`` one booking's card;
-  ``my:r:<school>:<booking>`` reschedule: free slots of the same week;
+  ``my:r:<school>:<booking>`` reschedule: free slots of the same week (its days first
+  when too many); ``my:d:<school>:<booking>:<minute>`` the slots of one day of it;
   ``my:t:<school>:<booking>:<minute>`` confirm the move; ``my:m:...:<minute>`` move it;
   ``my:c:<school>:<booking>`` cancel: choose a reason; ``my:o:<school>:<booking>`` type one;
   ``my:q:<school>:<booking>:<reason>`` confirm the cancel; ``my:z:...:<reason>`` cancel it.
@@ -25,6 +29,7 @@ from core.family_view import WeekEntry, WeekStatus
 from core.schedule import Slot
 from core.views import BookingView
 from handlers import parent_texts as texts
+from handlers import slot_pages
 from handlers.callbacks import encode, to_minute
 
 BACK = "‹ Back"
@@ -128,23 +133,54 @@ def slot_rows(
     return rows
 
 
+def day_rows(
+    slots: Sequence[Slot], tz: ZoneInfo, area: str, action: str, *prefix: int
+) -> list[list[InlineKeyboardButton]]:
+    """A week too full for one screen: a button per day (or part of a day), two a row."""
+    buttons = [
+        _button(part.label(tz), area, action, *prefix, part.key)
+        for part in slot_pages.parts(slots, tz)
+    ]
+    return _rows(buttons, 2)
+
+
 def slots_keyboard(
-    school_id: int, student_id: int, lesson_id: int, week: int, slots: Sequence[Slot], tz: ZoneInfo
+    school_id: int,
+    student_id: int,
+    lesson_id: int,
+    week: int,
+    slots: Sequence[Slot],
+    tz: ZoneInfo,
+    day: int | None = None,
 ) -> InlineKeyboardMarkup:
-    rows = slot_rows(slots, tz, "bk", "k", school_id, student_id, lesson_id, week)
-    rows.append([_button(BACK, "bk", "w", school_id, student_id, lesson_id)])
+    """The week's free slots, or its days when they are too many (``day``: one day's)."""
+    prefix = (school_id, student_id, lesson_id, week)
+    if day is not None:
+        rows = slot_rows(slots, tz, "bk", "k", *prefix)
+        rows.append([_button(BACK, "bk", "s", *prefix)])
+    elif slot_pages.day_first(slots):
+        rows = day_rows(slots, tz, "bk", "d", *prefix)
+        rows.append([_button(BACK, "bk", "w", school_id, student_id, lesson_id)])
+    else:
+        rows = slot_rows(slots, tz, "bk", "k", *prefix)
+        rows.append([_button(BACK, "bk", "w", school_id, student_id, lesson_id)])
     return InlineKeyboardMarkup(rows)
 
 
 def confirm_keyboard(
-    school_id: int, student_id: int, lesson_id: int, week: int, minute: int
+    school_id: int,
+    student_id: int,
+    lesson_id: int,
+    week: int,
+    minute: int,
+    day: int | None = None,
 ) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [_button("✅ Confirm", "bk", "y", school_id, student_id, lesson_id, week, minute)],
-            [_button(BACK, "bk", "s", school_id, student_id, lesson_id, week)],
-        ]
+    """Confirm, or back to the slots (of the day the slot is in, when the week has days)."""
+    prefix = (school_id, student_id, lesson_id, week)
+    back = (
+        _button(BACK, "bk", "s", *prefix) if day is None else _button(BACK, "bk", "d", *prefix, day)
     )
+    return InlineKeyboardMarkup([[_button("✅ Confirm", "bk", "y", *prefix, minute)], [back]])
 
 
 def refusal_keyboard(
@@ -179,18 +215,33 @@ def bookings_keyboard(school_id: int, bookings: Sequence[BookingView]) -> Inline
     return InlineKeyboardMarkup(rows)
 
 
-def reschedule_keyboard(view: BookingView, slots: Sequence[Slot]) -> InlineKeyboardMarkup:
-    rows = slot_rows(slots, view.tz, "my", "t", view.school_id, view.id)
-    rows.append([_button(BACK, "my", "v", view.school_id, view.id)])
+def reschedule_keyboard(
+    view: BookingView, slots: Sequence[Slot], day: int | None = None
+) -> InlineKeyboardMarkup:
+    """Free slots of the booking's week, or its days when too many (``day``: one day's)."""
+    if day is not None:
+        rows = slot_rows(slots, view.tz, "my", "t", view.school_id, view.id)
+        rows.append([_button(BACK, "my", "r", view.school_id, view.id)])
+    elif slot_pages.day_first(slots):
+        rows = day_rows(slots, view.tz, "my", "d", view.school_id, view.id)
+        rows.append([_button(BACK, "my", "v", view.school_id, view.id)])
+    else:
+        rows = slot_rows(slots, view.tz, "my", "t", view.school_id, view.id)
+        rows.append([_button(BACK, "my", "v", view.school_id, view.id)])
     return InlineKeyboardMarkup(rows)
 
 
-def reschedule_confirm_keyboard(view: BookingView, minute: int) -> InlineKeyboardMarkup:
+def reschedule_confirm_keyboard(
+    view: BookingView, minute: int, day: int | None = None
+) -> InlineKeyboardMarkup:
+    """Move it, or back to the slots (of the slot's day, when the week has days)."""
+    back = (
+        _button(BACK, "my", "r", view.school_id, view.id)
+        if day is None
+        else _button(BACK, "my", "d", view.school_id, view.id, day)
+    )
     return InlineKeyboardMarkup(
-        [
-            [_button("✅ Move it", "my", "m", view.school_id, view.id, minute)],
-            [_button(BACK, "my", "r", view.school_id, view.id)],
-        ]
+        [[_button("✅ Move it", "my", "m", view.school_id, view.id, minute)], [back]]
     )
 
 

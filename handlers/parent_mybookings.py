@@ -27,6 +27,7 @@ from core.family_view import parent_can_change
 from core.views import BookingView
 from handlers import parent_keyboards as keyboards
 from handlers import parent_texts as texts
+from handlers import slot_pages
 from handlers.callbacks import from_minute, to_minute
 from handlers.common import clear_flow, expect_text, register_text_step
 from handlers.context import services_of, who
@@ -147,9 +148,27 @@ async def reschedule_slots(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await show(update, *await _reschedule_screen(context, step, view))
 
 
+async def reschedule_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """my:d:<school>:<booking>:<minute> — one day of a week too full for one screen."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    step = await parent_step(update, context, 2)
+    if step is None or (view := await _own_booking(update, context, step)) is None:
+        return
+    if await _too_late(update, context, step, view):
+        return
+    await show(update, *await _reschedule_screen(context, step, view, day=step.args[1]))
+
+
 async def _reschedule_screen(
-    context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    context: ContextTypes.DEFAULT_TYPE,
+    step: ParentStep,
+    view: BookingView,
+    *,
+    day: int | None = None,
+    near: int | None = None,
 ):  # type: ignore[no-untyped-def]
+    """The week's free slots to move to (its days first when too many; see slot_pages)."""
     try:
         slots = await services_of(context).booking.available_slots(
             step.school_id, view.lesson_id, view.week, step.actor
@@ -159,6 +178,12 @@ async def _reschedule_screen(
             "Bookings for this lesson are closed, so it can't be moved right now. You can still cancel it, or contact the school."
         ).message
         return texts.refusal(message), keyboards.booking_keyboard(view)
+    if near is not None:
+        day = slot_pages.part_of(slots, view.tz, near)
+    shown = slot_pages.part_from(slots, view.tz, day) if day is not None else []
+    if shown and slot_pages.day_first(slots):
+        text = texts.reschedule_text(view, shown, one_day=True)
+        return text, keyboards.reschedule_keyboard(view, shown, day)
     return texts.reschedule_text(view, slots), keyboards.reschedule_keyboard(view, slots)
 
 
@@ -175,13 +200,14 @@ async def reschedule_card(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     slots = await _free_slots(context, step, view)
     slot = next((s for s in slots if to_minute(s.start_at) == minute), None)
     if slot is None:
-        text, keyboard = await _reschedule_screen(context, step, view)
+        text, keyboard = await _reschedule_screen(context, step, view, near=minute)
         await show(update, texts.slot_taken(text), keyboard)
         return
+    day = slot_pages.part_of(slots, view.tz, minute) if slot_pages.day_first(slots) else None
     await show(
         update,
         texts.reschedule_confirm(view, slot),
-        keyboards.reschedule_confirm_keyboard(view, minute),
+        keyboards.reschedule_confirm_keyboard(view, minute, day),
     )
 
 
@@ -207,7 +233,7 @@ async def move_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             step.school_id, step.actor, view.id, view.week, from_minute(minute)
         )
     except SlotTaken:
-        text, keyboard = await _reschedule_screen(context, step, view)
+        text, keyboard = await _reschedule_screen(context, step, view, near=minute)
         await show(update, texts.slot_taken(text), keyboard)
         return
     except InvalidState as exc:
@@ -358,6 +384,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         ("l", list_bookings),
         ("v", booking_card),
         ("r", reschedule_slots),
+        ("d", reschedule_day),
         ("t", reschedule_card),
         ("m", move_booking),
         ("c", cancel_reasons),

@@ -11,6 +11,7 @@ from core.directory import LessonRef
 from core.family_view import WeekEntry, WeekStatus
 from core.schedule import Slot
 from core.views import BookingView
+from handlers import slot_pages
 from handlers.formatting import booking_when, day_date, esc, long_date, tz_note
 
 CANCEL_REASONS: dict[int, str] = {1: "Illness", 2: "Schedule clash", 3: "Holiday"}
@@ -127,11 +128,25 @@ def slots_text(
         f"<b>{esc(child_name)} · {esc(lesson.name)}</b>",
         f"Free slots in {week_dates(lesson, week)}:",
     ]
+    if slot_pages.day_first(slots):  # too many to list: a line per day, then a day first
+        lines += _day_summary(slots, tz)
+        lines += ["", f"{tz_note(tz_name)} Pick a day:"]
+        return "\n".join(lines)
     for day, day_slots in groupby(slots, key=lambda s: s.start_at.astimezone(tz).date()):
         times = ", ".join(f"{s.start_at.astimezone(tz):%H:%M}" for s in day_slots)
         lines.append(f"• {day_date(day)}: {times}")
     lines += ["", f"{tz_note(tz_name)} Pick a time:"]
     return "\n".join(lines)
+
+
+def _day_summary(slots: Sequence[Slot], tz: ZoneInfo) -> list[str]:
+    """'• Mon 22 Feb: 24 free, 15:00–20:45' per day."""
+    lines = []
+    for day, grouped in groupby(slots, key=lambda s: s.start_at.astimezone(tz).date()):
+        day_slots = list(grouped)
+        first, last = day_slots[0].start_at.astimezone(tz), day_slots[-1].start_at.astimezone(tz)
+        lines.append(f"• {day_date(day)}: {len(day_slots)} free, {first:%H:%M}–{last:%H:%M}")
+    return lines
 
 
 def no_slots_text(child_name: str, lesson: LessonRef, week: int) -> str:
@@ -245,7 +260,8 @@ def booking_button(view: BookingView) -> str:
     return f"{first} · {view.lesson_name} · {view.local_start:%a %d %b %H:%M}"
 
 
-def reschedule_text(view: BookingView, slots: Sequence[Slot]) -> str:
+def reschedule_text(view: BookingView, slots: Sequence[Slot], *, one_day: bool = False) -> str:
+    """The free slots to move to: a week's (by day when too many), or ``one_day``'s."""
     head = (
         f"<b>Move {esc(view.student_name)}'s {esc(view.lesson_name)}</b>\nNow: {booking_when(view)}"
     )
@@ -253,6 +269,18 @@ def reschedule_text(view: BookingView, slots: Sequence[Slot]) -> str:
         return (
             head
             + "\n\nNo other free slots in that week. Keep it, cancel it, or contact the school."
+        )
+    if one_day:
+        day = day_date(slots[0].start_at.astimezone(view.tz).date())
+        return (
+            head + f"\n\nFree slots on {day}, week {view.week} ({tz_note(view.timezone)}) "
+            "Pick the new time:"
+        )
+    if slot_pages.day_first(slots):
+        summary = "\n".join(_day_summary(slots, view.tz))
+        return (
+            head + f"\n\nFree slots in week {view.week}:\n{summary}\n\n"
+            f"{tz_note(view.timezone)} Pick a day:"
         )
     return (
         head + f"\n\nFree slots in week {view.week} ({tz_note(view.timezone)}) Pick the new time:"

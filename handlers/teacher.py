@@ -19,6 +19,7 @@ from core.errors import DomainError, NotFound
 from handlers import admin_keyboards as kb
 from handlers import admin_texts as texts
 from handlers.admin_dashboard import args_of, say
+from handlers.callbacks import fields_pattern
 from handlers.context import Who, services_of, who
 from handlers.formatting import esc
 
@@ -143,4 +144,6 @@ async def week_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """The teacher's buttons; /lessons and /bookings are routed by handlers.admin."""
-    application.add_handler(CallbackQueryHandler(week_callback, pattern=r"^tc:wk(?::\d{1,12}){4}$"))
+    application.add_handler(
+        CallbackQueryHandler(week_callback, pattern=fields_pattern("tc", "wk", 4))
+    )

@@ -257,6 +257,19 @@ async def test_edit_not_modified(server: LocalBotApi, app: Application) -> None:
     assert server.chat(ALICE) == []
 
 
+async def test_an_inline_keyboard_of_more_than_100_buttons_is_refused_like_telegram(
+    server: LocalBotApi, app: Application
+) -> None:
+    def grid(buttons: int) -> InlineKeyboardMarkup:
+        row = [InlineKeyboardButton(str(n), callback_data=f"n:{n}") for n in range(buttons)]
+        return InlineKeyboardMarkup([row[i : i + 4] for i in range(0, buttons, 4)])
+
+    await app.bot.send_message(ALICE, "100 buttons", reply_markup=grid(100))
+    with pytest.raises(BadRequest, match="(?i)reply markup is too long"):
+        await app.bot.send_message(ALICE, "101 buttons", reply_markup=grid(101))
+    assert [m["text"] for m in server.chat(ALICE)] == ["100 buttons"]
+
+
 async def test_reply_keyboard_and_http_user_api(server: LocalBotApi, app: Application) -> None:
     async with LocalBotApiClient(server.root_url) as client:
         result = await client.send(ALICE, "/menu")

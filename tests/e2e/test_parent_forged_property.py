@@ -18,11 +18,13 @@ SHAPES = {  # action -> number of integer fields after the school id
     ("bk", "l"): 1,
     ("bk", "w"): 2,
     ("bk", "s"): 3,
+    ("bk", "d"): 4,
     ("bk", "k"): 4,
     ("bk", "y"): 4,
     ("my", "l"): 0,
     ("my", "v"): 1,
     ("my", "r"): 1,
+    ("my", "d"): 2,
     ("my", "t"): 2,
     ("my", "m"): 2,
     ("my", "c"): 1,
@@ -46,7 +48,7 @@ async def others_bookings(services, mia: int) -> list[tuple]:  # type: ignore[no
 
 
 async def test_forged_buttons_never_touch_other_families_or_schools(
-    api, bot_app, services, schools
+    api, bot_app, services, schools, caplog
 ) -> None:  # type: ignore[no-untyped-def]
     alpha, beta = schools
     smith = await book_for(services, alpha, alpha.emma, time(15))
@@ -93,3 +95,6 @@ async def test_forged_buttons_never_touch_other_families_or_schools(
         assert len(user.callback_answers) == answered + 1, data
     await asyncio.sleep(0.5)  # let the last handlers finish their edits
     assert await others_bookings(services, alpha.mia) == before
+    # every forged button got plain words from its handler, none ended in the error handler
+    failures = [r for r in caplog.records if r.name == "handlers.common" and r.levelno >= 40]
+    assert not failures, [r.getMessage() for r in failures]

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.callbacks import MAX_BYTES, area_pattern, decode, encode, from_minute, to_minute
+from handlers.callbacks import (
+    MAX_BYTES,
+    area_pattern,
+    decode,
+    encode,
+    fields_pattern,
+    from_minute,
+    to_minute,
+)
 
 
 @given(
@@ -35,14 +43,17 @@ def test_the_booking_contract_fits_in_64_bytes_with_large_ids() -> None:
 
 def test_too_long_data_is_refused_both_ways() -> None:
     with pytest.raises(ValueError):
-        encode("bk", "y", *([10**11] * 8))
+        encode("bk", "y", *([10**9] * 8))
+    with pytest.raises(ValueError):
+        encode("bk", "y", 2**31)  # no database id is that large
     assert decode("bk:y:" + "1" * 70) is None
 
 
 @pytest.mark.parametrize(
     "data",
     [None, "", "bk", "bk:", "BK:s:1", "bk:s:1:x", "bk:s:1::2", "bk:s:1:2 ", "bk:s:1;2", "bk:toolong:1",
-     "bk:s:1:2:3:4:5:6:7:8:9", "bk:s:" + "9" * 13, "bk:s:1.5", "bk:s:+1"],
+     "bk:s:1:2:3:4:5:6:7:8:9", "bk:s:" + "9" * 13, "bk:s:1.5", "bk:s:+1",
+     "bk:s:1:2147483648", "my:v:1:-2147483649", "ad:b:1:999999999999"],
 )  # fmt: skip
 def test_forged_or_malformed_strings_decode_to_none(data: str | None) -> None:
     assert decode(data) is None
@@ -51,6 +62,14 @@ def test_forged_or_malformed_strings_decode_to_none(data: str | None) -> None:
 @given(st.text(max_size=80))
 def test_decode_never_raises(data: str) -> None:
     decode(data)
+
+
+def test_handler_patterns_take_exact_fields_within_32_bits() -> None:
+    matches = fields_pattern("ad", "rs", 3)
+    assert matches("ad:rs:1:2:3") and matches(f"ad:rs:1:2:{2**31 - 1}")
+    assert not matches("ad:rs:1:2") and not matches("ad:rs:1:2:3:4")
+    assert not matches(f"ad:rs:1:2:{2**31}") and not matches("ad:rs:1:2:-3")
+    assert not matches("ad:rsx:1:2:3") and not matches(None)
 
 
 def test_minutes_round_trip_in_utc() -> None:
