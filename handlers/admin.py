@@ -20,6 +20,7 @@ BUTTONS = {
     "wk": (4, admin_dashboard.week_bookings),
     "b": (2, admin_dashboard.booking_card),
     "nb": (3, admin_actions.new_booking_student),
+    "np": (4, admin_actions.new_booking_student),  # another page of the students
     "ns": (4, admin_actions.new_booking_slot),
     "nd": (5, admin_actions.new_booking_slot),  # one day of a week too full for one screen
     "ny": (5, admin_actions.new_booking_confirm),

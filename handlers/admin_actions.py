@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from core.admin_view import page_of
 from core.directory import Identity
 from core.errors import DomainError, InvalidState
 from core.schedule import Slot
@@ -34,6 +35,7 @@ from handlers.formatting import esc
 from handlers.notify_parents import booking_file, tell_family
 
 CANCEL_REASON_STEP = "admin_cancel_reason"
+STUDENTS_PER_PAGE = 20
 
 
 # ------------------------------------------------------------------ book for a family
@@ -41,18 +43,25 @@ CANCEL_REASON_STEP = "admin_cancel_reason"
 
 @admin_step
 async def new_booking_student(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ad:nb — book for a family: the students with no booking in that week."""
+    """ad:nb — book for a family: the students with no booking in that week, a page of them
+    at a time (ad:np names the page)."""
     query = update.callback_query
     assert query is not None
     await query.answer()
-    school_id, lesson_id, week = args_of(update)
+    school_id, lesson_id, week, *page = args_of(update)
     if await admin_in(update, context, school_id) is None:
         return
     services = services_of(context)
     stats = await services.booking.lesson_stats(school_id, lesson_id)
     missing = next((w.missing for w in stats.weeks if w.week == week), ())
-    text = texts.pick_student_text(stats.lesson_name, week) if missing else texts.NOBODY_MISSING
-    await say(update, context, text, kb.pick_student(school_id, lesson_id, week, missing))
+    shown, at, pages = page_of(missing, page[0] if page else 0, STUDENTS_PER_PAGE)
+    text = (
+        texts.pick_student_text(stats.lesson_name, week, at, pages)
+        if missing
+        else texts.NOBODY_MISSING
+    )
+    keyboard = kb.pick_student(school_id, lesson_id, week, shown, at, pages)
+    await say(update, context, text, keyboard)
 
 
 @admin_step

@@ -24,7 +24,7 @@ from handlers import admin_texts as texts
 from handlers.callbacks import decode
 from handlers.common import clear_flow, reply_fresh_menu
 from handlers.context import Who, services_of, who
-from handlers.formatting import esc
+from handlers.formatting import esc, fit
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ async def say(
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
     """Edit the pressed message in place; reply instead for a command or a non-text message."""
+    text = fit(text)  # a school's lists are open-ended; Telegram's messages are not
     query = update.callback_query
     message = query.message if query else None
     if query is not None and getattr(message, "text", None) is not None:

@@ -6,7 +6,8 @@ Callback data of the ``ad`` area (every id re-validated by the handler):
   ``ad:tog:<school>:<lesson>:<1 open|0 close>`` open or close bookings;
 - ``ad:wk:<school>:<lesson>:<week>:<page>`` a week's bookings; ``ad:b:<school>:<booking>``
   a booking's card;
-- ``ad:nb:<school>:<lesson>:<week>`` book for a family: pick a student;
+- ``ad:nb:<school>:<lesson>:<week>`` book for a family: pick a student
+  (``ad:np:<school>:<lesson>:<week>:<page>`` another page of them);
   ``ad:ns:<school>:<lesson>:<week>:<student>`` pick a slot (a day first when the week is
   too full for one screen; ``ad:nd:...:<student>:<minute>`` one day, see slot_pages);
   ``ad:ny:<school>:<lesson>:<week>:<student>:<minute>`` book it;
@@ -187,8 +188,14 @@ def slot_rows(
 
 
 def pick_student(
-    school_id: int, lesson_id: int, week: int, missing: Sequence[MissingStudent]
+    school_id: int,
+    lesson_id: int,
+    week: int,
+    missing: Sequence[MissingStudent],
+    page: int = 0,
+    pages: int = 1,
 ) -> InlineKeyboardMarkup:
+    """The students of one page (``missing`` is that page's), paging, back to the week."""
     rows = [
         [
             InlineKeyboardButton(
@@ -198,6 +205,21 @@ def pick_student(
         ]
         for m in missing
     ]
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                "◀ Prev", callback_data=ad("np", school_id, lesson_id, week, page - 1)
+            )
+        )
+    if page < pages - 1:
+        nav.append(
+            InlineKeyboardButton(
+                "Next ▶", callback_data=ad("np", school_id, lesson_id, week, page + 1)
+            )
+        )
+    if nav:
+        rows.append(nav)
     rows.append(
         [InlineKeyboardButton("⬅ Week", callback_data=ad("wk", school_id, lesson_id, week, 0))]
     )

@@ -83,6 +83,9 @@ def dashboard_text(school_name: str, lessons: Sequence[LessonStats]) -> str:
     return "\n".join(lines)
 
 
+NAMES_PER_WEEK = 8  # who still has to book, per week of the lesson panel; then a count
+
+
 def missing_label(student: MissingStudent) -> str:
     """'Liam Smith (Smith family)', with '⚠ unreachable' when no parent can get a message."""
     text = f"{student.student_name} ({student.family_name})"
@@ -107,7 +110,9 @@ def lesson_panel_text(lesson: LessonRef, stats: LessonStats) -> str:
             f"<b>Week {week.week}</b> ({esc(day_date(monday))}): {week.booked}/{week.expected} booked"
         )
         if week.missing:
-            lines.append("To book: " + esc(", ".join(missing_label(m) for m in week.missing)))
+            names = ", ".join(missing_label(m) for m in week.missing[:NAMES_PER_WEEK])
+            more = len(week.missing) - NAMES_PER_WEEK
+            lines.append("To book: " + esc(names) + (f" and {more} more" if more > 0 else ""))
     return "\n".join(lines)
 
 
@@ -180,8 +185,9 @@ def booking_card_text(booking: BookingView) -> str:
     return "\n".join(lines)
 
 
-def pick_student_text(lesson_name: str, week: int) -> str:
-    return f"Book {esc(lesson_name)}, week {week}, for a family. Which student?"
+def pick_student_text(lesson_name: str, week: int, page: int = 0, pages: int = 1) -> str:
+    where = f" (page {page + 1} of {pages})" if pages > 1 else ""
+    return f"Book {esc(lesson_name)}, week {week}, for a family. Which student?{where}"
 
 
 def pick_slot_text(

@@ -45,3 +45,22 @@ def booking_when(booking: BookingView) -> str:
 
 def tz_note(tz_name: str) -> str:
     return f"Times are {tz_name.replace('_', ' ')} time."
+
+
+MAX_MESSAGE = 4096  # Telegram's limit on a message's text
+
+
+def fit(text: str, limit: int = MAX_MESSAGE) -> str:
+    """The text as Telegram takes it: when too long, cut at a line's end with a note of what
+    was left out. The bot's HTML never spans lines, so every tag kept is closed."""
+    if len(text) <= limit:
+        return text
+    lines = text.split("\n")
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > limit - 40:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept) + f"\n… ({len(lines) - len(kept)} more lines not shown)"

@@ -185,3 +185,16 @@ def test_calendar_small_texts() -> None:
     assert filter_label("Teacher", None) == "Teacher: All ⟳"
     assert filter_label("Teacher", "Sam") == "Teacher: Sam ⟳"
     assert term_caption("Term 1", "A", 1).startswith("Term 1: 1 calendar entry (A).")
+
+
+def test_a_text_longer_than_a_message_is_cut_at_a_line_end_with_a_note() -> None:
+    from handlers.formatting import MAX_MESSAGE, fit
+
+    short = "<b>Week 4</b>\nTo book: Emma"
+    assert fit(short) == short
+    lines = [f"<b>Line {n}</b>: " + "x" * 60 for n in range(200)]
+    cut = fit("\n".join(lines))
+    assert len(cut) <= MAX_MESSAGE
+    kept = cut.split("\n")[:-1]
+    assert kept == lines[: len(kept)]  # whole lines, so every tag is closed
+    assert cut.endswith(f"({200 - len(kept)} more lines not shown)")

@@ -1,0 +1,104 @@
+"""A big class with long names: every admin screen stays within Telegram's limits
+(4,096 characters a message, 100 buttons a keyboard), which the local Bot API server
+enforces as Telegram does.
+
+Piano (alpha) gets 120 more students, each of their own family, with long names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.local_api import LocalBotApi
+from core.models import Enrolment, Family, Parent, Student
+from core.services import Services
+from tests.factories import SchoolIds
+
+ADMIN = 1001
+SHOWN = ("send", "edit_text")
+CROWD = 120
+
+
+@pytest.fixture
+async def big_class(services: Services, schools: tuple[SchoolIds, SchoolIds]) -> SchoolIds:
+    alpha, _ = schools
+    async with services.sessions() as session, session.begin():
+        for n in range(CROWD):
+            family = Family(
+                school_id=alpha.school, key=f"crowd-{n}", name=f"Vandenberghe-Montgomery {n:03}"
+            )
+            session.add(family)
+            await session.flush()
+            session.add(
+                Parent(school_id=alpha.school, family_id=family.id, key=f"cp{n}", name=f"P {n}")
+            )
+            student = Student(
+                school_id=alpha.school,
+                family_id=family.id,
+                key=f"crowd-kid-{n}",
+                name=f"Maximilian-Alexander Vandenberghe-Montgomery {n:03}",
+            )
+            session.add(student)
+            await session.flush()
+            session.add(
+                Enrolment(lesson_id=alpha.piano, student_id=student.id, school_id=alpha.school)
+            )
+    return alpha
+
+
+async def tap(user: Any, label: str) -> dict[str, Any]:
+    shown = await user.press_button(label, until=lambda e: e.kind in SHOWN)
+    assert shown is not None
+    return shown  # type: ignore[no-any-return]
+
+
+def labels(user: Any) -> list[str]:
+    return [text for row in user.buttons() for text, _ in row]
+
+
+async def test_the_lesson_panel_of_a_big_class_fits_one_message(
+    api: LocalBotApi, bot_app, big_class: SchoolIds
+) -> None:
+    admin = api.user(ADMIN)
+    await admin.send("/admin")
+    panel = await tap(admin, "Piano Foundations")
+    text = panel["text"]
+    assert len(text) <= 4096
+    assert "Week 4" in text and "Week 8" in text and "0/123 booked" in text
+    assert "and 115 more" in text  # the first few names, then a count
+    assert "🔔 Remind" in labels(admin)
+
+
+async def test_booking_for_a_family_in_a_big_class_pages_the_students(
+    api: LocalBotApi, bot_app, services: Services, big_class: SchoolIds
+) -> None:
+    alpha = big_class
+    admin = api.user(ADMIN)
+    await admin.send("/bookings piano 4")
+    first = await tap(admin, "Book for a family")
+    assert "page 1 of" in first["text"]
+    page_one = labels(admin)
+    assert len(page_one) <= 100 and "Next ▶" in page_one
+    second = await tap(admin, "Next ▶")
+    assert "page 2 of" in second["text"]
+    page_two = [label for label in labels(admin) if "(" in label]
+    assert page_two and not set(page_two) & set(page_one)
+    await tap(admin, "◀ Prev")
+    assert labels(admin) == page_one
+    # every student who has to book is on some page, once
+    seen: list[str] = []
+    await tap(admin, "⬅ Week")
+    await tap(admin, "Book for a family")
+    while True:
+        seen += [label for label in labels(admin) if "(" in label]
+        if "Next ▶" not in labels(admin):
+            break
+        await tap(admin, "Next ▶")
+    assert len(seen) == len(set(seen)) == CROWD + 3
+    await tap(admin, "Maximilian-Alexander Vandenberghe-Montgomery 119")  # on the last page
+    card = await tap(admin, "Mon 22 Feb 15:00")
+    assert "Booked: Maximilian-Alexander Vandenberghe-Montgomery 119" in card["text"]
+    bookings = await services.booking.lesson_bookings(alpha.school, alpha.piano, week=4)
+    assert len(bookings) == 1
