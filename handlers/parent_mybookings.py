@@ -7,7 +7,9 @@ booking service checks again when it writes. After a change the family gets an u
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
@@ -126,37 +128,59 @@ async def _too_late(
     return True
 
 
-async def booking_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+BookingHandler = Callable[
+    [Update, ContextTypes.DEFAULT_TYPE, ParentStep, BookingView], Awaitable[None]
+]
+
+
+def booking_step(
+    arity: int, *, notice: bool = False
+) -> Callable[[BookingHandler], Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]]:
+    """A button on one of the family's bookings (``my:<action>:<school>:<booking>...``, with
+    ``arity`` fields after the school): answer it, check the parent and that the booking is
+    the family's, and with ``notice`` that it can still be changed (24 hours ahead, not
+    cancelled). The handler gets the step and the booking; every refusal is shown here."""
+
+    def wrap(
+        handler: BookingHandler,
+    ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+        @functools.wraps(handler)
+        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            assert update.callback_query is not None
+            await update.callback_query.answer()
+            step = await parent_step(update, context, arity)
+            if step is None or (view := await _own_booking(update, context, step)) is None:
+                return
+            if notice and await _too_late(update, context, step, view):
+                return
+            await handler(update, context, step, view)
+
+        return wrapper
+
+    return wrap
+
+
+@booking_step(1)
+async def booking_card(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
     """my:v:<school>:<booking> — one booking with Reschedule and Cancel."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 1)
-    if step is None or (view := await _own_booking(update, context, step)) is None:
-        return
     await show(update, texts.booking_card(view), keyboards.booking_keyboard(view))
 
 
-async def reschedule_slots(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@booking_step(1, notice=True)
+async def reschedule_slots(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
     """my:r:<school>:<booking> — free slots of the same week."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 1)
-    if step is None or (view := await _own_booking(update, context, step)) is None:
-        return
-    if await _too_late(update, context, step, view):
-        return
     await show(update, *await _reschedule_screen(context, step, view))
 
 
-async def reschedule_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@booking_step(2, notice=True)
+async def reschedule_day(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
     """my:d:<school>:<booking>:<minute> — one day of a week too full for one screen."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 2)
-    if step is None or (view := await _own_booking(update, context, step)) is None:
-        return
-    if await _too_late(update, context, step, view):
-        return
     await show(update, *await _reschedule_screen(context, step, view, day=step.args[1]))
 
 
@@ -187,15 +211,11 @@ async def _reschedule_screen(
     return texts.reschedule_text(view, slots), keyboards.reschedule_keyboard(view, slots)
 
 
-async def reschedule_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@booking_step(2, notice=True)
+async def reschedule_card(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
     """my:t:<school>:<booking>:<minute> — confirm the move."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 2)
-    if step is None or (view := await _own_booking(update, context, step)) is None:
-        return
-    if await _too_late(update, context, step, view):
-        return
     minute = step.args[1]
     slots = await _free_slots(context, step, view)
     slot = next((s for s in slots if to_minute(s.start_at) == minute), None)
@@ -220,13 +240,11 @@ async def _free_slots(context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view
         return []
 
 
-async def move_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@booking_step(2)
+async def move_booking(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
     """my:m:<school>:<booking>:<minute> — the atomic swap; the old slot stays if it fails."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 2)
-    if step is None or (view := await _own_booking(update, context, step)) is None:
-        return
     minute = step.args[1]
     try:
         moved = await services_of(context).booking.reschedule_booking(
@@ -257,25 +275,19 @@ async def move_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await send_calendar_file(context, update.effective_chat.id, moved)
 
 
-async def cancel_reasons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@booking_step(1, notice=True)
+async def cancel_reasons(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
     """my:c:<school>:<booking> — why cancel? Reason buttons, or type one."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 1)
-    if step is None or (view := await _own_booking(update, context, step)) is None:
-        return
-    if await _too_late(update, context, step, view):
-        return
     await show(update, texts.cancel_reason_prompt(view), keyboards.cancel_reasons_keyboard(view))
 
 
-async def type_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@booking_step(1)
+async def type_reason(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
     """my:o:<school>:<booking> — the next message is the reason."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 1)
-    if step is None or (view := await _own_booking(update, context, step)) is None:
-        return
     expect_text(context, REASON_STEP, step.school_id, view.id)
     await show(
         update,
@@ -320,15 +332,11 @@ def _typed(context: ContextTypes.DEFAULT_TYPE, booking_id: int) -> str | None:
     return ((context.user_data or {}).get(TYPED_REASONS) or {}).get(booking_id)
 
 
-async def cancel_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@booking_step(2, notice=True)
+async def cancel_card(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
     """my:q:<school>:<booking>:<reason> — confirm the cancellation."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 2)
-    if step is None or (view := await _own_booking(update, context, step)) is None:
-        return
-    if await _too_late(update, context, step, view):
-        return
     code = step.args[1]
     reason = texts.reason_text(code, _typed(context, view.id))
     if reason is None:
@@ -339,13 +347,11 @@ async def cancel_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
 
 
-async def cancel_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@booking_step(2)
+async def cancel_booking(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
     """my:z:<school>:<booking>:<reason> — cancel it, with the reason and who did it."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 2)
-    if step is None or (view := await _own_booking(update, context, step)) is None:
-        return
     if not view.active:  # a double tap, or an old button
         await show(update, texts.cancelled(view), keyboards.booking_keyboard(view))
         return
