@@ -15,6 +15,7 @@ from datetime import datetime, time
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
+from asyncpg.exceptions import ForeignKeyViolationError
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -426,22 +427,29 @@ class BookingService:
                 for b in catalog.regular_busy(lesson.teacher_id, slot.start_at, slot.end_at)
             )
             may_insert = slot is not None and time_ok and not regular_clash
-            facts = await booking_sql.book(
-                self.engine,
-                school_id=school_id,
-                lesson_id=lesson_id,
-                parent_id=actor.parent_id if actor.is_parent else None,
-                student_id=student_id,
-                week=week,
-                teacher_id=lesson.teacher_id,
-                start_at=slot.start_at if slot else start_at,
-                end_at=slot.end_at if slot else start_at,
-                label=actor.label,
-                now=now,
-                may_insert=may_insert,
-                version=catalog.version,
-                for_school=actor.acts_for_school,
-            )
+            try:
+                facts = await booking_sql.book(
+                    self.engine,
+                    school_id=school_id,
+                    lesson_id=lesson_id,
+                    parent_id=actor.parent_id if actor.is_parent else None,
+                    student_id=student_id,
+                    week=week,
+                    teacher_id=lesson.teacher_id,
+                    start_at=slot.start_at if slot else start_at,
+                    end_at=slot.end_at if slot else start_at,
+                    label=actor.label,
+                    now=now,
+                    may_insert=may_insert,
+                    version=catalog.version,
+                    for_school=actor.acts_for_school,
+                )
+            except ForeignKeyViolationError:
+                # an import gave the lesson another teacher (or removed the student) after
+                # this statement read the catalog version: read it afresh and try again
+                self.catalogs.forget(school_id)
+                catalog = await self._catalog(school_id, lesson_id=lesson_id)
+                continue
             if facts is None:
                 await self._catalog(school_id)  # "No such school." when it is that
                 raise NotFound("No such student in this school.")

@@ -20,17 +20,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from core import models as m
 from core import school_file as sf
 from core.clock import Clock
 from core.db import unit_of_work
+from core.errors import SchoolFileError
 
 __all__ = ["KINDS", "ImportResult", "KindCounts", "import_school"]
 
@@ -281,10 +285,27 @@ class _Importer:
     # lessons, with enrolments and hybrid patterns
 
     async def sync_lessons(self) -> None:
+        """Lessons, their enrolments and patterns. A lesson's new teacher takes its bookings
+        along (the database cascades it); one that would double-book the new teacher is
+        refused, naming the lesson and the time."""
+        try:
+            await self._sync_lessons()
+        except IntegrityError as exc:  # teachers swapping lessons with clashing bookings
+            if "ex_bookings_teacher_overlap" not in str(exc.orig):
+                raise
+            raise SchoolFileError(
+                [
+                    "lessons: with the new teachers, two active bookings of one teacher "
+                    "would overlap; move or cancel one of them first"
+                ]
+            ) from None
+
+    async def _sync_lessons(self) -> None:
         lessons = await self.existing(m.Lesson)
         enrolled = await self.enrolments()
         patterns = await self.patterns()
-        for item in self.file.lessons:
+        clashes = []
+        for index, item in enumerate(self.file.lessons):
             row = lessons.get(item.key)
             created = row is None
             if row is None:
@@ -293,11 +314,49 @@ class _Importer:
                 await self.session.flush()
                 changed = True
             else:
-                changed = _apply(row, self.lesson_values(item))
+                values = self.lesson_values(item)
+                if values["teacher_id"] != row.teacher_id:
+                    clash = await self.teacher_clash(row.id, values["teacher_id"])
+                    if clash is not None:
+                        clashes.append(
+                            f"lessons[{index}].teacher: {item.teacher} already has a booking "
+                            f"at {self.local(clash)}, when {item.name} has one; move or "
+                            "cancel one of them first"
+                        )
+                changed = _apply(row, values)
             changed = await self.sync_enrolments(row.id, item, enrolled.get(row.id, {})) or changed
             changed = await self.sync_hybrid(row.id, item, patterns.get(row.id)) or changed
             self.result.record("lesson", created=created, changed=changed)
+        if clashes:
+            raise SchoolFileError(clashes)
         await self.session.flush()
+
+    async def teacher_clash(self, lesson_id: int, teacher_id: int) -> datetime | None:
+        """The start of the lesson's first active booking that an active booking of the
+        teacher (of another lesson) overlaps; None when the teacher can take them all."""
+        mine, theirs = aliased(m.Booking), aliased(m.Booking)
+        query = (
+            select(mine.start_at)
+            .join(
+                theirs,
+                and_(
+                    theirs.teacher_id == teacher_id,
+                    theirs.lesson_id != lesson_id,
+                    theirs.status != m.BookingStatus.CANCELLED,
+                    theirs.start_at < mine.end_at,
+                    mine.start_at < theirs.end_at,
+                ),
+            )
+            .where(mine.lesson_id == lesson_id, mine.status != m.BookingStatus.CANCELLED)
+            .order_by(mine.start_at)
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    def local(self, moment: datetime) -> str:
+        """'Thu 25 Feb 2027 16:00' in the school's time."""
+        at = moment.astimezone(ZoneInfo(self.school.timezone))
+        return f"{at:%a} {at.day} {at:%b %Y %H:%M}"
 
     def lesson_values(self, item: sf.Lesson) -> dict[str, Any]:
         return {

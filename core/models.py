@@ -190,7 +190,14 @@ class Lesson(Base):
     __tablename__ = "lessons"
     __table_args__ = (
         UniqueConstraint("school_id", "key"),
-        UniqueConstraint("id", "school_id", name="uq_lessons_id_school"),
+        # a booking names its lesson with the lesson's teacher (migration 0004)
+        UniqueConstraint("id", "school_id", "teacher_id", name="uq_lessons_id_school_teacher"),
+        ForeignKeyConstraint(
+            ["teacher_id", "school_id"],
+            ["teachers.id", "teachers.school_id"],
+            name="fk_lessons_teacher_school",
+            ondelete="RESTRICT",
+        ),
         CheckConstraint("day BETWEEN 0 AND 6", name="day_range"),
         CheckConstraint("duration_minutes > 0", name="duration_positive"),
     )
@@ -201,7 +208,7 @@ class Lesson(Base):
     name: Mapped[str] = mapped_column(String(200))
     type: Mapped[LessonType] = mapped_column(Enum(LessonType, name="lesson_type"))
     term_id: Mapped[int] = mapped_column(ForeignKey("terms.id", ondelete="CASCADE"))
-    teacher_id: Mapped[int] = mapped_column(ForeignKey("teachers.id", ondelete="RESTRICT"))
+    teacher_id: Mapped[int] = mapped_column(Integer)
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
     day: Mapped[int] = mapped_column(Integer)  # 0 = Monday
@@ -281,23 +288,20 @@ class Booking(Base):
             using="gist",
             where=text("status <> 'CANCELLED'"),
         ),
-        # lesson, student and teacher must be the booking's own school's (migration 0003)
+        # lesson and student must be the booking's own school's (migration 0003), and the
+        # teacher the lesson's: a lesson's new teacher takes its bookings along (0004)
         ForeignKeyConstraint(
-            ["lesson_id", "school_id"],
-            ["lessons.id", "lessons.school_id"],
-            name="fk_bookings_lesson_school",
+            ["lesson_id", "school_id", "teacher_id"],
+            ["lessons.id", "lessons.school_id", "lessons.teacher_id"],
+            name="fk_bookings_lesson_teacher",
             ondelete="CASCADE",
+            onupdate="CASCADE",
         ),
         ForeignKeyConstraint(
             ["student_id", "school_id"],
             ["students.id", "students.school_id"],
             name="fk_bookings_student_school",
             ondelete="CASCADE",
-        ),
-        ForeignKeyConstraint(
-            ["teacher_id", "school_id"],
-            ["teachers.id", "teachers.school_id"],
-            name="fk_bookings_teacher_school",
         ),
         Index("ix_bookings_school_lesson_week", "school_id", "lesson_id", "week"),
         Index("ix_bookings_start_at", "start_at"),

@@ -905,3 +905,24 @@ async def test_a_parent_of_another_school_cannot_act_here(world, sessions):
     with pytest.raises(NotFound):
         await services.booking.parent_bookings(alpha.school, beta.smith_parent)
     assert await snapshot(sessions) == before
+
+
+async def test_a_booking_racing_a_teacher_change_is_made_with_the_new_teacher(world, sessions):
+    """An import gives piano another teacher just after a booking statement read the catalog
+    version: the database's key (lesson, school, teacher) refuses the stale teacher, and the
+    service reads the lesson afresh and books it with the new one."""
+    services, alpha, _ = world
+    await services.booking.available_slots(alpha.school, alpha.piano, 4, ADMIN)  # cached
+    async with sessions() as session, session.begin():  # the change, version not yet seen
+        await session.execute(
+            text("UPDATE lessons SET teacher_id = :t WHERE id = :l"),
+            {"t": alpha.other_teacher, "l": alpha.piano},
+        )
+    view = await services.booking.create_booking(
+        alpha.school, ADMIN, alpha.piano, alpha.emma, 4, MON4_1500
+    )
+    async with sessions() as session:
+        teacher = await session.scalar(
+            text("SELECT teacher_id FROM bookings WHERE id = :b"), {"b": view.id}
+        )
+    assert teacher == alpha.other_teacher

@@ -15,6 +15,8 @@ from core import models as m
 from core.clock import FixedClock
 from core.errors import SchoolFileError
 from core.importer import KINDS, ImportResult, import_school
+from core.services import Services
+from core.views import Actor
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DEMO = EXAMPLES / "demo-school.yaml"
@@ -344,3 +346,96 @@ async def test_same_keys_in_a_second_school_do_not_clash(
         ).scalars()
         school_ids = [lesson.school_id for lesson in lessons]
         assert len(set(school_ids)) == 2
+
+
+async def _ids(sessions: Sessions, model: Any, *keys: str) -> list[int]:
+    async with sessions() as session:
+        rows = {key: id_ for key, id_ in await session.execute(select(model.key, model.id))}
+    return [rows[k] for k in keys]
+
+
+async def _book(sessions: Sessions, clock: FixedClock, lesson: str, student: str, at: time) -> int:
+    """An admin's booking in week 4 (Thursday 25 February 2027) of the demo school."""
+    services = Services.build(sessions, clock)
+    [school_id] = await _ids(sessions, m.School, "music-n-me")
+    [lesson_id] = await _ids(sessions, m.Lesson, lesson)
+    [student_id] = await _ids(sessions, m.Student, student)
+    start = await services.booking.slot_at(school_id, lesson_id, 4, at, day=3)
+    view = await services.booking.create_booking(
+        school_id, Actor.admin("test"), lesson_id, student_id, 4, start
+    )
+    return view.id
+
+
+async def _teacher_of_booking(sessions: Sessions, booking_id: int) -> str:
+    async with sessions() as session:
+        booking = await session.get(m.Booking, booking_id)
+        assert booking is not None
+        teacher = await session.get(m.Teacher, booking.teacher_id)
+        assert teacher is not None
+        return teacher.key
+
+
+async def test_a_lessons_new_teacher_takes_its_bookings_along(
+    sessions: Sessions, clock: FixedClock
+) -> None:
+    await import_school(sessions, DEMO, clock=clock)
+    booking = await _book(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))
+    assert await _teacher_of_booking(sessions, booking) == "jones"
+    data = demo_data()
+    assert data["lessons"][2]["key"] == "piano-hybrid-wed"
+    data["lessons"][2]["teacher"] = "lee"  # Ms Lee takes over Piano Intermediate
+    result = await import_school(sessions, yaml.safe_dump(data), clock=clock)
+    assert counts(result)["lesson"][1] == 1
+    assert await _teacher_of_booking(sessions, booking) == "lee"
+    # and Ms Lee is now busy then: her guitar lesson cannot take that time
+    services = Services.build(sessions, clock)
+    [school_id, guitar] = await _ids(sessions, m.School, "music-n-me") + await _ids(
+        sessions, m.Lesson, "guitar-hybrid-tue"
+    )
+    slots = await services.booking.available_slots(school_id, guitar, 4, Actor.admin("t"))
+    assert sydney_time(3, 17) not in [s.start_at for s in slots]
+
+
+async def test_a_new_teacher_who_would_be_double_booked_is_refused_and_nothing_written(
+    sessions: Sessions, clock: FixedClock
+) -> None:
+    await import_school(sessions, DEMO, clock=clock)
+    await _book(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))
+    await _book(sessions, clock, "guitar-hybrid-tue", "leo-nguyen", time(17))  # Ms Lee, 17:00
+    before = await snapshot(sessions)
+    data = demo_data()
+    data["lessons"][2]["teacher"] = "lee"
+    with pytest.raises(SchoolFileError) as caught:
+        await import_school(sessions, yaml.safe_dump(data), clock=clock)
+    assert caught.value.problems == [
+        "lessons[2].teacher: lee already has a booking at Thu 25 Feb 2027 17:00, when "
+        "Piano Intermediate has one; move or cancel one of them first"
+    ]
+    assert await snapshot(sessions) == before
+
+
+async def test_two_lessons_swapping_into_a_clash_are_refused_by_the_database(
+    sessions: Sessions, clock: FixedClock
+) -> None:
+    """Both lessons change teacher in one file, so no check of the rows as they were sees it:
+    the exclusion constraint does, and the import says so in plain words."""
+    await import_school(sessions, DEMO, clock=clock)
+    await _book(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))  # Mr Jones
+    await _book(sessions, clock, "guitar-hybrid-tue", "leo-nguyen", time(17))  # Ms Lee
+    before = await snapshot(sessions)
+    data = demo_data()
+    data["lessons"][1]["teacher"] = "patel"  # guitar -> Patel, piano-wed -> Patel too
+    data["lessons"][2]["teacher"] = "patel"
+    with pytest.raises(SchoolFileError) as caught:
+        await import_school(sessions, yaml.safe_dump(data), clock=clock)
+    assert "two active bookings of one teacher would overlap" in caught.value.problems[0]
+    assert await snapshot(sessions) == before
+
+
+def sydney_time(day: int, hour: int) -> datetime:
+    """Week 4 of the demo term (from Monday 22 February 2027) at a Sydney hour, in UTC."""
+    from zoneinfo import ZoneInfo
+
+    local = datetime(2027, 2, 22 + day, hour, tzinfo=ZoneInfo("Australia/Sydney"))
+    return local.astimezone(UTC)

@@ -253,11 +253,8 @@ async def test_a_blocked_family_is_recorded_skipped_and_reached_again(api, world
         blocked_at = await session.scalar(
             select(Parent.blocked_at).where(Parent.id == alpha.brown_parent)
         )
-        statuses = dict(
-            (await session.execute(select(SentReminder.parent_id, SentReminder.status)))
-            .tuples()
-            .all()
-        )
+        rows = await session.execute(select(SentReminder.parent_id, SentReminder.status))
+        statuses = {parent_id: status for parent_id, status in rows}
     assert blocked_at == clock.now()
     assert statuses[alpha.brown_parent] == "BLOCKED"
     assert await services.directory.parent_chat_ids(alpha.school, alpha.brown_family) == []

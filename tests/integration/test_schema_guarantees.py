@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.models import Booking, BookingStatus
+from core.models import Booking, BookingStatus, Lesson
 from tests.factories import build_two_schools
 
 START = datetime(2027, 2, 22, 4, 0, tzinfo=UTC)
@@ -48,6 +48,22 @@ async def test_a_booking_cannot_mix_schools(sessions) -> None:  # type: ignore[n
         with pytest.raises(IntegrityError, match="fk_bookings_"):
             await insert_booking(sessions, values)
     await insert_booking(sessions, row(beta.school, beta.piano, beta.mia, beta.teacher))
+
+
+async def test_a_bookings_teacher_is_its_lessons_and_follows_it(sessions) -> None:  # type: ignore[no-untyped-def]
+    alpha, _ = await build_two_schools(sessions)
+    with pytest.raises(IntegrityError, match="fk_bookings_lesson_teacher"):  # not piano's teacher
+        await insert_booking(
+            sessions, row(alpha.school, alpha.piano, alpha.mia, alpha.other_teacher)
+        )
+    await insert_booking(sessions, row(alpha.school, alpha.piano, alpha.mia, alpha.teacher))
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Lesson).where(Lesson.id == alpha.piano).values(teacher_id=alpha.other_teacher)
+        )
+    async with sessions() as session:
+        teachers = (await session.scalars(select(Booking.teacher_id))).all()
+    assert teachers == [alpha.other_teacher]
 
 
 async def test_overlap_and_second_booking_of_a_week_are_refused(sessions) -> None:  # type: ignore[no-untyped-def]
