@@ -567,6 +567,8 @@ async def prepare(server: Server, schools: int, students: int, seed: int) -> tup
             part = await make_plan(services, school_id, seed + number)
             plan.parent_of.update(part.parent_of)
             plan.lesson_weeks += part.lesson_weeks
+        async with engine.begin() as conn:  # as autovacuum would have, long before a rush
+            await conn.execute(text("ANALYZE"))
     finally:
         await engine.dispose()
     await prepare_pgbench_table(url)

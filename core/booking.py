@@ -515,16 +515,14 @@ class BookingService:
             self._find_slot(lesson, week, tz, start_at)  # type: ignore[arg-type]
             raise SlotUnavailable("That is not one of the lesson's slots.")
         self._check_time(actor, slot.start_at)
-        already = f"{facts.student_name} already has a booking for {lesson.name} in week {week}."
-        if facts.existing is not None:
-            raise AlreadyBooked(already)
+        # refused by the database's constraints: the student's booking that week (a double
+        # tap, say), or the teacher's at that time
+        if await booking_sql.active_booking_of_week(self.engine, lesson.id, student_id, week):
+            raise AlreadyBooked(
+                f"{facts.student_name} already has a booking for {lesson.name} in week {week}."
+            )
         if regular_clash:
             raise TeacherBusy("The teacher has another lesson at that time.")
-        if facts.slot_booked:
-            raise SlotTaken()
-        # refused by a booking committed meanwhile: a double tap of this student, or the slot
-        if await booking_sql.active_booking_of_week(self.engine, lesson.id, student_id, week):
-            raise AlreadyBooked(already)
         raise SlotTaken()
 
     async def _flush_or_refuse(

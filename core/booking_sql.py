@@ -1,10 +1,16 @@
 """The booking hot path as single SQL statements, run straight on the asyncpg connection.
 
 A booking is one statement: it reads every fact about the student (family, parent check,
-enrolment, open/closed, an existing booking that week, the catalog version) and inserts the
-booking only when all of them allow it, in one implicit transaction. ``ON CONFLICT DO
-NOTHING`` lets the database's own constraints (the partial unique index and the teacher
-exclusion constraint) have the last word without an error and a rollback.
+enrolment, open/closed, the catalog version) and inserts the booking only when all of them
+allow it, in one implicit transaction. Whether the student already has a booking that week
+and whether the teacher is free are left to the database's own constraints (the partial
+unique index and the teacher exclusion constraint) as ``ON CONFLICT DO NOTHING`` arbiters:
+they answer through their indexes whatever the planner's statistics say, and a refusal
+costs no error and no rollback. Which of the two refused is asked afterwards, only then.
+
+Every lookup is by primary key, so the plan a pooled connection caches for the statement
+stays right while the tables grow (a plan made while bookings was small would otherwise
+scan it).
 """
 
 from __future__ import annotations
@@ -21,27 +27,18 @@ from sqlalchemy.util import greenlet_spawn
 BOOK = """
 WITH facts AS (
     SELECT st.key AS student_key, st.name AS student_name, st.family_id,
-           f.name AS family_name,
-           ($3::integer IS NULL OR EXISTS (
-                SELECT 1 FROM parents p
-                WHERE p.id = $3 AND p.school_id = $1 AND p.family_id = st.family_id
-           )) AS is_parent,
+           (SELECT f.name FROM families f WHERE f.id = st.family_id) AS family_name,
+           ($3::integer IS NULL OR COALESCE((
+                SELECT p.school_id = $1 AND p.family_id = st.family_id
+                FROM parents p WHERE p.id = $3
+           ), false)) AS is_parent,
            EXISTS (
                 SELECT 1 FROM enrolments e WHERE e.lesson_id = $2 AND e.student_id = st.id
            ) AS enrolled,
            (SELECT hp.bookings_open FROM hybrid_patterns hp WHERE hp.lesson_id = $2)
                 AS bookings_open,
-           (SELECT sc.catalog_version FROM schools sc WHERE sc.id = $1) AS version,
-           (SELECT b.id FROM bookings b
-             WHERE b.lesson_id = $2 AND b.student_id = st.id AND b.week = $5
-               AND b.status <> 'CANCELLED' LIMIT 1) AS existing,
-           -- written like the exclusion constraint, so its GiST index answers it
-           EXISTS (SELECT 1 FROM bookings b
-                    WHERE int8range(b.teacher_id, b.teacher_id, '[]')
-                          && int8range($6, $6, '[]')
-                      AND tstzrange(b.start_at, b.end_at) && tstzrange($7, $8)
-                      AND b.status <> 'CANCELLED') AS slot_booked
-    FROM students st JOIN families f ON f.id = st.family_id
+           (SELECT sc.catalog_version FROM schools sc WHERE sc.id = $1) AS version
+    FROM students st
     WHERE st.id = $4 AND st.school_id = $1
 ), inserted AS (
     INSERT INTO bookings (school_id, lesson_id, student_id, teacher_id, week, start_at,
@@ -49,8 +46,7 @@ WITH facts AS (
     SELECT $1, $2, $4, $6, $5, $7, $8, 'CONFIRMED', $9, 0, $10, $10
     FROM facts
     WHERE $11::boolean AND facts.version = $12 AND facts.is_parent AND facts.enrolled
-      AND (facts.bookings_open OR $13::boolean) AND facts.existing IS NULL
-      AND NOT facts.slot_booked
+      AND (facts.bookings_open OR $13::boolean)
     ON CONFLICT DO NOTHING
     RETURNING id
 )
@@ -87,8 +83,6 @@ class BookFacts:
     enrolled: bool
     bookings_open: bool | None
     version: int
-    existing: int | None
-    slot_booked: bool
     booking_id: int | None
 
 
@@ -213,8 +207,6 @@ async def book(
         enrolled=row["enrolled"],
         bookings_open=row["bookings_open"],
         version=row["version"],
-        existing=row["existing"],
-        slot_booked=row["slot_booked"],
         booking_id=row["booking_id"],
     )
 
