@@ -54,6 +54,7 @@ class Identity:
     person_id: int  # admin, teacher or parent id
     name: str
     family_id: int | None = None
+    blocked: bool = False  # a parent the notifier found had blocked the bot
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +286,7 @@ class Directory:
                 person_id=row["id"],
                 name=row["name"],
                 family_id=row["family_id"],
+                blocked=row["blocked"],
             )
             for row in rows
         ]
@@ -321,7 +323,7 @@ class Directory:
     async def set_blocked(self, telegram_id: int, blocked_at: datetime | None) -> int:
         """Mark every parent row of this account as (un)reachable; returns rows changed.
 
-        One statement on the driver: it runs on every first message of a user (presence)."""
+        One statement on the driver (see handlers.presence)."""
         if blocked_at is None:
             sql = (
                 "UPDATE parents SET blocked_at = NULL "

@@ -10,14 +10,13 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, calendar_view, common, parent, presence, remind, teacher
+from handlers import admin, calendar_view, common, parent, remind, teacher
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Wire every handler in one group: the first match wins, so the catch-alls go last."""
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(CommandHandler("cancel", common.cancel_command))
-    presence.register(application)  # group -1: notes that a user is reachable again
     parent.register(application)
     admin.register(application)
     teacher.register(application)

@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 
 from core.directory import Identity, Role
 from core.services import Services
+from handlers.presence import reached_again
 
 SERVICES = "services"
 SETTINGS = "settings"
@@ -55,8 +56,13 @@ class Who:
 
 
 async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
+    """Every role of the update's user (one round trip). A parent marked blocked who writes
+    is reachable again: the mark is cleared in the background (handlers.presence)."""
     user = update.effective_user
     if user is None:
         return Who(0, ())
-    identities = await services_of(context).directory.identities(user.id)  # one round trip
+    services = services_of(context)
+    identities = await services.directory.identities(user.id)
+    if any(i.blocked for i in identities):
+        reached_again(update, context, services, user.id)
     return Who(user.id, tuple(identities))

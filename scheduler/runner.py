@@ -22,7 +22,6 @@ from telegram.ext import Application
 from core.reminders import NOT_BOOKED, SESSION
 from core.services import Services
 from handlers.context import API_URLS, NOTIFY, SERVICES
-from handlers.presence import presence_of
 from scheduler.notifier import Notifier
 from scheduler.sweeps import run_sweep
 
@@ -52,10 +51,9 @@ def notifier_for(application: Application) -> Notifier:  # type: ignore[type-arg
     notifier: Notifier | None = application.bot_data.get(NOTIFY)
     if notifier is None:
         services: Services = application.bot_data[SERVICES]
-        presence = presence_of(application)
 
         async def on_blocked(chat_id: int) -> None:
-            presence.forget(chat_id)  # so that their next message clears the mark at once
+            # their next message clears the mark (handlers.presence)
             await services.directory.set_blocked(chat_id, services.clock.now())
 
         # a Bot of its own, without the Application's rate limiter: the notifier paces

@@ -17,7 +17,6 @@ from core.reminders import (
     session_due,
 )
 from core.school_file import NotBookedReminders
-from handlers.presence import Presence
 from scheduler.notifier import Pacer
 from scheduler.texts import not_booked_buttons, not_booked_text
 
@@ -101,24 +100,6 @@ def test_the_pacer_spaces_messages_overall_and_per_chat() -> None:
     assert pacer.reserve(1) == pytest.approx(1.0)  # chat 1 waits its second
     pacer.pause(5.0)
     assert pacer.reserve(4) == pytest.approx(5.0)
-
-
-def test_presence_checks_an_account_once_per_few_minutes_unless_forgotten() -> None:
-    clock = FakeTime()
-    presence = Presence(ttl=300, monotonic=clock)
-    assert presence.should_check(1011)
-    assert not presence.should_check(1011)
-    presence.forget(1011)  # the notifier just marked them blocked
-    assert presence.should_check(1011)
-    clock.now += 301
-    assert presence.should_check(1011)
-
-
-def test_presence_memory_is_bounded() -> None:
-    presence = Presence(ttl=300, max_size=10, monotonic=FakeTime())
-    for telegram_id in range(25):
-        presence.should_check(telegram_id)
-    assert len(presence._seen_until) <= 10
 
 
 def test_a_not_booked_message_has_a_book_now_button_per_child_and_week() -> None:
