@@ -38,7 +38,6 @@ import argparse
 import asyncio
 import bisect
 import contextlib
-import copy
 import ipaddress
 import itertools
 import json
@@ -63,6 +62,7 @@ from bot.local_api_state import (
     InjectedFailure,
     JSONDict,
     StoredMessage,
+    clone,
 )
 
 __all__ = ["ApiError", "BotEvent", "FloodLimits", "LocalBotApi", "main"]
@@ -438,8 +438,8 @@ class LocalBotApi:
         return {
             "chat_id": cid,
             "messages": self.chat(cid, include_deleted=include_deleted),
-            "callback_answers": copy.deepcopy(state.callback_answers) if state else [],
-            "reply_keyboard": copy.deepcopy(state.reply_keyboard) if state else None,
+            "callback_answers": clone(state.callback_answers) if state else [],
+            "reply_keyboard": clone(state.reply_keyboard) if state else None,
             "blocked": bool(state and state.blocked),
             "delivered": state.delivered if state else 0,
             "history": [e.to_dict() for e in self.history(cid)],
@@ -447,11 +447,11 @@ class LocalBotApi:
 
     def callback_answers(self, user_id: int | str) -> list[JSONDict]:
         state = self._chats.get(_norm_chat_id(user_id))
-        return copy.deepcopy(state.callback_answers) if state else []
+        return clone(state.callback_answers) if state else []
 
     def reply_keyboard(self, user_id: int | str) -> JSONDict | None:
         state = self._chats.get(_norm_chat_id(user_id))
-        return copy.deepcopy(state.reply_keyboard) if state else None
+        return clone(state.reply_keyboard) if state else None
 
     def message(self, chat_id: int | str, message_id: int) -> JSONDict | None:
         state = self._chats.get(_norm_chat_id(chat_id))
@@ -467,7 +467,7 @@ class LocalBotApi:
     ) -> list[JSONDict] | None:
         """Commands stored for exactly this scope (``None`` if never set)."""
         stored = self._commands.get(self._scope_key(scope, language_code))
-        return copy.deepcopy(stored) if stored is not None else None
+        return clone(stored) if stored is not None else None
 
     def menu_for(self, user_id: int, language_code: str = "") -> list[JSONDict]:
         """Effective command menu a private-chat user sees (Telegram's resolution order)."""
@@ -480,7 +480,7 @@ class LocalBotApi:
             for lang in ([language_code] if language_code else []) + [""]:
                 found = self._commands.get(self._scope_key(scope, lang))
                 if found is not None:
-                    return copy.deepcopy(found)
+                    return clone(found)
         return []
 
     def metrics(self) -> JSONDict:
@@ -595,11 +595,11 @@ class LocalBotApi:
     # ------------------------------------------------------------------ user actions
     async def push_update(self, payload: JSONDict) -> JSONDict:
         """Queue a raw update (``update_id`` is assigned) for ``getUpdates``."""
-        update = {"update_id": next(self._update_ids), **copy.deepcopy(payload)}
+        update = {"update_id": next(self._update_ids), **clone(payload)}
         async with self._updates_cond:
             self._updates.append(update)
             self._updates_cond.notify_all()
-        return copy.deepcopy(update)
+        return clone(update)
 
     async def send_text(
         self,
@@ -618,8 +618,8 @@ class LocalBotApi:
         assert state.user is not None
         msg: JSONDict = {
             "message_id": state.new_message_id(),
-            "from": copy.deepcopy(state.user),
-            "chat": copy.deepcopy(state.chat),
+            "from": clone(state.user),
+            "chat": clone(state.chat),
             "date": int(time.time()),
             "text": text,
         }
@@ -627,7 +627,7 @@ class LocalBotApi:
             command = text.split(maxsplit=1)[0] if text.strip() else text
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command)}]
         if reply_to_message_id is not None and reply_to_message_id in state.messages:
-            msg["reply_to_message"] = copy.deepcopy(state.messages[reply_to_message_id].message)
+            msg["reply_to_message"] = clone(state.messages[reply_to_message_id].message)
         state.messages[msg["message_id"]] = StoredMessage(msg, from_bot=False, raw_text=text)
         update = await self.push_update({"message": msg})
         await self._emit("user", "user_message", state.chat["id"], msg["message_id"], text=text)
@@ -647,12 +647,12 @@ class LocalBotApi:
         assert state.user is not None
         stored = state.messages.get(message_id)
         if stored is not None and not stored.deleted:
-            message = copy.deepcopy(stored.message)
+            message = clone(stored.message)
         else:  # forged / unknown message: synthesize a minimal one
             message = {
                 "message_id": message_id,
                 "from": self._bot_user(),
-                "chat": copy.deepcopy(state.chat),
+                "chat": clone(state.chat),
                 "date": int(time.time()),
             }
         query_id = str(4_000_000_000_000 + next(self._callback_ids))
@@ -664,7 +664,7 @@ class LocalBotApi:
         }
         query = {
             "id": query_id,
-            "from": copy.deepcopy(state.user),
+            "from": clone(state.user),
             "message": message,
             "chat_instance": str(-7_000_000_000 - int(user_id)),
             "data": callback_data,

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import io
 import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from bot.local_api_state import ApiError, FileRecord, JSONDict, StoredMessage
+from bot.local_api_state import ApiError, FileRecord, JSONDict, StoredMessage, clone
 
 if TYPE_CHECKING:
     from bot.local_api import LocalBotApi, _Call
@@ -80,9 +79,9 @@ def _validate_markup(markup: Any) -> JSONDict | None:
                 data = button.get("callback_data")
                 if data is not None and not (1 <= len(str(data).encode()) <= 64):
                     raise ApiError.bad_request("BUTTON_DATA_INVALID")
-        return copy.deepcopy(markup)
+        return clone(markup)
     if "keyboard" in markup or "remove_keyboard" in markup or "force_reply" in markup:
-        return copy.deepcopy(markup)
+        return clone(markup)
     raise ApiError.bad_request("can't parse reply keyboard markup JSON object")
 
 
@@ -95,7 +94,7 @@ def _bot_message(self: LocalBotApi, call: _Call, chat_id: Any) -> tuple[Any, JSO
     msg: JSONDict = {
         "message_id": state.new_message_id(),
         "from": self._bot_user(call.token),
-        "chat": copy.deepcopy(state.chat),
+        "chat": clone(state.chat),
         "date": int(time.time()),
     }
     params = call.params
@@ -106,7 +105,7 @@ def _bot_message(self: LocalBotApi, call: _Call, chat_id: Any) -> tuple[Any, JSO
     if reply_to is not None:
         target = state.messages.get(int(reply_to))
         if target is not None and not target.deleted:
-            msg["reply_to_message"] = copy.deepcopy(target.message)
+            msg["reply_to_message"] = clone(target.message)
         elif not (
             isinstance(reply_params, dict) and reply_params.get("allow_sending_without_reply")
         ):
@@ -128,14 +127,14 @@ async def _store_sent(
     if inline is not None:
         msg["reply_markup"] = inline
     if markup is not None and "keyboard" in markup:
-        state.reply_keyboard = copy.deepcopy(markup)
+        state.reply_keyboard = clone(markup)
     elif markup is not None and markup.get("remove_keyboard"):
         state.reply_keyboard = None
     stored = StoredMessage(msg, True, raw_text, parse_mode, markup, file_id)
     state.messages[msg["message_id"]] = stored
     state.delivered += 1
     await self._emit("bot", "send", state.chat["id"], msg["message_id"], message=stored.to_dict())
-    return copy.deepcopy(msg)
+    return clone(msg)
 
 
 async def get_me(self: LocalBotApi, call: _Call) -> JSONDict:
@@ -160,7 +159,7 @@ async def get_updates(self: LocalBotApi, call: _Call) -> list[JSONDict]:
         async with self._updates_cond:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._updates_cond.wait_for(ready), timeout)
-    return copy.deepcopy(self._updates[:limit])
+    return clone(self._updates[:limit])
 
 
 async def delete_webhook(self: LocalBotApi, call: _Call) -> bool:
@@ -209,7 +208,7 @@ async def set_my_commands(self: LocalBotApi, call: _Call) -> bool:
 
 
 async def get_my_commands(self: LocalBotApi, call: _Call) -> list[JSONDict]:
-    return copy.deepcopy(self._commands.get(_scope_and_lang(self, call.params), []))
+    return clone(self._commands.get(_scope_and_lang(self, call.params), []))
 
 
 async def delete_my_commands(self: LocalBotApi, call: _Call) -> bool:
@@ -348,7 +347,7 @@ async def _finish_edit(
     stored.message["edit_date"] = int(time.time())
     stored.edit_count += 1
     await self._emit("bot", kind, state.chat["id"], stored.message_id, message=stored.to_dict())
-    return copy.deepcopy(stored.message)
+    return clone(stored.message)
 
 
 def _same_text(stored: StoredMessage, plain: str, raw: str | None, mode: str | None) -> bool:
@@ -455,7 +454,7 @@ async def send_chat_action(self: LocalBotApi, call: _Call) -> bool:
 
 async def get_chat(self: LocalBotApi, call: _Call) -> JSONDict:
     state = self._chat(_require(call.params, "chat_id"), create=not self.known_chats_only)
-    info = copy.deepcopy(state.chat)
+    info = clone(state.chat)
     info.update(
         accent_color_id=0,
         max_reaction_count=11,
