@@ -7,8 +7,12 @@ import logging
 import signal
 from typing import Any
 
+import aiohttp
+import httpx
+from httpx_aiohttp import AiohttpTransport
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
+from telegram.request import HTTPXRequest
 
 from bot.runtime import open_runtime
 from bot.settings import Settings
@@ -31,6 +35,28 @@ def default_rate_limiter() -> AIORateLimiter:
     return AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=1)
 
 
+class _AiohttpTransport(AiohttpTransport):
+    """httpx-aiohttp's transport, opening a fresh aiohttp session if an earlier one was closed
+    (a bot shut down and initialised again reuses its request's transport)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if isinstance(self.client, aiohttp.ClientSession) and self.client.closed:
+            self.client = None
+        return await super().handle_async_request(request)
+
+
+def bot_request(size: int = CONNECTION_POOL_SIZE) -> HTTPXRequest:
+    """PTB's HTTPX request over aiohttp's connection pool (httpx-aiohttp).
+
+    httpcore, under httpx, walks its whole pool on every request (and polls each socket);
+    aiohttp's pool does not. On the local Bot API server that made an echo bot 2.5 times and
+    musicbot 1.8 times faster (docs/benchmarks.md)."""
+    transport = _AiohttpTransport(limits=httpx.Limits(max_connections=size))
+    return HTTPXRequest(
+        connection_pool_size=size, pool_timeout=10, httpx_kwargs={"transport": transport}
+    )
+
+
 def build_application(
     services: Services,
     *,
@@ -51,8 +77,8 @@ def build_application(
         .base_file_url(base_file_url)
         .concurrent_updates(concurrent_updates)
         .job_queue(None)  # reminders have their own scheduler (scheduler/); PTB's is unused
-        .connection_pool_size(CONNECTION_POOL_SIZE)
-        .pool_timeout(10)
+        .request(bot_request())
+        .get_updates_request(bot_request(1))
     )
     if use_rate_limiter:
         builder = builder.rate_limiter(rate_limiter or default_rate_limiter())

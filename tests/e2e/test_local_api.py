@@ -307,3 +307,24 @@ async def test_raw_protocol_errors(server: LocalBotApi) -> None:
             }
     with pytest.raises(ValueError):
         LocalBotApi(host="0.0.0.0")
+
+
+async def test_the_bots_request_over_aiohttp_survives_a_shutdown_and_sends_files(
+    server: LocalBotApi,
+) -> None:
+    from telegram import Bot
+
+    from bot.app import bot_request
+
+    bot = Bot(TOKEN, base_url=server.base_url, base_file_url=server.base_file_url,
+              request=bot_request())  # fmt: skip
+    for round_no in (1, 2):  # a bot shut down and initialised again opens a fresh pool
+        async with bot:
+            assert (await bot.get_me()).username
+            await bot.send_message(ALICE, f"round {round_no}")
+            await bot.send_document(ALICE, b"BEGIN:VCALENDAR", filename="a.ics")
+    texts = [m.get("text") for m in server.chat(ALICE)]
+    assert texts[0] == "round 1" and "round 2" in texts
+    documents = [m for m in server.chat(ALICE) if m.get("document")]
+    assert len(documents) == 2
+    assert server.file(documents[1]["document"]["file_id"]).data == b"BEGIN:VCALENDAR"  # type: ignore[union-attr]
