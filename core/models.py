@@ -378,3 +378,16 @@ class SentReminder(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(_tstz())
     sent_at: Mapped[datetime | None] = mapped_column(_tstz())
+
+
+class ChatStep(Base):
+    """What a chat waits for (a typed cancellation reason, say), shared by every bot process:
+    a webhook deployment's next update may reach another process, or a restarted one."""
+
+    __tablename__ = "chat_steps"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    step: Mapped[str] = mapped_column(String(64))
+    args: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    typed: Mapped[str | None] = mapped_column(Text)  # an answer kept until it is confirmed
+    updated_at: Mapped[datetime] = mapped_column(_tstz())

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.booking import BookingService
 from core.calendar import CalendarService
 from core.catalog import CatalogCache
+from core.chat_steps import ChatSteps
 from core.clock import Clock
 from core.directory import Directory
 from core.family_view import FamilyViewService
@@ -25,6 +26,7 @@ class Services:
     invites: InviteService
     family_view: FamilyViewService
     catalogs: CatalogCache
+    chat_steps: ChatSteps
 
     @classmethod
     def build(cls, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Services:
@@ -38,4 +40,5 @@ class Services:
             calendar=CalendarService(sessions, clock),
             directory=Directory(sessions),
             invites=InviteService(sessions, clock),
+            chat_steps=ChatSteps(sessions, clock),
         )

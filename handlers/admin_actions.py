@@ -267,7 +267,7 @@ async def cancel_type_reason(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if await admin_in(update, context, school_id) is None:
         return
     await services_of(context).booking.get_booking(school_id, booking_id)
-    expect_text(context, CANCEL_REASON_STEP, school_id, booking_id)
+    await expect_text(update, context, CANCEL_REASON_STEP, school_id, booking_id)
     await say(update, context, texts.TYPE_REASON, kb.back_to_booking(school_id, booking_id))
 
 
@@ -282,7 +282,7 @@ async def typed_reason(
     if not reason:
         await message.reply_text(texts.EMPTY_REASON)
         return
-    clear_flow(context)
+    await clear_flow(update, context)
     identity = await admin_in(update, context, school_id)
     if identity is None:
         return

@@ -125,7 +125,7 @@ def admin_step(callback: Callback) -> Callback:
 
     @functools.wraps(callback)
     async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        clear_flow(context)
+        await clear_flow(update, context)
         try:
             await callback(update, context)
         except DomainError as exc:

@@ -12,12 +12,11 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from handlers.context import who
+from handlers.context import services_of, who
 
 logger = logging.getLogger(__name__)
 
 TextStep = Callable[[Update, ContextTypes.DEFAULT_TYPE, tuple[int, ...]], Awaitable[None]]
-AWAITING = "awaiting"  # user_data key: (step name, *int args) while a typed answer is expected
 _TEXT_STEPS: dict[str, TextStep] = {}
 
 NOTHING_CHANGED = (
@@ -35,16 +34,22 @@ def register_text_step(name: str, step: TextStep) -> None:
     _TEXT_STEPS[name] = step
 
 
-def expect_text(context: ContextTypes.DEFAULT_TYPE, name: str, *args: int) -> None:
-    if context.user_data is not None:
-        context.user_data[AWAITING] = (name, *args)
+async def expect_text(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, *args: int
+) -> None:
+    """The account's next text message is the answer to step ``name`` (with ``args``), in
+    whichever bot process it arrives (core.chat_steps)."""
+    user = update.effective_user
+    if user is not None:
+        await services_of(context).chat_steps.set(user.id, name, args)
 
 
-def clear_flow(context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def clear_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Forget any step in progress; True if there was one."""
-    if context.user_data is None:
+    user = update.effective_user
+    if user is None:
         return False
-    return context.user_data.pop(AWAITING, None) is not None
+    return await services_of(context).chat_steps.clear(user.id)
 
 
 def help_text(is_parent: bool, is_teacher: bool, is_admin: bool, known: bool) -> str:
@@ -88,7 +93,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/cancel: leave the current flow; nothing is booked or cancelled by it."""
     assert update.effective_message is not None
-    had = clear_flow(context)
+    had = await clear_flow(update, context)
     await update.effective_message.reply_text(
         "Okay, stopped. Nothing was changed." if had else "There is nothing to stop. /help"
     )
@@ -98,11 +103,12 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Free text: a typed answer when a step expects one, else a hint to use the buttons."""
     message = update.effective_message
     assert message is not None
-    awaiting = (context.user_data or {}).get(AWAITING)
-    if awaiting:
-        step = _TEXT_STEPS.get(awaiting[0])
+    user = update.effective_user
+    awaiting = await services_of(context).chat_steps.get(user.id) if user else None
+    if awaiting is not None:
+        step = _TEXT_STEPS.get(awaiting.step)
         if step is not None:
-            await step(update, context, tuple(awaiting[1:]))
+            await step(update, context, awaiting.args)
             return
     await message.reply_text(
         "Please use the buttons, or a command: /book to book, /mybookings for your bookings, "

@@ -47,8 +47,8 @@ from handlers.parent import (
 logger = logging.getLogger(__name__)
 
 FORGED_ERRORS = (NotYourStudent, NotFound, NotAllowed, SlotUnavailable)
-TYPED_REASONS = "parent_typed_reasons"  # user_data: {booking id: typed reason}
-REASON_STEP = "parent_cancel_reason"
+REASON_STEP = "parent_cancel_reason"  # awaiting a typed reason: (school, booking)
+TYPED_STEP = "parent_cancel_typed"  # a typed reason kept for the confirm button
 
 
 async def _list_screen(
@@ -288,7 +288,7 @@ async def type_reason(
     update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
 ) -> None:
     """my:o:<school>:<booking> — the next message is the reason."""
-    expect_text(context, REASON_STEP, step.school_id, view.id)
+    await expect_text(update, context, REASON_STEP, step.school_id, view.id)
     await show(
         update,
         texts.cancel_reason_prompt(view) + "\n\n" + texts.TYPE_REASON,
@@ -306,7 +306,6 @@ async def reason_typed(
     if not reason:
         await reply(update, texts.EMPTY_REASON)
         return
-    clear_flow(context)
     school_id, booking_id = args
     me = await who(update, context)
     parent = me.role_in(Role.PARENT, school_id)
@@ -319,8 +318,11 @@ async def reason_typed(
     except FORGED_ERRORS:
         await reply(update, texts.NOT_FOUND, keyboards.fresh_start_keyboard(school_id))
         return
-    if context.user_data is not None:
-        context.user_data.setdefault(TYPED_REASONS, {})[booking_id] = reason
+    # kept with the account (any bot process) until Confirm; no longer awaiting text
+    assert update.effective_user is not None
+    await services_of(context).chat_steps.set(
+        update.effective_user.id, TYPED_STEP, (school_id, booking_id), reason
+    )
     await reply(
         update,
         texts.cancel_confirm(view, reason),
@@ -328,8 +330,14 @@ async def reason_typed(
     )
 
 
-def _typed(context: ContextTypes.DEFAULT_TYPE, booking_id: int) -> str | None:
-    return ((context.user_data or {}).get(TYPED_REASONS) or {}).get(booking_id)
+async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, booking_id: int) -> str | None:
+    """The reason this account typed for that booking, kept until it is confirmed."""
+    if update.effective_user is None:
+        return None
+    kept = await services_of(context).chat_steps.get(update.effective_user.id)
+    if kept is None or kept.step != TYPED_STEP or kept.args[1:] != (booking_id,):
+        return None
+    return kept.typed
 
 
 @booking_step(2, notice=True)
@@ -338,7 +346,8 @@ async def cancel_card(
 ) -> None:
     """my:q:<school>:<booking>:<reason> — confirm the cancellation."""
     code = step.args[1]
-    reason = texts.reason_text(code, _typed(context, view.id))
+    typed = await _typed(update, context, view.id) if code == texts.TYPED_REASON else None
+    reason = texts.reason_text(code, typed)
     if reason is None:
         await show(update, texts.REASON_LOST, keyboards.cancel_reasons_keyboard(view))
         return
@@ -355,7 +364,9 @@ async def cancel_booking(
     if not view.active:  # a double tap, or an old button
         await show(update, texts.cancelled(view), keyboards.booking_keyboard(view))
         return
-    reason = texts.reason_text(step.args[1], _typed(context, view.id))
+    code = step.args[1]
+    typed = await _typed(update, context, view.id) if code == texts.TYPED_REASON else None
+    reason = texts.reason_text(code, typed)
     if reason is None:
         await show(update, texts.REASON_LOST, keyboards.cancel_reasons_keyboard(view))
         return
@@ -377,7 +388,8 @@ async def cancel_booking(
     except FORGED_ERRORS as exc:
         await refuse_forged(update, step, exc.message)
         return
-    ((context.user_data or {}).get(TYPED_REASONS) or {}).pop(view.id, None)
+    if code == texts.TYPED_REASON:
+        await clear_flow(update, context)
     await show(update, texts.cancelled(done), keyboards.booking_keyboard(done))
     assert update.effective_chat is not None
     await send_calendar_file(context, update.effective_chat.id, done)

@@ -15,7 +15,7 @@ from handlers import slot_pages
 from handlers.formatting import booking_when, day_date, esc, long_date, tz_note
 
 CANCEL_REASONS: dict[int, str] = {1: "Illness", 2: "Schedule clash", 3: "Holiday"}
-TYPED_REASON = 0  # the reason was typed, kept in user_data until confirmed
+TYPED_REASON = 0  # the reason was typed, kept with the chat (core.chat_steps) until confirmed
 
 STRANGER = (
     "Hello! I book individual lesson slots for families of a music school.\n\n"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import time
 
+from bot.app import build_application, start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from core.models import BookingStatus
 from core.services import Services
+from tests.e2e.conftest import TOKEN
 from tests.e2e.test_parent_booking import book_for, bookings, confirm, labels, tap
 from tests.factories import SchoolIds
 
@@ -102,3 +104,43 @@ async def test_cancel_command_leaves_the_typed_reason_step(
     assert "use the buttons" in hint["text"]
     (row,) = await bookings(services)
     assert row.status is BookingStatus.CONFIRMED
+
+
+async def test_a_typed_reason_survives_the_bot_restarting_between_each_step(
+    api: LocalBotApi, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    """What a chat waits for is in the database: a restarted bot (or, behind a webhook, the
+    next process) takes the typed reason, and then its confirmation."""
+    alpha, _ = schools
+    await book_for(services, alpha, alpha.mia, time(15))
+    user = api.user(1012)
+    bot = await fresh_bot(api, services)
+    try:
+        await user.send("/mybookings")
+        await tap(user, "Mia · Piano")
+        await tap(user, "Cancel booking")
+        await tap(user, "Other (type it)")
+        await stop_bot(bot)
+        bot = await fresh_bot(api, services)  # an empty memory, the same database
+        sure = await user.send("Grandma's birthday")
+        assert "Grandma" in sure["text"] and "use the buttons" not in sure["text"]
+        await stop_bot(bot)
+        bot = await fresh_bot(api, services)
+        await confirm(user, "Yes, cancel it")
+        (row,) = await bookings(services)
+        assert row.status is BookingStatus.CANCELLED
+        assert row.cancel_reason == "Grandma's birthday"
+        hint = await user.send("and one more thing")  # the step is over
+        assert "use the buttons" in hint["text"]
+    finally:
+        await stop_bot(bot)
+
+
+async def fresh_bot(api: LocalBotApi, services: Services):  # type: ignore[no-untyped-def]
+    """A bot process of its own: new services (caches) and application on the same database."""
+    bot = build_application(
+        Services.build(services.sessions, services.clock), token=TOKEN,
+        base_url=api.base_url, base_file_url=api.base_file_url, use_rate_limiter=False,
+    )  # fmt: skip
+    await start_bot(bot, poll_timeout=1)
+    return bot
