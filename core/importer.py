@@ -5,6 +5,11 @@ and records missing from the file are left alone. Nothing is written when the fi
 invalid (:class:`~core.errors.SchoolFileError`), and importing the same file twice
 changes nothing: values are compared before they are written.
 
+A change that would pull the ground from under bookings still to come (an individual week
+dropped, a booked student taken off the lesson, a lesson no longer HYBRID, a new teacher
+already booked then) is refused with the path and the booking's time: cancel or move those
+bookings first. Past and cancelled bookings are history and never stand in the way.
+
 Two collections are replaced rather than merged, because the file names their owner:
 
 * a lesson's enrolments become exactly the lesson's ``students`` list;
@@ -304,6 +309,7 @@ class _Importer:
         lessons = await self.existing(m.Lesson)
         enrolled = await self.enrolments()
         patterns = await self.patterns()
+        upcoming = await self.upcoming_bookings()
         clashes = []
         for index, item in enumerate(self.file.lessons):
             row = lessons.get(item.key)
@@ -314,6 +320,7 @@ class _Importer:
                 await self.session.flush()
                 changed = True
             else:
+                clashes += self.bookings_in_the_way(index, item, upcoming.get(row.id, []))
                 values = self.lesson_values(item)
                 if values["teacher_id"] != row.teacher_id:
                     clash = await self.teacher_clash(row.id, values["teacher_id"])
@@ -352,6 +359,55 @@ class _Importer:
             .limit(1)
         )
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def upcoming_bookings(self) -> dict[int, list[tuple[int, int, datetime]]]:
+        """The school's active bookings still to come, per lesson: (week, student, start)."""
+        query = (
+            select(m.Booking.lesson_id, m.Booking.week, m.Booking.student_id, m.Booking.start_at)
+            .where(
+                m.Booking.school_id == self.school.id,
+                m.Booking.status.in_((m.BookingStatus.CONFIRMED, m.BookingStatus.PENDING)),
+                m.Booking.start_at > self.clock.now(),
+            )
+            .order_by(m.Booking.start_at)
+        )
+        found: dict[int, list[tuple[int, int, datetime]]] = {}
+        for lesson_id, week, student_id, start_at in await self.session.execute(query):
+            found.setdefault(lesson_id, []).append((week, student_id, start_at))
+        return found
+
+    def bookings_in_the_way(
+        self, index: int, item: sf.Lesson, upcoming: list[tuple[int, int, datetime]]
+    ) -> list[str]:
+        """What the file would take from under bookings still to come: the lesson's individual
+        weeks (or its being hybrid at all), or a booked student's place in it. Past bookings
+        and cancelled ones are history and stay as they are."""
+        if not upcoming:
+            return []
+        path = f"lessons[{index}]"
+        if item.hybrid is None:
+            _, _, first = upcoming[0]
+            return [
+                f"{path}.type: {item.name} has {len(upcoming)} booking(s) still to come "
+                f"(the first {self.local(first)}); cancel them before it stops being HYBRID"
+            ]
+        problems = []
+        weeks = set(item.hybrid.individual_weeks)
+        for week in sorted({w for w, _, _ in upcoming} - weeks):
+            booked = [start for w, _, start in upcoming if w == week]
+            problems.append(
+                f"{path}.hybrid.individual_weeks: week {week} has {len(booked)} booking(s) "
+                f"still to come (the first {self.local(booked[0])}); cancel or move them first"
+            )
+        keys = {student_id: key for key, student_id in self.ids["student"].items()}
+        staying = {self.ids["student"][key] for key in item.students}
+        for student_id in sorted({s for _, s, _ in upcoming} - staying):
+            start = next(start for _, s, start in upcoming if s == student_id)
+            problems.append(
+                f"{path}.students: {keys.get(student_id, student_id)} has a booking still to "
+                f"come ({self.local(start)}); cancel it before taking them off the lesson"
+            )
+        return problems
 
     def local(self, moment: datetime) -> str:
         """'Thu 25 Feb 2027 16:00' in the school's time."""

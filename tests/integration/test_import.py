@@ -439,3 +439,52 @@ def sydney_time(day: int, hour: int) -> datetime:
 
     local = datetime(2027, 2, 22 + day, hour, tzinfo=ZoneInfo("Australia/Sydney"))
     return local.astimezone(UTC)
+
+
+async def test_a_file_taking_the_ground_from_under_upcoming_bookings_is_refused(
+    sessions: Sessions, clock: FixedClock
+) -> None:
+    await import_school(sessions, DEMO, clock=clock)
+    await _book(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))  # week 4, Thursday
+    before = await snapshot(sessions)
+    data = demo_data()
+    wed = data["lessons"][2]
+    wed["hybrid"]["individual_weeks"] = [8]  # week 4 dropped
+    wed["students"].remove("ava-nguyen")  # and Ava taken off the lesson
+    with pytest.raises(SchoolFileError) as caught:
+        await import_school(sessions, yaml.safe_dump(data), clock=clock)
+    assert caught.value.problems == [
+        "lessons[2].hybrid.individual_weeks: week 4 has 1 booking(s) still to come (the first "
+        "Thu 25 Feb 2027 17:00); cancel or move them first",
+        "lessons[2].students: ava-nguyen has a booking still to come (Thu 25 Feb 2027 17:00); "
+        "cancel it before taking them off the lesson",
+    ]
+    data = demo_data()
+    data["lessons"][2]["type"] = "GROUP"
+    del data["lessons"][2]["hybrid"]
+    with pytest.raises(SchoolFileError) as caught:
+        await import_school(sessions, yaml.safe_dump(data), clock=clock)
+    assert caught.value.problems[0].startswith(
+        "lessons[2].type: Piano Intermediate has 1 booking(s) still to come"
+    )
+    assert await snapshot(sessions) == before
+
+
+async def test_past_and_cancelled_bookings_never_stand_in_the_way(
+    sessions: Sessions, clock: FixedClock
+) -> None:
+    await import_school(sessions, DEMO, clock=clock)
+    past = await _book(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))
+    cancelled = await _book(sessions, clock, "piano-hybrid-wed", "liam-oconnor", time(16))
+    services = Services.build(sessions, clock)
+    [school_id] = await _ids(sessions, m.School, "music-n-me")
+    await services.booking.cancel_booking(school_id, Actor.admin("t"), cancelled, "moved away")
+    clock.set(datetime(2027, 2, 26, tzinfo=UTC))  # the Thursday 17:00 session is over
+    data = demo_data()
+    data["lessons"][2]["hybrid"]["individual_weeks"] = [8]
+    data["lessons"][2]["students"].remove("liam-oconnor")
+    result = await import_school(sessions, yaml.safe_dump(data), clock=clock)
+    assert counts(result)["lesson"][1] == 1
+    async with sessions() as session:
+        kept = await session.get(m.Booking, past)
+        assert kept is not None and kept.week == 4  # history stays as it was
