@@ -50,6 +50,23 @@ def ad(action: str, *args: int) -> str:
     return encode(AREA, action, *args)
 
 
+def pager(
+    area: str, action: str, prefix: tuple[int, ...], page: int, pages: int
+) -> list[list[InlineKeyboardButton]]:
+    """'◀ Prev' and 'Next ▶' as needed around page ``page`` of ``pages``: one row, or none.
+    The page number is the button's last field, after ``prefix``."""
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton("◀ Prev", callback_data=encode(area, action, *prefix, page - 1))
+        )
+    if page < pages - 1:
+        nav.append(
+            InlineKeyboardButton("Next ▶", callback_data=encode(area, action, *prefix, page + 1))
+        )
+    return [nav] if nav else []
+
+
 def school_picker(schools: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(name, callback_data=ad("home", sid))] for sid, name in schools]
@@ -112,21 +129,7 @@ def week_bookings(
         [InlineKeyboardButton(booking_button_label(b), callback_data=ad("b", school_id, b.id))]
         for b in bookings
     ]
-    nav = []
-    if page > 0:
-        nav.append(
-            InlineKeyboardButton(
-                "◀ Prev", callback_data=ad("wk", school_id, lesson_id, week, page - 1)
-            )
-        )
-    if page < pages - 1:
-        nav.append(
-            InlineKeyboardButton(
-                "Next ▶", callback_data=ad("wk", school_id, lesson_id, week, page + 1)
-            )
-        )
-    if nav:
-        rows.append(nav)
+    rows += pager(AREA, "wk", (school_id, lesson_id, week), page, pages)
     if can_book:
         rows.append(
             [
@@ -205,21 +208,7 @@ def pick_student(
         ]
         for m in missing
     ]
-    nav = []
-    if page > 0:
-        nav.append(
-            InlineKeyboardButton(
-                "◀ Prev", callback_data=ad("np", school_id, lesson_id, week, page - 1)
-            )
-        )
-    if page < pages - 1:
-        nav.append(
-            InlineKeyboardButton(
-                "Next ▶", callback_data=ad("np", school_id, lesson_id, week, page + 1)
-            )
-        )
-    if nav:
-        rows.append(nav)
+    rows += pager(AREA, "np", (school_id, lesson_id, week), page, pages)
     rows.append(
         [InlineKeyboardButton("⬅ Week", callback_data=ad("wk", school_id, lesson_id, week, 0))]
     )
@@ -350,25 +339,6 @@ def teacher_weeks(
         for w in lesson.individual_weeks
     ]
     rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    if current is not None and pages > 1:
-        nav = []
-        if page > 0:
-            nav.append(
-                InlineKeyboardButton(
-                    "◀ Prev",
-                    callback_data=encode(
-                        TEACHER_AREA, "wk", school_id, lesson.id, current, page - 1
-                    ),
-                )
-            )
-        if page < pages - 1:
-            nav.append(
-                InlineKeyboardButton(
-                    "Next ▶",
-                    callback_data=encode(
-                        TEACHER_AREA, "wk", school_id, lesson.id, current, page + 1
-                    ),
-                )
-            )
-        rows.append(nav)
+    if current is not None:
+        rows += pager(TEACHER_AREA, "wk", (school_id, lesson.id, current), page, pages)
     return InlineKeyboardMarkup(rows)

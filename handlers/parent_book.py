@@ -213,31 +213,26 @@ async def pick_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def pick_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """bk:s:<school>:<student>:<lesson>:<week> — the free slots of the week ("Book now")."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 3)
-    if step is None:
-        return
-    student_id, lesson_id, week = step.args
-    try:
-        screen = await slots_screen(context, step, student_id, lesson_id, week)
-    except FORGED_ERRORS as exc:
-        await refuse_forged(update, step, exc.message)
-        return
-    await show(update, *screen)
+    await _slots_step(update, context, 3)
 
 
 async def pick_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """bk:d:<school>:<student>:<lesson>:<week>:<minute> — one day of a week too full for one
     screen."""
+    await _slots_step(update, context, 4)
+
+
+async def _slots_step(update: Update, context: ContextTypes.DEFAULT_TYPE, arity: int) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
-    step = await parent_step(update, context, 4)
+    step = await parent_step(update, context, arity)
     if step is None:
         return
-    student_id, lesson_id, week, day = step.args
+    student_id, lesson_id, week, *day = step.args
     try:
-        screen = await slots_screen(context, step, student_id, lesson_id, week, day)
+        screen = await slots_screen(
+            context, step, student_id, lesson_id, week, day[0] if day else None
+        )
     except FORGED_ERRORS as exc:
         await refuse_forged(update, step, exc.message)
         return
