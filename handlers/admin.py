@@ -15,6 +15,7 @@ from handlers.common import register_text_step
 # action -> (number of integer fields, callback)
 BUTTONS = {
     "home": (1, admin_dashboard.home),
+    "hp": (2, admin_dashboard.home),  # another page of the dashboard
     "l": (2, admin_dashboard.lesson_panel),
     "tog": (3, admin_dashboard.toggle),
     "wk": (4, admin_dashboard.week_bookings),

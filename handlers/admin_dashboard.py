@@ -28,6 +28,8 @@ from handlers.formatting import esc, fit
 
 logger = logging.getLogger(__name__)
 
+LESSONS_PER_PAGE = 20  # hybrid lessons a page of the dashboard
+
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 
@@ -141,14 +143,16 @@ def admin_step(callback: Callback) -> Callback:
 
 
 async def show_dashboard(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, identity: Identity
+    update: Update, context: ContextTypes.DEFAULT_TYPE, identity: Identity, page: int = 0
 ) -> None:
+    """The school's hybrid lessons, a page of them at a time (a big school has many)."""
     stats = await services_of(context).booking.school_stats(identity.school.id)
+    shown, page, pages = page_of(stats, page, LESSONS_PER_PAGE)
     await say(
         update,
         context,
-        texts.dashboard_text(identity.school.name, stats),
-        kb.dashboard(identity.school.id, stats),
+        texts.dashboard_text(identity.school.name, shown, page, pages),
+        kb.dashboard(identity.school.id, shown, page, pages),
     )
 
 
@@ -216,14 +220,15 @@ async def show_booking(
 
 @admin_step
 async def home(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ad:home — the school's hybrid lessons, open or closed, booked of expected."""
+    """ad:home — the school's hybrid lessons, open or closed, booked of expected; ad:hp —
+    another page of them."""
     query = update.callback_query
     assert query is not None
     await query.answer()
-    (school_id,) = args_of(update)
+    school_id, *page = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is not None:
-        await show_dashboard(update, context, identity)
+        await show_dashboard(update, context, identity, page[0] if page else 0)
 
 
 @admin_step

@@ -2,7 +2,8 @@
 
 Callback data of the ``ad`` area (every id re-validated by the handler):
 
-- ``ad:home:<school>`` dashboard; ``ad:l:<school>:<lesson>`` lesson panel;
+- ``ad:home:<school>`` dashboard (``ad:hp:<school>:<page>`` another page of it);
+  ``ad:l:<school>:<lesson>`` lesson panel;
   ``ad:tog:<school>:<lesson>:<1 open|0 close>`` open or close bookings;
 - ``ad:wk:<school>:<lesson>:<week>:<page>`` a week's bookings; ``ad:b:<school>:<booking>``
   a booking's card;
@@ -73,7 +74,10 @@ def school_picker(schools: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     )
 
 
-def dashboard(school_id: int, lessons: Sequence[LessonStats]) -> InlineKeyboardMarkup:
+def dashboard(
+    school_id: int, lessons: Sequence[LessonStats], page: int = 0, pages: int = 1
+) -> InlineKeyboardMarkup:
+    """A button per hybrid lesson of the page, then paging."""
     rows = [
         [
             InlineKeyboardButton(
@@ -82,7 +86,7 @@ def dashboard(school_id: int, lessons: Sequence[LessonStats]) -> InlineKeyboardM
         ]
         for s in lessons
     ]
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(rows + pager(AREA, "hp", (school_id,), page, pages))
 
 
 def lesson_panel(school_id: int, lesson: LessonRef, stats: LessonStats) -> InlineKeyboardMarkup:

@@ -69,8 +69,11 @@ def lesson_button_label(stats: LessonStats) -> str:
     )
 
 
-def dashboard_text(school_name: str, lessons: Sequence[LessonStats]) -> str:
-    lines = [f"<b>{esc(school_name)}</b> · hybrid lessons", ""]
+def dashboard_text(
+    school_name: str, lessons: Sequence[LessonStats], page: int = 0, pages: int = 1
+) -> str:
+    where = f" (page {page + 1} of {pages})" if pages > 1 else ""
+    lines = [f"<b>{esc(school_name)}</b> · hybrid lessons{where}", ""]
     if not lessons:
         lines.append("No hybrid lessons in this school yet.")
         return "\n".join(lines)

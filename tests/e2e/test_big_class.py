@@ -102,3 +102,43 @@ async def test_booking_for_a_family_in_a_big_class_pages_the_students(
     assert "Booked: Maximilian-Alexander Vandenberghe-Montgomery 119" in card["text"]
     bookings = await services.booking.lesson_bookings(alpha.school, alpha.piano, week=4)
     assert len(bookings) == 1
+
+
+async def test_the_dashboard_of_a_school_with_many_hybrid_lessons_is_paged(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    from datetime import time
+
+    from core.models import HybridPattern, Lesson, LessonType
+
+    alpha, _ = schools
+    async with services.sessions() as session, session.begin():
+        piano = await session.get(Lesson, alpha.piano)
+        assert piano is not None
+        for n in range(45):
+            lesson = Lesson(
+                school_id=alpha.school, key=f"extra-{n:02}", name=f"Extra lesson {n:02}",
+                type=LessonType.HYBRID, term_id=piano.term_id, teacher_id=alpha.other_teacher,
+                day=n % 5, start_time=time(9 + n // 5), duration_minutes=30,
+            )  # fmt: skip
+            session.add(lesson)
+            await session.flush()
+            session.add(
+                HybridPattern(
+                    lesson_id=lesson.id, school_id=alpha.school, individual_weeks=[4],
+                    slot_minutes=15, bookings_open=True,
+                )
+            )  # fmt: skip
+    admin = api.user(ADMIN)
+    first = await admin.send("/admin")
+    assert "page 1 of 3" in first["text"]
+    page_one = labels(admin)
+    assert len(page_one) == 20 + 1 and page_one[-1] == "Next ▶"
+    second = await tap(admin, "Next ▶")
+    assert "page 2 of 3" in second["text"] and labels(admin)[-2:] == ["◀ Prev", "Next ▶"]
+    third = await tap(admin, "Next ▶")
+    assert "page 3 of 3" in third["text"] and labels(admin)[-1] == "◀ Prev"
+    seen = set(page_one[:-1]) | {label for label in labels(admin) if label != "◀ Prev"}
+    assert len(seen) == 20 + 7  # 47 hybrid lessons: pages of 20, 20 and 7 (first and last here)
+    panel = await tap(admin, "Extra lesson 44")
+    assert "Extra lesson 44" in panel["text"]
