@@ -7,7 +7,7 @@ changes nothing: values are compared before they are written.
 
 A change that would pull the ground from under bookings still to come (an individual week
 dropped, a booked student taken off the lesson, a lesson no longer HYBRID, a new teacher
-already booked then) is refused with the path and the booking's time: cancel or move those
+already booked or teaching then) is refused with the path and the booking's time: cancel or move those
 bookings first. Past and cancelled bookings are history and never stand in the way.
 
 Two collections are replaced rather than merged, because the file names their owner:
@@ -37,6 +37,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from core import models as m
 from core import school_file as sf
+from core.catalog import load_catalog
 from core.clock import Clock
 from core.db import unit_of_work
 from core.errors import SchoolFileError
@@ -311,6 +312,7 @@ class _Importer:
         patterns = await self.patterns()
         upcoming = await self.upcoming_bookings()
         clashes = []
+        moved: list[tuple[int, sf.Lesson, int]] = []  # (index, item, lesson id): new teacher
         for index, item in enumerate(self.file.lessons):
             row = lessons.get(item.key)
             created = row is None
@@ -323,6 +325,7 @@ class _Importer:
                 clashes += self.bookings_in_the_way(index, item, upcoming.get(row.id, []))
                 values = self.lesson_values(item)
                 if values["teacher_id"] != row.teacher_id:
+                    moved.append((index, item, row.id))
                     clash = await self.teacher_clash(row.id, values["teacher_id"])
                     if clash is not None:
                         clashes.append(
@@ -337,6 +340,31 @@ class _Importer:
         if clashes:
             raise SchoolFileError(clashes)
         await self.session.flush()
+        if moved:
+            await self.check_classes_of_new_teachers(moved, upcoming)
+
+    async def check_classes_of_new_teachers(
+        self,
+        moved: list[tuple[int, sf.Lesson, int]],
+        upcoming: dict[int, list[tuple[int, int, datetime, datetime]]],
+    ) -> None:
+        """A lesson's bookings still to come, now with its new teacher, must not fall on one
+        of that teacher's classes, as the school file now has them (read in this import's
+        own transaction)."""
+        catalog = await load_catalog(self.session, self.school.id)
+        problems = []
+        for index, item, lesson_id in moved:
+            teacher_id = self.ids["teacher"][item.teacher]
+            for _week, _student, start, end in upcoming.get(lesson_id, []):
+                if catalog.regular_busy(teacher_id, start, end):
+                    problems.append(
+                        f"lessons[{index}].teacher: {item.teacher} has a class at "
+                        f"{self.local(start)}, when {item.name} has a booking; move or cancel "
+                        "the booking first"
+                    )
+                    break
+        if problems:
+            raise SchoolFileError(problems)
 
     async def teacher_clash(self, lesson_id: int, teacher_id: int) -> datetime | None:
         """The start of the lesson's first active booking that an active booking of the
@@ -360,10 +388,17 @@ class _Importer:
         )
         return (await self.session.execute(query)).scalar_one_or_none()
 
-    async def upcoming_bookings(self) -> dict[int, list[tuple[int, int, datetime]]]:
-        """The school's active bookings still to come, per lesson: (week, student, start)."""
+    async def upcoming_bookings(self) -> dict[int, list[tuple[int, int, datetime, datetime]]]:
+        """The school's active bookings still to come, per lesson: (week, student, start,
+        end)."""
         query = (
-            select(m.Booking.lesson_id, m.Booking.week, m.Booking.student_id, m.Booking.start_at)
+            select(
+                m.Booking.lesson_id,
+                m.Booking.week,
+                m.Booking.student_id,
+                m.Booking.start_at,
+                m.Booking.end_at,
+            )
             .where(
                 m.Booking.school_id == self.school.id,
                 m.Booking.status.in_((m.BookingStatus.CONFIRMED, m.BookingStatus.PENDING)),
@@ -371,13 +406,13 @@ class _Importer:
             )
             .order_by(m.Booking.start_at)
         )
-        found: dict[int, list[tuple[int, int, datetime]]] = {}
-        for lesson_id, week, student_id, start_at in await self.session.execute(query):
-            found.setdefault(lesson_id, []).append((week, student_id, start_at))
+        found: dict[int, list[tuple[int, int, datetime, datetime]]] = {}
+        for lesson_id, week, student_id, start_at, end_at in await self.session.execute(query):
+            found.setdefault(lesson_id, []).append((week, student_id, start_at, end_at))
         return found
 
     def bookings_in_the_way(
-        self, index: int, item: sf.Lesson, upcoming: list[tuple[int, int, datetime]]
+        self, index: int, item: sf.Lesson, upcoming: list[tuple[int, int, datetime, datetime]]
     ) -> list[str]:
         """What the file would take from under bookings still to come: the lesson's individual
         weeks (or its being hybrid at all), or a booked student's place in it. Past bookings
@@ -386,23 +421,23 @@ class _Importer:
             return []
         path = f"lessons[{index}]"
         if item.hybrid is None:
-            _, _, first = upcoming[0]
+            first = upcoming[0][2]
             return [
                 f"{path}.type: {item.name} has {len(upcoming)} booking(s) still to come "
                 f"(the first {self.local(first)}); cancel them before it stops being HYBRID"
             ]
         problems = []
         weeks = set(item.hybrid.individual_weeks)
-        for week in sorted({w for w, _, _ in upcoming} - weeks):
-            booked = [start for w, _, start in upcoming if w == week]
+        for week in sorted({w for w, _, _, _ in upcoming} - weeks):
+            booked = [start for w, _, start, _ in upcoming if w == week]
             problems.append(
                 f"{path}.hybrid.individual_weeks: week {week} has {len(booked)} booking(s) "
                 f"still to come (the first {self.local(booked[0])}); cancel or move them first"
             )
         keys = {student_id: key for key, student_id in self.ids["student"].items()}
         staying = {self.ids["student"][key] for key in item.students}
-        for student_id in sorted({s for _, s, _ in upcoming} - staying):
-            start = next(start for _, s, start in upcoming if s == student_id)
+        for student_id in sorted({s for _, s, _, _ in upcoming} - staying):
+            start = next(start for _, s, start, _ in upcoming if s == student_id)
             problems.append(
                 f"{path}.students: {keys.get(student_id, student_id)} has a booking still to "
                 f"come ({self.local(start)}); cancel it before taking them off the lesson"

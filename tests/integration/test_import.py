@@ -488,3 +488,30 @@ async def test_past_and_cancelled_bookings_never_stand_in_the_way(
     async with sessions() as session:
         kept = await session.get(m.Booking, past)
         assert kept is not None and kept.week == 4  # history stays as it was
+
+
+async def test_a_new_teacher_whose_class_falls_on_a_moved_booking_is_refused(
+    sessions: Sessions, clock: FixedClock
+) -> None:
+    """Ms Lee teaches Guitar Beginners on Tuesdays at 17:00 in its group weeks (week 3 is
+    one); Piano Foundations has a booking on Tuesday 16 February 17:10 (its week 3)."""
+    await import_school(sessions, DEMO, clock=clock)
+    services = Services.build(sessions, clock)
+    [school_id] = await _ids(sessions, m.School, "music-n-me")
+    [piano] = await _ids(sessions, m.Lesson, "piano-hybrid-mon")
+    [mia] = await _ids(sessions, m.Student, "mia-nguyen")
+    start = await services.booking.slot_at(school_id, piano, 3, time(17, 10), day=1)
+    await services.booking.create_booking(school_id, Actor.admin("t"), piano, mia, 3, start)
+    before = await snapshot(sessions)
+    data = demo_data()
+    assert data["lessons"][0]["key"] == "piano-hybrid-mon"
+    data["lessons"][0]["teacher"] = "lee"
+    with pytest.raises(SchoolFileError) as caught:
+        await import_school(sessions, yaml.safe_dump(data), clock=clock)
+    assert caught.value.problems == [
+        "lessons[0].teacher: lee has a class at Tue 16 Feb 2027 17:10, when Piano Foundations "
+        "has a booking; move or cancel the booking first"
+    ]
+    assert await snapshot(sessions) == before
+    data["lessons"][0]["teacher"] = "patel"  # Mr Patel is free then: the booking follows him
+    await import_school(sessions, yaml.safe_dump(data), clock=clock)
