@@ -39,7 +39,7 @@ from core.views import BookingView, LessonStats, MissingStudent
 from handlers import slot_pages
 from handlers.admin_texts import CANCEL_REASONS, booking_button_label, lesson_button_label
 from handlers.callbacks import encode, to_minute
-from handlers.formatting import day_date
+from handlers.formatting import slot_label
 
 AREA = "ad"
 TEACHER_AREA = "tc"
@@ -186,11 +186,12 @@ def slot_rows(
 ) -> list[list[InlineKeyboardButton]]:
     """Slot buttons, three a row, labelled 'Mon 22 Feb 15:30'; ``data_of(minute)`` gives data.
     A week too full for one screen is shown by day first (see slot_pages)."""
-    buttons = []
-    for slot in slots:
-        local = slot.start_at.astimezone(tz)
-        label = f"{day_date(local.date())} {local:%H:%M}"
-        buttons.append(InlineKeyboardButton(label, callback_data=data_of(to_minute(slot.start_at))))
+    buttons = [
+        InlineKeyboardButton(
+            slot_label(slot.start_at, tz), callback_data=data_of(to_minute(slot.start_at))
+        )
+        for slot in slots
+    ]
     return [buttons[i : i + SLOTS_PER_ROW] for i in range(0, len(buttons), SLOTS_PER_ROW)]
 
 

@@ -8,6 +8,7 @@ when it writes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
@@ -181,62 +182,66 @@ async def pick_child(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def pick_lesson(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """bk:l:<school>:<student> — which of the child's hybrid lessons."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 1)
-    if step is None:
-        return
-    family = await family_view(context).family(step.school_id, step.parent_id)
-    try:
-        screen = await lessons_screen(context, family, step.args[0])
-    except FORGED_ERRORS as exc:
-        await refuse_forged(update, step, exc.message)
-        return
-    await show(update, *screen)
+
+    async def screen(step: ParentStep) -> Screen:
+        family = await family_view(context).family(step.school_id, step.parent_id)
+        return await lessons_screen(context, family, step.args[0])
+
+    await _screen_step(update, context, 1, screen)
 
 
 async def pick_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """bk:w:<school>:<student>:<lesson> — every week of the term with its marker."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 2)
-    if step is None:
-        return
-    student_id, lesson_id = step.args
-    try:
-        screen = await weeks_screen(context, step.school_id, step.parent_id, student_id, lesson_id)
-    except FORGED_ERRORS as exc:
-        await refuse_forged(update, step, exc.message)
-        return
-    await show(update, *screen)
+
+    async def screen(step: ParentStep) -> Screen:
+        student_id, lesson_id = step.args
+        return await weeks_screen(context, step.school_id, step.parent_id, student_id, lesson_id)
+
+    await _screen_step(update, context, 2, screen)
 
 
 async def pick_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """bk:s:<school>:<student>:<lesson>:<week> — the free slots of the week ("Book now")."""
-    await _slots_step(update, context, 3)
+    await _screen_step(update, context, 3, _week_slots(context))
 
 
 async def pick_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """bk:d:<school>:<student>:<lesson>:<week>:<minute> — one day of a week too full for one
     screen."""
-    await _slots_step(update, context, 4)
+    await _screen_step(update, context, 4, _week_slots(context))
 
 
-async def _slots_step(update: Update, context: ContextTypes.DEFAULT_TYPE, arity: int) -> None:
+def _week_slots(context: ContextTypes.DEFAULT_TYPE) -> Callable[[ParentStep], Awaitable[Screen]]:
+    """The slots screen of a ``bk:s`` or ``bk:d`` button (the latter names the day)."""
+
+    async def screen(step: ParentStep) -> Screen:
+        student_id, lesson_id, week, *day = step.args
+        return await slots_screen(
+            context, step, student_id, lesson_id, week, day[0] if day else None
+        )
+
+    return screen
+
+
+async def _screen_step(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    arity: int,
+    screen: Callable[[ParentStep], Awaitable[Screen]],
+) -> None:
+    """A step of the flow: answer the button, check the parent and the button's ``arity``
+    fields, show the screen; ids not of the family are refused in plain words."""
     assert update.callback_query is not None
     await update.callback_query.answer()
     step = await parent_step(update, context, arity)
     if step is None:
         return
-    student_id, lesson_id, week, *day = step.args
     try:
-        screen = await slots_screen(
-            context, step, student_id, lesson_id, week, day[0] if day else None
-        )
+        shown = await screen(step)
     except FORGED_ERRORS as exc:
         await refuse_forged(update, step, exc.message)
         return
-    await show(update, *screen)
+    await show(update, *shown)
 
 
 async def confirm_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -19,7 +19,6 @@ Callback data (see handlers.callbacks): the ``bk`` contract there, plus
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -124,7 +123,7 @@ def slot_rows(
 ) -> list[list[InlineKeyboardButton]]:
     """Times grouped by local day: one or more rows per day, up to four times a row."""
     rows: list[list[InlineKeyboardButton]] = []
-    for _day, day_slots in groupby(slots, key=lambda s: s.start_at.astimezone(tz).date()):
+    for _day, day_slots in slot_pages.by_day(slots, tz):
         buttons = [
             _button(texts.slot_button(s, tz), area, action, *prefix, to_minute(s.start_at))
             for s in day_slots

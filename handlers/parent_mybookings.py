@@ -70,20 +70,9 @@ async def mybookings_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     )
 
 
-async def school_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """sc:m:<school> — the school picked for /mybookings."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    step = await parent_step(update, context, 0)
-    if step is not None:
-        await show(
-            update,
-            *await _list_screen(context, step.school_id, step.parent.school.name, step.parent_id),
-        )
-
-
 async def list_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """my:l:<school> — the bookings list again."""
+    """my:l:<school> — the bookings list again; and sc:m:<school>, the school picked for
+    /mybookings."""
     assert update.callback_query is not None
     await update.callback_query.answer()
     step = await parent_step(update, context, 0)
@@ -397,7 +386,7 @@ async def cancel_booking(
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("mybookings", mybookings_command))
-    application.add_handler(CallbackQueryHandler(school_chosen, pattern=r"^sc:m:\d+$"))
+    application.add_handler(CallbackQueryHandler(list_bookings, pattern=r"^sc:m:\d+$"))
     steps = (
         ("l", list_bookings),
         ("v", booking_card),

@@ -132,7 +132,7 @@ def slots_text(
         lines += _day_summary(slots, tz)
         lines += ["", f"{tz_note(tz_name)} Pick a day:"]
         return "\n".join(lines)
-    for day, day_slots in groupby(slots, key=lambda s: s.start_at.astimezone(tz).date()):
+    for day, day_slots in slot_pages.by_day(slots, tz):
         times = ", ".join(f"{s.start_at.astimezone(tz):%H:%M}" for s in day_slots)
         lines.append(f"• {day_date(day)}: {times}")
     lines += ["", f"{tz_note(tz_name)} Pick a time:"]
@@ -142,8 +142,7 @@ def slots_text(
 def _day_summary(slots: Sequence[Slot], tz: ZoneInfo) -> list[str]:
     """'• Mon 22 Feb: 24 free, 15:00–20:45' per day."""
     lines = []
-    for day, grouped in groupby(slots, key=lambda s: s.start_at.astimezone(tz).date()):
-        day_slots = list(grouped)
+    for day, day_slots in slot_pages.by_day(slots, tz):
         first, last = day_slots[0].start_at.astimezone(tz), day_slots[-1].start_at.astimezone(tz)
         lines.append(f"• {day_date(day)}: {len(day_slots)} free, {first:%H:%M}–{last:%H:%M}")
     return lines

@@ -51,11 +51,18 @@ def day_first(slots: Sequence[Slot]) -> bool:
     return len(slots) > MAX_ON_SCREEN
 
 
+def by_day(slots: Sequence[Slot], tz: ZoneInfo) -> list[tuple[date, list[Slot]]]:
+    """The slots (soonest first), grouped by their day in the school's timezone."""
+    return [
+        (day, list(grouped))
+        for day, grouped in groupby(slots, key=lambda s: s.start_at.astimezone(tz).date())
+    ]
+
+
 def parts(slots: Sequence[Slot], tz: ZoneInfo) -> list[Part]:
     """The week's slots (soonest first) by local day, a long day cut into screenfuls."""
     result = []
-    for day, grouped in groupby(slots, key=lambda s: s.start_at.astimezone(tz).date()):
-        day_slots = list(grouped)
+    for day, day_slots in by_day(slots, tz):
         chunks = [
             tuple(day_slots[i : i + MAX_ON_SCREEN]) for i in range(0, len(day_slots), MAX_ON_SCREEN)
         ]
