@@ -45,9 +45,6 @@ STUDENTS_PER_PAGE = 20
 async def new_booking_student(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:nb — book for a family: the students with no booking in that week, a page of them
     at a time (ad:np names the page)."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, lesson_id, week, *page = args_of(update)
     if await admin_in(update, context, school_id) is None:
         return
@@ -68,9 +65,6 @@ async def new_booking_student(update: Update, context: ContextTypes.DEFAULT_TYPE
 async def new_booking_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:ns — the slots an admin can book for that student (inside 24 hours too); ad:nd —
     one day of them, when the week is too full for one screen."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, lesson_id, week, student_id, *day = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
@@ -107,9 +101,6 @@ def _day_of(slots: list[Slot], tz: ZoneInfo, day: list[int]) -> tuple[list[Slot]
 @admin_step
 async def new_booking_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:ny — book the slot on the family's behalf and tell the family."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, lesson_id, week, student_id, minute = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
@@ -154,9 +145,6 @@ async def announce(
 @admin_step
 async def move_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:rw — move a booking: which individual week."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, booking_id = args_of(update)
     if await admin_in(update, context, school_id) is None:
         return
@@ -174,9 +162,6 @@ async def move_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @admin_step
 async def move_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:rs — move a booking: the free slots of that week; ad:rd — one day of them."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, booking_id, week, *day = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
@@ -202,9 +187,6 @@ async def move_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @admin_step
 async def move_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:ry — move the booking in one swap and tell the family, with the updated .ics."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, booking_id, week, minute = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
@@ -229,9 +211,6 @@ async def move_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 @admin_step
 async def cancel_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:cx — cancel a booking: pick a reason or type one."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, booking_id = args_of(update)
     if await admin_in(update, context, school_id) is None:
         return
@@ -244,9 +223,6 @@ async def cancel_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 @admin_step
 async def cancel_with_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:cy — cancel with one of the listed reasons."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, booking_id, code = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
@@ -260,9 +236,6 @@ async def cancel_with_reason(update: Update, context: ContextTypes.DEFAULT_TYPE)
 @admin_step
 async def cancel_type_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:ct — the next message typed is the reason."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, booking_id = args_of(update)
     if await admin_in(update, context, school_id) is None:
         return
@@ -324,9 +297,6 @@ async def _cancel(
 @admin_step
 async def attendance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:at — after the session: completed (1) or no-show (2)."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, booking_id, code = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:

@@ -215,9 +215,6 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 @admin_step
 async def invite_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:inv — invite links of a family, once the school is picked."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, family_id = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is not None:

@@ -121,12 +121,14 @@ def home_button(school_id: int) -> InlineKeyboardMarkup:
 
 
 def admin_step(callback: Callback) -> Callback:
-    """Wrap an admin command or button: it ends any typed step still awaited (so a stray
-    message later can't cancel a booking), and a refusal of the core (not found, slot
-    taken...) is shown in plain words."""
+    """Wrap an admin command or button: it answers the button, ends any typed step still
+    awaited (so a stray message later can't cancel a booking), and shows a refusal of the
+    core (not found, slot taken...) in plain words."""
 
     @functools.wraps(callback)
     async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            await update.callback_query.answer()  # the button stops spinning at once
         await clear_flow(update, context)
         try:
             await callback(update, context)
@@ -222,9 +224,6 @@ async def show_booking(
 async def home(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:home — the school's hybrid lessons, open or closed, booked of expected; ad:hp —
     another page of them."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, *page = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is not None:
@@ -234,9 +233,6 @@ async def home(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @admin_step
 async def lesson_panel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:l — one lesson's stats per individual week, with its actions."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, lesson_id = args_of(update)
     if await admin_in(update, context, school_id) is not None:
         await show_lesson(update, context, school_id, lesson_id)
@@ -245,9 +241,6 @@ async def lesson_panel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 @admin_step
 async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:tog — open (1) or close (0) a lesson's bookings."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, lesson_id, is_open = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is None or is_open not in (0, 1):
@@ -269,9 +262,6 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @admin_step
 async def week_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:wk — a page of an individual week's bookings and who still has to book."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, lesson_id, week, page = args_of(update)
     if await admin_in(update, context, school_id) is not None:
         await show_week(update, context, school_id, lesson_id, week, page)
@@ -280,9 +270,6 @@ async def week_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 @admin_step
 async def booking_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ad:b — one booking, with move / cancel or attendance."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     school_id, booking_id = args_of(update)
     if await admin_in(update, context, school_id) is not None:
         await show_booking(update, context, school_id, booking_id)
