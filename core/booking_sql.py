@@ -109,7 +109,8 @@ async def _driver(engine: AsyncEngine) -> AsyncIterator[Any]:
         await greenlet_spawn(pooled.close)
 
 
-async def _fetchrow(engine: AsyncEngine, sql: str, *args: Any) -> Any:
+async def fetchrow(engine: AsyncEngine, sql: str, *args: Any) -> Any:
+    """The first row of one statement (None if none), straight on the driver."""
     async with _driver(engine) as driver:
         return await driver.fetchrow(sql, *args)
 
@@ -180,7 +181,7 @@ async def book(
     for_school: bool,
 ) -> BookFacts | None:
     """Insert the booking if every fact allows it; the facts either way (None: no student)."""
-    row = await _fetchrow(
+    row = await fetchrow(
         engine,
         BOOK,
         school_id,
@@ -223,7 +224,7 @@ async def week_state(
     exclude_booking_id: int | None,
 ) -> WeekState:
     """The catalog version, open/closed, and the teacher's bookings in [lo, hi)."""
-    row = await _fetchrow(
+    row = await fetchrow(
         engine, WEEK_STATE, school_id, lesson_id, teacher_id, lo, hi, exclude_booking_id or 0
     )
     return WeekState(
@@ -236,5 +237,5 @@ async def week_state(
 async def active_booking_of_week(
     engine: AsyncEngine, lesson_id: int, student_id: int, week: int
 ) -> int | None:
-    row = await _fetchrow(engine, ACTIVE_OF_WEEK, lesson_id, student_id, week)
+    row = await fetchrow(engine, ACTIVE_OF_WEEK, lesson_id, student_id, week)
     return None if row is None else int(row["id"])

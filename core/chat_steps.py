@@ -43,10 +43,9 @@ class ChatSteps:
 
     async def get(self, telegram_id: int) -> ChatStep | None:
         """The step this account is in, unless it is older than ``TTL``."""
-        rows = await booking_sql.fetch(self.engine, GET, telegram_id, self.clock.now() - TTL)
-        if not rows:
+        row = await booking_sql.fetchrow(self.engine, GET, telegram_id, self.clock.now() - TTL)
+        if row is None:
             return None
-        row = rows[0]
         return ChatStep(row["step"], tuple(row["args"]), row["typed"])
 
     async def set(
