@@ -59,9 +59,8 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from core.clock import FixedClock  # noqa: E402
-from core.db import make_engine, make_session_factory, migrate  # noqa: E402
-from core.errors import AlreadyBooked, DomainError, SlotTaken  # noqa: E402
-from core.models import (  # noqa: E402
+from core.db.engine import make_engine, make_session_factory, migrate  # noqa: E402
+from core.db.models import (  # noqa: E402
     AvailabilityWindow,
     Enrolment,
     Family,
@@ -76,6 +75,7 @@ from core.models import (  # noqa: E402
     Teacher,
     Term,
 )
+from core.errors import AlreadyBooked, DomainError, SlotTaken  # noqa: E402
 from core.services import Services  # noqa: E402
 from core.views import Actor  # noqa: E402
 

@@ -64,8 +64,8 @@ from bot.app import (  # noqa: E402
 )
 from bot.local_api import BotEvent, LocalBotApi  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
-from core.db import make_engine, make_session_factory, migrate  # noqa: E402
-from core.models import (  # noqa: E402
+from core.db.engine import make_engine, make_session_factory, migrate  # noqa: E402
+from core.db.models import (  # noqa: E402
     AvailabilityWindow,
     Enrolment,
     Family,
@@ -81,7 +81,7 @@ from core.models import (  # noqa: E402
     Term,
 )
 from core.services import Services  # noqa: E402
-from tests.pg import start_test_server, unique_name  # noqa: E402
+from tests.support.pg import start_test_server, unique_name  # noqa: E402
 
 TOKEN = "123456:BENCH-TOKEN"
 TELEGRAM_BASE = 500_000

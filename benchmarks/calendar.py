@@ -28,9 +28,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.calendar_events import CalendarEvent, EventKind
-from core.calendar_image import layout_week, render_week_png
-from core.ics import build_ics
+from core.calendar.events import CalendarEvent, EventKind
+from core.calendar.ics import build_ics
+from core.calendar.image import layout_week, render_week_png
 
 TZ = ZoneInfo("Australia/Sydney")
 WEEK_START = date(2027, 2, 1)  # a Monday

@@ -36,14 +36,14 @@ from sqlalchemy import text
 
 from bot.app import build_application
 from bot.local_api import FloodLimits, LocalBotApi
-from core import reminders as core
 from core.clock import FixedClock
-from core.db import make_engine, make_session_factory, migrate
-from core.reminders import NOT_BOOKED
+from core.db.engine import make_engine, make_session_factory, migrate
+from core.reminders import service as core
+from core.reminders.service import NOT_BOOKED
 from core.services import Services
 from scheduler.runner import notifier_for
 from scheduler.sweeps import run_sweep
-from tests.pg import start_test_server, unique_name
+from tests.support.pg import start_test_server, unique_name
 
 TOKEN = "123456:BENCH-TOKEN"
 NOW = datetime(2027, 1, 20, 1, 0, tzinfo=UTC)  # Wednesday 12:00 in Sydney: inside the window

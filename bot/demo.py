@@ -20,8 +20,8 @@ from bot.app import build_application, start_bot, stop_bot
 from bot.local_api import BotEvent, LocalBotApi
 from bot.runtime import open_runtime
 from bot.settings import Settings
-from core.importer import import_school
-from core.term_shift import next_monday, shift_terms
+from core.school_file.importer import import_school
+from core.school_file.term_shift import next_monday, shift_terms
 
 DEMO_TOKEN = "123456:DEMO-TOKEN"
 DEFAULT_SCHOOL = Path(__file__).resolve().parents[1] / "examples" / "demo-school.yaml"

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.embedded_db import EmbeddedDatabaseError, EmbeddedPostgres, start_embedded
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
-from core.db import make_engine, make_session_factory, migrate
+from core.db.engine import make_engine, make_session_factory, migrate
 from core.services import Services
 
 logger = logging.getLogger(__name__)

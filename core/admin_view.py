@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.db import unit_of_work
-from core.models import Term
+from core.db.engine import unit_of_work
+from core.db.models import Term
 
 EPOCH = date(1970, 1, 1)
 PAGE_SIZE = 8  # bookings per page of a week's list

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core import booking_sql
+from core.booking import sql as booking_sql
 from core.clock import Clock
 
 TTL = timedelta(hours=2)

@@ -12,11 +12,10 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core import booking_sql
-from core.booking import lesson_query
-from core.db import unit_of_work
-from core.errors import NotFound
-from core.models import (
+from core.booking import sql as booking_sql
+from core.booking.service import lesson_query
+from core.db.engine import unit_of_work
+from core.db.models import (
     Admin,
     Enrolment,
     Family,
@@ -28,6 +27,7 @@ from core.models import (
     Student,
     Teacher,
 )
+from core.errors import NotFound
 from core.schedule import week_monday
 
 

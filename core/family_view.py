@@ -17,18 +17,18 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from core import booking_sql
-from core.booking import booking_query, to_view
-from core.catalog import CatalogCache, LessonPlan
+from core.booking import sql as booking_sql
+from core.booking.catalog import CatalogCache, LessonPlan
+from core.booking.service import booking_query, to_view
 from core.clock import Clock
-from core.db import unit_of_work
-from core.directory import Child, LessonRef
-from core.errors import NotFound, NotYourStudent
-from core.models import (
+from core.db.engine import unit_of_work
+from core.db.models import (
     Booking,
     BookingStatus,
     LessonType,
 )
+from core.directory import Child, LessonRef
+from core.errors import NotFound, NotYourStudent
 from core.schedule import notice_ok
 from core.views import BookingView
 

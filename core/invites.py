@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
-from core.db import unit_of_work
+from core.db.engine import unit_of_work
+from core.db.models import Family, Invite, Parent, School
 from core.errors import InvalidInvite, NotFound
-from core.models import Family, Invite, Parent, School
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.booking import BookingService
-from core.calendar import CalendarService
-from core.catalog import CatalogCache
+from core.booking.catalog import CatalogCache
+from core.booking.service import BookingService
+from core.calendar.service import CalendarService
 from core.chat_steps import ChatSteps
 from core.clock import Clock
 from core.directory import Directory

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from core.models import BookingStatus
+from core.db.models import BookingStatus
 
 
 class ActorRole(StrEnum):

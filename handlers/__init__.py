@@ -10,7 +10,11 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, calendar_view, common, parent, remind, teacher
+from handlers import common, teacher
+from handlers.admin import remind
+from handlers.admin import routes as admin
+from handlers.calendar import view as calendar_view
+from handlers.parent import routes as parent
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

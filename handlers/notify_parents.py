@@ -12,8 +12,8 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
-from core.calendar import booking_event
-from core.ics import booking_ics
+from core.calendar.ics import booking_ics
+from core.calendar.service import booking_event
 from core.services import Services
 from core.views import BookingView
 

@@ -1,7 +1,7 @@
 """Teachers, read-only: their lessons, and who booked which slot of their hybrid lessons.
 
 Callback data: ``tc:wk:<school>:<lesson>:<week>:<page>`` a week's bookings (see
-handlers.admin_keyboards). A teacher sees only their own lessons; an admin of the school
+handlers.admin.keyboards). A teacher sees only their own lessons; an admin of the school
 may press the same buttons.
 """
 
@@ -16,9 +16,9 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 from core.admin_view import page_of
 from core.directory import Identity, LessonRef, Role
 from core.errors import DomainError, NotFound
-from handlers import admin_keyboards as kb
-from handlers import admin_texts as texts
-from handlers.admin_dashboard import args_of, say
+from handlers.admin import keyboards as kb
+from handlers.admin import texts
+from handlers.admin.dashboard import args_of, say
 from handlers.callbacks import fields_pattern
 from handlers.context import Who, services_of, who
 from handlers.formatting import esc
@@ -143,7 +143,7 @@ async def week_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    """The teacher's buttons; /lessons and /bookings are routed by handlers.admin."""
+    """The teacher's buttons; /lessons and /bookings are routed by handlers.admin.routes."""
     application.add_handler(
         CallbackQueryHandler(week_callback, pattern=fields_pattern("tc", "wk", 4))
     )

@@ -33,7 +33,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from core.reminders import BLOCKED, FAILED, SENT
+from core.reminders.service import BLOCKED, FAILED, SENT
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Bot
 from telegram.ext import Application
 
-from core.reminders import NOT_BOOKED, SESSION
+from core.reminders.service import NOT_BOOKED, SESSION
 from core.services import Services
 from handlers.context import API_URLS, NOTIFY, SERVICES
 from scheduler.notifier import Notifier

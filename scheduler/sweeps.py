@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core import reminders as core
 from core.clock import Clock
-from core.reminders import BLOCKED, FAILED, NOT_BOOKED, SENT, SESSION, UNKNOWN, Reminder
+from core.reminders import service as core
+from core.reminders.service import BLOCKED, FAILED, NOT_BOOKED, SENT, SESSION, UNKNOWN, Reminder
+from handlers.reminder_texts import render
 from scheduler.notifier import Notifier
-from scheduler.texts import render
 
 logger = logging.getLogger(__name__)
 

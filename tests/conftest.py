@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.clock import FixedClock
-from core.db import make_engine, make_session_factory, migrate
-from tests.pg import TEMPLATE, TestServer, start_test_server, unique_name
+from core.db.engine import make_engine, make_session_factory, migrate
+from tests.support.pg import TEMPLATE, TestServer, start_test_server, unique_name
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """End-to-end harness: the real bot Application, long polling a local Bot API server.
 
 `bot_app` runs the real handlers against a fresh database holding the two schools of
-`tests.factories` (Telegram ids: alpha admin 1001, teacher 1002, parents 1011 (Smith, two
+`tests.support.factories` (Telegram ids: alpha admin 1001, teacher 1002, parents 1011 (Smith, two
 children) and 1012 (Brown); beta admin 2001, teacher 2002, parents 2011 and 2012).
 """
 
@@ -17,7 +17,7 @@ from bot.app import build_application, start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.services import Services
-from tests.factories import SchoolIds, build_two_schools
+from tests.support.factories import SchoolIds, build_two_schools
 
 TOKEN = "123456:TEST-TOKEN"
 

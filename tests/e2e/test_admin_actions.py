@@ -7,10 +7,10 @@ from datetime import time, timedelta
 from icalendar import Calendar
 
 from bot.local_api import LocalBotApi
-from core.models import BookingStatus
+from core.db.models import BookingStatus
 from core.services import Services
 from core.views import Actor
-from tests.factories import SchoolIds
+from tests.support.factories import SchoolIds
 
 ADMIN = 1001
 SHOWN = ("send", "edit_text", "edit_caption")

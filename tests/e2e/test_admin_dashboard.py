@@ -7,7 +7,7 @@ from datetime import time
 from bot.local_api import LocalBotApi
 from core.services import Services
 from core.views import Actor
-from tests.factories import SchoolIds
+from tests.support.factories import SchoolIds
 
 ADMIN = 1001
 SHOWN = ("send", "edit_text", "edit_caption")
@@ -69,7 +69,7 @@ async def test_week_bookings_are_paged_eight_at_a_time(
 ) -> None:
     alpha, _ = schools
     # nine students enrolled in piano, nine bookings in week 4
-    from core.models import Enrolment, Student
+    from core.db.models import Enrolment, Student
 
     async with sessions() as session, session.begin():
         extra = [

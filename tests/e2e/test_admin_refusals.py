@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import text
 
 from bot.local_api import LocalBotApi
-from core.models import Admin
+from core.db.models import Admin
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import to_minute
-from tests.factories import SchoolIds
+from tests.support.factories import SchoolIds
 
 ALPHA_ADMIN = 1001
 ALPHA_TEACHER = 1002

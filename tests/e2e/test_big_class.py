@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from bot.local_api import LocalBotApi
-from core.models import Enrolment, Family, Parent, Student
+from core.db.models import Enrolment, Family, Parent, Student
 from core.services import Services
-from tests.factories import SchoolIds
+from tests.support.factories import SchoolIds
 
 ADMIN = 1001
 SHOWN = ("send", "edit_text")
@@ -109,7 +109,7 @@ async def test_the_dashboard_of_a_school_with_many_hybrid_lessons_is_paged(
 ) -> None:
     from datetime import time
 
-    from core.models import HybridPattern, Lesson, LessonType
+    from core.db.models import HybridPattern, Lesson, LessonType
 
     alpha, _ = schools
     async with services.sessions() as session, session.begin():

@@ -11,13 +11,13 @@ from icalendar import Calendar
 
 from bot.local_api import LocalBotApi
 from core.admin_view import day_number
-from core.calendar import CalendarFilter
-from core.calendar_events import EventKind
-from core.calendar_image import layout_week, summarize_week
+from core.calendar.events import EventKind
+from core.calendar.image import layout_week, summarize_week
+from core.calendar.service import CalendarFilter
 from core.services import Services
 from core.views import Actor
-from handlers.calendar_texts import CalendarMode, calendar_title
-from tests.factories import SchoolIds
+from handlers.calendar.texts import CalendarMode, calendar_title
+from tests.support.factories import SchoolIds
 
 ADMIN, TEACHER, SMITH = 1001, 1002, 1011
 SYDNEY = ZoneInfo("Australia/Sydney")

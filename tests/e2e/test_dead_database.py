@@ -10,7 +10,7 @@ import pytest
 from bot.app import build_application, start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
-from core.db import make_engine, make_session_factory
+from core.db.engine import make_engine, make_session_factory
 from core.services import Services
 from tests.e2e.conftest import TOKEN
 

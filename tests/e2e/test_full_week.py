@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import delete, update
 
 from bot.local_api import LocalBotApi
-from core.models import AvailabilityWindow, School
+from core.db.models import AvailabilityWindow, School
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import decode
 from tests.e2e.test_parent_booking import bookings, confirm, labels, tap
-from tests.factories import SchoolIds
+from tests.support.factories import SchoolIds
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 BROWN = 1012  # Mia Brown's parent: Mia is in piano

@@ -31,7 +31,7 @@ from telegram.ext import (
 )
 
 from bot.local_api import FloodLimits, LocalBotApi
-from bot.local_api_user import LocalBotApiClient
+from bot.local_api.user import LocalBotApiClient
 
 TOKEN = "123456:TEST"
 ALICE = 1001

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import select, update
 
 from bot.local_api import BotEvent, LocalBotApi
-from core.models import Booking, BookingStatus, Parent, Teacher
+from core.db.models import Booking, BookingStatus, Parent, Teacher
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import decode
-from tests.factories import SchoolIds
+from tests.support.factories import SchoolIds
 
 
 def edited(event: BotEvent) -> bool:

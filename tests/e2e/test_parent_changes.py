@@ -6,11 +6,11 @@ from datetime import time
 
 from bot.app import build_application, start_bot, stop_bot
 from bot.local_api import LocalBotApi
-from core.models import BookingStatus
+from core.db.models import BookingStatus
 from core.services import Services
 from tests.e2e.conftest import TOKEN
 from tests.e2e.test_parent_booking import book_for, bookings, confirm, labels, tap
-from tests.factories import SchoolIds
+from tests.support.factories import SchoolIds
 
 
 async def test_mybookings_lists_upcoming_bookings_per_child(

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from core.models import Booking
+from core.db.models import Booking
 from core.views import Actor
 from tests.e2e.test_parent_booking import book_for
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
-from core.models import BookingStatus
+from core.db.models import BookingStatus
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import encode, to_minute

@@ -7,7 +7,7 @@ from datetime import time
 from sqlalchemy import update
 
 from bot.local_api import LocalBotApi
-from core.models import Lesson
+from core.db.models import Lesson
 from core.services import Services
 from core.views import Actor
 

@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text
 
-from core.calendar import CalendarFilter
-from core.calendar_events import EventKind
+from core.calendar.events import EventKind
+from core.calendar.service import CalendarFilter
+from core.db.models import BookingStatus, Invite, Parent, Term
 from core.errors import (
     AlreadyBooked,
     BookingsClosed,
@@ -32,10 +33,9 @@ from core.errors import (
     SlotTaken,
     SlotUnavailable,
 )
-from core.models import BookingStatus, Invite, Parent, Term
 from core.services import Services
 from core.views import Actor
-from tests.factories import SchoolIds, build_two_schools
+from tests.support.factories import SchoolIds, build_two_schools
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 ADMIN = Actor.admin("alice")

@@ -9,7 +9,7 @@ import pytest
 from core.errors import AlreadyBooked, NotFound, NotYourStudent, SlotTaken
 from core.services import Services
 from core.views import Actor
-from tests.factories import build_two_schools
+from tests.support.factories import build_two_schools
 
 
 @pytest.fixture

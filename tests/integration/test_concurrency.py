@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, text
 
-from core import catalog as catalog_module
-from core.db import make_engine, make_session_factory
+from core.booking import catalog as catalog_module
+from core.db.engine import make_engine, make_session_factory
+from core.db.models import Booking, BookingStatus, Enrolment, Family, Parent, Student
 from core.errors import SlotTaken
-from core.models import Booking, BookingStatus, Enrolment, Family, Parent, Student
 from core.services import Services
 from core.views import Actor
-from tests.factories import SchoolIds, build_two_schools
+from tests.support.factories import SchoolIds, build_two_schools
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 ADMIN = Actor.admin("alice")

@@ -11,10 +11,10 @@ import yaml
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core import models as m
 from core.clock import FixedClock
+from core.db import models as m
 from core.errors import SchoolFileError
-from core.importer import KINDS, ImportResult, import_school
+from core.school_file.importer import KINDS, ImportResult, import_school
 from core.services import Services
 from core.views import Actor
 

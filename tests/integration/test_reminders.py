@@ -11,15 +11,15 @@ from sqlalchemy import select, update
 from telegram import Bot
 
 from bot.local_api import LocalBotApi
-from core import reminders as core
 from core.clock import FixedClock
-from core.models import Parent, School, SentReminder
-from core.reminders import NOT_BOOKED, SESSION
+from core.db.models import Parent, School, SentReminder
+from core.reminders import service as core
+from core.reminders.service import NOT_BOOKED, SESSION
 from core.services import Services
 from core.views import Actor
 from scheduler.notifier import Notifier
 from scheduler.sweeps import deliver, run_sweep, sweep_all
-from tests.factories import build_two_schools
+from tests.support.factories import build_two_schools
 
 TOKEN = "123456:TEST-TOKEN"
 MORNING = datetime(2027, 1, 19, 22, 0, tzinfo=UTC)  # Wednesday 09:00 in Sydney

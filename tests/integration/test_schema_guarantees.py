@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.models import Booking, BookingStatus, Lesson
-from tests.factories import build_two_schools
+from core.db.models import Booking, BookingStatus, Lesson
+from tests.support.factories import build_two_schools
 
 START = datetime(2027, 2, 22, 4, 0, tzinfo=UTC)
 

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from core.models import BookingStatus
+from core.db.models import BookingStatus
 from core.schedule import Slot
-from handlers import admin_keyboards as kb
-from handlers import calendar_keyboards as cal
-from handlers.calendar_texts import CalendarMode
+from handlers.admin import keyboards as kb
+from handlers.calendar import keyboards as cal
+from handlers.calendar.texts import CalendarMode
 from handlers.callbacks import MAX_BYTES, decode, to_minute
 from tests.unit.test_admin_texts import LIAM, MIA, PIANO, STATS, booking
 

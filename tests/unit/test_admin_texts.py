@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from core.db.models import BookingStatus, LessonType
 from core.directory import LessonRef
-from core.models import BookingStatus, LessonType
 from core.views import BookingView, LessonStats, MissingStudent, WeekStats
-from handlers import admin_texts as texts
-from handlers.calendar_texts import CalendarMode, calendar_title, filter_label, term_caption
+from handlers.admin import texts
+from handlers.calendar.texts import CalendarMode, calendar_title, filter_label, term_caption
 
 PIANO = LessonRef(
     id=1,

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from core.calendar_events import CalendarEvent, EventKind
-from core.calendar_image import (
+from core.calendar.events import CalendarEvent, EventKind
+from core.calendar.image import (
     KIND_COLOURS,
     KIND_LABELS,
     Block,

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from core.calendar_events import CalendarEvent, EventKind
-from core.ics import booking_ics, build_ics, event_uid, ics_calendar
+from core.calendar.events import CalendarEvent, EventKind
+from core.calendar.ics import booking_ics, build_ics, event_uid, ics_calendar
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)

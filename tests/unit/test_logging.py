@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.cli import configure_logging
+from bot.cli.main import configure_logging
 
 NAMES = ("", "httpx", "httpcore", "pgserver", "apscheduler", "aiohttp.access")
 

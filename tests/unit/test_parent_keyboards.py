@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from core.db.models import BookingStatus
 from core.directory import Child
 from core.family_view import WeekEntry, WeekStatus
-from core.models import BookingStatus
 from core.schedule import Slot
-from handlers import parent_keyboards as keyboards
 from handlers.callbacks import decode
+from handlers.parent import keyboards
 from tests.unit.test_parent_texts import booking
 
 SYDNEY = ZoneInfo("Australia/Sydney")

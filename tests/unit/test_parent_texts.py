@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from core.db.models import BookingStatus, LessonType
 from core.directory import LessonRef
 from core.family_view import WeekEntry, WeekStatus, week_overview
-from core.models import BookingStatus, LessonType
 from core.schedule import Slot
 from core.views import BookingView
-from handlers import parent_texts as texts
+from handlers.parent import texts
 
 SYDNEY = "Australia/Sydney"
 

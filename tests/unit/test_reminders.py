@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.reminders import (
+from core.reminders.service import (
     BookNow,
     NotBookedNotice,
     in_window,
@@ -16,9 +16,9 @@ from core.reminders import (
     school_rules,
     session_due,
 )
-from core.school_file import NotBookedReminders
+from core.school_file.schema import NotBookedReminders
+from handlers.reminder_texts import not_booked_buttons, not_booked_text
 from scheduler.notifier import Pacer
-from scheduler.texts import not_booked_buttons, not_booked_text
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 NINE_AM = datetime(2027, 1, 19, 22, 0, tzinfo=UTC)  # 09:00 in Sydney

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from core.errors import SchoolFileError
-from core.school_file import (
+from core.school_file.schema import (
     SchoolFile,
     event_instants,
     parse_school_file,

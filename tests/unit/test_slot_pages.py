@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.schedule import Slot
-from handlers import admin_keyboards, slot_pages
-from handlers import parent_keyboards as keyboards
+from handlers import slot_pages
+from handlers.admin import keyboards as admin_keyboards
 from handlers.callbacks import decode, from_minute, to_minute
+from handlers.parent import keyboards
 from tests.unit.test_parent_texts import booking
 
 SYDNEY = ZoneInfo("Australia/Sydney")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import BookingStatus
-from core.stats import BookingFact, EnrolledStudent, compute_stats
+from core.booking.stats import BookingFact, EnrolledStudent, compute_stats
+from core.db.models import BookingStatus
 
 CONFIRMED = BookingStatus.CONFIRMED
 CANCELLED = BookingStatus.CANCELLED

@@ -1,0 +1,167 @@
+"""The `musicbot` command line (also `python -m bot`): the bot, the demo and the admin's tools.
+
+Every command exits non-zero with a one-line reason on error; listing commands take
+`--format json`. School, lesson, student and family are named by their school-file keys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot.cli import commands as cli_commands
+from bot.runtime import DatabaseUnavailable
+from bot.settings import Settings
+from core.errors import DomainError, SchoolFileError
+
+
+def _school(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--school", required=True, help="the school's key")
+
+
+def _fmt(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+
+
+def _slot_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--week", type=int, required=True, help="term week (1-based)")
+    p.add_argument("--at", required=True, help="slot start, school local time HH:MM")
+    p.add_argument(
+        "--day",
+        help="day of the slot (MONDAY..SUNDAY), needed only when several days have a slot at --at",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="musicbot",
+        description="Telegram booking assistant for music schools with hybrid lessons.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("run", help="run the bot (long polling); applies pending migrations")
+    demo = sub.add_parser(
+        "demo", help="try it without a token: the example school and a chat in this terminal"
+    )
+    demo.add_argument("--user", type=int, default=3001, help="Telegram id to chat as")
+    demo.add_argument("--file", default=None, help="school file (default: the example school)")
+    sub.add_parser("migrate", help="apply pending database migrations")
+
+    imp = sub.add_parser("import", help="create or update a school from its school file")
+    imp.add_argument("file", help="path of the school file (YAML)")
+    imp.add_argument(
+        "--term-starts",
+        metavar="DATE|next-monday",
+        help="move the file's terms (and events) so the first term starts on this Monday",
+    )
+    _fmt(imp)
+
+    inv = sub.add_parser("invite", help="print one invite link per parent of a family")
+    _school(inv)
+    inv.add_argument("--family", required=True, help="the family's key")
+    inv.add_argument("--days", type=int, default=14, help="days the links stay valid")
+    _fmt(inv)
+
+    slots = sub.add_parser("slots", help="free slots of a hybrid lesson's individual week")
+    _school(slots)
+    slots.add_argument("--lesson", required=True)
+    slots.add_argument("--week", type=int, required=True)
+    _fmt(slots)
+
+    book = sub.add_parser("book", help="book a student's slot on behalf of the family")
+    _school(book)
+    book.add_argument("--lesson", required=True)
+    book.add_argument("--student", required=True)
+    _slot_args(book)
+    _fmt(book)
+
+    res = sub.add_parser("reschedule", help="move a booking to another slot (atomic)")
+    _school(res)
+    res.add_argument("--booking", type=int, required=True, help="booking id")
+    _slot_args(res)
+    _fmt(res)
+
+    can = sub.add_parser("cancel", help="cancel a booking")
+    _school(can)
+    can.add_argument("--booking", type=int, required=True, help="booking id")
+    can.add_argument("--reason", default=None)
+    _fmt(can)
+
+    lst = sub.add_parser("bookings", help="list bookings")
+    _school(lst)
+    lst.add_argument("--lesson", default=None)
+    lst.add_argument("--week", type=int, default=None)
+    lst.add_argument("--all", action="store_true", help="include cancelled bookings")
+    _fmt(lst)
+
+    st = sub.add_parser("stats", help="a hybrid lesson's booking statistics")
+    _school(st)
+    st.add_argument("--lesson", required=True)
+    _fmt(st)
+
+    for name, text in (("open", "open bookings"), ("close", "close bookings")):
+        p = sub.add_parser(name, help=f"{text} of a hybrid lesson")
+        _school(p)
+        p.add_argument("--lesson", required=True)
+        _fmt(p)
+    return parser
+
+
+def configure_logging(level: str) -> None:
+    """Our logs at ``level``; the libraries' chatter at WARNING. httpx logs every request URL,
+    and a Bot API URL carries the bot's token, so it never logs below WARNING."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)  # also when a handler was already installed
+    quiet = ("httpx", "httpcore", "pgserver", "apscheduler", "aiohttp.access")
+    for name in quiet:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    if level == "DEBUG":
+        logging.getLogger("apscheduler").setLevel(logging.DEBUG)
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())).upper()
+        return _fail(f"bad setting {where}: {first.get('msg')}", 2)
+    configure_logging(settings.log_level if args.command in ("run", "demo") else "WARNING")
+    try:
+        if args.command == "import":
+            cli_commands.read_school_file(args)
+        return asyncio.run(cli_commands.dispatch(args, settings)) or 0
+    except SchoolFileError as exc:
+        print(
+            f"error: the school file was not imported ({len(exc.problems)} problem(s)):",
+            file=sys.stderr,
+        )
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except DomainError as exc:
+        return _fail(exc.message)
+    except DatabaseUnavailable as exc:
+        return _fail(str(exc))
+    except ValueError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into e.g. `head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

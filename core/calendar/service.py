@@ -1,0 +1,195 @@
+"""Calendar events for a date range: regular lessons, hybrid weeks, booked sessions, events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import joinedload
+
+from core.booking.lessons import occurrences
+from core.booking.service import booking_query, lesson_query, to_view
+from core.calendar.events import CalendarEvent, EventKind
+from core.clock import Clock
+from core.db.engine import unit_of_work
+from core.db.models import Booking, BookingStatus, Enrolment, Event, Lesson, School, Student
+from core.errors import NotFound
+from core.views import BookingView
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarFilter:
+    """Who is looking and what they asked for; None means no filter."""
+
+    term_id: int | None = None
+    teacher_id: int | None = None
+    location_id: int | None = None
+    family_id: int | None = None  # a parent sees only their family's lessons and bookings
+
+
+def booking_event(booking: BookingView) -> CalendarEvent:
+    """A booked individual session as a calendar entry; the uid is stable across changes."""
+    return CalendarEvent(
+        uid=f"booking-{booking.id}",
+        kind=EventKind.BOOKED_SESSION,
+        title=f"{booking.lesson_name}: {booking.student_name} (individual)",
+        start=booking.start_at,
+        end=booking.end_at,
+        teacher=booking.teacher_name,
+        location=booking.location_name,
+        room=booking.room_name,
+        description=f"Individual session of {booking.student_name} with {booking.teacher_name}, "
+        f"week {booking.week}. Booking #{booking.id}.",
+        sequence=booking.sequence,
+        cancelled=booking.status is BookingStatus.CANCELLED,
+    )
+
+
+class CalendarService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self.sessions = sessions
+        self.clock = clock
+
+    async def events(
+        self,
+        school_id: int,
+        first_day: date,
+        last_day: date,
+        filters: CalendarFilter | None = None,
+    ) -> list[CalendarEvent]:
+        """Every calendar entry between two local dates (inclusive), sorted by start."""
+        filters = filters or CalendarFilter()
+        async with unit_of_work(self.sessions) as session:
+            tz_name = await session.scalar(select(School.timezone).where(School.id == school_id))
+            if tz_name is None:
+                raise NotFound("No such school.")
+            tz = ZoneInfo(tz_name)
+            lo = datetime.combine(first_day, time()).replace(tzinfo=tz)
+            hi = datetime.combine(last_day + timedelta(days=1), time()).replace(tzinfo=tz)
+            result = await self._lesson_events(session, school_id, filters, tz, lo, hi)
+            result += await self._booking_events(session, school_id, filters, tz_name, lo, hi)
+            if filters.teacher_id is None or filters.family_id is not None:
+                result += await self._school_events(session, school_id, filters, lo, hi)
+        return sorted(result, key=lambda e: (e.start, e.kind, e.title))
+
+    async def _lesson_events(
+        self,
+        session: AsyncSession,
+        school_id: int,
+        filters: CalendarFilter,
+        tz: ZoneInfo,
+        lo: datetime,
+        hi: datetime,
+    ) -> list[CalendarEvent]:
+        query = lesson_query(school_id)
+        if filters.term_id is not None:
+            query = query.where(Lesson.term_id == filters.term_id)
+        if filters.teacher_id is not None:
+            query = query.where(Lesson.teacher_id == filters.teacher_id)
+        if filters.location_id is not None:
+            query = query.where(Lesson.location_id == filters.location_id)
+        if filters.family_id is not None:
+            query = query.where(
+                Lesson.id.in_(
+                    select(Enrolment.lesson_id)
+                    .join(Student, Student.id == Enrolment.student_id)
+                    .where(Student.family_id == filters.family_id)
+                )
+            )
+        lessons = (await session.scalars(query)).unique().all()
+        events: list[CalendarEvent] = []
+        for lesson in lessons:
+            for occ in occurrences(lesson, tz, lo, hi):
+                suffix = (
+                    " (individual week: book a slot)"
+                    if occ.kind is EventKind.HYBRID_PLACEHOLDER
+                    else ""
+                )
+                events.append(
+                    CalendarEvent(
+                        uid=f"lesson-{lesson.id}-w{occ.week}",
+                        kind=occ.kind,
+                        title=f"{lesson.name}{suffix}",
+                        start=occ.slot.start_at,
+                        end=occ.slot.end_at,
+                        teacher=lesson.teacher.name,
+                        location=lesson.location.name if lesson.location else None,
+                        room=lesson.room.name if lesson.room else None,
+                        description=f"Week {occ.week} of {lesson.term.name}",
+                    )
+                )
+        return events
+
+    async def _booking_events(
+        self,
+        session: AsyncSession,
+        school_id: int,
+        filters: CalendarFilter,
+        tz_name: str,
+        lo: datetime,
+        hi: datetime,
+    ) -> list[CalendarEvent]:
+        query = booking_query(school_id).where(
+            Booking.status != BookingStatus.CANCELLED, Booking.start_at < hi, Booking.end_at > lo
+        )
+        if filters.teacher_id is not None:
+            query = query.where(Booking.teacher_id == filters.teacher_id)
+        if filters.family_id is not None:
+            query = query.where(
+                Booking.student_id.in_(
+                    select(Student.id).where(Student.family_id == filters.family_id)
+                )
+            )
+        if filters.term_id is not None or filters.location_id is not None:
+            lesson_ids = select(Lesson.id).where(Lesson.school_id == school_id)
+            if filters.term_id is not None:
+                lesson_ids = lesson_ids.where(Lesson.term_id == filters.term_id)
+            if filters.location_id is not None:
+                lesson_ids = lesson_ids.where(Lesson.location_id == filters.location_id)
+            query = query.where(Booking.lesson_id.in_(lesson_ids))
+        rows = (await session.scalars(query)).unique().all()
+        return [booking_event(to_view(b, tz_name)) for b in rows]
+
+    async def _school_events(
+        self,
+        session: AsyncSession,
+        school_id: int,
+        filters: CalendarFilter,
+        lo: datetime,
+        hi: datetime,
+    ) -> list[CalendarEvent]:
+        query = (
+            select(Event)
+            .options(joinedload(Event.location))
+            .where(Event.school_id == school_id, Event.start_at < hi, Event.end_at > lo)
+        )
+        if filters.location_id is not None:
+            query = query.where(Event.location_id == filters.location_id)
+        rows = (await session.scalars(query)).all()
+        return [
+            CalendarEvent(
+                uid=f"event-{event.id}",
+                kind=EventKind.MEET_AND_GREET
+                if event.type.upper() == "MEET_AND_GREET"
+                else EventKind.OTHER_EVENT,
+                title=event.title,
+                start=event.start_at,
+                end=event.end_at,
+                location=event.location.name if event.location else None,
+            )
+            for event in rows
+        ]
+
+    async def booking_events(self, school_id: int, booking_ids: list[int]) -> list[CalendarEvent]:
+        """Calendar entries of given bookings, cancelled ones included (for .ics updates)."""
+        async with unit_of_work(self.sessions) as session:
+            tz_name = await session.scalar(select(School.timezone).where(School.id == school_id))
+            if tz_name is None:
+                raise NotFound("No such school.")
+            rows = (
+                await session.scalars(booking_query(school_id).where(Booking.id.in_(booking_ids)))
+            ).all()
+            return [booking_event(to_view(b, tz_name)) for b in rows]

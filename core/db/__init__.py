@@ -1,0 +1,1 @@
+"""The database: engine and unit of work, the driver gateway, the tables, and migrations."""

@@ -1,0 +1,570 @@
+"""Import a school file: validate it whole, then upsert every record in one transaction.
+
+Records are matched by (school, key): what is new is created, what changed is updated,
+and records missing from the file are left alone. Nothing is written when the file is
+invalid (:class:`~core.errors.SchoolFileError`), and importing the same file twice
+changes nothing: values are compared before they are written.
+
+A change that would pull the ground from under bookings still to come (an individual week
+dropped, a booked student taken off the lesson, a lesson no longer HYBRID, a new teacher
+already booked or teaching then) is refused with the path and the booking's time: cancel or move those
+bookings first. Past and cancelled bookings are history and never stand in the way.
+
+Two collections are replaced rather than merged, because the file names their owner:
+
+* a lesson's enrolments become exactly the lesson's ``students`` list;
+* a hybrid lesson's availability windows are replaced as a whole when they differ.
+
+``bookings_open`` of a hybrid lesson is taken from the file only when the lesson is
+created; afterwards admins open and close bookings in chat (or with the CLI) and a
+re-import leaves that switch alone. A lesson whose type changes away from HYBRID loses
+its hybrid pattern. Event times are the school's local time, stored as UTC instants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased, selectinload
+
+from core.booking.catalog import load_catalog
+from core.clock import Clock
+from core.db import models as m
+from core.db.engine import unit_of_work
+from core.errors import SchoolFileError
+from core.school_file import schema as sf
+
+__all__ = ["KINDS", "ImportResult", "KindCounts", "import_school"]
+
+KINDS = (
+    "school",
+    "admin",
+    "teacher",
+    "location",
+    "room",
+    "term",
+    "family",
+    "parent",
+    "student",
+    "lesson",
+    "event",
+)
+
+Row = TypeVar("Row", bound=m.Base)
+
+
+@dataclass
+class KindCounts:
+    """How many records of one kind the import created, updated or left unchanged."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass
+class ImportResult:
+    """What an import did, per kind of record (see ``KINDS``)."""
+
+    school_key: str
+    school_id: int
+    counts: dict[str, KindCounts] = field(default_factory=lambda: {k: KindCounts() for k in KINDS})
+
+    @property
+    def created(self) -> int:
+        return sum(c.created for c in self.counts.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(c.updated for c in self.counts.values())
+
+    @property
+    def unchanged(self) -> int:
+        return sum(c.unchanged for c in self.counts.values())
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def record(self, kind: str, *, created: bool, changed: bool) -> None:
+        counts = self.counts[kind]
+        if created:
+            counts.created += 1
+        elif changed:
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, for ``musicbot import --format json``."""
+        return {
+            "school": self.school_key,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "kinds": {kind: counts.as_dict() for kind, counts in self.counts.items()},
+        }
+
+    def summary(self) -> str:
+        """One line, e.g. ``music-n-me: 52 created, 0 updated, 0 unchanged``."""
+        return (
+            f"{self.school_key}: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged"
+        )
+
+
+async def import_school(
+    sessions: async_sessionmaker[AsyncSession],
+    text_or_path: str | Path,
+    *,
+    clock: Clock,
+) -> ImportResult:
+    """Validate a school file and bring its school up to date in one transaction.
+
+    Raises :class:`SchoolFileError` (nothing written) when the file is not valid.
+    """
+    school_file = sf.parse_school_file(text_or_path)
+    async with unit_of_work(sessions) as session:
+        result = await _Importer(session, school_file, clock).run()
+        if result.changed:
+            # lets every process's lesson cache see the change at its next use
+            await session.execute(
+                update(m.School)
+                .where(m.School.id == result.school_id)
+                .values(catalog_version=m.School.catalog_version + 1)
+            )
+        await session.commit()
+    return result
+
+
+def _apply(row: m.Base, values: Mapping[str, Any]) -> bool:
+    """Set the attributes that differ; whether any did."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+class _Importer:
+    """One import inside one session; each ``sync_*`` step flushes so later steps see ids."""
+
+    def __init__(self, session: AsyncSession, school_file: sf.SchoolFile, clock: Clock) -> None:
+        self.session = session
+        self.file = school_file
+        self.clock = clock
+        self.school: m.School
+        self.result: ImportResult
+        self.ids: dict[str, dict[str, int]] = {}
+        self.room_ids: dict[tuple[str, str], int] = {}
+
+    async def run(self) -> ImportResult:
+        await self.sync_school()
+        await self.sync_simple(m.Admin, "admin", self.file.admins, _person_values)
+        await self.sync_simple(m.Teacher, "teacher", self.file.teachers, _person_values)
+        await self.sync_simple(m.Location, "location", self.file.locations, _named_values)
+        await self.sync_rooms()
+        await self.sync_simple(m.Term, "term", self.file.terms, _term_values)
+        await self.sync_simple(m.Family, "family", self.file.families, _named_values)
+        await self.sync_family_members()
+        await self.sync_lessons()
+        await self.sync_events()
+        return self.result
+
+    # school
+
+    async def sync_school(self) -> None:
+        info = self.file.school
+        values = {
+            "name": info.name,
+            "timezone": info.timezone,
+            "reminders": info.reminders.as_dict(),
+        }
+        query = select(m.School).where(m.School.key == info.key).with_for_update()
+        school = (await self.session.execute(query)).scalar_one_or_none()
+        created = school is None
+        if school is None:
+            school = m.School(key=info.key, **values)
+            self.session.add(school)
+            changed = True
+        else:
+            changed = _apply(school, values)
+        await self.session.flush()
+        self.school = school
+        self.result = ImportResult(school_key=info.key, school_id=school.id)
+        self.result.record("school", created=created, changed=changed)
+
+    # generic upsert by key
+
+    async def existing(self, model: type[Row]) -> dict[str, Row]:
+        query = select(model).where(model.school_id == self.school.id)  # type: ignore[attr-defined]
+        rows = (await self.session.execute(query)).scalars().all()
+        return {row.key: row for row in rows}  # type: ignore[attr-defined]
+
+    def upsert(
+        self, model: type[Row], kind: str, rows: dict[str, Row], key: str, values: dict[str, Any]
+    ) -> Row:
+        row = rows.get(key)
+        if row is None:
+            row = model(school_id=self.school.id, key=key, **values)
+            self.session.add(row)
+            rows[key] = row
+            self.result.record(kind, created=True, changed=True)
+        else:
+            self.result.record(kind, created=False, changed=_apply(row, values))
+        return row
+
+    async def sync_simple(
+        self,
+        model: type[Row],
+        kind: str,
+        items: Iterable[Any],
+        values_of: Callable[[Any], dict[str, Any]],
+    ) -> None:
+        rows = await self.existing(model)
+        for item in items:
+            self.upsert(model, kind, rows, item.key, values_of(item))
+        await self.session.flush()
+        self.ids[kind] = {key: row.id for key, row in rows.items()}  # type: ignore[attr-defined]
+
+    # rooms, parents, students: keyed within a location / the school, owned by a parent row
+
+    async def sync_rooms(self) -> None:
+        query = select(m.Room).where(m.Room.school_id == self.school.id)
+        rooms = {(r.location_id, r.key): r for r in (await self.session.execute(query)).scalars()}
+        for location in self.file.locations:
+            location_id = self.ids["location"][location.key]
+            for item in location.rooms:
+                room = rooms.get((location_id, item.key))
+                if room is None:
+                    room = m.Room(
+                        school_id=self.school.id,
+                        location_id=location_id,
+                        key=item.key,
+                        name=item.name,
+                    )
+                    self.session.add(room)
+                    rooms[(location_id, item.key)] = room
+                    self.result.record("room", created=True, changed=True)
+                else:
+                    changed = _apply(room, {"name": item.name})
+                    self.result.record("room", created=False, changed=changed)
+        await self.session.flush()
+        location_keys = {v: k for k, v in self.ids["location"].items()}
+        self.room_ids = {
+            (location_keys[loc_id], key): room.id
+            for (loc_id, key), room in rooms.items()
+            if loc_id in location_keys
+        }
+
+    async def sync_family_members(self) -> None:
+        parents = await self.existing(m.Parent)
+        students = await self.existing(m.Student)
+        for family in self.file.families:
+            family_id = self.ids["family"][family.key]
+            for parent in family.parents:
+                values = {
+                    "family_id": family_id,
+                    "name": parent.name,
+                    "telegram_id": parent.telegram_id,
+                    "phone": parent.phone,
+                }
+                self.upsert(m.Parent, "parent", parents, parent.key, values)
+            for student in family.students:
+                values = {"family_id": family_id, "name": student.name}
+                self.upsert(m.Student, "student", students, student.key, values)
+        await self.session.flush()
+        self.ids["student"] = {key: row.id for key, row in students.items()}
+
+    # lessons, with enrolments and hybrid patterns
+
+    async def sync_lessons(self) -> None:
+        """Lessons, their enrolments and patterns. A lesson's new teacher takes its bookings
+        along (the database cascades it); one that would double-book the new teacher is
+        refused, naming the lesson and the time."""
+        try:
+            await self._sync_lessons()
+        except IntegrityError as exc:  # teachers swapping lessons with clashing bookings
+            if "ex_bookings_teacher_overlap" not in str(exc.orig):
+                raise
+            raise SchoolFileError(
+                [
+                    "lessons: with the new teachers, two active bookings of one teacher "
+                    "would overlap; move or cancel one of them first"
+                ]
+            ) from None
+
+    async def _sync_lessons(self) -> None:
+        lessons = await self.existing(m.Lesson)
+        enrolled = await self.enrolments()
+        patterns = await self.patterns()
+        upcoming = await self.upcoming_bookings()
+        clashes = []
+        moved: list[tuple[int, sf.Lesson, int]] = []  # (index, item, lesson id): new teacher
+        for index, item in enumerate(self.file.lessons):
+            row = lessons.get(item.key)
+            created = row is None
+            if row is None:
+                row = m.Lesson(school_id=self.school.id, key=item.key, **self.lesson_values(item))
+                self.session.add(row)
+                await self.session.flush()
+                changed = True
+            else:
+                clashes += self.bookings_in_the_way(index, item, upcoming.get(row.id, []))
+                values = self.lesson_values(item)
+                if values["teacher_id"] != row.teacher_id:
+                    moved.append((index, item, row.id))
+                    clash = await self.teacher_clash(row.id, values["teacher_id"])
+                    if clash is not None:
+                        clashes.append(
+                            f"lessons[{index}].teacher: {item.teacher} already has a booking "
+                            f"at {self.local(clash)}, when {item.name} has one; move or "
+                            "cancel one of them first"
+                        )
+                changed = _apply(row, values)
+            changed = await self.sync_enrolments(row.id, item, enrolled.get(row.id, {})) or changed
+            changed = await self.sync_hybrid(row.id, item, patterns.get(row.id)) or changed
+            self.result.record("lesson", created=created, changed=changed)
+        if clashes:
+            raise SchoolFileError(clashes)
+        await self.session.flush()
+        if moved:
+            await self.check_classes_of_new_teachers(moved, upcoming)
+
+    async def check_classes_of_new_teachers(
+        self,
+        moved: list[tuple[int, sf.Lesson, int]],
+        upcoming: dict[int, list[tuple[int, int, datetime, datetime]]],
+    ) -> None:
+        """A lesson's bookings still to come, now with its new teacher, must not fall on one
+        of that teacher's classes, as the school file now has them (read in this import's
+        own transaction)."""
+        catalog = await load_catalog(self.session, self.school.id)
+        problems = []
+        for index, item, lesson_id in moved:
+            teacher_id = self.ids["teacher"][item.teacher]
+            for _week, _student, start, end in upcoming.get(lesson_id, []):
+                if catalog.regular_busy(teacher_id, start, end):
+                    problems.append(
+                        f"lessons[{index}].teacher: {item.teacher} has a class at "
+                        f"{self.local(start)}, when {item.name} has a booking; move or cancel "
+                        "the booking first"
+                    )
+                    break
+        if problems:
+            raise SchoolFileError(problems)
+
+    async def teacher_clash(self, lesson_id: int, teacher_id: int) -> datetime | None:
+        """The start of the lesson's first active booking that an active booking of the
+        teacher (of another lesson) overlaps; None when the teacher can take them all."""
+        mine, theirs = aliased(m.Booking), aliased(m.Booking)
+        query = (
+            select(mine.start_at)
+            .join(
+                theirs,
+                and_(
+                    theirs.teacher_id == teacher_id,
+                    theirs.lesson_id != lesson_id,
+                    theirs.status != m.BookingStatus.CANCELLED,
+                    theirs.start_at < mine.end_at,
+                    mine.start_at < theirs.end_at,
+                ),
+            )
+            .where(mine.lesson_id == lesson_id, mine.status != m.BookingStatus.CANCELLED)
+            .order_by(mine.start_at)
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def upcoming_bookings(self) -> dict[int, list[tuple[int, int, datetime, datetime]]]:
+        """The school's active bookings still to come, per lesson: (week, student, start,
+        end)."""
+        query = (
+            select(
+                m.Booking.lesson_id,
+                m.Booking.week,
+                m.Booking.student_id,
+                m.Booking.start_at,
+                m.Booking.end_at,
+            )
+            .where(
+                m.Booking.school_id == self.school.id,
+                m.Booking.status.in_((m.BookingStatus.CONFIRMED, m.BookingStatus.PENDING)),
+                m.Booking.start_at > self.clock.now(),
+            )
+            .order_by(m.Booking.start_at)
+        )
+        found: dict[int, list[tuple[int, int, datetime, datetime]]] = {}
+        for lesson_id, week, student_id, start_at, end_at in await self.session.execute(query):
+            found.setdefault(lesson_id, []).append((week, student_id, start_at, end_at))
+        return found
+
+    def bookings_in_the_way(
+        self, index: int, item: sf.Lesson, upcoming: list[tuple[int, int, datetime, datetime]]
+    ) -> list[str]:
+        """What the file would take from under bookings still to come: the lesson's individual
+        weeks (or its being hybrid at all), or a booked student's place in it. Past bookings
+        and cancelled ones are history and stay as they are."""
+        if not upcoming:
+            return []
+        path = f"lessons[{index}]"
+        if item.hybrid is None:
+            first = upcoming[0][2]
+            return [
+                f"{path}.type: {item.name} has {len(upcoming)} booking(s) still to come "
+                f"(the first {self.local(first)}); cancel them before it stops being HYBRID"
+            ]
+        problems = []
+        weeks = set(item.hybrid.individual_weeks)
+        for week in sorted({w for w, _, _, _ in upcoming} - weeks):
+            booked = [start for w, _, start, _ in upcoming if w == week]
+            problems.append(
+                f"{path}.hybrid.individual_weeks: week {week} has {len(booked)} booking(s) "
+                f"still to come (the first {self.local(booked[0])}); cancel or move them first"
+            )
+        keys = {student_id: key for key, student_id in self.ids["student"].items()}
+        staying = {self.ids["student"][key] for key in item.students}
+        for student_id in sorted({s for _, s, _, _ in upcoming} - staying):
+            start = next(start for _, s, start, _ in upcoming if s == student_id)
+            problems.append(
+                f"{path}.students: {keys.get(student_id, student_id)} has a booking still to "
+                f"come ({self.local(start)}); cancel it before taking them off the lesson"
+            )
+        return problems
+
+    def local(self, moment: datetime) -> str:
+        """'Thu 25 Feb 2027 16:00' in the school's time."""
+        at = moment.astimezone(ZoneInfo(self.school.timezone))
+        return f"{at:%a} {at.day} {at:%b %Y %H:%M}"
+
+    def lesson_values(self, item: sf.Lesson) -> dict[str, Any]:
+        return {
+            "name": item.name,
+            "type": m.LessonType(item.type),
+            "term_id": self.ids["term"][item.term],
+            "teacher_id": self.ids["teacher"][item.teacher],
+            "location_id": self.ids["location"][item.location] if item.location else None,
+            "room_id": self.room_ids[(item.location, item.room)]
+            if item.location and item.room
+            else None,
+            "day": item.day_index,
+            "start_time": item.start_time,
+            "duration_minutes": item.duration_minutes,
+            "max_students": item.max_students,
+        }
+
+    async def enrolments(self) -> dict[int, dict[int, m.Enrolment]]:
+        """Enrolment rows per lesson id, by student id."""
+        query = select(m.Enrolment).where(m.Enrolment.school_id == self.school.id)
+        enrolled: dict[int, dict[int, m.Enrolment]] = {}
+        for row in (await self.session.execute(query)).scalars():
+            enrolled.setdefault(row.lesson_id, {})[row.student_id] = row
+        return enrolled
+
+    async def sync_enrolments(
+        self, lesson_id: int, item: sf.Lesson, current: dict[int, m.Enrolment]
+    ) -> bool:
+        """Make the lesson's enrolments exactly the file's list; whether they changed."""
+        wanted = {self.ids["student"][key] for key in item.students}
+        for student_id in wanted - current.keys():
+            self.session.add(
+                m.Enrolment(lesson_id=lesson_id, student_id=student_id, school_id=self.school.id)
+            )
+        for student_id in current.keys() - wanted:
+            await self.session.delete(current[student_id])
+        return wanted != current.keys()
+
+    async def patterns(self) -> dict[int, m.HybridPattern]:
+        query = (
+            select(m.HybridPattern)
+            .where(m.HybridPattern.school_id == self.school.id)
+            .options(selectinload(m.HybridPattern.windows))
+        )
+        return {p.lesson_id: p for p in (await self.session.execute(query)).scalars()}
+
+    async def sync_hybrid(
+        self, lesson_id: int, item: sf.Lesson, pattern: m.HybridPattern | None
+    ) -> bool:
+        """Create, update or (type no longer HYBRID) remove the pattern; whether it changed.
+        ``bookings_open`` is only set on create."""
+        hybrid = item.hybrid
+        if hybrid is None:
+            if pattern is None:
+                return False
+            await self.session.delete(pattern)
+            return True
+        windows = sorted(_window_values(hybrid))
+        if pattern is None:
+            self.session.add(
+                m.HybridPattern(
+                    lesson_id=lesson_id,
+                    school_id=self.school.id,
+                    individual_weeks=list(hybrid.individual_weeks),
+                    slot_minutes=hybrid.slot_minutes,
+                    bookings_open=hybrid.bookings_open,
+                    opened_at=self.clock.now() if hybrid.bookings_open else None,
+                    windows=[_window_row(w) for w in windows],
+                )
+            )
+            return True
+        changed = _apply(
+            pattern,
+            {
+                "individual_weeks": list(hybrid.individual_weeks),
+                "slot_minutes": hybrid.slot_minutes,
+            },
+        )
+        current = sorted((w.day, w.start_time, w.end_time) for w in pattern.windows)
+        if current != windows:
+            pattern.windows = [_window_row(w) for w in windows]
+            changed = True
+        return changed
+
+    # events
+
+    async def sync_events(self) -> None:
+        rows = await self.existing(m.Event)
+        for item in self.file.events:
+            start, end = sf.event_instants(item, self.file.school.timezone)
+            values = {
+                "title": item.title,
+                "type": item.type,
+                "start_at": start,
+                "end_at": end,
+                "location_id": self.ids["location"][item.location] if item.location else None,
+            }
+            self.upsert(m.Event, "event", rows, item.key, values)
+        await self.session.flush()
+
+
+def _person_values(item: sf.Admin | sf.Teacher) -> dict[str, Any]:
+    return {"name": item.name, "telegram_id": item.telegram_id}
+
+
+def _named_values(item: sf.Location | sf.Family) -> dict[str, Any]:
+    return {"name": item.name}
+
+
+def _term_values(item: sf.Term) -> dict[str, Any]:
+    return {"name": item.name, "start_date": item.start_date, "weeks": item.weeks}
+
+
+def _window_values(hybrid: sf.Hybrid) -> list[tuple[int, Any, Any]]:
+    return [(w.day_index, w.start, w.end) for w in hybrid.availability]
+
+
+def _window_row(values: tuple[int, Any, Any]) -> m.AvailabilityWindow:
+    day, start, end = values
+    return m.AvailabilityWindow(day=day, start_time=start, end_time=end)

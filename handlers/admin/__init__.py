@@ -1,0 +1,1 @@
+"""The admin's chat: the /admin dashboard, one-line commands, acting for a family, reminding."""

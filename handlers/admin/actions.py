@@ -1,0 +1,310 @@
+"""An admin acting on a family's behalf: book, move, cancel (with a reason), attendance.
+
+The admin Actor records who acted and is not held to the 24-hour rule; the family's
+parents are told in chat, with the booking's .ics file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from core.admin_view import page_of
+from core.directory import Identity
+from core.errors import DomainError, InvalidState
+from core.schedule import Slot
+from core.views import BookingView
+from handlers import slot_pages
+from handlers.admin import keyboards as kb
+from handlers.admin import texts
+from handlers.admin.dashboard import (
+    actor_of,
+    admin_in,
+    admin_step,
+    args_of,
+    say,
+    show_booking,
+)
+from handlers.callbacks import from_minute
+from handlers.common import clear_flow, expect_text
+from handlers.context import services_of
+from handlers.formatting import esc
+from handlers.notify_parents import booking_file, tell_family
+
+CANCEL_REASON_STEP = "admin_cancel_reason"
+STUDENTS_PER_PAGE = 20
+
+
+# ------------------------------------------------------------------ book for a family
+
+
+@admin_step
+async def new_booking_student(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:nb — book for a family: the students with no booking in that week, a page of them
+    at a time (ad:np names the page)."""
+    school_id, lesson_id, week, *page = args_of(update)
+    if await admin_in(update, context, school_id) is None:
+        return
+    services = services_of(context)
+    stats = await services.booking.lesson_stats(school_id, lesson_id)
+    missing = next((w.missing for w in stats.weeks if w.week == week), ())
+    shown, at, pages = page_of(missing, page[0] if page else 0, STUDENTS_PER_PAGE)
+    text = (
+        texts.pick_student_text(stats.lesson_name, week, at, pages)
+        if missing
+        else texts.NOBODY_MISSING
+    )
+    keyboard = kb.pick_student(school_id, lesson_id, week, shown, at, pages)
+    await say(update, context, text, keyboard)
+
+
+@admin_step
+async def new_booking_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:ns — the slots an admin can book for that student (inside 24 hours too); ad:nd —
+    one day of them, when the week is too full for one screen."""
+    school_id, lesson_id, week, student_id, *day = args_of(update)
+    identity = await admin_in(update, context, school_id)
+    if identity is None:
+        return
+    services = services_of(context)
+    stats = await services.booking.lesson_stats(school_id, lesson_id)
+    missing = next((w.missing for w in stats.weeks if w.week == week), ())
+    student = next((m for m in missing if m.student_id == student_id), None)
+    if student is None:
+        raise InvalidState(f"That student has no booking left to make in week {week}.")
+    slots = await services.booking.available_slots(
+        school_id, lesson_id, week, actor=actor_of(identity)
+    )
+    tz = ZoneInfo(identity.school.timezone)
+    shown, key = _day_of(slots, tz, day)
+    by_day = key is None and slot_pages.day_first(slots)
+    text = texts.pick_slot_text(stats.lesson_name, week, student.student_name, by_day=by_day)
+    await say(
+        update,
+        context,
+        text if slots else texts.NO_SLOTS,
+        kb.new_booking_slots(school_id, lesson_id, week, student_id, shown, tz, key),
+    )
+
+
+def _day_of(slots: list[Slot], tz: ZoneInfo, day: list[int]) -> tuple[list[Slot], int | None]:
+    """The slots to show and the day they are of: that day's (when the button named one, the
+    week is too full for one screen and the day still has some), else the whole week."""
+    if day and slot_pages.day_first(slots) and (shown := slot_pages.part_from(slots, tz, day[0])):
+        return shown, day[0]
+    return slots, None
+
+
+@admin_step
+async def new_booking_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:ny — book the slot on the family's behalf and tell the family."""
+    school_id, lesson_id, week, student_id, minute = args_of(update)
+    identity = await admin_in(update, context, school_id)
+    if identity is None:
+        return
+    services = services_of(context)
+    booking = await services.booking.create_booking(
+        school_id, actor_of(identity), lesson_id, student_id, week, from_minute(minute)
+    )
+    await announce(
+        update,
+        context,
+        booking,
+        texts.parent_booked_notice(identity.school.name, booking),
+        texts.booked_text,
+    )
+
+
+async def announce(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    booking: BookingView,
+    notice: str,
+    outcome: Callable[[BookingView, int], str],
+) -> None:
+    """After an admin's change: tell the family (with the booking's .ics), then show the
+    booking with the outcome and whom it reached."""
+    services = services_of(context)
+    told = await tell_family(
+        context.bot,
+        services,
+        booking.school_id,
+        booking.family_id,
+        notice,
+        booking_file(booking, services),
+    )
+    await show_booking(update, context, booking.school_id, booking.id, outcome(booking, told))
+
+
+# ------------------------------------------------------------------ move
+
+
+@admin_step
+async def move_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:rw — move a booking: which individual week."""
+    school_id, booking_id = args_of(update)
+    if await admin_in(update, context, school_id) is None:
+        return
+    services = services_of(context)
+    booking = await services.booking.get_booking(school_id, booking_id)
+    lesson = await services.directory.lesson(school_id, booking.lesson_id)
+    await say(
+        update,
+        context,
+        texts.pick_week_text(booking),
+        kb.move_weeks(booking, lesson.individual_weeks),
+    )
+
+
+@admin_step
+async def move_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:rs — move a booking: the free slots of that week; ad:rd — one day of them."""
+    school_id, booking_id, week, *day = args_of(update)
+    identity = await admin_in(update, context, school_id)
+    if identity is None:
+        return
+    services = services_of(context)
+    booking = await services.booking.get_booking(school_id, booking_id)
+    slots = await services.booking.available_slots(
+        school_id, booking.lesson_id, week, actor=actor_of(identity)
+    )
+    tz = ZoneInfo(identity.school.timezone)
+    shown, key = _day_of(slots, tz, day)
+    by_day = key is None and slot_pages.day_first(slots)
+    await say(
+        update,
+        context,
+        texts.pick_slot_text(booking.lesson_name, week, booking.student_name, by_day=by_day)
+        if slots
+        else texts.NO_SLOTS,
+        kb.move_slots(booking, week, shown, tz, key),
+    )
+
+
+@admin_step
+async def move_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:ry — move the booking in one swap and tell the family, with the updated .ics."""
+    school_id, booking_id, week, minute = args_of(update)
+    identity = await admin_in(update, context, school_id)
+    if identity is None:
+        return
+    services = services_of(context)
+    before = await services.booking.get_booking(school_id, booking_id)
+    booking = await services.booking.reschedule_booking(
+        school_id, actor_of(identity), booking_id, week, from_minute(minute)
+    )
+    await announce(
+        update,
+        context,
+        booking,
+        texts.parent_moved_notice(identity.school.name, booking, before.start_at),
+        texts.moved_text,
+    )
+
+
+# ------------------------------------------------------------------ cancel
+
+
+@admin_step
+async def cancel_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:cx — cancel a booking: pick a reason or type one."""
+    school_id, booking_id = args_of(update)
+    if await admin_in(update, context, school_id) is None:
+        return
+    booking = await services_of(context).booking.get_booking(school_id, booking_id)
+    await say(
+        update, context, texts.cancel_reason_text(booking), kb.cancel_reasons(school_id, booking_id)
+    )
+
+
+@admin_step
+async def cancel_with_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:cy — cancel with one of the listed reasons."""
+    school_id, booking_id, code = args_of(update)
+    identity = await admin_in(update, context, school_id)
+    if identity is None:
+        return
+    reason = texts.CANCEL_REASONS.get(code)
+    if reason is None:
+        raise InvalidState("That reason is not one of the list.")
+    await _cancel(update, context, identity, booking_id, reason)
+
+
+@admin_step
+async def cancel_type_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:ct — the next message typed is the reason."""
+    school_id, booking_id = args_of(update)
+    if await admin_in(update, context, school_id) is None:
+        return
+    await services_of(context).booking.get_booking(school_id, booking_id)
+    await expect_text(update, context, CANCEL_REASON_STEP, school_id, booking_id)
+    await say(update, context, texts.TYPE_REASON, kb.back_to_booking(school_id, booking_id))
+
+
+async def typed_reason(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step_args: tuple[int, ...]
+) -> None:
+    """The typed cancellation reason: re-check the admin, then cancel."""
+    message = update.effective_message
+    assert message is not None
+    school_id, booking_id = step_args
+    reason = (message.text or "").strip()
+    if not reason:
+        await message.reply_text(texts.EMPTY_REASON)
+        return
+    await clear_flow(update, context)
+    identity = await admin_in(update, context, school_id)
+    if identity is None:
+        return
+    try:
+        await _cancel(update, context, identity, booking_id, reason)
+    except DomainError as exc:
+        await say(
+            update,
+            context,
+            esc(exc.message) + "\nNothing was changed.",
+            kb.back_to_booking(school_id, booking_id),
+        )
+
+
+async def _cancel(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    identity: Identity,
+    booking_id: int,
+    reason: str,
+) -> None:
+    services = services_of(context)
+    school_id = identity.school.id
+    booking = await services.booking.cancel_booking(
+        school_id, actor_of(identity), booking_id, reason
+    )
+    await announce(
+        update,
+        context,
+        booking,
+        texts.parent_cancelled_notice(identity.school.name, booking),
+        texts.cancelled_text,
+    )
+
+
+# ------------------------------------------------------------------ attendance
+
+
+@admin_step
+async def attendance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:at — after the session: completed (1) or no-show (2)."""
+    school_id, booking_id, code = args_of(update)
+    identity = await admin_in(update, context, school_id)
+    if identity is None:
+        return
+    status = kb.ATTENDANCE.get(code)
+    if status is None:
+        raise InvalidState("Attendance is completed or no-show.")
+    booking = await services_of(context).booking.mark_attendance(
+        school_id, actor_of(identity), booking_id, status
+    )
+    await show_booking(update, context, school_id, booking.id, texts.attendance_text(booking))

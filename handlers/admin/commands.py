@@ -1,0 +1,251 @@
+"""Admin commands: /admin, /lessons, /open, /close, /stats, /bookings, /invite.
+
+Lesson and family keys are looked up within the admin's own schools only; a key found in
+several of them asks which school. /lessons and /bookings also serve teachers (read-only).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from core.directory import Identity, LessonRef, Role
+from core.errors import DomainError, NotFound
+from handlers import teacher
+from handlers.admin import keyboards as kb
+from handlers.admin import texts
+from handlers.admin.dashboard import (
+    actor_of,
+    admin_in,
+    admin_step,
+    args_of,
+    refuse,
+    say,
+    show_dashboard,
+    show_lesson,
+    show_week,
+)
+from handlers.context import Who, services_of, who
+from handlers.formatting import esc
+
+logger = logging.getLogger(__name__)
+
+
+async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | None:
+    """The user, when an admin somewhere; otherwise refused (teachers read-only)."""
+    me = await who(update, context)
+    if not me.is_admin:
+        await refuse(update, context, me, None)
+        return None
+    return me
+
+
+async def _lesson_by_key(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, key: str
+) -> tuple[Identity, LessonRef] | None:
+    """The hybrid lesson with that key in one of the admin's schools, else a plain answer."""
+    directory = services_of(context).directory
+    found: list[tuple[Identity, LessonRef]] = []
+    keys: set[str] = set()
+    for identity in me.roles(Role.ADMIN):
+        for lesson in await directory.lessons(identity.school.id, hybrid_only=True):
+            keys.add(lesson.key)
+            if lesson.key.casefold() == key.casefold():
+                found.append((identity, lesson))
+    if not found:
+        await say(update, context, texts.unknown_lesson(key, sorted(keys)))
+        return None
+    if len(found) > 1:
+        choices = [(i.school.id, i.school.name, lesson.id) for i, lesson in found]
+        await say(update, context, texts.pick_lesson_school(key), kb.lesson_choices(choices))
+        return None
+    return found[0]
+
+
+async def _needs_argument(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str
+) -> str | None:
+    if not context.args:
+        await say(update, context, esc(texts.usage(command)))
+        return None
+    return context.args[0]
+
+
+@admin_step
+async def admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/admin — the dashboard (a school picker first for admins of several schools)."""
+    me = await _admin(update, context)
+    if me is None:
+        return
+    schools = me.roles(Role.ADMIN)
+    if len(schools) > 1:
+        pairs = [(i.school.id, i.school.name) for i in schools]
+        await say(update, context, texts.PICK_SCHOOL, kb.school_picker(pairs))
+        return
+    await show_dashboard(update, context, schools[0])
+
+
+@admin_step
+async def lessons_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/lessons — admins: the dashboard; teachers: their own lessons, all types."""
+    me = await who(update, context)
+    if not me.is_admin and not me.is_teacher:
+        await say(update, context, texts.NOT_STAFF)
+        return
+    if me.is_admin:
+        await admin_command(update, context)
+    admin_schools = [i.school.id for i in me.roles(Role.ADMIN)]
+    await teacher.teacher_lessons(update, context, me, skip=admin_schools)
+
+
+@admin_step
+async def bookings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/bookings LESSON [week] — admins: the week with its actions; teachers: read-only."""
+    me = await who(update, context)
+    if not me.is_admin and not me.is_teacher:
+        await say(update, context, texts.NOT_STAFF)
+        return
+    key = await _needs_argument(update, context, "bookings")
+    if key is None:
+        return
+    args = list(context.args or [])
+    if not me.is_admin:
+        await teacher.teacher_bookings(update, context, me, args)
+        return
+    found = await _lesson_by_key(update, context, me, key)
+    if found is None:
+        return
+    identity, lesson = found
+    school_id = identity.school.id
+    if len(args) > 1:
+        week = int(args[1]) if args[1].isdigit() else 0
+        if week not in lesson.individual_weeks:
+            await say(update, context, texts.bad_week(lesson, args[1]))
+            return
+        await show_week(update, context, school_id, lesson.id, week)
+        return
+    booking = services_of(context).booking
+    every = await booking.lesson_bookings(school_id, lesson.id)
+    stats = await booking.lesson_stats(school_id, lesson.id)
+    await say(
+        update,
+        context,
+        texts.bookings_overview_text(lesson, every),
+        kb.lesson_panel(school_id, lesson, stats),
+    )
+
+
+async def _set_open(update: Update, context: ContextTypes.DEFAULT_TYPE, is_open: bool) -> None:
+    me = await _admin(update, context)
+    if me is None:
+        return
+    key = await _needs_argument(update, context, "open" if is_open else "close")
+    if key is None:
+        return
+    found = await _lesson_by_key(update, context, me, key)
+    if found is None:
+        return
+    identity, lesson = found
+    changed = await services_of(context).booking.set_bookings_open(
+        identity.school.id, lesson.id, is_open, actor_of(identity)
+    )
+    await show_lesson(
+        update,
+        context,
+        identity.school.id,
+        lesson.id,
+        texts.toggled_text(lesson.name, is_open, changed),
+    )
+
+
+@admin_step
+async def open_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/open LESSON — parents may book and reschedule."""
+    await _set_open(update, context, True)
+
+
+@admin_step
+async def close_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/close LESSON — no new bookings or moves (parents may still cancel)."""
+    await _set_open(update, context, False)
+
+
+@admin_step
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats LESSON — the lesson's panel: stats per week and who still has to book."""
+    me = await _admin(update, context)
+    if me is None:
+        return
+    key = await _needs_argument(update, context, "stats")
+    if key is None:
+        return
+    found = await _lesson_by_key(update, context, me, key)
+    if found is not None:
+        await show_lesson(update, context, found[0].school.id, found[1].id)
+
+
+@admin_step
+async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/invite FAMILY — one invite link per parent, to forward to them."""
+    me = await _admin(update, context)
+    if me is None:
+        return
+    key = await _needs_argument(update, context, "invite")
+    if key is None:
+        return
+    directory = services_of(context).directory
+    found: list[tuple[Identity, int]] = []
+    for identity in me.roles(Role.ADMIN):
+        try:
+            found.append((identity, await directory.family_id(identity.school.id, key)))
+        except NotFound:
+            continue
+    if not found:
+        await say(update, context, texts.unknown_family(key))
+    elif len(found) > 1:
+        choices = [(i.school.id, i.school.name, family_id) for i, family_id in found]
+        await say(update, context, texts.pick_family_school(key), kb.family_choices(choices))
+    else:
+        await send_invites(update, context, found[0][0], found[0][1])
+
+
+@admin_step
+async def invite_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:inv — invite links of a family, once the school is picked."""
+    school_id, family_id = args_of(update)
+    identity = await admin_in(update, context, school_id)
+    if identity is not None:
+        await send_invites(update, context, identity, family_id)
+
+
+async def send_invites(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, identity: Identity, family_id: int
+) -> None:
+    services = services_of(context)
+    school = identity.school
+    try:
+        family = await services.directory.family(school.id, family_id)
+        issued = await services.invites.issue(school.id, family.id)
+    except DomainError as exc:
+        await say(update, context, esc(exc.message))
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(
+        chat.id,
+        texts.invites_header(family.name, school.name, len(issued)),
+        parse_mode=ParseMode.HTML,
+    )
+    for invite in issued:
+        await context.bot.send_message(
+            chat.id,
+            texts.invite_text(invite.parent_name, school.name, invite.link(context.bot.username)),
+            parse_mode=ParseMode.HTML,
+            disable_web_page_preview=True,
+        )
+    logger.info(
+        "admin %s issued %s invites for family %s", identity.person_id, len(issued), family.id
+    )

@@ -1,0 +1,275 @@
+"""The admin dashboard: lessons, a lesson's panel, open/close, a week's bookings, a booking.
+
+Also the access check every admin screen goes through: the school id of each button is
+re-validated against the user's roles (``Who.role_in``), whatever the button says.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from core.admin_view import page_of
+from core.directory import Identity, Role
+from core.errors import DomainError, SlotUnavailable
+from core.views import Actor
+from handlers.admin import keyboards as kb
+from handlers.admin import texts
+from handlers.callbacks import decode
+from handlers.common import clear_flow, reply_fresh_menu
+from handlers.context import Who, services_of, who
+from handlers.formatting import esc, fit
+
+logger = logging.getLogger(__name__)
+
+LESSONS_PER_PAGE = 20  # hybrid lessons a page of the dashboard
+
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+# ------------------------------------------------------------------ shared by admin screens
+
+
+def args_of(update: Update) -> tuple[int, ...]:
+    """The integer fields of the pressed button (the pattern has already fixed their count)."""
+    query = update.callback_query
+    parsed = decode(query.data if query else None)
+    return parsed.args if parsed else ()
+
+
+async def say(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Edit the pressed message in place; reply instead for a command or a non-text message."""
+    text = fit(text)  # a school's lists are open-ended; Telegram's messages are not
+    query = update.callback_query
+    message = query.message if query else None
+    if query is not None and getattr(message, "text", None) is not None:
+        try:
+            await query.edit_message_text(
+                text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
+            )
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            logger.info("update %s: could not edit, sending instead: %s", update.update_id, exc)
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(
+        chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
+    )
+
+
+def refusal_text(me: Who, school_id: int | None) -> str:
+    """Why this account may not change that school: teacher, admin elsewhere, or neither."""
+    teaches_here = school_id is not None and me.role_in(Role.TEACHER, school_id) is not None
+    if teaches_here or (me.is_teacher and not me.is_admin):
+        return texts.TEACHER_READ_ONLY
+    if me.is_admin:
+        return texts.NOT_THIS_SCHOOL
+    return texts.NOT_ADMIN
+
+
+async def refuse(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, school_id: int | None
+) -> None:
+    """Say plainly that nothing was changed, then show a fresh menu."""
+    query = update.callback_query
+    logger.warning(
+        "update %s: refused telegram %s in school %s (%r)",
+        update.update_id,
+        me.telegram_id,
+        school_id,
+        query.data if query else "command",
+    )
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(chat.id, refusal_text(me, school_id))
+    if query is not None:
+        await reply_fresh_menu(update, context)
+
+
+async def admin_in(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, school_id: int
+) -> Identity | None:
+    """The user's admin identity in that school, or None after refusing: the tenancy check."""
+    me = await who(update, context)
+    identity = me.role_in(Role.ADMIN, school_id)
+    if identity is None:
+        await refuse(update, context, me, school_id)
+    return identity
+
+
+def actor_of(identity: Identity) -> Actor:
+    return Actor.admin(identity.name)
+
+
+def home_button(school_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("⬅ All lessons", callback_data=kb.ad("home", school_id))]]
+    )
+
+
+def admin_step(callback: Callback) -> Callback:
+    """Wrap an admin command or button: it answers the button, ends any typed step still
+    awaited (so a stray message later can't cancel a booking), and shows a refusal of the
+    core (not found, slot taken...) in plain words."""
+
+    @functools.wraps(callback)
+    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            await update.callback_query.answer()  # the button stops spinning at once
+        await clear_flow(update, context)
+        try:
+            await callback(update, context)
+        except DomainError as exc:
+            logger.info("update %s: %s: %s", update.update_id, exc.code, exc.message)
+            args = args_of(update)
+            markup = home_button(args[0]) if args else None
+            await say(update, context, esc(exc.message) + "\nNothing was changed.", markup)
+
+    return wrapper
+
+
+# ------------------------------------------------------------------ screens
+
+
+async def show_dashboard(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, identity: Identity, page: int = 0
+) -> None:
+    """The school's hybrid lessons, a page of them at a time (a big school has many)."""
+    stats = await services_of(context).booking.school_stats(identity.school.id)
+    shown, page, pages = page_of(stats, page, LESSONS_PER_PAGE)
+    await say(
+        update,
+        context,
+        texts.dashboard_text(identity.school.name, shown, page, pages),
+        kb.dashboard(identity.school.id, shown, page, pages),
+    )
+
+
+async def show_lesson(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    school_id: int,
+    lesson_id: int,
+    note: str = "",
+) -> None:
+    services = services_of(context)
+    lesson = await services.directory.lesson(school_id, lesson_id)
+    stats = await services.booking.lesson_stats(school_id, lesson_id)
+    text = texts.lesson_panel_text(lesson, stats)
+    await say(
+        update,
+        context,
+        f"{note}\n\n{text}" if note else text,
+        kb.lesson_panel(school_id, lesson, stats),
+    )
+
+
+async def show_week(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    school_id: int,
+    lesson_id: int,
+    week: int,
+    page: int = 0,
+) -> None:
+    services = services_of(context)
+    lesson = await services.directory.lesson(school_id, lesson_id)
+    if week not in lesson.individual_weeks:
+        raise SlotUnavailable(texts.bad_week(lesson, str(week)))
+    bookings = await services.booking.lesson_bookings(school_id, lesson_id, week=week)
+    stats = await services.booking.lesson_stats(school_id, lesson_id)
+    missing = next((w.missing for w in stats.weeks if w.week == week), ())
+    shown, page, pages = page_of(bookings, page)
+    await say(
+        update,
+        context,
+        texts.week_bookings_text(lesson, week, shown, len(bookings), page, pages, missing),
+        kb.week_bookings(school_id, lesson_id, week, shown, page, pages, can_book=bool(missing)),
+    )
+
+
+async def show_booking(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    school_id: int,
+    booking_id: int,
+    note: str = "",
+) -> None:
+    services = services_of(context)
+    booking = await services.booking.get_booking(school_id, booking_id)
+    started = booking.start_at <= services.clock.now()
+    text = texts.booking_card_text(booking)
+    await say(
+        update, context, f"{note}\n\n{text}" if note else text, kb.booking_card(booking, started)
+    )
+
+
+# ------------------------------------------------------------------ button callbacks
+
+
+@admin_step
+async def home(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:home — the school's hybrid lessons, open or closed, booked of expected; ad:hp —
+    another page of them."""
+    school_id, *page = args_of(update)
+    identity = await admin_in(update, context, school_id)
+    if identity is not None:
+        await show_dashboard(update, context, identity, page[0] if page else 0)
+
+
+@admin_step
+async def lesson_panel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:l — one lesson's stats per individual week, with its actions."""
+    school_id, lesson_id = args_of(update)
+    if await admin_in(update, context, school_id) is not None:
+        await show_lesson(update, context, school_id, lesson_id)
+
+
+@admin_step
+async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:tog — open (1) or close (0) a lesson's bookings."""
+    school_id, lesson_id, is_open = args_of(update)
+    identity = await admin_in(update, context, school_id)
+    if identity is None or is_open not in (0, 1):
+        return
+    services = services_of(context)
+    changed = await services.booking.set_bookings_open(
+        school_id, lesson_id, bool(is_open), actor_of(identity)
+    )
+    lesson = await services.directory.lesson(school_id, lesson_id)
+    await show_lesson(
+        update,
+        context,
+        school_id,
+        lesson_id,
+        texts.toggled_text(lesson.name, bool(is_open), changed),
+    )
+
+
+@admin_step
+async def week_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:wk — a page of an individual week's bookings and who still has to book."""
+    school_id, lesson_id, week, page = args_of(update)
+    if await admin_in(update, context, school_id) is not None:
+        await show_week(update, context, school_id, lesson_id, week, page)
+
+
+@admin_step
+async def booking_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:b — one booking, with move / cancel or attendance."""
+    school_id, booking_id = args_of(update)
+    if await admin_in(update, context, school_id) is not None:
+        await show_booking(update, context, school_id, booking_id)

@@ -1,0 +1,395 @@
+"""Every text an admin or a teacher reads, and what parents are told of an admin's change.
+
+Pure functions returning HTML for Telegram's HTML parse mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from core.db.models import BookingStatus, LessonType
+from core.directory import LessonRef
+from core.schedule import DAYS
+from core.views import BookingView, LessonStats, MissingStudent
+from handlers.formatting import booking_when, day_date, esc, long_date
+
+CANCEL_REASONS: dict[int, str] = {
+    1: "Teacher unavailable",
+    2: "The family asked to cancel",
+    3: "School closed that day",
+}
+
+NOT_ADMIN = "That is for the school's admins, so nothing was changed. /help shows what you can do."
+NOT_THIS_SCHOOL = "You are not an admin of that school, so nothing was changed."
+TEACHER_READ_ONLY = (
+    "Teachers can look but not change anything here, so nothing was changed. "
+    "Please ask the school's admin."
+)
+NOT_YOUR_LESSON = "That is not one of your lessons, so I can't show its bookings."
+NOT_STAFF = "That is for the school's teachers and admins. /help shows what you can do."
+PICK_SCHOOL = "You help run several schools. Which one?"
+TYPE_REASON = "Please type the reason for cancelling in one message (or /cancel to stop)."
+EMPTY_REASON = "Please type a short reason, or /cancel to stop."
+NO_SLOTS = "No free slots are left in that week."
+NOBODY_MISSING = "Every student has a booking in that week."
+
+STATUS_WORDS: dict[BookingStatus, str] = {
+    BookingStatus.PENDING: "pending",
+    BookingStatus.CONFIRMED: "confirmed",
+    BookingStatus.CANCELLED: "cancelled",
+    BookingStatus.COMPLETED: "completed",
+    BookingStatus.NO_SHOW: "no-show",
+}
+TYPE_WORDS: dict[LessonType, str] = {
+    LessonType.INDIVIDUAL: "individual",
+    LessonType.GROUP: "group",
+    LessonType.BAND: "band",
+    LessonType.HYBRID: "hybrid",
+}
+
+
+def open_word(is_open: bool) -> str:
+    return "open" if is_open else "closed"
+
+
+def percent(rate: float) -> str:
+    return f"{round(rate * 100)}%"
+
+
+# ------------------------------------------------------------------ dashboard and lesson
+
+
+def lesson_button_label(stats: LessonStats) -> str:
+    """'🟢 Piano Foundations · open · 2/6'."""
+    dot = "🟢" if stats.bookings_open else "🔴"
+    return (
+        f"{dot} {stats.lesson_name} · {open_word(stats.bookings_open)} · "
+        f"{stats.booked}/{stats.expected}"
+    )
+
+
+def dashboard_text(
+    school_name: str, lessons: Sequence[LessonStats], page: int = 0, pages: int = 1
+) -> str:
+    where = f" (page {page + 1} of {pages})" if pages > 1 else ""
+    lines = [f"<b>{esc(school_name)}</b> · hybrid lessons{where}", ""]
+    if not lessons:
+        lines.append("No hybrid lessons in this school yet.")
+        return "\n".join(lines)
+    for stats in lessons:
+        lines.append(
+            f"• {esc(stats.lesson_name)} (<code>{esc(stats.lesson_key)}</code>): "
+            f"{open_word(stats.bookings_open)}, {stats.booked}/{stats.expected} booked"
+        )
+    lines += ["", "Pick a lesson for its weeks, bookings and actions."]
+    return "\n".join(lines)
+
+
+NAMES_PER_WEEK = 8  # who still has to book, per week of the lesson panel; then a count
+
+
+def missing_label(student: MissingStudent) -> str:
+    """'Liam Smith (Smith family)', with '⚠ unreachable' when no parent can get a message."""
+    text = f"{student.student_name} ({student.family_name})"
+    return f"{text} ⚠ unreachable" if student.unreachable else text
+
+
+def lesson_panel_text(lesson: LessonRef, stats: LessonStats) -> str:
+    """Stats of one hybrid lesson: totals, then each individual week with who still has to book."""
+    lines = [
+        f"<b>{esc(lesson.name)}</b> (<code>{esc(lesson.key)}</code>)",
+        f"{esc(lesson.teacher_name)} · {esc(DAYS[lesson.day].title())} {lesson.start_time}"
+        f" · {esc(lesson.term_name)}",
+        f"Bookings are <b>{open_word(stats.bookings_open)}</b>.",
+        f"Enrolled: {stats.enrolled} · booked {stats.booked}/{stats.expected} "
+        f"({percent(stats.completion_rate)}) · still to book: {stats.pending}"
+        + (f" · completed: {stats.completed}" if stats.completed else ""),
+    ]
+    for week in stats.weeks:
+        monday = lesson.week_monday(week.week)
+        lines.append("")
+        lines.append(
+            f"<b>Week {week.week}</b> ({esc(day_date(monday))}): {week.booked}/{week.expected} booked"
+        )
+        if week.missing:
+            names = ", ".join(missing_label(m) for m in week.missing[:NAMES_PER_WEEK])
+            more = len(week.missing) - NAMES_PER_WEEK
+            lines.append("To book: " + esc(names) + (f" and {more} more" if more > 0 else ""))
+    return "\n".join(lines)
+
+
+def toggled_text(lesson_name: str, is_open: bool, changed: bool) -> str:
+    state = open_word(is_open)
+    if changed:
+        return f"Bookings for {esc(lesson_name)} are now <b>{state}</b>."
+    return f"Bookings for {esc(lesson_name)} were already <b>{state}</b>."
+
+
+# ------------------------------------------------------------------ a week's bookings
+
+
+def booking_line(booking: BookingView) -> str:
+    """'15:00–15:30 Emma Smith (Smith family) · confirmed'."""
+    return (
+        f"{booking.local_start:%H:%M}–{booking.local_end:%H:%M} {esc(booking.student_name)} "
+        f"({esc(booking.family_name)}) · {STATUS_WORDS[booking.status]}"
+    )
+
+
+def booking_button_label(booking: BookingView) -> str:
+    return (
+        f"{day_date(booking.local_start.date())} {booking.local_start:%H:%M} "
+        f"{booking.student_name} · {STATUS_WORDS[booking.status]}"
+    )
+
+
+def week_bookings_text(
+    lesson: LessonRef,
+    week: int,
+    bookings: Sequence[BookingView],
+    total: int,
+    page: int,
+    pages: int,
+    missing: Sequence[MissingStudent],
+) -> str:
+    """One page (of ``pages``) of a week's bookings, then the families still to book."""
+    monday = lesson.week_monday(week)
+    title = f"<b>{esc(lesson.name)}</b> · week {week} ({esc(day_date(monday))})"
+    lines = [title, f"{total} booking{'' if total == 1 else 's'}" + _page_note(page, pages)]
+    lines += [booking_line(b) for b in bookings] or ["No bookings yet."]
+    lines.append("")
+    if missing:
+        lines.append("<b>Still to book</b>")
+        lines += [f"• {esc(missing_label(m))}" for m in missing]
+    else:
+        lines.append(NOBODY_MISSING)
+    return "\n".join(lines)
+
+
+def _page_note(page: int, pages: int) -> str:
+    return f" · page {page + 1} of {pages}" if pages > 1 else ""
+
+
+def booking_card_text(booking: BookingView) -> str:
+    lines = [
+        f"<b>Booking #{booking.id}</b> · {STATUS_WORDS[booking.status]}",
+        f"{esc(booking.lesson_name)} · week {booking.week}",
+        f"{esc(booking.student_name)} ({esc(booking.family_name)})",
+        esc(booking_when(booking)),
+        f"With {esc(booking.teacher_name)} · {esc(booking.place)}",
+        f"Booked by {esc(booking.booked_by)}",
+    ]
+    if booking.updated_by:
+        lines.append(f"Last changed by {esc(booking.updated_by)}")
+    if booking.cancelled_by:
+        reason = f": {esc(booking.cancel_reason)}" if booking.cancel_reason else ""
+        lines.append(f"Cancelled by {esc(booking.cancelled_by)}{reason}")
+    return "\n".join(lines)
+
+
+def pick_student_text(lesson_name: str, week: int, page: int = 0, pages: int = 1) -> str:
+    where = f" (page {page + 1} of {pages})" if pages > 1 else ""
+    return f"Book {esc(lesson_name)}, week {week}, for a family. Which student?{where}"
+
+
+def pick_slot_text(
+    lesson_name: str, week: int, student_name: str | None = None, *, by_day: bool = False
+) -> str:
+    who = f" for {esc(student_name)}" if student_name else ""
+    what = "pick a day, then a time" if by_day else "pick a time"
+    return (
+        f"{esc(lesson_name)}, week {week}{who}: {what}. "
+        "As an admin you may book inside 24 hours and while bookings are closed."
+    )
+
+
+def pick_week_text(booking: BookingView) -> str:
+    return f"Move booking #{booking.id} of {esc(booking.student_name)}: which week?"
+
+
+def cancel_reason_text(booking: BookingView) -> str:
+    return (
+        f"Cancel booking #{booking.id} of {esc(booking.student_name)} "
+        f"({esc(booking_when(booking))})? Pick a reason, or type one."
+    )
+
+
+def booked_text(booking: BookingView, told: int) -> str:
+    return f"Booked: {esc(booking.student_name)}, {esc(booking_when(booking))}.\n" + told_text(told)
+
+
+def moved_text(booking: BookingView, told: int) -> str:
+    return (
+        f"Moved booking #{booking.id} of {esc(booking.student_name)} to "
+        f"{esc(booking_when(booking))}.\n" + told_text(told)
+    )
+
+
+def cancelled_text(booking: BookingView, told: int) -> str:
+    return (
+        f"Cancelled booking #{booking.id} of {esc(booking.student_name)} "
+        f"({esc(booking_when(booking))}).\n" + told_text(told)
+    )
+
+
+def attendance_text(booking: BookingView) -> str:
+    return (
+        f"Booking #{booking.id} of {esc(booking.student_name)} is marked "
+        f"<b>{STATUS_WORDS[booking.status]}</b>."
+    )
+
+
+def told_text(told: int) -> str:
+    if told == 0:
+        return "No parent of the family could be told in chat: please let them know."
+    return f"The family was told in chat ({told} parent{'' if told == 1 else 's'})."
+
+
+# ------------------------------------------------------------------ what parents are told
+
+
+def parent_booked_notice(school_name: str, booking: BookingView) -> str:
+    return (
+        f"{esc(school_name)} booked an individual session for {esc(booking.student_name)}:\n"
+        f"<b>{esc(booking.lesson_name)}</b>, {esc(booking_when(booking))}, "
+        f"with {esc(booking.teacher_name)} ({esc(booking.place)}).\n"
+        "The calendar file is attached. /mybookings shows all your bookings."
+    )
+
+
+def parent_moved_notice(school_name: str, booking: BookingView, old_start: datetime) -> str:
+    old = f"{long_date(old_start.astimezone(booking.tz).date())}, {old_start.astimezone(booking.tz):%H:%M}"
+    return (
+        f"{esc(school_name)} moved {esc(booking.student_name)}'s "
+        f"<b>{esc(booking.lesson_name)}</b> session\n"
+        f"from {esc(old)}\nto <b>{esc(booking_when(booking))}</b>.\n"
+        "The updated calendar file is attached."
+    )
+
+
+def parent_cancelled_notice(school_name: str, booking: BookingView) -> str:
+    reason = f"\nReason: {esc(booking.cancel_reason)}" if booking.cancel_reason else ""
+    return (
+        f"{esc(school_name)} cancelled {esc(booking.student_name)}'s "
+        f"<b>{esc(booking.lesson_name)}</b> session on {esc(booking_when(booking))}.{reason}\n"
+        "The calendar file attached removes it from your calendar. /book to pick another time."
+    )
+
+
+# ------------------------------------------------------------------ commands
+
+
+def unknown_lesson(key: str, valid_keys: Sequence[str]) -> str:
+    keys = ", ".join(f"<code>{esc(k)}</code>" for k in valid_keys) or "none"
+    return f"There is no lesson <code>{esc(key)}</code> for you. Valid lesson keys: {keys}."
+
+
+def unknown_family(key: str) -> str:
+    return f"There is no family <code>{esc(key)}</code> in your school."
+
+
+def usage(command: str) -> str:
+    """How to call a command that needs an argument."""
+    forms = {
+        "open": "/open LESSON",
+        "close": "/close LESSON",
+        "stats": "/stats LESSON",
+        "bookings": "/bookings LESSON [week]",
+        "invite": "/invite FAMILY",
+    }
+    return f"Usage: {forms.get(command, '/' + command)} (keys as in the school file)."
+
+
+def bad_week(lesson: LessonRef, raw: str) -> str:
+    weeks = ", ".join(str(w) for w in lesson.individual_weeks) or "none"
+    return (
+        f"“{esc(raw)}” is not an individual week of {esc(lesson.name)}. "
+        f"Its individual weeks: {weeks}."
+    )
+
+
+def not_hybrid(lesson: LessonRef) -> str:
+    return (
+        f"{esc(lesson.name)} is a {TYPE_WORDS[lesson.type]} lesson: nobody books individual "
+        "slots in it."
+    )
+
+
+def pick_lesson_school(key: str) -> str:
+    return f"Lesson <code>{esc(key)}</code> is in several of your schools. Which one?"
+
+
+def pick_family_school(key: str) -> str:
+    return f"Family <code>{esc(key)}</code> is in several of your schools. Which one?"
+
+
+def invites_header(family_name: str, school_name: str, count: int) -> str:
+    return (
+        f"Invite links for the <b>{esc(family_name)}</b> ({esc(school_name)}): "
+        f"{count} parent{'' if count == 1 else 's'}. Forward each message to that parent; "
+        "each link works once, for 14 days."
+    )
+
+
+def invite_text(parent_name: str, school_name: str, link: str) -> str:
+    return (
+        f"Hello {esc(parent_name)}! {esc(school_name)} books individual lesson slots in "
+        f"Telegram. Open this link to connect your account:\n{esc(link)}"
+    )
+
+
+def bookings_overview_text(lesson: LessonRef, bookings: Sequence[BookingView]) -> str:
+    """Every week's bookings of a lesson, in short (teachers and /bookings without a week)."""
+    lines = [f"<b>{esc(lesson.name)}</b> · bookings"]
+    for week in lesson.individual_weeks:
+        of_week = [b for b in bookings if b.week == week]
+        lines.append("")
+        lines.append(f"<b>Week {week}</b> ({esc(day_date(lesson.week_monday(week)))})")
+        lines += [booking_line(b) for b in of_week] or ["No bookings yet."]
+    if not lesson.individual_weeks:
+        lines.append("This lesson has no individual weeks.")
+    return "\n".join(lines)
+
+
+def teacher_week_text(
+    lesson: LessonRef,
+    week: int,
+    bookings: Sequence[BookingView],
+    total: int,
+    page: int,
+    pages: int,
+) -> str:
+    monday = lesson.week_monday(week)
+    lines = [
+        f"<b>{esc(lesson.name)}</b> · week {week} ({esc(day_date(monday))})",
+        f"{total} booking{'' if total == 1 else 's'}" + _page_note(page, pages),
+    ]
+    lines += [booking_line(b) for b in bookings] or ["No bookings yet."]
+    return "\n".join(lines)
+
+
+def lesson_line(lesson: LessonRef) -> str:
+    """'Piano Foundations (piano) · hybrid · Monday 16:00, 60 min · Main Studio, Room 1'."""
+    place = ", ".join(p for p in (lesson.location_name, lesson.room_name) if p) or "—"
+    line = (
+        f"• <b>{esc(lesson.name)}</b> (<code>{esc(lesson.key)}</code>) · "
+        f"{TYPE_WORDS[lesson.type]} · {esc(DAYS[lesson.day].title())} {lesson.start_time}, "
+        f"{lesson.duration_minutes} min · {esc(place)}"
+    )
+    if lesson.is_hybrid:
+        weeks = ", ".join(str(w) for w in lesson.individual_weeks) or "none"
+        line += f"\n   individual weeks: {weeks}; bookings {open_word(lesson.bookings_open)}"
+    return line
+
+
+def teacher_lessons_text(school_name: str, lessons: Sequence[LessonRef]) -> str:
+    lines = [f"<b>Your lessons</b> · {esc(school_name)}", ""]
+    lines += [lesson_line(lesson) for lesson in lessons] or ["You have no lessons this term."]
+    if any(lesson.is_hybrid for lesson in lessons):
+        lines += ["", "/bookings LESSON [week] shows who booked which slot."]
+    return "\n".join(lines)
+
+
+def week_label(week: int, monday: date) -> str:
+    return f"Week {week} · {day_date(monday)}"

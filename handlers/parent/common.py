@@ -1,0 +1,176 @@
+"""The parent's area: linking (/start), booking (/book) and their bookings (/mybookings).
+
+The steps live in parent_start, parent_book and parent_mybookings; this module wires them
+and holds what they share: reading a parent's button (decoded and checked against the
+account's own schools before anything else), showing a screen in place, refusals in plain
+words, and sending the .ics file of a booking.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from core.calendar.ics import booking_ics
+from core.calendar.service import booking_event
+from core.directory import Identity, Role
+from core.family_view import FamilyViewService
+from core.views import Actor, BookingView
+from handlers.callbacks import decode
+from handlers.context import Who, services_of, who
+from handlers.parent import keyboards, texts
+
+logger = logging.getLogger(__name__)
+
+
+def family_view(context: ContextTypes.DEFAULT_TYPE) -> FamilyViewService:
+    """The read side of the parent's screens, built once per application."""
+    return services_of(context).family_view
+
+
+@dataclass(frozen=True, slots=True)
+class ParentStep:
+    """A parent's button, decoded and checked: the school is one where this account is a parent."""
+
+    update_id: int
+    parent: Identity
+    args: tuple[int, ...]  # the fields after the school id
+
+    @property
+    def school_id(self) -> int:
+        return self.parent.school.id
+
+    @property
+    def parent_id(self) -> int:
+        return self.parent.person_id
+
+    @property
+    def actor(self) -> Actor:
+        return Actor.parent(self.parent_id, self.parent.name)
+
+
+def _first_school(me: Who) -> int | None:
+    parents = me.roles(Role.PARENT)
+    return parents[0].school.id if parents else None
+
+
+async def parent_step(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, arity: int
+) -> ParentStep | None:
+    """Decode the pressed button and check its school against the account; refuse otherwise.
+
+    ``arity`` counts the integer fields after the school id. The caller has answered the
+    query already; a refusal edits the message into plain words and a fresh start.
+    """
+    query = update.callback_query
+    assert query is not None
+    callback = decode(query.data)
+    if callback is None or len(callback.args) != arity + 1:
+        await refuse_stale(update, context)
+        return None
+    me = await who(update, context)
+    parent = me.role_in(Role.PARENT, callback.args[0])
+    if parent is None:
+        logger.warning(
+            "update %s: refused %r from %s: not a parent in school %s",
+            update.update_id,
+            query.data,
+            me.telegram_id,
+            callback.args[0],
+        )
+        text = texts.FORGED if me.is_parent else texts.NOT_A_PARENT
+        await show(update, text, keyboards.fresh_start_keyboard(_first_school(me)))
+        return None
+    return ParentStep(update.update_id, parent, callback.args[1:])
+
+
+async def refuse_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button that no longer parses (old version, or forged): plain words and a fresh start."""
+    query = update.callback_query
+    logger.info(
+        "update %s: stale parent button %r", update.update_id, query.data if query else None
+    )
+    me = await who(update, context)
+    await show(update, texts.STALE, keyboards.fresh_start_keyboard(_first_school(me)))
+
+
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any other bk/my/sc button: out of date or forged."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await refuse_stale(update, context)
+
+
+async def refuse_forged(update: Update, step: ParentStep, reason: str) -> None:
+    """An id in the button is not this family's: log it, change nothing, offer a fresh start."""
+    query = update.callback_query
+    logger.warning(
+        "update %s: refused %r from parent %s (school %s): %s",
+        update.update_id,
+        query.data if query else None,
+        step.parent_id,
+        step.school_id,
+        reason,
+    )
+    await show(update, texts.FORGED, keyboards.fresh_start_keyboard(step.school_id))
+
+
+async def show(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+    """Show a screen in the button's message; a new message if that one can't be edited."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        return
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():
+            return
+        logger.info("update %s: could not edit (%s); sending instead", update.update_id, exc)
+    chat = update.effective_chat
+    if chat is not None:
+        await query.get_bot().send_message(
+            chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+        )
+
+
+async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+    """A new message in answer to a command or a typed answer."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+    )
+
+
+async def parent_for_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, purpose: str
+) -> Identity | None:
+    """The account's parent identity for a command; asks which school when there are several."""
+    me = await who(update, context)
+    parents = me.roles(Role.PARENT)
+    if not parents:
+        await reply(update, texts.NOT_A_PARENT if me.is_known else texts.STRANGER)
+        return None
+    if len(parents) > 1:
+        schools = [p.school for p in parents]
+        await reply(
+            update, texts.choose_school(purpose), keyboards.schools_keyboard(schools, action)
+        )
+        return None
+    return parents[0]
+
+
+async def send_calendar_file(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, view: BookingView
+) -> None:
+    """The booking as an .ics file: same UID every time, SEQUENCE bumped, CANCELLED at the end."""
+    data = booking_ics(booking_event(view), view.timezone, now=services_of(context).clock.now())
+    await context.bot.send_document(
+        chat_id,
+        document=InputFile(data, filename=texts.ics_file_name(view)),
+        caption=texts.calendar_caption(view),
+    )

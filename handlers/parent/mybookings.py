@@ -1,0 +1,403 @@
+"""/mybookings: upcoming bookings per child; reschedule (same week) and cancel (with a reason).
+
+Each booking id from a button is looked up within the parent's own family first; the
+booking service checks again when it writes. After a change the family gets an updated
+.ics file (same UID, bumped SEQUENCE; STATUS:CANCELLED when cancelled).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from core.directory import Role
+from core.errors import (
+    BookingsClosed,
+    InvalidState,
+    NotAllowed,
+    NotFound,
+    NoticeTooShort,
+    NotYourStudent,
+    SlotTaken,
+    SlotUnavailable,
+)
+from core.family_view import parent_can_change
+from core.views import BookingView
+from handlers import slot_pages
+from handlers.callbacks import from_minute, to_minute
+from handlers.common import clear_flow, expect_text, register_text_step
+from handlers.context import services_of, who
+from handlers.parent import keyboards, texts
+from handlers.parent.common import (
+    ParentStep,
+    family_view,
+    parent_for_command,
+    parent_step,
+    refuse_forged,
+    reply,
+    send_calendar_file,
+    show,
+)
+
+logger = logging.getLogger(__name__)
+
+FORGED_ERRORS = (NotYourStudent, NotFound, NotAllowed, SlotUnavailable)
+REASON_STEP = "parent_cancel_reason"  # awaiting a typed reason: (school, booking)
+TYPED_STEP = "parent_cancel_typed"  # a typed reason kept for the confirm button
+
+
+async def _list_screen(
+    context: ContextTypes.DEFAULT_TYPE, school_id: int, school_name: str, parent_id: int
+):  # type: ignore[no-untyped-def]
+    bookings = await services_of(context).booking.parent_bookings(school_id, parent_id)
+    return texts.bookings_list(school_name, bookings), keyboards.bookings_keyboard(
+        school_id, bookings
+    )
+
+
+async def mybookings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/mybookings: the family's upcoming bookings, one button each."""
+    parent = await parent_for_command(update, context, "m", "list")
+    if parent is None:
+        return
+    await reply(
+        update, *await _list_screen(context, parent.school.id, parent.school.name, parent.person_id)
+    )
+
+
+async def list_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """my:l:<school> — the bookings list again; and sc:m:<school>, the school picked for
+    /mybookings."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    step = await parent_step(update, context, 0)
+    if step is not None:
+        await show(
+            update,
+            *await _list_screen(context, step.school_id, step.parent.school.name, step.parent_id),
+        )
+
+
+async def _own_booking(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep
+) -> BookingView | None:
+    """The booking named in the button, if it is this family's; refuses otherwise."""
+    try:
+        return await family_view(context).family_booking(
+            step.school_id, step.parent_id, step.args[0]
+        )
+    except FORGED_ERRORS as exc:
+        await refuse_forged(update, step, exc.message)
+        return None
+
+
+async def _too_late(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> bool:
+    """Cancelled, or inside 24 hours: say so on the card and stop."""
+    if parent_can_change(view, services_of(context).clock.now()):
+        return False
+    message = (
+        texts.booking_card(view)
+        if not view.active
+        else texts.refusal(NoticeTooShort().message, step.parent.school.name)
+    )
+    await show(
+        update,
+        message,
+        keyboards.booking_keyboard(view)
+        if not view.active
+        else keyboards.fresh_start_keyboard(step.school_id),
+    )
+    return True
+
+
+BookingHandler = Callable[
+    [Update, ContextTypes.DEFAULT_TYPE, ParentStep, BookingView], Awaitable[None]
+]
+
+
+def booking_step(
+    arity: int, *, notice: bool = False
+) -> Callable[[BookingHandler], Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]]:
+    """A button on one of the family's bookings (``my:<action>:<school>:<booking>...``, with
+    ``arity`` fields after the school): answer it, check the parent and that the booking is
+    the family's, and with ``notice`` that it can still be changed (24 hours ahead, not
+    cancelled). The handler gets the step and the booking; every refusal is shown here."""
+
+    def wrap(
+        handler: BookingHandler,
+    ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+        @functools.wraps(handler)
+        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            assert update.callback_query is not None
+            await update.callback_query.answer()
+            step = await parent_step(update, context, arity)
+            if step is None or (view := await _own_booking(update, context, step)) is None:
+                return
+            if notice and await _too_late(update, context, step, view):
+                return
+            await handler(update, context, step, view)
+
+        return wrapper
+
+    return wrap
+
+
+@booking_step(1)
+async def booking_card(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
+    """my:v:<school>:<booking> — one booking with Reschedule and Cancel."""
+    await show(update, texts.booking_card(view), keyboards.booking_keyboard(view))
+
+
+@booking_step(1, notice=True)
+async def reschedule_slots(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
+    """my:r:<school>:<booking> — free slots of the same week."""
+    await show(update, *await _reschedule_screen(context, step, view))
+
+
+@booking_step(2, notice=True)
+async def reschedule_day(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
+    """my:d:<school>:<booking>:<minute> — one day of a week too full for one screen."""
+    await show(update, *await _reschedule_screen(context, step, view, day=step.args[1]))
+
+
+async def _reschedule_screen(
+    context: ContextTypes.DEFAULT_TYPE,
+    step: ParentStep,
+    view: BookingView,
+    *,
+    day: int | None = None,
+    near: int | None = None,
+):  # type: ignore[no-untyped-def]
+    """The week's free slots to move to (its days first when too many; see slot_pages)."""
+    try:
+        slots = await services_of(context).booking.available_slots(
+            step.school_id, view.lesson_id, view.week, step.actor
+        )
+    except BookingsClosed:
+        message = BookingsClosed(
+            "Bookings for this lesson are closed, so it can't be moved right now. You can still cancel it, or contact the school."
+        ).message
+        return texts.refusal(message), keyboards.booking_keyboard(view)
+    if near is not None:
+        day = slot_pages.part_of(slots, view.tz, near)
+    shown = slot_pages.part_from(slots, view.tz, day) if day is not None else []
+    if shown and slot_pages.day_first(slots):
+        text = texts.reschedule_text(view, shown, one_day=True)
+        return text, keyboards.reschedule_keyboard(view, shown, day)
+    return texts.reschedule_text(view, slots), keyboards.reschedule_keyboard(view, slots)
+
+
+@booking_step(2, notice=True)
+async def reschedule_card(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
+    """my:t:<school>:<booking>:<minute> — confirm the move."""
+    minute = step.args[1]
+    slots = await _free_slots(context, step, view)
+    slot = next((s for s in slots if to_minute(s.start_at) == minute), None)
+    if slot is None:
+        text, keyboard = await _reschedule_screen(context, step, view, near=minute)
+        await show(update, texts.slot_taken(text), keyboard)
+        return
+    day = slot_pages.part_of(slots, view.tz, minute) if slot_pages.day_first(slots) else None
+    await show(
+        update,
+        texts.reschedule_confirm(view, slot),
+        keyboards.reschedule_confirm_keyboard(view, minute, day),
+    )
+
+
+async def _free_slots(context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView):  # type: ignore[no-untyped-def]
+    try:
+        return await services_of(context).booking.available_slots(
+            step.school_id, view.lesson_id, view.week, step.actor
+        )
+    except BookingsClosed:
+        return []
+
+
+@booking_step(2)
+async def move_booking(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
+    """my:m:<school>:<booking>:<minute> — the atomic swap; the old slot stays if it fails."""
+    minute = step.args[1]
+    try:
+        moved = await services_of(context).booking.reschedule_booking(
+            step.school_id, step.actor, view.id, view.week, from_minute(minute)
+        )
+    except SlotTaken:
+        text, keyboard = await _reschedule_screen(context, step, view, near=minute)
+        await show(update, texts.slot_taken(text), keyboard)
+        return
+    except InvalidState as exc:
+        if view.active and to_minute(view.start_at) == minute:  # a double tap: already moved
+            await show(update, texts.rescheduled(view), keyboards.booking_keyboard(view))
+            return
+        await show(update, texts.refusal(exc.message), keyboards.booking_keyboard(view))
+        return
+    except (NoticeTooShort, BookingsClosed) as exc:
+        await show(
+            update,
+            texts.refusal(exc.message, step.parent.school.name),
+            keyboards.booking_keyboard(view),
+        )
+        return
+    except FORGED_ERRORS as exc:
+        await refuse_forged(update, step, exc.message)
+        return
+    await show(update, texts.rescheduled(moved), keyboards.booking_keyboard(moved))
+    assert update.effective_chat is not None
+    await send_calendar_file(context, update.effective_chat.id, moved)
+
+
+@booking_step(1, notice=True)
+async def cancel_reasons(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
+    """my:c:<school>:<booking> — why cancel? Reason buttons, or type one."""
+    await show(update, texts.cancel_reason_prompt(view), keyboards.cancel_reasons_keyboard(view))
+
+
+@booking_step(1)
+async def type_reason(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
+    """my:o:<school>:<booking> — the next message is the reason."""
+    await expect_text(update, context, REASON_STEP, step.school_id, view.id)
+    await show(
+        update,
+        texts.cancel_reason_prompt(view) + "\n\n" + texts.TYPE_REASON,
+        keyboards.cancel_reasons_keyboard(view),
+    )
+
+
+async def reason_typed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, args: tuple[int, ...]
+) -> None:
+    """The typed reason: keep it and show the confirm step."""
+    message = update.effective_message
+    assert message is not None
+    reason = (message.text or "").strip()[:200]
+    if not reason:
+        await reply(update, texts.EMPTY_REASON)
+        return
+    school_id, booking_id = args
+    me = await who(update, context)
+    parent = me.role_in(Role.PARENT, school_id)
+    if parent is None:
+        logger.warning("update %s: typed reason for school %s refused", update.update_id, school_id)
+        await reply(update, texts.FORGED)
+        return
+    try:
+        view = await family_view(context).family_booking(school_id, parent.person_id, booking_id)
+    except FORGED_ERRORS:
+        await reply(update, texts.NOT_FOUND, keyboards.fresh_start_keyboard(school_id))
+        return
+    # kept with the account (any bot process) until Confirm; no longer awaiting text
+    assert update.effective_user is not None
+    await services_of(context).chat_steps.set(
+        update.effective_user.id, TYPED_STEP, (school_id, booking_id), reason
+    )
+    await reply(
+        update,
+        texts.cancel_confirm(view, reason),
+        keyboards.cancel_confirm_keyboard(view, texts.TYPED_REASON),
+    )
+
+
+async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, booking_id: int) -> str | None:
+    """The reason this account typed for that booking, kept until it is confirmed."""
+    if update.effective_user is None:
+        return None
+    kept = await services_of(context).chat_steps.get(update.effective_user.id)
+    if kept is None or kept.step != TYPED_STEP or kept.args[1:] != (booking_id,):
+        return None
+    return kept.typed
+
+
+@booking_step(2, notice=True)
+async def cancel_card(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
+    """my:q:<school>:<booking>:<reason> — confirm the cancellation."""
+    code = step.args[1]
+    typed = await _typed(update, context, view.id) if code == texts.TYPED_REASON else None
+    reason = texts.reason_text(code, typed)
+    if reason is None:
+        await show(update, texts.REASON_LOST, keyboards.cancel_reasons_keyboard(view))
+        return
+    await show(
+        update, texts.cancel_confirm(view, reason), keyboards.cancel_confirm_keyboard(view, code)
+    )
+
+
+@booking_step(2)
+async def cancel_booking(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+) -> None:
+    """my:z:<school>:<booking>:<reason> — cancel it, with the reason and who did it."""
+    if not view.active:  # a double tap, or an old button
+        await show(update, texts.cancelled(view), keyboards.booking_keyboard(view))
+        return
+    code = step.args[1]
+    typed = await _typed(update, context, view.id) if code == texts.TYPED_REASON else None
+    reason = texts.reason_text(code, typed)
+    if reason is None:
+        await show(update, texts.REASON_LOST, keyboards.cancel_reasons_keyboard(view))
+        return
+    try:
+        done = await services_of(context).booking.cancel_booking(
+            step.school_id, step.actor, view.id, reason
+        )
+    except NoticeTooShort as exc:
+        await show(
+            update,
+            texts.refusal(exc.message, step.parent.school.name),
+            keyboards.fresh_start_keyboard(step.school_id),
+        )
+        return
+    except InvalidState:
+        fresh = await family_view(context).family_booking(step.school_id, step.parent_id, view.id)
+        await show(update, texts.cancelled(fresh), keyboards.booking_keyboard(fresh))
+        return
+    except FORGED_ERRORS as exc:
+        await refuse_forged(update, step, exc.message)
+        return
+    if code == texts.TYPED_REASON:
+        await clear_flow(update, context)
+    await show(update, texts.cancelled(done), keyboards.booking_keyboard(done))
+    assert update.effective_chat is not None
+    await send_calendar_file(context, update.effective_chat.id, done)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("mybookings", mybookings_command))
+    application.add_handler(CallbackQueryHandler(list_bookings, pattern=r"^sc:m:\d+$"))
+    steps = (
+        ("l", list_bookings),
+        ("v", booking_card),
+        ("r", reschedule_slots),
+        ("d", reschedule_day),
+        ("t", reschedule_card),
+        ("m", move_booking),
+        ("c", cancel_reasons),
+        ("o", type_reason),
+        ("q", cancel_card),
+        ("z", cancel_booking),
+    )
+    for action, callback in steps:
+        application.add_handler(CallbackQueryHandler(callback, pattern=rf"^my:{action}:"))
+    register_text_step(REASON_STEP, reason_typed)
