@@ -30,7 +30,8 @@ from zoneinfo import ZoneInfo
 
 from core.calendar.events import CalendarEvent, EventKind
 from core.calendar.ics import build_ics
-from core.calendar.image import layout_week, render_week_png
+from core.calendar.layout import layout_week
+from core.calendar.painter import render_week_png
 
 TZ = ZoneInfo("Australia/Sydney")
 WEEK_START = date(2027, 2, 1)  # a Monday

@@ -27,7 +27,8 @@ from core.admin_view import (
     this_monday,
 )
 from core.calendar.ics import build_ics
-from core.calendar.image import layout_week, render_week_png, summarize_week
+from core.calendar.layout import layout_week, summarize_week
+from core.calendar.painter import render_week_png
 from core.calendar.service import CalendarFilter
 from core.directory import Identity, Role
 from handlers.admin.dashboard import args_of

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from bot.local_api import LocalBotApi
 from core.admin_view import day_number
 from core.calendar.events import EventKind
-from core.calendar.image import layout_week, summarize_week
+from core.calendar.layout import layout_week, summarize_week
 from core.calendar.service import CalendarFilter
 from core.services import Services
 from core.views import Actor

@@ -13,16 +13,15 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from core.calendar.events import CalendarEvent, EventKind
-from core.calendar.image import (
+from core.calendar.layout import (
     KIND_COLOURS,
     KIND_LABELS,
     Block,
     WeekLayout,
-    _drawable,
     layout_week,
-    render_week_png,
     summarize_week,
 )
+from core.calendar.painter import _drawable, render_week_png
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 LONDON = ZoneInfo("Europe/London")
