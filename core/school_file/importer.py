@@ -7,8 +7,9 @@ changes nothing: values are compared before they are written.
 
 A change that would pull the ground from under bookings still to come (an individual week
 dropped, a booked student taken off the lesson, a lesson no longer HYBRID, a new teacher
-already booked or teaching then) is refused with the path and the booking's time: cancel or move those
-bookings first. Past and cancelled bookings are history and never stand in the way.
+already booked or teaching then) is refused with the path and the booking's time: cancel or
+move those bookings first (the guards are in :mod:`core.school_file.guards`). Past and
+cancelled bookings are history and never stand in the way.
 
 Two collections are replaced rather than merged, because the file names their owner:
 
@@ -24,104 +25,26 @@ its hybrid pattern. Event times are the school's local time, stored as UTC insta
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 
-from core.booking.catalog import load_catalog
 from core.clock import Clock
 from core.db import models as m
 from core.db.engine import unit_of_work
 from core.errors import SchoolFileError
 from core.school_file import schema as sf
+from core.school_file.guards import BookingGuards, MovedLesson
+from core.school_file.loader import parse_school_file
+from core.school_file.result import ImportResult
 
-__all__ = ["KINDS", "ImportResult", "KindCounts", "import_school"]
-
-KINDS = (
-    "school",
-    "admin",
-    "teacher",
-    "location",
-    "room",
-    "term",
-    "family",
-    "parent",
-    "student",
-    "lesson",
-    "event",
-)
+__all__ = ["import_school"]
 
 Row = TypeVar("Row", bound=m.Base)
-
-
-@dataclass
-class KindCounts:
-    """How many records of one kind the import created, updated or left unchanged."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
-
-
-@dataclass
-class ImportResult:
-    """What an import did, per kind of record (see ``KINDS``)."""
-
-    school_key: str
-    school_id: int
-    counts: dict[str, KindCounts] = field(default_factory=lambda: {k: KindCounts() for k in KINDS})
-
-    @property
-    def created(self) -> int:
-        return sum(c.created for c in self.counts.values())
-
-    @property
-    def updated(self) -> int:
-        return sum(c.updated for c in self.counts.values())
-
-    @property
-    def unchanged(self) -> int:
-        return sum(c.unchanged for c in self.counts.values())
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
-    def record(self, kind: str, *, created: bool, changed: bool) -> None:
-        counts = self.counts[kind]
-        if created:
-            counts.created += 1
-        elif changed:
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready, for ``musicbot import --format json``."""
-        return {
-            "school": self.school_key,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "kinds": {kind: counts.as_dict() for kind, counts in self.counts.items()},
-        }
-
-    def summary(self) -> str:
-        """One line, e.g. ``music-n-me: 52 created, 0 updated, 0 unchanged``."""
-        return (
-            f"{self.school_key}: {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged"
-        )
 
 
 async def import_school(
@@ -134,7 +57,7 @@ async def import_school(
 
     Raises :class:`SchoolFileError` (nothing written) when the file is not valid.
     """
-    school_file = sf.parse_school_file(text_or_path)
+    school_file = parse_school_file(text_or_path)
     async with unit_of_work(sessions) as session:
         result = await _Importer(session, school_file, clock).run()
         if result.changed:
@@ -310,9 +233,10 @@ class _Importer:
         lessons = await self.existing(m.Lesson)
         enrolled = await self.enrolments()
         patterns = await self.patterns()
-        upcoming = await self.upcoming_bookings()
+        guards = BookingGuards(self.session, self.school, self.ids, self.clock)
+        upcoming = await guards.upcoming_bookings()
         clashes = []
-        moved: list[tuple[int, sf.Lesson, int]] = []  # (index, item, lesson id): new teacher
+        moved: list[MovedLesson] = []  # lessons with a new teacher
         for index, item in enumerate(self.file.lessons):
             row = lessons.get(item.key)
             created = row is None
@@ -322,17 +246,13 @@ class _Importer:
                 await self.session.flush()
                 changed = True
             else:
-                clashes += self.bookings_in_the_way(index, item, upcoming.get(row.id, []))
+                clashes += guards.bookings_in_the_way(index, item, upcoming.get(row.id, []))
                 values = self.lesson_values(item)
                 if values["teacher_id"] != row.teacher_id:
-                    moved.append((index, item, row.id))
-                    clash = await self.teacher_clash(row.id, values["teacher_id"])
-                    if clash is not None:
-                        clashes.append(
-                            f"lessons[{index}].teacher: {item.teacher} already has a booking "
-                            f"at {self.local(clash)}, when {item.name} has one; move or "
-                            "cancel one of them first"
-                        )
+                    moved.append(MovedLesson(index, item, row.id))
+                    clashes += await guards.new_teacher_clashes(
+                        index, item, row.id, values["teacher_id"]
+                    )
                 changed = _apply(row, values)
             changed = await self.sync_enrolments(row.id, item, enrolled.get(row.id, {})) or changed
             changed = await self.sync_hybrid(row.id, item, patterns.get(row.id)) or changed
@@ -341,113 +261,9 @@ class _Importer:
             raise SchoolFileError(clashes)
         await self.session.flush()
         if moved:
-            await self.check_classes_of_new_teachers(moved, upcoming)
-
-    async def check_classes_of_new_teachers(
-        self,
-        moved: list[tuple[int, sf.Lesson, int]],
-        upcoming: dict[int, list[tuple[int, int, datetime, datetime]]],
-    ) -> None:
-        """A lesson's bookings still to come, now with its new teacher, must not fall on one
-        of that teacher's classes, as the school file now has them (read in this import's
-        own transaction)."""
-        catalog = await load_catalog(self.session, self.school.id)
-        problems = []
-        for index, item, lesson_id in moved:
-            teacher_id = self.ids["teacher"][item.teacher]
-            for _week, _student, start, end in upcoming.get(lesson_id, []):
-                if catalog.regular_busy(teacher_id, start, end):
-                    problems.append(
-                        f"lessons[{index}].teacher: {item.teacher} has a class at "
-                        f"{self.local(start)}, when {item.name} has a booking; move or cancel "
-                        "the booking first"
-                    )
-                    break
-        if problems:
-            raise SchoolFileError(problems)
-
-    async def teacher_clash(self, lesson_id: int, teacher_id: int) -> datetime | None:
-        """The start of the lesson's first active booking that an active booking of the
-        teacher (of another lesson) overlaps; None when the teacher can take them all."""
-        mine, theirs = aliased(m.Booking), aliased(m.Booking)
-        query = (
-            select(mine.start_at)
-            .join(
-                theirs,
-                and_(
-                    theirs.teacher_id == teacher_id,
-                    theirs.lesson_id != lesson_id,
-                    theirs.status != m.BookingStatus.CANCELLED,
-                    theirs.start_at < mine.end_at,
-                    mine.start_at < theirs.end_at,
-                ),
-            )
-            .where(mine.lesson_id == lesson_id, mine.status != m.BookingStatus.CANCELLED)
-            .order_by(mine.start_at)
-            .limit(1)
-        )
-        return (await self.session.execute(query)).scalar_one_or_none()
-
-    async def upcoming_bookings(self) -> dict[int, list[tuple[int, int, datetime, datetime]]]:
-        """The school's active bookings still to come, per lesson: (week, student, start,
-        end)."""
-        query = (
-            select(
-                m.Booking.lesson_id,
-                m.Booking.week,
-                m.Booking.student_id,
-                m.Booking.start_at,
-                m.Booking.end_at,
-            )
-            .where(
-                m.Booking.school_id == self.school.id,
-                m.Booking.status.in_((m.BookingStatus.CONFIRMED, m.BookingStatus.PENDING)),
-                m.Booking.start_at > self.clock.now(),
-            )
-            .order_by(m.Booking.start_at)
-        )
-        found: dict[int, list[tuple[int, int, datetime, datetime]]] = {}
-        for lesson_id, week, student_id, start_at, end_at in await self.session.execute(query):
-            found.setdefault(lesson_id, []).append((week, student_id, start_at, end_at))
-        return found
-
-    def bookings_in_the_way(
-        self, index: int, item: sf.Lesson, upcoming: list[tuple[int, int, datetime, datetime]]
-    ) -> list[str]:
-        """What the file would take from under bookings still to come: the lesson's individual
-        weeks (or its being hybrid at all), or a booked student's place in it. Past bookings
-        and cancelled ones are history and stay as they are."""
-        if not upcoming:
-            return []
-        path = f"lessons[{index}]"
-        if item.hybrid is None:
-            first = upcoming[0][2]
-            return [
-                f"{path}.type: {item.name} has {len(upcoming)} booking(s) still to come "
-                f"(the first {self.local(first)}); cancel them before it stops being HYBRID"
-            ]
-        problems = []
-        weeks = set(item.hybrid.individual_weeks)
-        for week in sorted({w for w, _, _, _ in upcoming} - weeks):
-            booked = [start for w, _, start, _ in upcoming if w == week]
-            problems.append(
-                f"{path}.hybrid.individual_weeks: week {week} has {len(booked)} booking(s) "
-                f"still to come (the first {self.local(booked[0])}); cancel or move them first"
-            )
-        keys = {student_id: key for key, student_id in self.ids["student"].items()}
-        staying = {self.ids["student"][key] for key in item.students}
-        for student_id in sorted({s for _, s, _, _ in upcoming} - staying):
-            start = next(start for _, s, start, _ in upcoming if s == student_id)
-            problems.append(
-                f"{path}.students: {keys.get(student_id, student_id)} has a booking still to "
-                f"come ({self.local(start)}); cancel it before taking them off the lesson"
-            )
-        return problems
-
-    def local(self, moment: datetime) -> str:
-        """'Thu 25 Feb 2027 16:00' in the school's time."""
-        at = moment.astimezone(ZoneInfo(self.school.timezone))
-        return f"{at:%a} {at.day} {at:%b %Y %H:%M}"
+            problems = await guards.classes_of_new_teachers(moved, upcoming)
+            if problems:
+                raise SchoolFileError(problems)
 
     def lesson_values(self, item: sf.Lesson) -> dict[str, Any]:
         return {

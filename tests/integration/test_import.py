@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.clock import FixedClock
 from core.db import models as m
 from core.errors import SchoolFileError
-from core.school_file.importer import KINDS, ImportResult, import_school
+from core.school_file.importer import import_school
+from core.school_file.result import KINDS, ImportResult
 from core.services import Services
 from core.views import Actor
 

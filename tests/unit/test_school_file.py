@@ -12,12 +12,8 @@ import pytest
 import yaml
 
 from core.errors import SchoolFileError
-from core.school_file.schema import (
-    SchoolFile,
-    event_instants,
-    parse_school_file,
-    school_file_problems,
-)
+from core.school_file.loader import parse_school_file, school_file_problems
+from core.school_file.schema import SchoolFile, event_instants
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
