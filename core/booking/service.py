@@ -15,10 +15,9 @@ from datetime import datetime, time
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
-from asyncpg.exceptions import ForeignKeyViolationError
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.booking import sql as booking_sql
@@ -26,7 +25,8 @@ from core.booking.catalog import CatalogCache, LessonPlan, SchoolCatalog
 from core.booking.lessons import individual_slots
 from core.booking.stats import BookingFact, EnrolledStudent, compute_stats
 from core.clock import Clock
-from core.db.engine import unit_of_work
+from core.db.driver import FOREIGN_KEY_VIOLATION, Driver, StatementRefused
+from core.db.engine import engine_of, unit_of_work
 from core.db.models import (
     Booking,
     BookingStatus,
@@ -138,7 +138,7 @@ class BookingService:
         self.sessions = sessions
         self.clock = clock
         self.catalogs = catalogs or CatalogCache()
-        self.engine: AsyncEngine = sessions.kw["bind"]
+        self.driver = Driver(engine_of(sessions))
 
     # ---------------------------------------------------------------- lookups
 
@@ -283,7 +283,7 @@ class BookingService:
             slots = list(catalog.week_slots(lesson, week))
             lo, hi = self._week_window(slots) if slots else (self.clock.now(), self.clock.now())
             state = await booking_sql.week_state(
-                self.engine,
+                self.driver,
                 school_id=school_id,
                 lesson_id=lesson_id,
                 teacher_id=lesson.teacher_id,
@@ -429,7 +429,7 @@ class BookingService:
             may_insert = slot is not None and time_ok and not regular_clash
             try:
                 facts = await booking_sql.book(
-                    self.engine,
+                    self.driver,
                     school_id=school_id,
                     lesson_id=lesson_id,
                     parent_id=actor.parent_id if actor.is_parent else None,
@@ -444,7 +444,9 @@ class BookingService:
                     version=catalog.version,
                     for_school=actor.acts_for_school,
                 )
-            except ForeignKeyViolationError:
+            except StatementRefused as exc:
+                if exc.sqlstate != FOREIGN_KEY_VIOLATION:
+                    raise
                 # an import gave the lesson another teacher (or removed the student) after
                 # this statement read the catalog version: read it afresh and try again
                 self.catalogs.forget(school_id)
@@ -517,7 +519,7 @@ class BookingService:
         self._check_time(actor, slot.start_at)
         # refused by the database's constraints: the student's booking that week (a double
         # tap, say), or the teacher's at that time
-        if await booking_sql.active_booking_of_week(self.engine, lesson.id, student_id, week):
+        if await booking_sql.active_booking_of_week(self.driver, lesson.id, student_id, week):
             raise AlreadyBooked(
                 f"{facts.student_name} already has a booking for {lesson.name} in week {week}."
             )
