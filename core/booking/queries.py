@@ -84,6 +84,15 @@ def to_view(booking: Booking, tz_name: str) -> BookingView:
     )
 
 
+async def hold_off_bookings(session: AsyncSession, school_key: str) -> None:
+    """Until this transaction ends, no booking of the school is made (an import's guard).
+
+    Locks the school's row ``FOR UPDATE``: bookings in progress are waited for, and a new
+    booking statement waits (core.booking.sql.BOOK reads the row ``FOR KEY SHARE``), then
+    sees the catalog version this transaction wrote and retries against it."""
+    await session.execute(select(School.id).where(School.key == school_key).with_for_update())
+
+
 async def timezone_of(session: AsyncSession, school_id: int) -> str:
     tz_name = await session.scalar(select(School.timezone).where(School.id == school_id))
     if tz_name is None:

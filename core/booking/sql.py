@@ -11,6 +11,12 @@ costs no error and no rollback. Which of the two refused is asked afterwards, on
 Every lookup is by primary key, so the plan a pooled connection caches for the statement
 stays right while the tables grow (a plan made while bookings was small would otherwise
 scan it). The statements run on :class:`core.db.driver.Driver`.
+
+An import of the school's file holds the school's row ``FOR UPDATE`` from its first
+statement (:func:`core.booking.queries.hold_off_bookings`); the booking statement reads the
+catalog version ``FOR KEY SHARE`` (the lock its foreign key to ``schools`` takes anyway), so
+it waits for an import under way and then reads the version that import wrote: a booking
+can never land in a week the import removes after checking for bookings in the way.
 """
 
 from __future__ import annotations
@@ -33,7 +39,8 @@ WITH facts AS (
            ) AS enrolled,
            (SELECT hp.bookings_open FROM hybrid_patterns hp WHERE hp.lesson_id = $2)
                 AS bookings_open,
-           (SELECT sc.catalog_version FROM schools sc WHERE sc.id = $1) AS version
+           (SELECT sc.catalog_version FROM schools sc WHERE sc.id = $1 FOR KEY SHARE)
+                AS version
     FROM students st
     WHERE st.id = $4 AND st.school_id = $1
 ), inserted AS (

@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased, selectinload
 
 from core.booking.catalog import load_catalog
+from core.booking.queries import hold_off_bookings
 from core.clock import Clock
 from core.db import models as m
 from core.db.engine import unit_of_work
@@ -136,6 +137,7 @@ async def import_school(
     """
     school_file = sf.parse_school_file(text_or_path)
     async with unit_of_work(sessions) as session:
+        await hold_off_bookings(session, school_file.school.key)  # no booking races the guards
         result = await _Importer(session, school_file, clock).run()
         if result.changed:
             # lets every process's lesson cache see the change at its next use
