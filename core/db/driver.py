@@ -90,14 +90,23 @@ def is_unavailable(exc: BaseException) -> bool:
             return True
         if isinstance(link, asyncpg.InterfaceError) and "connection is closed" in str(link):
             return True
+        if _half_closed(link):
+            return True
         if isinstance(link, DBAPIError) and "connection is closed" in str(link):
             return True
     return False
 
 
+def _half_closed(exc: BaseException) -> bool:
+    """The server's farewell (FATAL) read, its closing of the socket not yet: asyncpg refuses
+    the next operation on that connection before sending anything."""
+    return isinstance(exc, asyncpg.InternalClientError) and "cannot switch to state" in str(exc)
+
+
 def _never_sent(exc: BaseException) -> bool:
     """asyncpg refuses to use a connection it knows is closed before sending anything."""
-    return isinstance(exc, asyncpg.InterfaceError) and "connection is closed" in str(exc)
+    closed = isinstance(exc, asyncpg.InterfaceError) and "connection is closed" in str(exc)
+    return closed or _half_closed(exc)
 
 
 def reason(exc: BaseException) -> str:
@@ -165,7 +174,12 @@ class Driver:
                 if not is_unavailable(exc):
                     raise _failed(exc) from exc
                 broken = exc
-            except (asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+            except (
+                asyncpg.InterfaceError,
+                asyncpg.InternalClientError,
+                OSError,
+                TimeoutError,
+            ) as exc:
                 if not is_unavailable(exc):
                     raise
                 broken = exc

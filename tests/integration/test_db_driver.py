@@ -22,8 +22,11 @@ from core.directory import Directory
 from tests.support.pg import TestServer
 
 
-async def terminate_backends(server: TestServer, db_url: str) -> int:
-    """End every server process of this database (as a restart would) and wait till gone."""
+async def terminate_backends(server: TestServer, db_url: str, *, settle: bool = False) -> int:
+    """End every server process of this database (as a restart would) and wait till gone.
+
+    ``settle``: then give the client a moment to read the closed sockets, as it has long
+    done by the time a restarted server is back (here the server never went away)."""
     name = make_url(db_url).database
     admin = await server.admin()
     try:
@@ -39,6 +42,8 @@ async def terminate_backends(server: TestServer, db_url: str) -> int:
                 name,
             )
             if not left:
+                if settle:
+                    await asyncio.sleep(0.2)
                 return int(ended)
             await asyncio.sleep(0.02)
         raise AssertionError("the server processes did not end")
@@ -86,7 +91,7 @@ async def test_orm_calls_work_at_once_after_the_server_dropped_the_pool(
 ) -> None:
     await fill_pool(small_pool)
     sessions = make_session_factory(small_pool)
-    assert await terminate_backends(pg_server, db_url) >= 2
+    assert await terminate_backends(pg_server, db_url, settle=True) >= 2
     for _ in range(4):
         async with unit_of_work(sessions) as session:
             assert await session.scalar(text("SELECT 1")) == 1
@@ -99,7 +104,7 @@ async def test_raw_and_orm_calls_interleaved_after_two_drops(
     steps = ChatSteps(sessions, clock)
     for round_ in range(2):
         await fill_pool(small_pool)
-        await terminate_backends(pg_server, db_url)
+        await terminate_backends(pg_server, db_url, settle=True)
         await steps.set(7, "reason", (round_,))
         async with unit_of_work(sessions) as session:
             assert await session.scalar(text("SELECT count(*) FROM chat_steps")) >= 1
