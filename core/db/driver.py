@@ -180,8 +180,8 @@ class Driver:
                 OSError,
                 TimeoutError,
             ) as exc:
-                if not is_unavailable(exc):
-                    raise
+                if not is_unavailable(exc):  # e.g. an argument of the wrong type
+                    raise StatementFailed(None, str(exc)) from exc
                 broken = exc
             finally:
                 if broken is not None:  # never back into the pool as it is
