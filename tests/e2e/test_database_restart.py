@@ -99,6 +99,20 @@ async def booking_count(url: str) -> int:
         await engine.dispose()
 
 
+def screen(event: Any) -> bool:
+    return event.kind in ("edit_text", "send")
+
+
+async def tap(user: Any, label: str) -> Any:
+    """Press a button and wait for the screen it leads to."""
+    return await user.press_button(label, until=screen)
+
+
+def says_unavailable(event: Any) -> bool:
+    """The bot told the user (an alert or a message) that the system is unavailable."""
+    return "unavailable" in str(event.data)
+
+
 def what_the_user_read(user: Any) -> str:
     answer = user.last_callback_answer or {}
     texts = [answer.get("text") or ""] + [m.get("text") or "" for m in user.messages]
@@ -110,31 +124,31 @@ async def test_a_restarted_database_refuses_plainly_then_the_next_update_works(
     api: LocalBotApi, running_bot: Any, own_server: OwnServer, own_db: str, mode: str
 ) -> None:
     user = api.user(1012)  # Bob Brown
-    first = await user.send("/book")
+    first = await user.send("/book", until=screen)
     assert first is not None and "Which lesson" in first["text"]
-    await user.press_button("Piano Foundations")
-    await user.press_button("Week 4 ·")
-    card = await user.press_button("Mon 15:00")
+    await tap(user, "Piano Foundations")
+    await tap(user, "Week 4 ·")
+    card = await tap(user, "Mon 15:00")
     assert card is not None and "Confirm" in str(user.buttons())
 
     own_server.stop(mode)
     try:
-        await user.press_button("Confirm")
+        await user.press_button("Confirm", until=says_unavailable)
         read = what_the_user_read(user)
         assert "temporarily unavailable" in read and "Nothing was changed" in read
         assert "something went wrong" not in read
-        down_reply = await user.send("/mybookings")
+        down_reply = await user.send("/mybookings", until=says_unavailable)
         assert down_reply is not None and "temporarily unavailable" in down_reply["text"]
     finally:
         own_server.start()
 
     assert await booking_count(own_db) == 0  # nothing half-written while it was down
     # the very next update after the restart works: a raw-driver read and write, then a booking
-    again = await user.send("/book")
+    again = await user.send("/book", until=screen)
     assert again is not None and "Which lesson" in again["text"]
-    await user.press_button("Piano Foundations")
-    await user.press_button("Week 4 ·")
-    await user.press_button("Mon 15:00")
+    await tap(user, "Piano Foundations")
+    await tap(user, "Week 4 ·")
+    await tap(user, "Mon 15:00")
     await user.press_button("Confirm", until=lambda event: event.kind == "send")
     assert "Booked" in user.server.message(1012, again["message_id"])["text"]
     assert await booking_count(own_db) == 1
