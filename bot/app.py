@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 # Connections to the Bot API. httpcore scans its whole pool on every request, so a pool
 # much larger than the requests really in flight costs CPU on each call.
 CONNECTION_POOL_SIZE = 16
+# `musicbot run` waits this long (seconds, with backoff) for a database that is down at start-up
+STARTUP_WAIT = 120.0
 
 
 def default_rate_limiter() -> AIORateLimiter:
@@ -143,7 +145,7 @@ async def run_polling(settings: Settings) -> int:
     """
     token = settings.require_token()
     webhook = settings.webhook()
-    async with open_runtime(settings) as runtime:
+    async with open_runtime(settings, wait_for_database=STARTUP_WAIT) as runtime:
         application = build_application(
             runtime.services,
             token=token,

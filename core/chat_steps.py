@@ -13,8 +13,9 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.booking import sql as booking_sql
 from core.clock import Clock
+from core.db.driver import Driver
+from core.db.engine import engine_of
 
 TTL = timedelta(hours=2)
 
@@ -38,12 +39,12 @@ class ChatStep:
 
 class ChatSteps:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
-        self.engine = sessions.kw["bind"]
+        self.driver = Driver(engine_of(sessions))
         self.clock = clock
 
     async def get(self, telegram_id: int) -> ChatStep | None:
         """The step this account is in, unless it is older than ``TTL``."""
-        row = await booking_sql.fetchrow(self.engine, GET, telegram_id, self.clock.now() - TTL)
+        row = await self.driver.fetchrow(GET, telegram_id, self.clock.now() - TTL)
         if row is None:
             return None
         return ChatStep(row["step"], tuple(row["args"]), row["typed"])
@@ -52,11 +53,9 @@ class ChatSteps:
         self, telegram_id: int, step: str, args: tuple[int, ...], typed: str | None = None
     ) -> None:
         """This account is now in ``step`` (replacing any other)."""
-        await booking_sql.execute(
-            self.engine, UPSERT, telegram_id, step, list(args), typed, self.clock.now()
-        )
+        await self.driver.execute(UPSERT, telegram_id, step, list(args), typed, self.clock.now())
 
     async def clear(self, telegram_id: int) -> bool:
         """Forget the account's step; whether there was one."""
-        status = await booking_sql.execute(self.engine, CLEAR, telegram_id)
+        status = await self.driver.execute(CLEAR, telegram_id)
         return status != "DELETE 0"

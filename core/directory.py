@@ -12,9 +12,9 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.booking import sql as booking_sql
 from core.booking.service import lesson_query
-from core.db.engine import unit_of_work
+from core.db.driver import Driver
+from core.db.engine import engine_of, unit_of_work
 from core.db.models import (
     Admin,
     Enrolment,
@@ -29,6 +29,23 @@ from core.db.models import (
 )
 from core.errors import NotFound
 from core.schedule import week_monday
+
+IDENTITIES = """
+SELECT 'admin' AS role, a.id, a.name, NULL::integer AS family_id, s.id AS school_id, s.key,
+       s.name AS school_name, s.timezone, false AS blocked, 0 AS ord
+  FROM admins a JOIN schools s ON s.id = a.school_id WHERE a.telegram_id = $1
+UNION ALL
+SELECT 'teacher', t.id, t.name, NULL::integer, s.id, s.key, s.name, s.timezone, false, 1
+  FROM teachers t JOIN schools s ON s.id = t.school_id WHERE t.telegram_id = $1
+UNION ALL
+SELECT 'parent', p.id, p.name, p.family_id, s.id, s.key, s.name, s.timezone,
+       p.blocked_at IS NOT NULL, 2
+  FROM parents p JOIN schools s ON s.id = p.school_id WHERE p.telegram_id = $1
+ORDER BY ord, school_name, id
+"""
+
+BLOCKED = "UPDATE parents SET blocked_at = $2 WHERE telegram_id = $1 AND blocked_at IS NULL"
+UNBLOCKED = "UPDATE parents SET blocked_at = NULL WHERE telegram_id = $1 AND blocked_at IS NOT NULL"
 
 
 class Role(StrEnum):
@@ -133,6 +150,7 @@ def _school_ref(school: School) -> SchoolRef:
 class Directory:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
+        self.driver = Driver(engine_of(sessions))
 
     # ------------------------------------------------------------ by key (CLI)
 
@@ -276,9 +294,7 @@ class Directory:
     async def identities(self, telegram_id: int) -> list[Identity]:
         """Every role this Telegram account holds, in every school, in one round trip
         (asked on every update): admin, then teacher, then parent; by school name."""
-        rows = await booking_sql.fetch(
-            self.sessions.kw["bind"], booking_sql.IDENTITIES, telegram_id
-        )
+        rows = await self.driver.fetch(IDENTITIES, telegram_id)
         return [
             Identity(
                 role=Role(row["role"]),
@@ -325,13 +341,7 @@ class Directory:
 
         One statement on the driver (see handlers.presence)."""
         if blocked_at is None:
-            sql = (
-                "UPDATE parents SET blocked_at = NULL "
-                "WHERE telegram_id = $1 AND blocked_at IS NOT NULL"
-            )
-            args: tuple[object, ...] = (telegram_id,)
+            status = await self.driver.execute(UNBLOCKED, telegram_id)
         else:
-            sql = "UPDATE parents SET blocked_at = $2 WHERE telegram_id = $1 AND blocked_at IS NULL"
-            args = (telegram_id, blocked_at)
-        status = await booking_sql.execute(self.sessions.kw["bind"], sql, *args)
+            status = await self.driver.execute(BLOCKED, telegram_id, blocked_at)
         return int(status.rsplit(" ", 1)[-1])

@@ -13,6 +13,22 @@ class DomainError(Exception):
         self.message = message
 
 
+class DatabaseUnavailable(DomainError):
+    """The database is down, restarting or not answering: nothing was done (unless the
+    message says the outcome is unknown). Try again later."""
+
+    code = "database_unavailable"
+
+    def __init__(
+        self,
+        message: str = (
+            "The booking system is temporarily unavailable. Nothing was changed. "
+            "Please try again in a few minutes."
+        ),
+    ) -> None:
+        super().__init__(message)
+
+
 class NotFound(DomainError):
     code = "not_found"
 

@@ -15,13 +15,13 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.booking import sql as booking_sql
 from core.booking.catalog import CatalogCache, LessonPlan
 from core.booking.service import booking_query, to_view
 from core.clock import Clock
-from core.db.engine import unit_of_work
+from core.db.driver import Driver
+from core.db.engine import engine_of, unit_of_work
 from core.db.models import (
     Booking,
     BookingStatus,
@@ -31,6 +31,27 @@ from core.directory import Child, LessonRef
 from core.errors import NotFound, NotYourStudent
 from core.schedule import notice_ok
 from core.views import BookingView
+
+FAMILY = """
+SELECT p.family_id, f.name AS family_name, s.name AS school_name, s.timezone,
+       s.catalog_version, st.id AS student_id, st.key AS student_key,
+       st.name AS student_name, e.lesson_id, hp.bookings_open, hp.opened_at
+  FROM parents p
+  JOIN schools s ON s.id = p.school_id
+  JOIN families f ON f.id = p.family_id
+  LEFT JOIN students st ON st.family_id = p.family_id AND st.school_id = p.school_id
+  LEFT JOIN enrolments e ON e.student_id = st.id
+  LEFT JOIN hybrid_patterns hp ON hp.lesson_id = e.lesson_id
+ WHERE p.id = $2 AND p.school_id = $1
+"""
+
+CHILD_BOOKINGS = """
+SELECT id, week, start_at, end_at, status, booked_by, updated_by, cancelled_by,
+       cancel_reason, sequence
+  FROM bookings
+ WHERE school_id = $1 AND student_id = $2 AND lesson_id = $3 AND status <> 'CANCELLED'
+ ORDER BY start_at
+"""
 
 
 class WeekStatus(StrEnum):
@@ -152,7 +173,7 @@ class FamilyViewService:
         self.sessions = sessions
         self.clock = clock
         self.catalogs = catalogs or CatalogCache()
-        self.engine: AsyncEngine = sessions.kw["bind"]
+        self.driver = Driver(engine_of(sessions))
 
     async def family(self, school_id: int, parent_id: int) -> FamilySnapshot:
         """The parent's children in this school, each with the hybrid lessons they take."""
@@ -161,7 +182,7 @@ class FamilyViewService:
     async def _family(self, school_id: int, parent_id: int) -> FamilySnapshot:
         """One query for the family, its children, their enrolments and open/closed states;
         lesson structure from the catalog cache, checked against the school's version."""
-        rows = await booking_sql.fetch(self.engine, booking_sql.FAMILY, school_id, parent_id)
+        rows = await self.driver.fetch(FAMILY, school_id, parent_id)
         if not rows:
             raise NotFound("No such parent in this school.")
         first = rows[0]
@@ -218,9 +239,7 @@ class FamilyViewService:
             family = await self._family(school_id, parent_id)
         child = family.child(student_id)
         lesson = family.lesson(student_id, lesson_id)
-        rows = await booking_sql.fetch(
-            self.engine, booking_sql.CHILD_BOOKINGS, school_id, student_id, lesson_id
-        )
+        rows = await self.driver.fetch(CHILD_BOOKINGS, school_id, student_id, lesson_id)
         catalog = self.catalogs.peek(school_id)
         assert catalog is not None  # loaded by _family
         plan = catalog.lesson(lesson_id)

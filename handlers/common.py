@@ -6,12 +6,13 @@ import html
 import logging
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from core.db.driver import is_unavailable
+from core.errors import DatabaseUnavailable
 from handlers.context import services_of, who
 
 logger = logging.getLogger(__name__)
@@ -22,10 +23,7 @@ _TEXT_STEPS: dict[str, TextStep] = {}
 NOTHING_CHANGED = (
     "Sorry, something went wrong on our side. Nothing was changed. Please try again in a moment."
 )
-DB_DOWN = (
-    "The booking system is unavailable right now. Nothing was changed. "
-    "Please try again in a few minutes."
-)
+DB_DOWN = DatabaseUnavailable().message  # "temporarily unavailable. Nothing was changed."
 STALE_BUTTON = "That button is out of date. Here is a fresh menu."
 
 
@@ -152,14 +150,15 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     if isinstance(error, Forbidden):
         logger.info("update %s: user blocked the bot: %s", update_id, error)
         return
-    logger.error("update %s failed", update_id, exc_info=error)
+    if isinstance(error, DatabaseUnavailable) or (error is not None and is_unavailable(error)):
+        # expected while the database restarts: one line, no traceback
+        logger.warning("update %s: database unavailable: %s", update_id, error)
+        text = error.message if isinstance(error, DatabaseUnavailable) else DB_DOWN
+    else:
+        logger.error("update %s failed", update_id, exc_info=error)
+        text = NOTHING_CHANGED
     if not isinstance(update, Update):
         return
-    text = (
-        DB_DOWN
-        if isinstance(error, (OperationalError, InterfaceError, DBAPIError, OSError))
-        else NOTHING_CHANGED
-    )
     try:
         if update.callback_query is not None:
             try:

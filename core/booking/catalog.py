@@ -6,8 +6,8 @@ cached catalog is used only after the current version has been read in the same 
 or transaction as the work it serves, so a process never acts on a stale lesson — it reloads.
 Booking state (open/closed, bookings) is never cached.
 
-The plans are duck-typed like ORM lessons for ``core.booking.lessons`` (``term.start_date``,
-``hybrid.windows``...), so slot and occurrence arithmetic is shared.
+A :class:`LessonPlan` and an ORM lesson are both a :class:`core.booking.rules.LessonShape`,
+so slot and occurrence arithmetic (core.booking.lessons, core.booking.rules) is shared.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ class SchoolCatalog:
                     (
                         o.slot
                         for plan in self.teacher_lessons(teacher_id)
-                        for o in busy_occurrences(plan, self.tz, *everything)  # type: ignore[arg-type]
+                        for o in busy_occurrences(plan, self.tz, *everything)
                     ),
                     key=lambda slot: slot.start_at,
                 )
@@ -166,7 +166,7 @@ class SchoolCatalog:
         key = (lesson.id, week)
         slots = self._slots.get(key)
         if slots is None:
-            slots = tuple(individual_slots(lesson, week, self.tz))  # type: ignore[arg-type]
+            slots = tuple(individual_slots(lesson, week, self.tz))
             self._slots[key] = slots
         return slots
 

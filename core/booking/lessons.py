@@ -1,4 +1,7 @@
-"""A lesson's occurrences in time: regular weekly sessions, hybrid group weeks and slots."""
+"""A lesson's occurrences in time: regular weekly sessions, hybrid group weeks and slots.
+
+Any :class:`core.booking.rules.LessonShape` will do: an ORM lesson or a cached plan.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.booking.rules import LessonShape, individual_slots
 from core.calendar.events import EventKind
-from core.db.models import Lesson, LessonType
-from core.schedule import Slot, Window, cut_slots, occurrence
+from core.db.models import LessonType
+from core.schedule import Slot, occurrence
+
+__all__ = [
+    "Occurrence",
+    "busy_occurrences",
+    "individual_slots",
+    "is_individual_week",
+    "occurrences",
+    "weeks_touching",
+]
 
 REGULAR_KIND = {
     LessonType.INDIVIDUAL: EventKind.INDIVIDUAL,
@@ -26,11 +39,11 @@ class Occurrence:
     kind: EventKind
 
 
-def is_individual_week(lesson: Lesson, week: int) -> bool:
+def is_individual_week(lesson: LessonShape, week: int) -> bool:
     return lesson.hybrid is not None and week in lesson.hybrid.individual_weeks
 
 
-def weeks_touching(lesson: Lesson, tz: ZoneInfo, lo: datetime, hi: datetime) -> range:
+def weeks_touching(lesson: LessonShape, tz: ZoneInfo, lo: datetime, hi: datetime) -> range:
     """Term weeks whose local days may hold an instant in [lo, hi) (a day of slack each side)."""
     term = lesson.term
     lo_day = lo.astimezone(tz).date()
@@ -40,7 +53,9 @@ def weeks_touching(lesson: Lesson, tz: ZoneInfo, lo: datetime, hi: datetime) -> 
     return range(first, last + 1)
 
 
-def occurrences(lesson: Lesson, tz: ZoneInfo, lo: datetime, hi: datetime) -> Iterator[Occurrence]:
+def occurrences(
+    lesson: LessonShape, tz: ZoneInfo, lo: datetime, hi: datetime
+) -> Iterator[Occurrence]:
     """The lesson's weekly sessions overlapping [lo, hi): regular, group week or placeholder."""
     for week in weeks_touching(lesson, tz, lo, hi):
         slot = occurrence(
@@ -60,18 +75,9 @@ def occurrences(lesson: Lesson, tz: ZoneInfo, lo: datetime, hi: datetime) -> Ite
 
 
 def busy_occurrences(
-    lesson: Lesson, tz: ZoneInfo, lo: datetime, hi: datetime
+    lesson: LessonShape, tz: ZoneInfo, lo: datetime, hi: datetime
 ) -> Iterator[Occurrence]:
     """Occurrences that keep the teacher busy: all but a hybrid lesson's individual weeks."""
     return (
         o for o in occurrences(lesson, tz, lo, hi) if o.kind is not EventKind.HYBRID_PLACEHOLDER
     )
-
-
-def individual_slots(lesson: Lesson, week: int, tz: ZoneInfo) -> list[Slot]:
-    """Every slot cut from the lesson's availability windows in one individual week."""
-    hybrid = lesson.hybrid
-    if hybrid is None or week not in hybrid.individual_weeks:
-        return []
-    windows = [Window(w.day, w.start_time, w.end_time) for w in hybrid.windows]
-    return cut_slots(lesson.term.start_date, week, windows, hybrid.slot_minutes, tz)

@@ -1,4 +1,4 @@
-"""The booking hot path as single SQL statements, run straight on the asyncpg connection.
+"""The booking hot path as single SQL statements, run through the driver gateway.
 
 A booking is one statement: it reads every fact about the student (family, parent check,
 enrolment, open/closed, the catalog version) and inserts the booking only when all of them
@@ -10,19 +10,21 @@ costs no error and no rollback. Which of the two refused is asked afterwards, on
 
 Every lookup is by primary key, so the plan a pooled connection caches for the statement
 stays right while the tables grow (a plan made while bookings was small would otherwise
-scan it).
+scan it). The statements run on :class:`core.db.driver.Driver`.
+
+An import of the school's file holds the school's row ``FOR UPDATE`` from its first
+statement (:func:`core.booking.queries.hold_off_bookings`); the booking statement reads the
+catalog version ``FOR KEY SHARE`` (the lock its foreign key to ``schools`` takes anyway), so
+it waits for an import under way and then reads the version that import wrote: a booking
+can never land in a week the import removes after checking for bookings in the way.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.util import greenlet_spawn
+from core.db.driver import Driver
 
 BOOK = """
 WITH facts AS (
@@ -37,7 +39,8 @@ WITH facts AS (
            ) AS enrolled,
            (SELECT hp.bookings_open FROM hybrid_patterns hp WHERE hp.lesson_id = $2)
                 AS bookings_open,
-           (SELECT sc.catalog_version FROM schools sc WHERE sc.id = $1) AS version
+           (SELECT sc.catalog_version FROM schools sc WHERE sc.id = $1 FOR KEY SHARE)
+                AS version
     FROM students st
     WHERE st.id = $4 AND st.school_id = $1
 ), inserted AS (
@@ -93,78 +96,8 @@ class WeekState:
     busy: list[tuple[datetime, datetime]]
 
 
-@asynccontextmanager
-async def _driver(engine: AsyncEngine) -> AsyncIterator[Any]:
-    """The asyncpg connection of a pooled connection, given back to the pool afterwards.
-
-    No SQLAlchemy transaction is begun: each statement is its own implicit transaction."""
-    pooled = await engine.raw_connection()
-    try:
-        driver = pooled.driver_connection
-        assert driver is not None
-        yield driver
-    finally:
-        # back to the pool, inside SQLAlchemy's greenlet: returning may close an overflow
-        # connection or roll one back, which awaits
-        await greenlet_spawn(pooled.close)
-
-
-async def fetchrow(engine: AsyncEngine, sql: str, *args: Any) -> Any:
-    """The first row of one statement (None if none), straight on the driver."""
-    async with _driver(engine) as driver:
-        return await driver.fetchrow(sql, *args)
-
-
-async def execute(engine: AsyncEngine, sql: str, *args: Any) -> str:
-    """Run one statement in its own implicit transaction; the command status ("UPDATE 1")."""
-    async with _driver(engine) as driver:
-        return str(await driver.execute(sql, *args))
-
-
-async def fetch(engine: AsyncEngine, sql: str, *args: Any) -> list[Any]:
-    """All rows of one statement, straight on the driver (the hot read paths)."""
-    async with _driver(engine) as driver:
-        return list(await driver.fetch(sql, *args))
-
-
-IDENTITIES = """
-SELECT 'admin' AS role, a.id, a.name, NULL::integer AS family_id, s.id AS school_id, s.key,
-       s.name AS school_name, s.timezone, false AS blocked, 0 AS ord
-  FROM admins a JOIN schools s ON s.id = a.school_id WHERE a.telegram_id = $1
-UNION ALL
-SELECT 'teacher', t.id, t.name, NULL::integer, s.id, s.key, s.name, s.timezone, false, 1
-  FROM teachers t JOIN schools s ON s.id = t.school_id WHERE t.telegram_id = $1
-UNION ALL
-SELECT 'parent', p.id, p.name, p.family_id, s.id, s.key, s.name, s.timezone,
-       p.blocked_at IS NOT NULL, 2
-  FROM parents p JOIN schools s ON s.id = p.school_id WHERE p.telegram_id = $1
-ORDER BY ord, school_name, id
-"""
-
-FAMILY = """
-SELECT p.family_id, f.name AS family_name, s.name AS school_name, s.timezone,
-       s.catalog_version, st.id AS student_id, st.key AS student_key,
-       st.name AS student_name, e.lesson_id, hp.bookings_open, hp.opened_at
-  FROM parents p
-  JOIN schools s ON s.id = p.school_id
-  JOIN families f ON f.id = p.family_id
-  LEFT JOIN students st ON st.family_id = p.family_id AND st.school_id = p.school_id
-  LEFT JOIN enrolments e ON e.student_id = st.id
-  LEFT JOIN hybrid_patterns hp ON hp.lesson_id = e.lesson_id
- WHERE p.id = $2 AND p.school_id = $1
-"""
-
-CHILD_BOOKINGS = """
-SELECT id, week, start_at, end_at, status, booked_by, updated_by, cancelled_by,
-       cancel_reason, sequence
-  FROM bookings
- WHERE school_id = $1 AND student_id = $2 AND lesson_id = $3 AND status <> 'CANCELLED'
- ORDER BY start_at
-"""
-
-
 async def book(
-    engine: AsyncEngine,
+    driver: Driver,
     *,
     school_id: int,
     lesson_id: int,
@@ -181,8 +114,9 @@ async def book(
     for_school: bool,
 ) -> BookFacts | None:
     """Insert the booking if every fact allows it; the facts either way (None: no student)."""
-    row = await fetchrow(
-        engine,
+    # not repeatable: had the first try committed before the connection broke, a second
+    # would find its own booking and refuse it as "already booked"
+    row = await driver.fetchrow(
         BOOK,
         school_id,
         lesson_id,
@@ -197,6 +131,7 @@ async def book(
         may_insert,
         version,
         for_school,
+        repeatable=False,
     )
     if row is None:
         return None
@@ -214,7 +149,7 @@ async def book(
 
 
 async def week_state(
-    engine: AsyncEngine,
+    driver: Driver,
     *,
     school_id: int,
     lesson_id: int,
@@ -224,9 +159,11 @@ async def week_state(
     exclude_booking_id: int | None,
 ) -> WeekState:
     """The catalog version, open/closed, and the teacher's bookings in [lo, hi)."""
-    row = await fetchrow(
-        engine, WEEK_STATE, school_id, lesson_id, teacher_id, lo, hi, exclude_booking_id or 0
+    row = await driver.fetchrow(
+        WEEK_STATE, school_id, lesson_id, teacher_id, lo, hi, exclude_booking_id or 0
     )
+    if row is None:  # pragma: no cover - a SELECT without FROM always has its one row
+        raise RuntimeError("the week-state statement returned no row")
     return WeekState(
         version=row["version"],
         bookings_open=row["bookings_open"],
@@ -235,7 +172,7 @@ async def week_state(
 
 
 async def active_booking_of_week(
-    engine: AsyncEngine, lesson_id: int, student_id: int, week: int
+    driver: Driver, lesson_id: int, student_id: int, week: int
 ) -> int | None:
-    row = await fetchrow(engine, ACTIVE_OF_WEEK, lesson_id, student_id, week)
+    row = await driver.fetchrow(ACTIVE_OF_WEEK, lesson_id, student_id, week)
     return None if row is None else int(row["id"])

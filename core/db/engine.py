@@ -1,4 +1,9 @@
-"""Database plumbing: engine, session factory, the unit of work, and migrations."""
+"""Database plumbing: engine, session factory, the unit of work, and migrations.
+
+A connection the server closed (a restart) is never handed out by the pool
+(:func:`core.db.driver.drop_closed_on_checkout`), and a unit of work that meets an
+unreachable database raises :class:`core.errors.DatabaseUnavailable`, as the driver does.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -18,21 +23,42 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from core.db.driver import drop_closed_on_checkout, is_unavailable, unavailable
+from core.errors import DatabaseUnavailable
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 727_001  # advisory lock id: one migrator at a time
+CONNECT_TIMEOUT = 10.0  # seconds a new connection may take before the database is "not answering"
 
 
-def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    echo: bool = False,
+    connect_timeout: float = CONNECT_TIMEOUT,
+) -> AsyncEngine:
     """An asyncpg engine; the URL must be a ``postgresql+asyncpg://`` URL."""
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        # no pre-ping: it would cost a round trip per use; a connection broken by a database
-        # restart fails one operation (nothing written), and the pool then replaces it
+        # no pre-ping (a round trip per use): a connection the server closed is dropped at
+        # checkout for free instead (asyncpg already knows), see drop_closed_on_checkout
         pool_pre_ping=False,
+        connect_args={"timeout": connect_timeout},
         echo=echo,
     )
+    event.listen(engine.sync_engine, "checkout", drop_closed_on_checkout)
+    return engine
+
+
+def engine_of(sessions: async_sessionmaker[AsyncSession]) -> AsyncEngine:
+    """The engine a session factory is bound to (services built from one take its driver)."""
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, AsyncEngine):
+        raise TypeError("the session factory is not bound to an AsyncEngine")
+    return bind
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -43,13 +69,25 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
 async def unit_of_work(
     sessions: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[AsyncSession]:
-    """One transaction: rolled back unless the caller commits it explicitly."""
-    async with sessions() as session:
-        try:
-            yield session
-        finally:
-            if session.in_transaction():
-                await session.rollback()
+    """One transaction: rolled back unless the caller commits it explicitly.
+
+    An unreachable database (down, restarting, not answering) is
+    :class:`core.errors.DatabaseUnavailable`, whatever the ORM raised."""
+    try:
+        async with sessions() as session:
+            try:
+                yield session
+            finally:
+                if session.in_transaction():
+                    try:
+                        await session.rollback()
+                    except Exception as exc:
+                        if not is_unavailable(exc):
+                            raise
+    except Exception as exc:
+        if is_unavailable(exc) and not isinstance(exc, DatabaseUnavailable):
+            raise unavailable(exc) from exc
+        raise
 
 
 def alembic_config() -> Config:

@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from core.booking.queries import hold_off_bookings
 from core.clock import Clock
 from core.db import models as m
 from core.db.engine import unit_of_work
@@ -59,6 +60,7 @@ async def import_school(
     """
     school_file = parse_school_file(text_or_path)
     async with unit_of_work(sessions) as session:
+        await hold_off_bookings(session, school_file.school.key)  # no booking races the guards
         result = await _Importer(session, school_file, clock).run()
         if result.changed:
             # lets every process's lesson cache see the change at its next use
