@@ -17,6 +17,7 @@ from core.reminders import service as core
 from core.reminders.service import NOT_BOOKED, SESSION
 from core.services import Services
 from core.views import Actor
+from handlers.reminder_texts import render
 from scheduler.notifier import Notifier
 from scheduler.sweeps import deliver, run_sweep, sweep_all
 from tests.support.factories import build_two_schools
@@ -51,7 +52,7 @@ def make_notifier(api: LocalBotApi, services: Services, **pacing: float) -> tupl
         await services.directory.set_blocked(chat_id, services.clock.now())
 
     options = {"per_second": 1000.0, "per_chat_seconds": 0.0, "backoff_seconds": 0.01}
-    return bot, Notifier(bot, on_blocked=on_blocked, **(options | pacing))
+    return bot, Notifier(bot, render=render, on_blocked=on_blocked, **(options | pacing))
 
 
 @pytest.fixture
@@ -228,18 +229,42 @@ async def test_a_restart_mid_sweep_sends_nothing_twice(api, world, clock):
     assert sum(after.values()) == rows.count("SENT")
 
 
-async def test_a_crashed_claim_is_not_resent_and_is_marked_unknown(api, world, notifier, clock):
+async def test_a_crashed_claim_is_taken_over_once_its_lease_runs_out(api, world, notifier, clock):
+    """Was "a crashed claim is not resent" (at-most-once): issue 10 asks for the claim to be
+    a lease that another sweep takes over, so that nothing is lost."""
     services, _, _ = world
     clock.set(MORNING)
     due = await core.due_not_booked(services.sessions, clock.now())
     crashed = due[0]
     assert await core.claim(services.sessions, crashed, clock.now())  # then the process died
     report = await sweep_all(services.sessions, notifier, clock)
-    assert report.due == report.sent == 3  # its round is taken: not due again
-    clock.advance(timedelta(minutes=11))
-    assert await core.expire_stale_claims(services.sessions, clock.now()) == 1
-    counts = await core.log_counts(services.sessions)
-    assert counts == {"SENT": 3, "UNKNOWN": 1}
+    assert report.sent == 3  # its lease still runs: nobody else sends it yet
+    assert sum(delivered(api).values()) == 3
+    async with services.sessions() as session, session.begin():  # the lease runs out
+        await session.execute(
+            update(SentReminder)
+            .where(SentReminder.dedupe_key == crashed.key)
+            .values(lease_until=datetime(2000, 1, 1, tzinfo=UTC))
+        )
+    report = await sweep_all(services.sessions, notifier, clock)
+    assert report.due == report.sent == 1 and report.chats == {crashed.chat_id}
+    assert await core.log_counts(services.sessions) == {"SENT": 4}
+    assert delivered(api) == {"1011": 2, "1012": 2}
+    assert (await sweep_all(services.sessions, notifier, clock)).sent == 0
+
+
+async def test_a_claim_nobody_takes_over_is_marked_unknown_after_a_while(api, world, clock):
+    services, _, _ = world
+    clock.set(MORNING)
+    crashed = (await core.due_not_booked(services.sessions, clock.now()))[0]
+    assert await core.claim(services.sessions, crashed, clock.now())
+    assert await core.expire_stale_claims(services.sessions) == 0  # its lease runs
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            update(SentReminder).values(lease_until=datetime(2000, 1, 1, tzinfo=UTC))
+        )
+    assert await core.expire_stale_claims(services.sessions) == 1
+    assert await core.log_counts(services.sessions) == {"UNKNOWN": 1}
 
 
 async def test_a_blocked_family_is_recorded_skipped_and_reached_again(api, world, notifier, clock):
