@@ -6,8 +6,8 @@ import asyncio
 from datetime import UTC, datetime
 
 from bot.local_api import BotEvent, LocalBotApi
-from core.clock import FixedClock
 from bot.reminders import start_reminders
+from core.clock import FixedClock
 from scheduler.runner import JOB_DEFAULTS, stop_scheduler
 
 MORNING = datetime(2027, 1, 19, 22, 0, tzinfo=UTC)  # 09:00 in Sydney

@@ -345,3 +345,47 @@ async def test_school_rules_override_the_defaults(api, world, notifier, clock):
     assert (await sweep_all(services.sessions, notifier, clock)).sent == 4
     clock.advance(timedelta(hours=24))
     assert (await sweep_all(services.sessions, notifier, clock)).sent == 0  # max_times 1
+
+
+async def test_a_send_failing_with_5xx_is_retried_by_the_next_sweep_in_the_same_round(
+    api, world, notifier, clock
+):
+    """Issue 10 row 4: 502s while reminders go out were FAILED for good and used up a round."""
+    services, _, _ = world
+    clock.set(MORNING)
+    for _ in range(4 * notifier.max_attempts):  # every attempt of every reminder: 502
+        api.fail_next("sendMessage", 502, "Bad Gateway")
+    report = await sweep_all(services.sessions, notifier, clock)
+    assert report.sent == 0 and report.retrying == 4 and report.failed == 0
+    assert await core.log_counts(services.sessions) == {"RETRY": 4}
+    clock.advance(timedelta(minutes=1))  # the next sweep: the same round, not a new one
+    report = await sweep_all(services.sessions, notifier, clock)
+    assert report.sent == 4 and delivered(api) == {"1011": 2, "1012": 2}
+    async with services.sessions() as session:
+        keys = (await session.execute(select(SentReminder.dedupe_key))).scalars().all()
+    assert sorted(key.split(":")[4] for key in keys) == ["1", "1", "1", "1"]
+    for hours in (48, 96, 144):  # the failed round did not count: still 3 rounds in all
+        clock.set(MORNING + timedelta(hours=hours))
+        await sweep_all(services.sessions, notifier, clock)
+    assert delivered(api) == {"1011": 6, "1012": 6}
+
+
+async def test_a_late_answer_after_delivery_is_one_message_counted_sent(api, world, clock):
+    """Issue 10 row 5: a Bot API answering after 8 s made 4 copies each, counted failed."""
+    from scheduler.notifier import notifier_request
+    from tests.support.late_proxy import LateProxy
+
+    services, _, _ = world
+    clock.set(MORNING)
+    proxy = LateProxy(api.root_url, delay=6.0)  # past PTB's default 5 s read timeout
+    await proxy.start()
+    try:
+        bot = Bot(TOKEN, base_url=proxy.base_url, request=notifier_request())
+        late = Notifier(bot, render=render, per_second=1000.0, per_chat_seconds=0.0)
+        async with bot:
+            report = await sweep_all(services.sessions, late, clock)
+    finally:
+        await proxy.stop()
+    assert report.sent == 4 and report.failed == report.unknown == report.retrying == 0
+    assert delivered(api) == {"1011": 2, "1012": 2}  # one copy each
+    assert await core.log_counts(services.sessions) == {"SENT": 4}
