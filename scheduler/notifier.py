@@ -61,7 +61,7 @@ BeforeAttempt = Callable[[int], Awaitable[bool]]  # attempt number -> may we sen
 
 SKIPPED = "SKIPPED"  # someone else holds the reminder's claim: nothing sent
 READ_TIMEOUT = 30.0  # a late answer (the Bot API delivered, then answered slowly) is waited for
-POOL_SIZE = 16  # the sweeps' workers (scheduler.sweeps.WORKERS) each hold one connection
+POOL_SIZE = 4  # a few requests may wait on late answers; more connections cost CPU per request (httpcore walks its pool)
 
 
 def notifier_request(pool_size: int = POOL_SIZE) -> HTTPXRequest:

@@ -17,7 +17,7 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from core.directory import Identity, Role
 from core.errors import DomainError, NotFound
@@ -31,7 +31,7 @@ from core.reminders.service import (
     tally,
 )
 from handlers.callbacks import area_pattern, decode, encode
-from handlers.context import bot_data_of, services_of, who
+from handlers.context import Context, bot_data_of, services_of, who
 from handlers.formatting import esc
 
 logger = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ def question_buttons(school_id: int, lesson_id: int) -> InlineKeyboardMarkup:
 
 
 async def _resolve(
-    context: ContextTypes.DEFAULT_TYPE, admins: list[Identity], args: list[str]
+    context: Context, admins: list[Identity], args: list[str]
 ) -> tuple[int, int] | str:
     """(school id, lesson id) named by ``LESSON [SCHOOL]``, or the words of a refusal."""
     lesson_key = args[0]
@@ -147,7 +147,7 @@ async def _resolve(
 
 
 async def _plan(
-    context: ContextTypes.DEFAULT_TYPE, school_id: int, lesson_id: int, request: str
+    context: Context, school_id: int, lesson_id: int, request: str
 ) -> OnDemandPlan | str:
     """Who the reminder would reach, or the words of a refusal (closed, no individual weeks)."""
     services = services_of(context)
@@ -162,7 +162,7 @@ async def _plan(
 
 
 async def _ask(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, school_id: int, lesson_id: int
+    update: Update, context: Context, chat_id: int, school_id: int, lesson_id: int
 ) -> None:
     """Refuse, say nobody needs it, or ask before sending."""
     plan = await _plan(context, school_id, lesson_id, request="ask")
@@ -181,7 +181,7 @@ async def _ask(
         )
 
 
-async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remind_command(update: Update, context: Context) -> None:
     """/remind LESSON [SCHOOL]: ask, then remind every family who has not booked, now."""
     message = update.effective_message
     if message is None:
@@ -201,7 +201,7 @@ async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await _ask(update, context, message.chat_id, *target)
 
 
-async def remind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remind_button(update: Update, context: Context) -> None:
     """``rm:go`` asks (the dashboard's Remind), ``rm:ok`` sends, ``rm:no`` does not."""
     query = update.callback_query
     if query is None:
@@ -234,7 +234,7 @@ async def remind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def _send(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, school_id: int, lesson_id: int
+    update: Update, context: Context, chat_id: int, school_id: int, lesson_id: int
 ) -> None:
     """The admin said send: refuse a lesson closed meanwhile, else send and report."""
     query = update.callback_query
