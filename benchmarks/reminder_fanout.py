@@ -36,12 +36,12 @@ from sqlalchemy import text
 
 from bot.app import build_application
 from bot.local_api import FloodLimits, LocalBotApi
+from bot.reminders import notifier_for
 from core.clock import FixedClock
 from core.db.engine import make_engine, make_session_factory, migrate
 from core.reminders import service as core
 from core.reminders.service import NOT_BOOKED
 from core.services import Services
-from bot.reminders import notifier_for
 from scheduler.sweeps import run_sweep
 from tests.support.pg import start_test_server, unique_name
 
