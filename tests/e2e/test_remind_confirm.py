@@ -17,13 +17,17 @@ def REPORT(event: BotEvent) -> bool:  # noqa: N802
     return "Reminders for" in text_of(event)
 
 
+def QUESTION(event: BotEvent) -> bool:  # noqa: N802
+    return "send?" in text_of(event)
+
+
 def said(api: LocalBotApi, user_id: int) -> list[str]:
     return [m.get("text") or "" for m in api.chat(user_id)]
 
 
 async def test_remind_asks_first_then_reports_numbers_that_add_up(api, bot_app) -> None:
     admin = api.user(1001)
-    question = await admin.send("/remind piano")
+    question = await admin.send("/remind piano", until=QUESTION)
     assert question is not None
     # Smith (Emma, Liam; Jane linked, John not) and Brown (Mia; Bob linked)
     assert "2 families still to book" in question["text"]
@@ -40,7 +44,7 @@ async def test_remind_asks_first_then_reports_numbers_that_add_up(api, bot_app) 
 
 async def test_a_double_press_sends_once(api, bot_app) -> None:
     admin = api.user(1001)
-    question = await admin.send("/remind piano")
+    question = await admin.send("/remind piano", until=QUESTION)
     asked = int(question["message_id"])
     send = next(
         b["callback_data"]
@@ -57,7 +61,7 @@ async def test_a_double_press_sends_once(api, bot_app) -> None:
 
 async def test_dont_sends_nothing(api, bot_app) -> None:
     admin = api.user(1001)
-    await admin.send("/remind piano")
+    await admin.send("/remind piano", until=QUESTION)
     await admin.press_button("Don't")
     assert "Not sent" in admin.last_callback_answer["text"]
     assert "1011" not in api.metrics()["delivered"]
@@ -67,7 +71,7 @@ async def test_a_closed_lesson_is_refused_before_sending(api, bot_app, services,
     alpha, _ = schools
     await services.booking.set_bookings_open(alpha.school, alpha.piano, False, ADMIN)
     admin = api.user(1001)
-    reply = await admin.send("/remind piano")
+    reply = await admin.send("/remind piano", until=lambda e: "closed" in text_of(e))
     assert "closed, so a reminder would not help" in reply["text"]
     assert "/open piano" in reply["text"]
     assert not any("Sending" in t for t in said(api, 1001))
@@ -77,7 +81,7 @@ async def test_a_closed_lesson_is_refused_before_sending(api, bot_app, services,
 async def test_closed_between_question_and_answer_is_refused(api, bot_app, services, schools):
     alpha, _ = schools
     admin = api.user(1001)
-    await admin.send("/remind piano")
+    await admin.send("/remind piano", until=QUESTION)
     await services.booking.set_bookings_open(alpha.school, alpha.piano, False, ADMIN)
     reply = await admin.press_button("Send", until=lambda e: "closed" in text_of(e))
     assert "closed, so a reminder would not help" in reply["text"]
@@ -88,7 +92,7 @@ async def test_closed_between_question_and_answer_is_refused(api, bot_app, servi
 async def test_a_family_that_blocked_the_bot_counts_as_not_reachable(api, bot_app) -> None:
     api.block(1012)
     admin = api.user(1001)
-    await admin.send("/remind piano")
+    await admin.send("/remind piano", until=QUESTION)
     report = await admin.press_button("Send", until=REPORT)
     assert (
         "1 message to 1 family, 1 not reachable (of 2 families still to book)" in (report["text"])
