@@ -5,7 +5,7 @@ generated school (one open hybrid lesson, N families of one parent and one child
 inserted with SQL) on ``TEST_DATABASE_URL`` or a throwaway embedded PostgreSQL, starts the
 local Bot API server enforcing ``FloodLimits(30/s overall, 1/s per chat)`` (429 with
 ``retry_after`` when exceeded), and runs one not-booked sweep through the production path:
-the Application's notifier (``scheduler.runner.notifier_for``: its own paced Bot).
+the Application's notifier (``bot.reminders.notifier_for``: its own paced Bot).
 
 Reports messages/s sustained, 429s received, duplicates and lost messages (deliveries per
 chat from the server's metrics against the expected set), and peak memory.
@@ -36,12 +36,12 @@ from sqlalchemy import text
 
 from bot.app import build_application
 from bot.local_api import FloodLimits, LocalBotApi
+from bot.reminders import notifier_for
 from core.clock import FixedClock
 from core.db.engine import make_engine, make_session_factory, migrate
 from core.reminders import service as core
 from core.reminders.service import NOT_BOOKED
 from core.services import Services
-from scheduler.runner import notifier_for
 from scheduler.sweeps import run_sweep
 from tests.support.pg import start_test_server, unique_name
 

@@ -14,12 +14,15 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
 from telegram.request import HTTPXRequest
 
+from bot.polling import BackoffRequest
+from bot.reminders import start_reminders, stop_reminders, wire_reminders
 from bot.runtime import open_runtime
 from bot.settings import Settings
 from bot.webhook import start_webhook_server
+from core.reminders.service import OnDemandPlan, SweepReport
 from core.services import Services
 from handlers import register
-from handlers.context import API_URLS, NOTIFY, SERVICES, SETTINGS
+from handlers.context import CONTEXT_TYPES, app_data
 from handlers.menus import set_all_menus
 
 logger = logging.getLogger(__name__)
@@ -79,16 +82,25 @@ def build_application(
         .base_file_url(base_file_url)
         .concurrent_updates(concurrent_updates)
         .job_queue(None)  # reminders have their own scheduler (scheduler/); PTB's is unused
+        .context_types(CONTEXT_TYPES)  # typed bot_data (handlers.context.BotData)
         .request(bot_request())
-        .get_updates_request(bot_request(1))
+        .get_updates_request(BackoffRequest(bot_request(1)))  # no busy loop when unreachable
     )
     if use_rate_limiter:
         builder = builder.rate_limiter(rate_limiter or default_rate_limiter())
     application = builder.build()
-    application.bot_data[SERVICES] = services
-    application.bot_data[SETTINGS] = settings
-    application.bot_data["start_scheduler"] = start_scheduler
-    application.bot_data[API_URLS] = (token, base_url, base_file_url)
+    data = app_data(application)
+    data.services = services
+    data.settings = settings
+    data.start_scheduler = start_scheduler
+    data.api_urls = (token, base_url, base_file_url)
+
+    async def remind_now(
+        school_id: int, lesson_id: int, request: str
+    ) -> tuple[OnDemandPlan, SweepReport]:
+        return await wire_reminders(application).remind_now(school_id, lesson_id, request)
+
+    data.remind_now = remind_now
     register(application)
     return application
 
@@ -102,17 +114,18 @@ async def start_bot(
     """Initialise, set command menus, start the scheduler (if asked) and long polling
     (or nothing more, for a webhook server to feed the update queue)."""
     await application.initialize()
-    services: Services = application.bot_data[SERVICES]
+    data = app_data(application)
+    services = data.services
+    if services is None:
+        raise RuntimeError("build the Application with build_application")
     try:
         accounts = await services.directory.telegram_accounts()
         await set_all_menus(application.bot, accounts)
     except Exception:  # a menu is a convenience: never stop the bot for it
         logger.exception("could not set command menus")
     await application.start()
-    if application.bot_data.get("start_scheduler"):
-        from scheduler.runner import start_scheduler
-
-        application.bot_data["scheduler"] = await start_scheduler(application)
+    if data.start_scheduler:
+        await start_reminders(application)
     if polling:
         assert application.updater is not None
         await application.updater.start_polling(
@@ -124,14 +137,7 @@ async def stop_bot(application: Application) -> None:  # type: ignore[type-arg]
     """Stop polling, the scheduler and the application; safe to call once after start_bot."""
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
-    scheduler = application.bot_data.pop("scheduler", None)
-    if scheduler is not None:
-        from scheduler.runner import stop_scheduler
-
-        await stop_scheduler(scheduler)
-    notifier = application.bot_data.pop(NOTIFY, None)
-    if notifier is not None:
-        await notifier.close()
+    await stop_reminders(application)
     if application.running:
         await application.stop()
     await application.shutdown()

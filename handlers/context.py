@@ -1,24 +1,72 @@
-"""What every handler needs: the core services and who the Telegram user is, per school."""
+"""What every handler needs: the core services and who the Telegram user is, per school.
+
+``bot_data`` is typed (:class:`BotData`, PTB's ``ContextTypes``): bot/ builds the
+Application with :data:`CONTEXT_TYPES` and fills it in; handlers read it through
+:func:`bot_data_of` and :func:`services_of`. Handlers with a :data:`Context` parameter see
+the typed ``context.bot_data`` directly.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from core.directory import Identity, Role
+from core.reminders.service import OnDemandPlan, SweepReport
 from core.services import Services
 from handlers.presence import reached_again
 
-SERVICES = "services"
-SETTINGS = "settings"
-NOTIFY = "notify"  # optional: the scheduler's notifier, when running
-API_URLS = "api_urls"  # (token, base_url, base_file_url) the application was built with
+
+class RemindNow(Protocol):
+    """Send an admin's not-booked reminder now (bot/ wires the scheduler's notifier in)."""
+
+    async def __call__(
+        self, school_id: int, lesson_id: int, request: str
+    ) -> tuple[OnDemandPlan, SweepReport]: ...
 
 
-def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.application.bot_data[SERVICES]  # type: ignore[no-any-return]
+class BotData(dict[str, Any]):
+    """The Application's ``bot_data``: typed attributes for what bot/ wires in (a dict too,
+    for small per-process marks such as :mod:`handlers.presence`'s)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.services: Services | None = None
+        self.settings: object | None = None  # bot.settings.Settings, when run from settings
+        self.remind_now: RemindNow | None = None  # absent: /remind says it cannot send
+        # bot/'s own: the reminder wiring (notifier, scheduler) it started and must stop
+        self.reminders: object | None = None
+        self.start_scheduler = False
+        self.api_urls: tuple[str, str, str] | None = None  # token, base_url, base_file_url
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+CONTEXT_TYPES: ContextTypes[Context, dict[Any, Any], dict[Any, Any], BotData] = ContextTypes(
+    context=CallbackContext, bot_data=BotData
+)
+
+
+def bot_data_of(context: CallbackContext[Any, Any, Any, Any]) -> BotData:
+    """The Application's typed bot_data (built with :data:`CONTEXT_TYPES`)."""
+    return app_data(context.application)
+
+
+def app_data(application: Application[Any, Any, Any, Any, Any, Any]) -> BotData:
+    """An Application's typed bot_data (built with :data:`CONTEXT_TYPES`)."""
+    data = application.bot_data
+    if not isinstance(data, BotData):
+        raise RuntimeError("the Application was not built with handlers.context.CONTEXT_TYPES")
+    return data
+
+
+def services_of(context: CallbackContext[Any, Any, Any, Any]) -> Services:
+    services = bot_data_of(context).services
+    if services is None:
+        raise RuntimeError("bot_data.services is not set (bot.app.build_application sets it)")
+    return services
 
 
 @dataclass(frozen=True, slots=True)

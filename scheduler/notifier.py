@@ -6,16 +6,24 @@ spaced evenly rather than in bursts, and one message per chat every ``per_chat_s
 can be exceeded by concurrent senders; and since a task may wake late, a sliding window
 (at most 29 sends started in any second) keeps late sends from bunching up.
 
-In the bot the notifier gets a ``Bot`` of its own (``scheduler.runner.notifier_for``),
-without the Application's ``AIORateLimiter``: that limiter holds every request while it
-waits out a 429 and then lets them all go at once, which would undo the pacing. A
-``RetryAfter`` that reaches the notifier pauses it as long as Telegram says (the whole
-notifier: a flood wait is the bot's, not the chat's).
+In the bot the notifier gets a ``Bot`` of its own (``bot.reminders.notifier_for``, with
+:func:`notifier_request`), without the Application's ``AIORateLimiter``: that limiter
+holds every request while it waits out a 429 and then lets them all go at once, which
+would undo the pacing. A ``RetryAfter`` that reaches the notifier pauses it as long as
+Telegram says (the whole notifier: a flood wait is the bot's, not the chat's). The words
+of a reminder come from ``render``, which bot/ gives it (the handlers' reminder texts).
 
-Errors: ``RetryAfter`` waits and retries (bounded); network errors and timeouts retry with
-exponential backoff (bounded); ``Forbidden`` (the user blocked the bot) calls ``on_blocked``
-and gives up; anything else fails that one message. A timed-out request may have been
-delivered; Telegram has no idempotency key, so a retry after a timeout can duplicate.
+Errors: ``RetryAfter`` waits and retries (bounded); an error answer (5xx) or a request
+that never reached the Bot API (refused, connect or pool timeout) retries with exponential
+backoff (bounded) and then is RETRY: the next sweep sends it again. A request sent but not
+answered within ``READ_TIMEOUT`` may have been delivered (Telegram has no idempotency key):
+UNKNOWN, not resent. A late answer within it is simply waited for, so it is one message,
+counted as sent. ``Forbidden`` (the user blocked the bot) calls ``on_blocked``; a
+``BadRequest`` is FAILED for good.
+
+``before_attempt`` (given by the sweeps) runs after the pacer's turn and before each
+request: the first claims the reminder, later ones renew the claim's lease; False means
+someone else has it now, and nothing is sent.
 """
 
 from __future__ import annotations
@@ -29,21 +37,52 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import HTTPXRequest
 
-from core.reminders.service import BLOCKED, FAILED, SENT
+from core.reminders.service import BLOCKED, FAILED, RETRY, SENT, UNKNOWN, Reminder
 
 logger = logging.getLogger(__name__)
 
 Buttons = Sequence[Sequence[tuple[str, str]]]  # rows of (label, callback data)
 OnBlocked = Callable[[int], Awaitable[None]]
+Render = Callable[[Reminder], tuple[str, Buttons]]  # a reminder's text and buttons
+BeforeAttempt = Callable[[int], Awaitable[bool]]  # attempt number -> may we send?
+
+SKIPPED = "SKIPPED"  # someone else holds the reminder's claim: nothing sent
+READ_TIMEOUT = 30.0  # a late answer (the Bot API delivered, then answered slowly) is waited for
+POOL_SIZE = 4  # a few requests may wait on late answers; more connections cost CPU per request (httpcore walks its pool)
+
+
+def notifier_request(pool_size: int = POOL_SIZE) -> HTTPXRequest:
+    """The notifier Bot's requests: a connection per worker, and patience for late answers."""
+    return HTTPXRequest(
+        connection_pool_size=pool_size,
+        read_timeout=READ_TIMEOUT,
+        write_timeout=10.0,
+        connect_timeout=5.0,
+        pool_timeout=10.0,
+    )
+
+
+def never_sent(error: TimedOut) -> bool:
+    """A timeout before the request left (no connection, none free): safe to send again."""
+    return isinstance(error.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    status: str  # SENT, FAILED or BLOCKED
+    status: str  # SENT, BLOCKED, FAILED, RETRY, UNKNOWN, or SKIPPED
     detail: str | None = None
     attempts: int = 1
     flood_waits: int = 0
@@ -141,6 +180,7 @@ class Notifier:
         self,
         bot: Bot,
         *,
+        render: Render | None = None,
         on_blocked: OnBlocked | None = None,
         per_second: float = 28.8,
         per_chat_seconds: float = 1.05,
@@ -149,6 +189,7 @@ class Notifier:
         backoff_seconds: float = 0.5,
     ) -> None:
         self.bot = bot
+        self._render = render
         self.on_blocked = on_blocked
         self.pacer = Pacer(per_second, per_chat_seconds)
         self.max_attempts = max_attempts
@@ -163,11 +204,26 @@ class Notifier:
         except Exception:  # closing is best effort
             logger.debug("notifier bot shutdown failed", exc_info=True)
 
-    async def send(self, chat_id: int, text: str, buttons: Buttons | None = None) -> Delivery:
+    def render(self, reminder: Reminder) -> tuple[str, Buttons]:
+        """A reminder's words, from the renderer bot/ gave this notifier."""
+        if self._render is None:
+            raise RuntimeError("this notifier was built without a renderer (render=...)")
+        return self._render(reminder)
+
+    async def send(
+        self,
+        chat_id: int,
+        text: str,
+        buttons: Buttons | None = None,
+        *,
+        before_attempt: BeforeAttempt | None = None,
+    ) -> Delivery:
         markup = keyboard(buttons)
         attempts = floods = 0
         while True:
             await self.pacer.wait_turn(chat_id)
+            if before_attempt is not None and not await before_attempt(attempts + 1):
+                return Delivery(SKIPPED, None, attempts, floods)
             attempts += 1
             try:
                 await self.bot.send_message(
@@ -180,7 +236,7 @@ class Notifier:
                 wait = retry_seconds(exc)
                 logger.info("chat %s: flood control, waiting %.1fs", chat_id, wait)
                 if floods > self.max_flood_waits:
-                    return Delivery(FAILED, f"flood control: {exc}", attempts, floods)
+                    return Delivery(RETRY, f"flood control: {exc}", attempts, floods)
                 self.pacer.pause(wait)
                 attempts -= 1  # a flood wait is not a failed attempt
             except Forbidden as exc:
@@ -190,16 +246,29 @@ class Notifier:
             except BadRequest as exc:  # a NetworkError subclass, but retrying will not help
                 logger.warning("chat %s: message refused: %s", chat_id, exc)
                 return Delivery(FAILED, str(exc), attempts, floods)
-            except NetworkError as exc:  # includes TimedOut
+            except TimedOut as exc:
+                if not never_sent(exc):  # sent, no answer in time: it may have been delivered
+                    logger.warning("chat %s: no answer, perhaps delivered: %s", chat_id, exc)
+                    return Delivery(UNKNOWN, f"no answer in time: {exc}", attempts, floods)
+                if attempts >= self.max_attempts:
+                    return Delivery(RETRY, str(exc), attempts, floods)
+                await asyncio.sleep(self._backoff(attempts))
+            except NetworkError as exc:  # an error answer (5xx) or no connection: not sent
                 if attempts >= self.max_attempts:
                     logger.warning(
-                        "chat %s: giving up after %s attempts: %s", chat_id, attempts, exc
+                        "chat %s: %s attempts failed, the next sweep retries: %s",
+                        chat_id,
+                        attempts,
+                        exc,
                     )
-                    return Delivery(FAILED, str(exc), attempts, floods)
-                await asyncio.sleep(min(30.0, self.backoff_seconds * 2 ** (attempts - 1)))
+                    return Delivery(RETRY, str(exc), attempts, floods)
+                await asyncio.sleep(self._backoff(attempts))
             except TelegramError as exc:
                 logger.warning("chat %s: message failed: %s", chat_id, exc)
                 return Delivery(FAILED, str(exc), attempts, floods)
+
+    def _backoff(self, attempts: int) -> float:
+        return min(30.0, self.backoff_seconds * 2 ** (attempts - 1))
 
     async def _blocked(self, chat_id: int) -> None:
         if self.on_blocked is None:

@@ -5,6 +5,9 @@ due is computed from it, so a run after downtime sends what is due once). Job de
 ``coalesce=True`` (missed runs collapse into one), ``misfire_grace_time`` (a late run still
 happens), ``max_instances=1`` (a long fan-out is never run twice in one process; across
 processes the advisory lock decides). Stopping lets in-flight messages finish, briefly.
+
+What the jobs use is given to :func:`start_scheduler` (bot/ wires the database sessions,
+the clock and a notifier carrying the handlers' renderer): nothing here knows the bot.
 """
 
 from __future__ import annotations
@@ -16,12 +19,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from telegram import Bot
-from telegram.ext import Application
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.clock import Clock
 from core.reminders.service import NOT_BOOKED, SESSION
-from core.services import Services
-from handlers.context import API_URLS, NOTIFY, SERVICES
 from scheduler.notifier import Notifier
 from scheduler.sweeps import run_sweep
 
@@ -46,30 +47,10 @@ class SchedulerHandle:
         return list(self.scheduler.get_jobs())
 
 
-def notifier_for(application: Application) -> Notifier:  # type: ignore[type-arg]
-    """The process's one notifier (shared pacing for sweeps and on-demand reminders)."""
-    notifier: Notifier | None = application.bot_data.get(NOTIFY)
-    if notifier is None:
-        services: Services = application.bot_data[SERVICES]
-
-        async def on_blocked(chat_id: int) -> None:
-            # their next message clears the mark (handlers.presence)
-            await services.directory.set_blocked(chat_id, services.clock.now())
-
-        # a Bot of its own, without the Application's rate limiter: the notifier paces
-        # itself and waits out a flood answer on its own timeline, instead of the
-        # limiter holding every request and then releasing them in one burst
-        token, base_url, base_file_url = application.bot_data[API_URLS]
-        bot = Bot(token, base_url=base_url, base_file_url=base_file_url)
-        notifier = Notifier(bot, on_blocked=on_blocked)
-        application.bot_data[NOTIFY] = notifier
-    return notifier
-
-
-async def start_scheduler(application: Application) -> SchedulerHandle:  # type: ignore[type-arg]
+async def start_scheduler(
+    sessions: async_sessionmaker[AsyncSession], notifier: Notifier, clock: Clock
+) -> SchedulerHandle:
     """Start the reminder jobs on the running event loop; the first sweep runs in a few seconds."""
-    services: Services = application.bot_data[SERVICES]
-    notifier = notifier_for(application)
     scheduler = AsyncIOScheduler(
         event_loop=asyncio.get_running_loop(), timezone=UTC, job_defaults=dict(JOB_DEFAULTS)
     )
@@ -79,12 +60,11 @@ async def start_scheduler(application: Application) -> SchedulerHandle:  # type:
         if handle.stopping.is_set():
             return
         task = asyncio.current_task()
-        assert task is not None
+        if task is None:  # APScheduler runs coroutine jobs as tasks
+            raise RuntimeError("a sweep must run as a task")
         handle.running.add(task)
         try:
-            await run_sweep(
-                services.sessions, notifier, services.clock, kind, stopping=handle.stopping
-            )
+            await run_sweep(sessions, notifier, clock, kind, stopping=handle.stopping)
         except Exception:  # the job must survive a database hiccup; next minute tries again
             logger.exception("%s sweep failed", kind)
         finally:

@@ -1,9 +1,15 @@
-"""The sweeps: ask the core what is due, claim each reminder, send it, record the outcome.
+"""The sweeps: ask the core what is due, then for each reminder wait its turn, claim it,
+send it, mark the outcome.
 
-Every sweep is idempotent: what is due is computed from the database, and each reminder is
-claimed in the sent-reminder log (unique key) before it is sent, so a second process, a
-restart or a late run after downtime never sends anything twice. Only one process sweeps
-at a time (an advisory lock); on-demand reminders need no lock, their keys are their own.
+Every sweep is idempotent: what is due is computed from the database, and each reminder
+is claimed in the sent-reminder log (unique key, with a lease) right before it is sent, so
+a second process, a restart or a late run after downtime never sends a settled reminder
+again, and a claim left by a killed process is taken over once its lease runs out
+(:mod:`core.reminders.log`). Only one process sweeps a kind at a time (an advisory lock);
+on-demand reminders need no lock, their keys are their own.
+
+The words come from the notifier's renderer (bot/ wires the handlers' texts in): nothing
+here imports handlers/.
 """
 
 from __future__ import annotations
@@ -11,37 +17,30 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
 from core.reminders import service as core
-from core.reminders.service import BLOCKED, FAILED, NOT_BOOKED, SENT, SESSION, UNKNOWN, Reminder
-from handlers.reminder_texts import render
-from scheduler.notifier import Notifier
+from core.reminders.service import (
+    FAILED,
+    LEASE,
+    NOT_BOOKED,
+    ON_DEMAND,
+    SENT,
+    SESSION,
+    UNKNOWN,
+    Reminder,
+    SweepReport,
+)
+from scheduler.notifier import SKIPPED, Notifier
 
 logger = logging.getLogger(__name__)
 
 WORKERS = 16  # messages in flight at once; the notifier's pacing decides the rate
 
-
-@dataclass
-class SweepReport:
-    due: int = 0
-    sent: int = 0
-    failed: int = 0
-    blocked: int = 0
-    skipped: int = 0  # already claimed: sent (or being sent) by another sweep or process
-    chats: set[int] = field(default_factory=set)
-
-    def add(self, status: str) -> None:
-        if status == SENT:
-            self.sent += 1
-        elif status == BLOCKED:
-            self.blocked += 1
-        else:
-            self.failed += 1
+__all__ = ["WORKERS", "SweepReport", "deliver", "deliver_one", "remind_now", "run_sweep"]
 
 
 async def deliver_one(
@@ -50,15 +49,26 @@ async def deliver_one(
     clock: Clock,
     reminder: Reminder,
     report: SweepReport,
+    *,
+    lease: timedelta = LEASE,
 ) -> None:
-    """Claim, send, record; one family's failure is logged and never stops the sweep."""
-    if not await core.claim(sessions, reminder, clock.now()):
-        report.skipped += 1
-        return
+    """Turn, claim, send, mark; one family's failure is logged and never stops the sweep."""
+    token = core.new_token()
+    claimed = False
+
+    async def before_attempt(attempt: int) -> bool:
+        nonlocal claimed
+        if not claimed:  # the first attempt claims; later ones (retries, after a flood wait)
+            claimed = await core.claim(sessions, reminder, clock.now(), token=token, lease=lease)
+            return claimed
+        return await core.renew(sessions, reminder.key, token, lease)  # renew the lease
+
     status, detail = FAILED, "unexpected error"
     try:
-        text, buttons = render(reminder)
-        delivery = await notifier.send(reminder.chat_id, text, buttons)
+        text, buttons = notifier.render(reminder)
+        delivery = await notifier.send(
+            reminder.chat_id, text, buttons, before_attempt=before_attempt
+        )
         status, detail = delivery.status, delivery.detail
     except asyncio.CancelledError:  # stopped mid-send: it may or may not have gone out
         status, detail = UNKNOWN, "stopped while sending; not resent"
@@ -66,13 +76,19 @@ async def deliver_one(
     except Exception:
         logger.exception("reminder %s to parent %s failed", reminder.key, reminder.parent_id)
     finally:
-        report.add(status)
-        if status == SENT:
-            report.chats.add(reminder.chat_id)
-        try:
-            await asyncio.shield(core.record(sessions, reminder.key, status, clock.now(), detail))
-        except Exception:  # the claim stays: at-most-once, never resent
-            logger.exception("reminder %s: could not record %s", reminder.key, status)
+        if not claimed or status == SKIPPED:
+            report.skipped += 1
+        else:
+            try:
+                status = await asyncio.shield(
+                    core.record(sessions, reminder.key, status, clock.now(), detail, token=token)
+                )
+            except Exception:  # the lease runs out and another sweep sends it again
+                logger.exception("reminder %s: could not record %s", reminder.key, status)
+            report.add(status)
+            report.outcomes[reminder.key] = status
+            if status == SENT:
+                report.chats.add(reminder.chat_id)
 
 
 async def deliver(
@@ -83,6 +99,7 @@ async def deliver(
     *,
     workers: int = WORKERS,
     stopping: asyncio.Event | None = None,
+    lease: timedelta = LEASE,
 ) -> SweepReport:
     """Send every reminder with a few concurrent workers; ``stopping`` ends it early."""
     report = SweepReport()
@@ -93,7 +110,7 @@ async def deliver(
             if stopping is not None and stopping.is_set():
                 return  # the rest stays unclaimed: the next sweep sends it
             report.due += 1
-            await deliver_one(sessions, notifier, clock, reminder, report)
+            await deliver_one(sessions, notifier, clock, reminder, report, lease=lease)
 
     await asyncio.gather(*(worker() for _ in range(workers)))
     return report
@@ -108,10 +125,7 @@ async def sweep_all(
     """Both sweeps one after the other (tests, the CLI); a locked-out sweep counts as empty."""
     total = SweepReport()
     for kind in (SESSION, NOT_BOOKED):
-        report = await run_sweep(sessions, notifier, clock, kind) or SweepReport()
-        for name in ("due", "sent", "failed", "blocked", "skipped"):
-            setattr(total, name, getattr(total, name) + getattr(report, name))
-        total.chats |= report.chats
+        total.merge(await run_sweep(sessions, notifier, clock, kind) or SweepReport())
     return total
 
 
@@ -123,24 +137,34 @@ async def run_sweep(
     *,
     workers: int = WORKERS,
     stopping: asyncio.Event | None = None,
+    lease: timedelta = LEASE,
 ) -> SweepReport | None:
     """One sweep of one kind of reminder; None when another process holds its lock."""
     async with core.sweep_lock(sessions, kind) as mine:
         if not mine:
             logger.info("%s sweep skipped: another process is sweeping", kind)
             return None
-        now = clock.now()
-        await core.expire_stale_claims(sessions, now)
-        due = await FINDERS[kind](sessions, now)
-        report = await deliver(sessions, notifier, clock, due, workers=workers, stopping=stopping)
+        listed = await FINDERS[kind](sessions, clock.now())
+        done = await core.settled(sessions, (r.key for r in listed))
+        due = [r for r in listed if r.key not in done]
+        report = await deliver(
+            sessions, notifier, clock, due, workers=workers, stopping=stopping, lease=lease
+        )
+        if stopping is None or not stopping.is_set():
+            # an admin's one-off is never due again: the not-booked sweep ends its claims too
+            kinds = (kind, ON_DEMAND) if kind == NOT_BOOKED else (kind,)
+            await core.expire_stale_claims(sessions, kinds=kinds)
     if report.due:
         logger.info(
-            "%s sweep: %s due, %s sent, %s failed, %s blocked, %s already claimed",
+            "%s sweep: %s due, %s sent, %s to retry, %s failed, %s blocked, %s unanswered, "
+            "%s already claimed",
             kind,
             report.due,
             report.sent,
+            report.retrying,
             report.failed,
             report.blocked,
+            report.unknown,
             report.skipped,
         )
     return report
@@ -158,12 +182,15 @@ async def remind_now(
     plan = await core.not_booked_now(sessions, clock.now(), school_id, lesson_id, request)
     report = await deliver(sessions, notifier, clock, plan.reminders)
     logger.info(
-        "on-demand reminder %s (school %s, lesson %s): %s sent, %s failed, %s blocked",
+        "on-demand reminder %s (school %s, lesson %s): %s sent, %s to retry, %s failed, "
+        "%s blocked, %s unanswered",
         request,
         school_id,
         lesson_id,
         report.sent,
+        report.retrying,
         report.failed,
         report.blocked,
+        report.unknown,
     )
     return plan, report

@@ -374,10 +374,16 @@ class SentReminder(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("parents.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(20))  # CLAIMED, SENT, FAILED, BLOCKED
+    status: Mapped[str] = mapped_column(
+        String(20)
+    )  # CLAIMED, SENT, RETRY, FAILED, BLOCKED, UNKNOWN
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(_tstz())
     sent_at: Mapped[datetime | None] = mapped_column(_tstz())
+    # a claim is a lease: another process takes it over once it has expired (0006)
+    lease_until: Mapped[datetime | None] = mapped_column(_tstz(), nullable=True)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
 
 class ChatStep(Base):

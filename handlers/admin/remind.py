@@ -1,56 +1,127 @@
 """Admins remind families now: ``/remind LESSON [SCHOOL]`` and the dashboard's Remind button.
 
-Callback data: ``rm:go:<school>:<lesson>`` (re-validated: the presser must be an admin of
-that school). Sends the not-booked reminder to every family with a child still to book,
-whatever the periodic cadence, and reports sent, failed and blocked counts.
+Both ask first ("6 families, 8 parents: send?") and refuse a lesson without individual
+weeks or with bookings closed before anything is sent (the rule is the core's:
+:func:`core.reminders.rules.check_remindable`). Sending reports "N messages to M
+families, K not reachable" (the families add up: reached + not reachable + not yet).
+
+Callback data: ``rm:go:<school>:<lesson>`` (dashboard: ask), ``rm:ok:<school>:<lesson>``
+(send), ``rm:no:<school>:<lesson>`` (don't); each re-validated (the presser must be an
+admin of that school). The request is named by the question's message, so a double press
+(or two processes seeing the same press) sends nothing twice: the second is told so.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from core.directory import Identity, Role
 from core.errors import DomainError, NotFound
-from handlers.callbacks import area_pattern, decode
-from handlers.context import services_of, who
+from core.reminders.service import (
+    NothingToBook,
+    OnDemandPlan,
+    RemindersClosed,
+    SweepReport,
+    not_booked_now,
+    settled,
+    tally,
+)
+from handlers.callbacks import area_pattern, decode, encode
+from handlers.context import Context, bot_data_of, services_of, who
 from handlers.formatting import esc
-
-if TYPE_CHECKING:
-    from scheduler.sweeps import SweepReport
 
 logger = logging.getLogger(__name__)
 
 USAGE = "Send reminders to families who have not booked: /remind LESSON (e.g. /remind piano)."
 NOT_ADMIN = "Only the school's admins can send reminders."
 NOT_YOURS = "That lesson is not in a school you run."
+CANNOT_SEND = "Reminders cannot be sent from this process right now. Try again later."
+ALREADY = "These reminders have already been sent."
 
 
-def report_text(lesson_name: str, families: int, unreachable: int, report: SweepReport) -> str:
-    """The admin's summary of an on-demand reminder."""
-    if families == 0:
-        return f"Everyone has booked the open weeks of <b>{esc(lesson_name)}</b>: nobody to remind."
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def families(n: int) -> str:
+    return plural(n, "family", "families")
+
+
+def question_text(plan: OnDemandPlan) -> str:
+    """The question before sending."""
     lines = [
-        f"<b>Reminders for {esc(lesson_name)}</b> ({families} "
-        f"famil{'y' if families == 1 else 'ies'} still to book)",
+        f"<b>Remind {esc(plan.lesson_name)}?</b>",
+        f"{families(plan.families)} still to book; the reminder goes to "
+        f"{families(plan.reachable_families)}, {plural(plan.parents, 'parent', 'parents')}: send?",
+    ]
+    if plan.unreachable:
+        lines.append(
+            f"{families(plan.unreachable)} not reachable in chat (no linked parent, or they "
+            "blocked the bot)."
+        )
+    return "\n".join(lines)
+
+
+def nobody_text(lesson_name: str) -> str:
+    return f"Everyone has booked the open weeks of <b>{esc(lesson_name)}</b>: nobody to remind."
+
+
+def report_text(plan: OnDemandPlan, report: SweepReport) -> str:
+    """The admin's summary of an on-demand reminder: the families add up."""
+    count = tally(plan, report.outcomes)
+    lines = [
+        f"<b>Reminders for {esc(plan.lesson_name)}</b>",
+        f"{plural(count.messages, 'message', 'messages')} to {families(count.reached)}, "
+        f"{count.not_reachable} not reachable"
+        + (f", {count.not_yet} not sent yet" if count.not_yet else "")
+        + f" (of {families(count.families)} still to book).",
         f"Sent: {report.sent}",
-        f"Failed: {report.failed}",
+        f"Failed: {report.failed + report.retrying}",
         f"Blocked the bot: {report.blocked}",
     ]
-    if unreachable:
+    if report.unknown:
+        lines.append(f"No answer from Telegram (perhaps delivered): {report.unknown}")
+    if count.not_reachable:
         lines.append(
-            f"Not reachable in chat: {unreachable} famil{'y' if unreachable == 1 else 'ies'} "
+            f"Not reachable in chat: {families(count.not_reachable)} "
             "(no linked parent, or they blocked the bot)"
         )
     return "\n".join(lines)
 
 
+def refusal(exc: DomainError) -> str:
+    """Plain words for a lesson that cannot be reminded."""
+    if isinstance(exc, RemindersClosed):
+        return (
+            f"Bookings for {esc(exc.lesson_name)} are closed, so a reminder would not help. "
+            f"Open them first: /open {esc(exc.lesson_key)}"
+        )
+    if isinstance(exc, NothingToBook):
+        return f"{esc(exc.lesson_name)} has no individual weeks: there is nothing to book."
+    return esc(str(exc))
+
+
+def question_buttons(school_id: int, lesson_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "Send", callback_data=encode("rm", "ok", school_id, lesson_id)
+                ),
+                InlineKeyboardButton(
+                    "Don't", callback_data=encode("rm", "no", school_id, lesson_id)
+                ),
+            ]
+        ]
+    )
+
+
 async def _resolve(
-    context: ContextTypes.DEFAULT_TYPE, admins: list[Identity], args: list[str]
+    context: Context, admins: list[Identity], args: list[str]
 ) -> tuple[int, int] | str:
     """(school id, lesson id) named by ``LESSON [SCHOOL]``, or the words of a refusal."""
     lesson_key = args[0]
@@ -75,44 +146,46 @@ async def _resolve(
     return admin.school.id, lesson_id
 
 
-async def _remind(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, school_id: int, lesson_id: int
-) -> str:
-    """Send the reminder now and return the admin's report."""
-    # imported here: the scheduler renders with handlers' pure modules (no import cycle)
-    from scheduler.runner import notifier_for
-    from scheduler.sweeps import remind_now
-
+async def _plan(
+    context: Context, school_id: int, lesson_id: int, request: str
+) -> OnDemandPlan | str:
+    """Who the reminder would reach, or the words of a refusal (closed, no individual weeks)."""
     services = services_of(context)
     try:
-        lesson = await services.directory.lesson(school_id, lesson_id)
+        return await not_booked_now(
+            services.sessions, services.clock.now(), school_id, lesson_id, request
+        )
     except NotFound:
         return NOT_YOURS
-    if not lesson.is_hybrid:
-        return f"{esc(lesson.name)} has no individual weeks: there is nothing to book."
-    if not lesson.bookings_open:
-        return (
-            f"Bookings for {esc(lesson.name)} are closed, so a reminder would not help. "
-            f"Open them first: /open {esc(lesson.key)}"
-        )
-    try:
-        plan, report = await remind_now(
-            services.sessions,
-            notifier_for(context.application),
-            services.clock,
-            school_id,
-            lesson_id,
-            request=f"u{update.update_id}",
-        )
     except DomainError as exc:
-        return esc(str(exc))
-    return report_text(lesson.name, plan.families, plan.unreachable, report)
+        return refusal(exc)
 
 
-async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/remind LESSON [SCHOOL]: remind every family who has not booked, now."""
+async def _ask(
+    update: Update, context: Context, chat_id: int, school_id: int, lesson_id: int
+) -> None:
+    """Refuse, say nobody needs it, or ask before sending."""
+    plan = await _plan(context, school_id, lesson_id, request="ask")
+    if isinstance(plan, str):
+        await context.bot.send_message(chat_id, plan, parse_mode=ParseMode.HTML)
+    elif plan.families == 0:
+        await context.bot.send_message(
+            chat_id, nobody_text(plan.lesson_name), parse_mode=ParseMode.HTML
+        )
+    else:
+        await context.bot.send_message(
+            chat_id,
+            question_text(plan),
+            parse_mode=ParseMode.HTML,
+            reply_markup=question_buttons(school_id, lesson_id),
+        )
+
+
+async def remind_command(update: Update, context: Context) -> None:
+    """/remind LESSON [SCHOOL]: ask, then remind every family who has not booked, now."""
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        return
     me = await who(update, context)
     admins = me.roles(Role.ADMIN)
     if not admins:
@@ -125,17 +198,16 @@ async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if isinstance(target, str):
         await message.reply_text(target, parse_mode=ParseMode.HTML)
         return
-    await message.reply_text("Sending reminders…")
-    text = await _remind(update, context, *target)
-    await message.reply_text(text, parse_mode=ParseMode.HTML)
+    await _ask(update, context, message.chat_id, *target)
 
 
-async def remind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The dashboard's Remind button: ``rm:go:<school>:<lesson>``."""
+async def remind_button(update: Update, context: Context) -> None:
+    """``rm:go`` asks (the dashboard's Remind), ``rm:ok`` sends, ``rm:no`` does not."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        return
     data = decode(query.data)
-    if data is None or data.action != "go" or len(data.args) != 2:
+    if data is None or data.action not in ("go", "ok", "no") or len(data.args) != 2:
         await query.answer("That button is out of date. Try /admin again.")
         return
     school_id, lesson_id = data.args
@@ -144,11 +216,62 @@ async def remind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         logger.warning("user %s pressed remind for school %s: refused", me.telegram_id, school_id)
         await query.answer(NOT_ADMIN if not me.is_admin else NOT_YOURS, show_alert=True)
         return
-    await query.answer("Sending reminders…")
-    text = await _remind(update, context, school_id, lesson_id)
     chat = update.effective_chat
-    if chat is not None:
-        await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+    if chat is None:
+        await query.answer()
+        return
+    if data.action == "go":
+        await query.answer()
+        await _ask(update, context, chat.id, school_id, lesson_id)
+        return
+    asked = query.message
+    if data.action == "no":
+        await query.answer("Not sent.")
+        if asked is not None:
+            await context.bot.edit_message_reply_markup(chat.id, asked.message_id)
+        return
+    await _send(update, context, chat.id, school_id, lesson_id)
+
+
+async def _send(
+    update: Update, context: Context, chat_id: int, school_id: int, lesson_id: int
+) -> None:
+    """The admin said send: refuse a lesson closed meanwhile, else send and report."""
+    query = update.callback_query
+    if query is None:
+        return
+    asked = query.message
+    # the question names the request: a second press of the same button sends nothing again
+    request = f"m{chat_id}.{asked.message_id if asked is not None else update.update_id}"
+    plan = await _plan(context, school_id, lesson_id, request)
+    if isinstance(plan, str):
+        await query.answer()
+        await context.bot.send_message(chat_id, plan, parse_mode=ParseMode.HTML)
+        return
+    remind_now = bot_data_of(context).remind_now
+    if remind_now is None:
+        await query.answer(CANNOT_SEND, show_alert=True)
+        return
+    services = services_of(context)
+    keys = [r.key for r in plan.reminders]
+    if keys and await settled(services.sessions, keys):
+        await query.answer(ALREADY)
+        return
+    await query.answer("Sending reminders…")
+    if asked is not None:  # the question's buttons go: one press, one sending
+        try:
+            await context.bot.edit_message_reply_markup(chat_id, asked.message_id)
+        except Exception:  # a stale question is harmless: the keys keep it once
+            logger.debug("could not clear the question's buttons", exc_info=True)
+    try:
+        plan, report = await remind_now(school_id, lesson_id, request)
+    except DomainError as exc:
+        await context.bot.send_message(chat_id, refusal(exc), parse_mode=ParseMode.HTML)
+        return
+    if plan.reminders and report.skipped == len(plan.reminders):
+        await context.bot.send_message(chat_id, ALREADY)
+        return
+    await context.bot.send_message(chat_id, report_text(plan, report), parse_mode=ParseMode.HTML)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -6,8 +6,9 @@ import asyncio
 from datetime import UTC, datetime
 
 from bot.local_api import BotEvent, LocalBotApi
+from bot.reminders import start_reminders
 from core.clock import FixedClock
-from scheduler.runner import JOB_DEFAULTS, start_scheduler, stop_scheduler
+from scheduler.runner import JOB_DEFAULTS, stop_scheduler
 
 MORNING = datetime(2027, 1, 19, 22, 0, tzinfo=UTC)  # 09:00 in Sydney
 
@@ -17,9 +18,15 @@ def SENT_REPORT(event: BotEvent) -> bool:  # noqa: N802 (reads as a constant at 
     return "Sent:" in ((event.data.get("message") or {}).get("text") or "")
 
 
+def QUESTION(event: BotEvent) -> bool:  # noqa: N802
+    """The bot's question before an on-demand reminder."""
+    return "send?" in ((event.data.get("message") or {}).get("text") or "")
+
+
 async def test_admin_reminds_a_lesson_now_and_sees_the_counts(api: LocalBotApi, bot_app) -> None:
     admin = api.user(1001)
-    report = await admin.send("/remind piano", until=SENT_REPORT)
+    await admin.send("/remind piano", until=QUESTION)  # the question first (issue 11 item 10)
+    report = await admin.press_button("Send", until=SENT_REPORT)
     assert "Sent: 2" in report["text"] and "Failed: 0" in report["text"]
     smith = api.chat(1011)[-1]
     assert "Piano Foundations" in smith["text"] and "Emma Smith" in smith["text"]
@@ -31,7 +38,8 @@ async def test_admin_reminds_a_lesson_now_and_sees_the_counts(api: LocalBotApi, 
 async def test_the_same_request_is_not_limited_by_the_periodic_log(api, bot_app) -> None:
     admin = api.user(1001)
     for _ in range(2):  # two requests: two reminders each family, none doubled per request
-        await admin.send("/remind piano", until=SENT_REPORT)
+        await admin.send("/remind piano", until=QUESTION)
+        await admin.press_button("Send", until=SENT_REPORT)
     assert api.metrics()["delivered"]["1011"] == 2
 
 
@@ -52,11 +60,8 @@ async def test_dashboard_button_sends_the_reminder(api, bot_app, schools) -> Non
     alpha, _ = schools
     admin = api.user(1001)
     await admin.send("/help")
-    report = await admin.press(
-        f"rm:go:{alpha.school}:{alpha.theory}",
-        message_id=1,
-        until=SENT_REPORT,
-    )
+    await admin.press(f"rm:go:{alpha.school}:{alpha.theory}", message_id=1, until=QUESTION)
+    report = await admin.press_button("Send", until=SENT_REPORT)
     assert "Sent: 2" in report["text"]
     assert "Sending" in admin.last_callback_answer["text"]
 
@@ -67,7 +72,8 @@ async def test_a_blocked_family_is_counted_then_reachable_after_writing(
     alpha, _ = schools
     api.block(1012)
     admin = api.user(1001)
-    report = await admin.send("/remind piano", until=SENT_REPORT)
+    await admin.send("/remind piano", until=QUESTION)  # the question first (issue 11 item 10)
+    report = await admin.press_button("Send", until=SENT_REPORT)
     assert "Sent: 1" in report["text"] and "Blocked the bot: 1" in report["text"]
     stats = await services.booking.lesson_stats(alpha.school, alpha.piano)
     assert [m.unreachable for m in stats.weeks[0].missing if m.family_name == "Brown family"] == [
@@ -82,7 +88,7 @@ async def test_scheduler_starts_with_coalescing_jobs_sweeps_and_stops(
     api, bot_app, clock: FixedClock
 ) -> None:
     clock.set(MORNING)
-    handle = await start_scheduler(bot_app)
+    handle = await start_reminders(bot_app)
     try:
         jobs = handle.get_jobs()
         assert {job.id for job in jobs} == {"reminders-session", "reminders-not_booked"}

@@ -17,6 +17,7 @@ from core.reminders import service as core
 from core.reminders.service import NOT_BOOKED, SESSION
 from core.services import Services
 from core.views import Actor
+from handlers.reminder_texts import render
 from scheduler.notifier import Notifier
 from scheduler.sweeps import deliver, run_sweep, sweep_all
 from tests.support.factories import build_two_schools
@@ -51,7 +52,7 @@ def make_notifier(api: LocalBotApi, services: Services, **pacing: float) -> tupl
         await services.directory.set_blocked(chat_id, services.clock.now())
 
     options = {"per_second": 1000.0, "per_chat_seconds": 0.0, "backoff_seconds": 0.01}
-    return bot, Notifier(bot, on_blocked=on_blocked, **(options | pacing))
+    return bot, Notifier(bot, render=render, on_blocked=on_blocked, **(options | pacing))
 
 
 @pytest.fixture
@@ -228,18 +229,42 @@ async def test_a_restart_mid_sweep_sends_nothing_twice(api, world, clock):
     assert sum(after.values()) == rows.count("SENT")
 
 
-async def test_a_crashed_claim_is_not_resent_and_is_marked_unknown(api, world, notifier, clock):
+async def test_a_crashed_claim_is_taken_over_once_its_lease_runs_out(api, world, notifier, clock):
+    """Was "a crashed claim is not resent" (at-most-once): issue 10 asks for the claim to be
+    a lease that another sweep takes over, so that nothing is lost."""
     services, _, _ = world
     clock.set(MORNING)
     due = await core.due_not_booked(services.sessions, clock.now())
     crashed = due[0]
     assert await core.claim(services.sessions, crashed, clock.now())  # then the process died
     report = await sweep_all(services.sessions, notifier, clock)
-    assert report.due == report.sent == 3  # its round is taken: not due again
-    clock.advance(timedelta(minutes=11))
-    assert await core.expire_stale_claims(services.sessions, clock.now()) == 1
-    counts = await core.log_counts(services.sessions)
-    assert counts == {"SENT": 3, "UNKNOWN": 1}
+    assert report.sent == 3  # its lease still runs: nobody else sends it yet
+    assert sum(delivered(api).values()) == 3
+    async with services.sessions() as session, session.begin():  # the lease runs out
+        await session.execute(
+            update(SentReminder)
+            .where(SentReminder.dedupe_key == crashed.key)
+            .values(lease_until=datetime(2000, 1, 1, tzinfo=UTC))
+        )
+    report = await sweep_all(services.sessions, notifier, clock)
+    assert report.due == report.sent == 1 and report.chats == {crashed.chat_id}
+    assert await core.log_counts(services.sessions) == {"SENT": 4}
+    assert delivered(api) == {"1011": 2, "1012": 2}
+    assert (await sweep_all(services.sessions, notifier, clock)).sent == 0
+
+
+async def test_a_claim_nobody_takes_over_is_marked_unknown_after_a_while(api, world, clock):
+    services, _, _ = world
+    clock.set(MORNING)
+    crashed = (await core.due_not_booked(services.sessions, clock.now()))[0]
+    assert await core.claim(services.sessions, crashed, clock.now())
+    assert await core.expire_stale_claims(services.sessions) == 0  # its lease runs
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            update(SentReminder).values(lease_until=datetime(2000, 1, 1, tzinfo=UTC))
+        )
+    assert await core.expire_stale_claims(services.sessions) == 1
+    assert await core.log_counts(services.sessions) == {"UNKNOWN": 1}
 
 
 async def test_a_blocked_family_is_recorded_skipped_and_reached_again(api, world, notifier, clock):
@@ -320,3 +345,47 @@ async def test_school_rules_override_the_defaults(api, world, notifier, clock):
     assert (await sweep_all(services.sessions, notifier, clock)).sent == 4
     clock.advance(timedelta(hours=24))
     assert (await sweep_all(services.sessions, notifier, clock)).sent == 0  # max_times 1
+
+
+async def test_a_send_failing_with_5xx_is_retried_by_the_next_sweep_in_the_same_round(
+    api, world, notifier, clock
+):
+    """Issue 10 row 4: 502s while reminders go out were FAILED for good and used up a round."""
+    services, _, _ = world
+    clock.set(MORNING)
+    for _ in range(4 * notifier.max_attempts):  # every attempt of every reminder: 502
+        api.fail_next("sendMessage", 502, "Bad Gateway")
+    report = await sweep_all(services.sessions, notifier, clock)
+    assert report.sent == 0 and report.retrying == 4 and report.failed == 0
+    assert await core.log_counts(services.sessions) == {"RETRY": 4}
+    clock.advance(timedelta(minutes=1))  # the next sweep: the same round, not a new one
+    report = await sweep_all(services.sessions, notifier, clock)
+    assert report.sent == 4 and delivered(api) == {"1011": 2, "1012": 2}
+    async with services.sessions() as session:
+        keys = (await session.execute(select(SentReminder.dedupe_key))).scalars().all()
+    assert sorted(key.split(":")[4] for key in keys) == ["1", "1", "1", "1"]
+    for hours in (48, 96, 144):  # the failed round did not count: still 3 rounds in all
+        clock.set(MORNING + timedelta(hours=hours))
+        await sweep_all(services.sessions, notifier, clock)
+    assert delivered(api) == {"1011": 6, "1012": 6}
+
+
+async def test_a_late_answer_after_delivery_is_one_message_counted_sent(api, world, clock):
+    """Issue 10 row 5: a Bot API answering after 8 s made 4 copies each, counted failed."""
+    from scheduler.notifier import notifier_request
+    from tests.support.late_proxy import LateProxy
+
+    services, _, _ = world
+    clock.set(MORNING)
+    proxy = LateProxy(api.root_url, delay=6.0)  # past PTB's default 5 s read timeout
+    await proxy.start()
+    try:
+        bot = Bot(TOKEN, base_url=proxy.base_url, request=notifier_request())
+        late = Notifier(bot, render=render, per_second=1000.0, per_chat_seconds=0.0)
+        async with bot:
+            report = await sweep_all(services.sessions, late, clock)
+    finally:
+        await proxy.stop()
+    assert report.sent == 4 and report.failed == report.unknown == report.retrying == 0
+    assert delivered(api) == {"1011": 2, "1012": 2}  # one copy each
+    assert await core.log_counts(services.sessions) == {"SENT": 4}

@@ -1,0 +1,65 @@
+"""What a reminder says (plain data the handlers' side renders) and who it goes to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from core.views import BookingView
+
+
+@dataclass(frozen=True, slots=True)
+class BookNow:
+    """A child who still has to book an individual week (one "Book now" button)."""
+
+    student_id: int
+    student_name: str
+    week: int
+    week_monday: date
+
+
+@dataclass(frozen=True, slots=True)
+class NotBookedNotice:
+    school_id: int
+    lesson_id: int
+    lesson_name: str
+    family_name: str
+    timezone: str
+    items: tuple[BookNow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionNotice:
+    booking: BookingView
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """One message to one parent chat, with the key that makes it go out once."""
+
+    key: str
+    kind: str
+    school_id: int
+    parent_id: int
+    chat_id: int
+    notice: NotBookedNotice | SessionNotice
+
+
+@dataclass(frozen=True, slots=True)
+class OnDemandPlan:
+    """An admin's reminder now, before it is sent: who would get it."""
+
+    lesson_name: str
+    reminders: list[Reminder]
+    families: int  # families with a child still to book
+    unreachable: int  # of those, families with no parent reachable in chat
+    family_of: dict[str, int] = field(default_factory=dict)  # reminder key -> family id
+
+    @property
+    def reachable_families(self) -> int:
+        return self.families - self.unreachable
+
+    @property
+    def parents(self) -> int:
+        """Parent chats the reminder would go to (one message each)."""
+        return len(self.reminders)
