@@ -27,6 +27,21 @@ DB_DOWN = (
     "Please try again in a few minutes."
 )
 STALE_BUTTON = "That button is out of date. Here is a fresh menu."
+CHANGE_SAVED = (
+    "Your change is saved (/mybookings shows it), but I could not send you everything about "
+    "it just now."
+)
+_CHANGED_IN = "changed_in_update"
+
+
+def change_made(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """This update changed something: if delivering the news fails now, never say otherwise."""
+    if context.chat_data is not None:
+        context.chat_data[_CHANGED_IN] = update.update_id
+
+
+def _changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    return context.chat_data is not None and context.chat_data.get(_CHANGED_IN) == update.update_id
 
 
 def register_text_step(name: str, step: TextStep) -> None:
@@ -156,7 +171,9 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     if not isinstance(update, Update):
         return
     text = (
-        DB_DOWN
+        CHANGE_SAVED
+        if _changed(update, context)
+        else DB_DOWN
         if isinstance(error, (OperationalError, InterfaceError, DBAPIError, OSError))
         else NOTHING_CHANGED
     )
