@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
 
 from bot.cli import commands as cli_commands
+from bot.logs import configure_logging
 from bot.runtime import DatabaseUnavailable
 from bot.settings import Settings
 from core.errors import DomainError, SchoolFileError
@@ -112,18 +112,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(level: str) -> None:
-    """Our logs at ``level``; the libraries' chatter at WARNING. httpx logs every request URL,
-    and a Bot API URL carries the bot's token, so it never logs below WARNING."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(level)  # also when a handler was already installed
-    quiet = ("httpx", "httpcore", "pgserver", "apscheduler", "aiohttp.access")
-    for name in quiet:
-        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
-    if level == "DEBUG":
-        logging.getLogger("apscheduler").setLevel(logging.DEBUG)
-
-
 def _fail(message: str, code: int = 1) -> int:
     print(f"error: {message}", file=sys.stderr)
     return code
@@ -137,7 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())).upper()
         return _fail(f"bad setting {where}: {first.get('msg')}", 2)
-    configure_logging(settings.log_level if args.command in ("run", "demo") else "WARNING")
+    configure_logging(
+        settings.log_level if args.command in ("run", "demo") else "WARNING",
+        (settings.telegram_bot_token, settings.webhook_secret),
+    )
     try:
         if args.command == "import":
             cli_commands.read_school_file(args)
