@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot.app import PollingConflict
 from bot.cli import commands as cli_commands
 from bot.logs import configure_logging
 from bot.runtime import DatabaseUnavailable
@@ -143,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except DomainError as exc:
         return _fail(exc.message)
-    except DatabaseUnavailable as exc:
+    except (DatabaseUnavailable, PollingConflict) as exc:
         return _fail(str(exc))
     except ValueError as exc:
         return _fail(str(exc))

@@ -6,7 +6,6 @@ import asyncio
 import os
 import re
 import signal
-import subprocess
 import sys
 from collections.abc import AsyncIterator
 
@@ -28,25 +27,28 @@ CONFLICT = (
 @pytest.fixture
 async def standalone() -> AsyncIterator[str]:
     """``python -m bot.local_api --port 0`` running; yields its root URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.local_api", "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.local_api",
+        "--port",
+        "0",
+        stdout=asyncio.subprocess.PIPE,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
         assert process.stdout is not None
-        line = await asyncio.wait_for(asyncio.to_thread(process.stdout.readline), 30)
+        line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
         found = re.search(r"(http://127\.0\.0\.1:\d+)/bot", line)
         assert found, f"unexpected first line {line!r}"
         yield found.group(1)
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
+            await asyncio.wait_for(process.wait(), 10)
+        except TimeoutError:
             process.kill()
-            process.wait()
+            await process.wait()
 
 
 async def test_python_m_bot_local_api_takes_a_document(standalone: str) -> None:
@@ -90,6 +92,8 @@ async def test_a_poll_whose_client_went_away_does_not_block_the_next_poller() ->
             await asyncio.sleep(0.3)
             abandoned.cancel()
         await asyncio.sleep(0.2)
-        async with aiohttp.ClientSession() as session:
-            async with session.post(url, json={"timeout": 0}) as answer:
-                assert answer.status == 200, await answer.text()
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, json={"timeout": 0}) as answer,
+        ):
+            assert answer.status == 200, await answer.text()
