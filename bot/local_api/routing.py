@@ -8,6 +8,7 @@ chats, flood limits) and handed to :mod:`bot.local_api.methods`; multipart file 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Awaitable, Callable
@@ -104,6 +105,7 @@ class BotRoutes(ChatBook):
     _methods: dict[str, tuple[str, BotMethod]]
     _failures: list[InjectedFailure]
     _limiter: FloodLimiter | None
+    _holds: dict[str, asyncio.Event]
 
     @staticmethod
     def _json(payload: JSONDict, status: int = 200) -> web.Response:
@@ -145,6 +147,9 @@ class BotRoutes(ChatBook):
             self.calls[canonical] += 1
             params = await self._read_params(request)
             call = BotCall(token, int(match.group(1)), name.lower(), params, request)
+            gate = self._holds.get(call.method)
+            if gate is not None:
+                await gate.wait()
             self._precheck(call)
             result = await func(call)
         except ApiError as err:

@@ -187,6 +187,9 @@ class LocalBotApi(UpdateQueue, BotRoutes):
         self.errors: Counter[int] = Counter()
         self.responses_429 = 0
         self._polls = {}
+        for gate in getattr(self, "_holds", {}).values():
+            gate.set()  # a held call goes on rather than hang past a reset
+        self._holds: dict[str, asyncio.Event] = {}
         self.webhook_url = ""
 
     # ------------------------------------------------------------------ configuration
@@ -242,6 +245,13 @@ class LocalBotApi(UpdateQueue, BotRoutes):
         self._failures.append(
             InjectedFailure(method.lower(), error_code, description, retry_after, chat_id)
         )
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls of ``method`` wait (the Bot API hangs) until the returned event is set."""
+        gate = self._holds.get(method.lower())
+        if gate is None or gate.is_set():
+            gate = self._holds[method.lower()] = asyncio.Event()
+        return gate
 
     def user(
         self,
