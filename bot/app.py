@@ -235,6 +235,8 @@ async def run_polling(settings: Settings) -> int:
         finally:
             if server is not None:
                 await server.cleanup()
+            if conflict:  # PTB's last "mark as read" poll meets the same Conflict: not news
+                logging.getLogger("telegram.ext.Updater").setLevel(logging.CRITICAL)
             await stop_bot(application)
     if conflict:
         raise PollingConflict(CONFLICT_MESSAGE)

@@ -8,8 +8,8 @@ root handler, rewrites each record before it is written, at every level (DEBUG i
   ``[redacted]``;
 * invite tokens (``/start <token>``, ``?start=<token>``) become ``[redacted]``;
 * message texts are not logged: python-telegram-bot's DEBUG lines with a call's parameters
-  or its return value (texts, updates), and a webhook's received body, keep only their
-  first part (which endpoint, not what was said).
+  or its return value (texts, updates), the update being processed, and a webhook's
+  received body keep only their first part (which endpoint or update id, not what was said).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ _CONTENT_LINES = {
         "Call to Bot API endpoint `%s` finished (result not logged)"
     ),
     "Webhook received data: %s": "Webhook received data (not logged)",
+    "Processing update %s": "Processing update %s (content not logged)",
 }
 
 
@@ -66,7 +67,9 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         shorter = _CONTENT_LINES.get(record.msg) if isinstance(record.msg, str) else None
         if shorter is not None and isinstance(record.args, tuple):
-            record.msg, record.args = shorter, record.args[: shorter.count("%s")]
+            kept = record.args[: shorter.count("%s")]
+            record.msg = shorter
+            record.args = tuple(getattr(arg, "update_id", arg) for arg in kept)
         try:
             message = record.getMessage()
         except (TypeError, ValueError):  # a malformed call: keep what was given, redacted
