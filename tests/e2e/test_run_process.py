@@ -45,7 +45,7 @@ class BotProcess:
         async for line in self.process.stdout:
             self.lines.append(line.decode(errors="replace"))
 
-    async def wait_for_line(self, part: str, timeout: float = 60) -> None:  # noqa: ASYNC109
+    async def wait_for_line(self, part: str, timeout: float = 180) -> None:  # noqa: ASYNC109
         async def seen() -> None:
             while not any(part in line for line in self.lines):
                 if self.process.returncode is not None:
@@ -160,7 +160,7 @@ async def test_a_second_process_polling_the_same_token_says_so_and_stops(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(process.communicate(), 90)
+    out, err = await asyncio.wait_for(process.communicate(), 180)
     errors = [line for line in err.decode().splitlines() if line.startswith("error:")]
     assert process.returncode not in (0, None)
     assert len(errors) == 1 and "409 Conflict" in errors[0], err.decode()
