@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
 from telegram import Update
+from telegram.error import Conflict, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
 from telegram.request import HTTPXRequest
 
@@ -19,6 +21,7 @@ from bot.reminders import start_reminders, stop_reminders, wire_reminders
 from bot.runtime import open_runtime
 from bot.settings import Settings
 from bot.webhook import start_webhook_server
+from core.menus import CommandMenus
 from core.reminders.service import OnDemandPlan, SweepReport
 from core.services import Services
 from handlers import register
@@ -26,6 +29,15 @@ from handlers.context import CONTEXT_TYPES, app_data
 from handlers.menus import set_all_menus
 
 logger = logging.getLogger(__name__)
+
+CONFLICT_MESSAGE = (
+    "another bot process is already polling with this token (Telegram answered 409 Conflict); "
+    "stop it first, or run several processes in webhook mode (WEBHOOK_URL)"
+)
+
+
+class PollingConflict(RuntimeError):
+    """Another process polls with the same token: this one stops."""
 
 
 # Connections to the Bot API. httpcore scans its whole pool on every request, so a pool
@@ -110,33 +122,78 @@ async def start_bot(
     *,
     poll_timeout: int = 10,
     polling: bool = True,
+    on_conflict: Callable[[], None] | None = None,
 ) -> None:
-    """Initialise, set command menus, start the scheduler (if asked) and long polling
-    (or nothing more, for a webhook server to feed the update queue)."""
+    """Initialise, start the scheduler (if asked) and long polling (or nothing more, for a
+    webhook server to feed the update queue); command menus are set in the background.
+
+    ``on_conflict`` is called once if the Bot API answers 409 Conflict to polling (another
+    process polls with this token); polling errors are otherwise logged in one line."""
     await application.initialize()
     data = app_data(application)
-    services = data.services
-    if services is None:
+    if data.services is None:
         raise RuntimeError("build the Application with build_application")
-    try:
-        accounts = await services.directory.telegram_accounts()
-        await set_all_menus(application.bot, accounts)
-    except Exception:  # a menu is a convenience: never stop the bot for it
-        logger.exception("could not set command menus")
+    data.menus_task = asyncio.create_task(_set_menus(application))
     await application.start()
     if data.start_scheduler:
         await start_reminders(application)
     if polling:
-        assert application.updater is not None
+        if application.updater is None:
+            raise RuntimeError("this Application has no updater to poll with")
         await application.updater.start_polling(
-            poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+            poll_interval=0,
+            timeout=poll_timeout,
+            allowed_updates=Update.ALL_TYPES,
+            error_callback=_polling_error(on_conflict),
         )
+
+
+def _polling_error(on_conflict: Callable[[], None] | None) -> Callable[[TelegramError], None]:
+    told: list[bool] = []
+
+    def callback(error: TelegramError) -> None:
+        if isinstance(error, Conflict) and on_conflict is not None:
+            if not told:
+                told.append(True)
+                on_conflict()
+            return
+        if isinstance(error, NetworkError):  # bot.polling logs the outage once, then backs off
+            logger.debug("polling for updates failed (retrying): %s", error)
+            return
+        logger.warning("polling for updates failed (retrying): %s", error)
+
+    return callback
+
+
+async def _set_menus(application: Application) -> None:  # type: ignore[type-arg]
+    services = app_data(application).services
+    if services is None:
+        return
+    try:
+        accounts = await services.directory.telegram_accounts()
+        await set_all_menus(application.bot, accounts, CommandMenus(services.sessions))
+    except asyncio.CancelledError:
+        raise
+    except Exception:  # a menu is a convenience: never stop the bot for it
+        logger.exception("could not set command menus")
+
+
+async def menus_set(application: Application) -> None:  # type: ignore[type-arg]
+    """Wait until start-up's background setting of command menus has finished."""
+    task = app_data(application).menus_task
+    if task is not None:
+        await asyncio.shield(task)
 
 
 async def stop_bot(application: Application) -> None:  # type: ignore[type-arg]
     """Stop polling, the scheduler and the application; safe to call once after start_bot."""
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
+    data = app_data(application)
+    menus, data.menus_task = data.menus_task, None
+    if menus is not None and not menus.done():
+        menus.cancel()
+        await asyncio.gather(menus, return_exceptions=True)
     await stop_reminders(application)
     if application.running:
         await application.stop()
@@ -164,7 +221,13 @@ async def run_polling(settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await start_bot(application, polling=webhook is None)
+        conflict: list[bool] = []
+
+        def on_conflict() -> None:
+            conflict.append(True)
+            stop.set()
+
+        await start_bot(application, polling=webhook is None, on_conflict=on_conflict)
         server = None
         try:
             if webhook is not None:
@@ -180,9 +243,14 @@ async def run_polling(settings: Settings) -> int:
                 )
             logger.info("bot @%s is running; Ctrl+C to stop", application.bot.username)
             await stop.wait()
-            logger.info("stopping")
+            if not conflict:
+                logger.info("stopping")
         finally:
             if server is not None:
                 await server.cleanup()
+            if conflict:  # PTB's last "mark as read" poll meets the same Conflict: not news
+                logging.getLogger("telegram.ext.Updater").setLevel(logging.CRITICAL)
             await stop_bot(application)
+    if conflict:
+        raise PollingConflict(CONFLICT_MESSAGE)
     return 0

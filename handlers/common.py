@@ -25,6 +25,21 @@ NOTHING_CHANGED = (
 )
 DB_DOWN = DatabaseUnavailable().message  # "temporarily unavailable. Nothing was changed."
 STALE_BUTTON = "That button is out of date. Here is a fresh menu."
+CHANGE_SAVED = (
+    "Your change is saved (/mybookings shows it), but I could not send you everything about "
+    "it just now."
+)
+_CHANGED_IN = "changed_in_update"
+
+
+def change_made(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """This update changed something: if delivering the news fails now, never say otherwise."""
+    if context.chat_data is not None:
+        context.chat_data[_CHANGED_IN] = update.update_id
+
+
+def _changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    return context.chat_data is not None and context.chat_data.get(_CHANGED_IN) == update.update_id
 
 
 def register_text_step(name: str, step: TextStep) -> None:
@@ -159,6 +174,8 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         text = NOTHING_CHANGED
     if not isinstance(update, Update):
         return
+    if _changed(update, context):
+        text = CHANGE_SAVED
     try:
         if update.callback_query is not None:
             try:

@@ -8,6 +8,7 @@ the typed ``context.bot_data`` directly.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -41,6 +42,7 @@ class BotData(dict[str, Any]):
         self.reminders: object | None = None
         self.start_scheduler = False
         self.api_urls: tuple[str, str, str] | None = None  # token, base_url, base_file_url
+        self.menus_task: asyncio.Task[None] | None = None  # start-up's background menus
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

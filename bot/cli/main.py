@@ -8,16 +8,58 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from pydantic import ValidationError
 
+from bot.app import PollingConflict
 from bot.cli import commands as cli_commands
+from bot.logs import configure_logging
 from bot.runtime import DatabaseUnavailable
 from bot.settings import Settings
 from core.errors import DomainError, SchoolFileError
+from core.schedule import parse_hhmm
+
+MAX_INVITE_DAYS = 365
+MAX_WEEK = 15  # a term has 1..15 weeks
+MAX_ID = 2**63 - 1  # ids are PostgreSQL bigints
+
+
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``, else a plain refusal."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
+
+
+def _clock_time(text: str) -> str:
+    """An argparse type: a time of day ``HH:MM`` (kept as written)."""
+    try:
+        parse_hhmm(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+WEEK = _whole_number(1, MAX_WEEK)
+ID = _whole_number(1, MAX_ID)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, refusing bad arguments in one line (``--help`` still shows the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _school(p: argparse.ArgumentParser) -> None:
@@ -29,8 +71,8 @@ def _fmt(p: argparse.ArgumentParser) -> None:
 
 
 def _slot_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--week", type=int, required=True, help="term week (1-based)")
-    p.add_argument("--at", required=True, help="slot start, school local time HH:MM")
+    p.add_argument("--week", type=WEEK, required=True, help="term week (1-based)")
+    p.add_argument("--at", type=_clock_time, required=True, help="slot start, local HH:MM")
     p.add_argument(
         "--day",
         help="day of the slot (MONDAY..SUNDAY), needed only when several days have a slot at --at",
@@ -38,7 +80,7 @@ def _slot_args(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="musicbot",
         description="Telegram booking assistant for music schools with hybrid lessons.",
     )
@@ -48,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo", help="try it without a token: the example school and a chat in this terminal"
     )
-    demo.add_argument("--user", type=int, default=3001, help="Telegram id to chat as")
+    demo.add_argument("--user", type=ID, default=3001, help="Telegram id to chat as")
     demo.add_argument("--file", default=None, help="school file (default: the example school)")
     sub.add_parser("migrate", help="apply pending database migrations")
 
@@ -64,13 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
     inv = sub.add_parser("invite", help="print one invite link per parent of a family")
     _school(inv)
     inv.add_argument("--family", required=True, help="the family's key")
-    inv.add_argument("--days", type=int, default=14, help="days the links stay valid")
+    inv.add_argument(
+        "--days",
+        type=_whole_number(1, MAX_INVITE_DAYS),
+        default=14,
+        help=f"days the links stay valid (1 to {MAX_INVITE_DAYS})",
+    )
     _fmt(inv)
 
     slots = sub.add_parser("slots", help="free slots of a hybrid lesson's individual week")
     _school(slots)
     slots.add_argument("--lesson", required=True)
-    slots.add_argument("--week", type=int, required=True)
+    slots.add_argument("--week", type=WEEK, required=True)
     _fmt(slots)
 
     book = sub.add_parser("book", help="book a student's slot on behalf of the family")
@@ -82,20 +129,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     res = sub.add_parser("reschedule", help="move a booking to another slot (atomic)")
     _school(res)
-    res.add_argument("--booking", type=int, required=True, help="booking id")
+    res.add_argument("--booking", type=ID, required=True, help="booking id")
     _slot_args(res)
     _fmt(res)
 
     can = sub.add_parser("cancel", help="cancel a booking")
     _school(can)
-    can.add_argument("--booking", type=int, required=True, help="booking id")
+    can.add_argument("--booking", type=ID, required=True, help="booking id")
     can.add_argument("--reason", default=None)
     _fmt(can)
 
     lst = sub.add_parser("bookings", help="list bookings")
     _school(lst)
     lst.add_argument("--lesson", default=None)
-    lst.add_argument("--week", type=int, default=None)
+    lst.add_argument("--week", type=WEEK, default=None)
     lst.add_argument("--all", action="store_true", help="include cancelled bookings")
     _fmt(lst)
 
@@ -112,18 +159,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(level: str) -> None:
-    """Our logs at ``level``; the libraries' chatter at WARNING. httpx logs every request URL,
-    and a Bot API URL carries the bot's token, so it never logs below WARNING."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(level)  # also when a handler was already installed
-    quiet = ("httpx", "httpcore", "pgserver", "apscheduler", "aiohttp.access")
-    for name in quiet:
-        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
-    if level == "DEBUG":
-        logging.getLogger("apscheduler").setLevel(logging.DEBUG)
-
-
 def _fail(message: str, code: int = 1) -> int:
     print(f"error: {message}", file=sys.stderr)
     return code
@@ -137,7 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())).upper()
         return _fail(f"bad setting {where}: {first.get('msg')}", 2)
-    configure_logging(settings.log_level if args.command in ("run", "demo") else "WARNING")
+    configure_logging(
+        settings.log_level if args.command in ("run", "demo") else "WARNING",
+        (settings.telegram_bot_token, settings.webhook_secret),
+    )
     try:
         if args.command == "import":
             cli_commands.read_school_file(args)
@@ -152,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except DomainError as exc:
         return _fail(exc.message)
-    except DatabaseUnavailable as exc:
+    except (DatabaseUnavailable, PollingConflict) as exc:
         return _fail(str(exc))
     except ValueError as exc:
         return _fail(str(exc))

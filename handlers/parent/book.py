@@ -27,6 +27,7 @@ from core.errors import (
 from core.family_view import FamilySnapshot, WeekStatus
 from handlers import slot_pages
 from handlers.callbacks import from_minute, to_minute
+from handlers.common import change_made
 from handlers.context import services_of
 from handlers.parent import keyboards, texts
 from handlers.parent.common import (
@@ -305,6 +306,7 @@ async def confirm_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     except FORGED_ERRORS as exc:
         await refuse_forged(update, step, exc.message)
         return
+    change_made(update, context)
     await show(update, texts.booked(view), keyboards.booking_keyboard(view))
     assert update.effective_chat is not None
     await send_calendar_file(context, update.effective_chat.id, view)

@@ -8,12 +8,13 @@ words, and sending the .ics file of a booking.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from core.calendar.ics import booking_ics
@@ -167,10 +168,20 @@ async def parent_for_command(
 async def send_calendar_file(
     context: ContextTypes.DEFAULT_TYPE, chat_id: int, view: BookingView
 ) -> None:
-    """The booking as an .ics file: same UID every time, SEQUENCE bumped, CANCELLED at the end."""
+    """The booking as an .ics file: same UID every time, SEQUENCE bumped, CANCELLED at the end.
+
+    It goes out after the change is made: if it cannot be delivered, the change stands and the
+    parent is told so (never "nothing was changed")."""
     data = booking_ics(booking_event(view), view.timezone, now=services_of(context).clock.now())
-    await context.bot.send_document(
-        chat_id,
-        document=InputFile(data, filename=texts.ics_file_name(view)),
-        caption=texts.calendar_caption(view),
-    )
+    try:
+        await context.bot.send_document(
+            chat_id,
+            document=InputFile(data, filename=texts.ics_file_name(view)),
+            caption=texts.calendar_caption(view),
+        )
+    except Forbidden:
+        raise  # blocked: the error handler notes it, nothing to tell
+    except TelegramError as exc:
+        logger.warning("booking %s: calendar file not delivered to %s: %s", view.id, chat_id, exc)
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(chat_id, texts.CALENDAR_FILE_NOT_SENT)

@@ -29,7 +29,7 @@ from core.family_view import parent_can_change
 from core.views import BookingView
 from handlers import slot_pages
 from handlers.callbacks import from_minute, to_minute
-from handlers.common import clear_flow, expect_text, register_text_step
+from handlers.common import change_made, clear_flow, expect_text, register_text_step
 from handlers.context import services_of, who
 from handlers.parent import keyboards, texts
 from handlers.parent.common import (
@@ -258,6 +258,7 @@ async def move_booking(
     except FORGED_ERRORS as exc:
         await refuse_forged(update, step, exc.message)
         return
+    change_made(update, context)
     await show(update, texts.rescheduled(moved), keyboards.booking_keyboard(moved))
     assert update.effective_chat is not None
     await send_calendar_file(context, update.effective_chat.id, moved)
@@ -376,6 +377,7 @@ async def cancel_booking(
     except FORGED_ERRORS as exc:
         await refuse_forged(update, step, exc.message)
         return
+    change_made(update, context)
     if code == texts.TYPED_REASON:
         await clear_flow(update, context)
     await show(update, texts.cancelled(done), keyboards.booking_keyboard(done))

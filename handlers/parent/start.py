@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from core.errors import InvalidInvite
+from core.menus import CommandMenus
 from handlers.common import help_text
 from handlers.context import services_of, who
 from handlers.menus import set_menu
@@ -48,7 +49,12 @@ async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str
         await reply(update, texts.refusal(exc.message) + hint)
         return
     me = await who(update, context)
-    await set_menu(context.bot, user.id, {i.role for i in me.identities})
+    await set_menu(
+        context.bot,
+        user.id,
+        {i.role for i in me.identities},
+        CommandMenus(services_of(context).sessions),
+    )
     await reply(update, texts.greeting_linked(linked.parent_name, linked.school_name))
 
 

@@ -28,6 +28,9 @@ NOT_A_PARENT = (
 )
 STALE = "That button is out of date. Here is a fresh start:"
 FORGED = "That button is not one of yours, so nothing was changed. Here is a fresh start:"
+CALENDAR_FILE_NOT_SENT = (
+    "Your booking is saved (/mybookings shows it); I could not send its calendar file just now."
+)
 NOT_FOUND = "I can't find that any more, so nothing was changed. Here is a fresh start:"
 CLOSED_FLOW = "Closed. /book to book a slot, /mybookings for your bookings."
 TYPE_REASON = "Please type the reason for cancelling in one message (or /cancel to stop)."

@@ -17,9 +17,8 @@ from bot.app import build_application, start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.services import Services
+from tests.support.chat import TOKEN
 from tests.support.factories import SchoolIds, build_two_schools
-
-TOKEN = "123456:TEST-TOKEN"
 
 
 @pytest.fixture

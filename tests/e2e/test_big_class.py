@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.local_api import LocalBotApi
+from bot.local_api import LocalBotApi, UserClient
 from core.db.models import Enrolment, Family, Parent, Student
 from core.services import Services
 from tests.support.factories import SchoolIds
@@ -48,13 +48,13 @@ async def big_class(services: Services, schools: tuple[SchoolIds, SchoolIds]) ->
     return alpha
 
 
-async def tap(user: Any, label: str) -> dict[str, Any]:
+async def tap(user: UserClient, label: str) -> dict[str, Any]:
     shown = await user.press_button(label, until=lambda e: e.kind in SHOWN)
     assert shown is not None
-    return shown  # type: ignore[no-any-return]
+    return shown
 
 
-def labels(user: Any) -> list[str]:
+def labels(user: UserClient) -> list[str]:
     return [text for row in user.buttons() for text, _ in row]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.app import menus_set
 from bot.local_api import LocalBotApi
 
 
@@ -20,6 +21,7 @@ async def test_garbage_button_is_answered_and_a_fresh_menu_sent(api: LocalBotApi
 
 
 async def test_menus_fit_roles(api: LocalBotApi, bot_app) -> None:
+    await menus_set(bot_app)  # set in the background at start-up
     admin = [c["command"] for c in api.menu_for(1001)]
     parent = [c["command"] for c in api.menu_for(1011)]
     stranger = [c["command"] for c in api.menu_for(4242)]

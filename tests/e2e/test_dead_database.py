@@ -12,7 +12,7 @@ from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.db.engine import make_engine, make_session_factory
 from core.services import Services
-from tests.e2e.conftest import TOKEN
+from tests.support.chat import TOKEN
 
 DEAD = "postgresql+asyncpg://nobody:nothing@127.0.0.1:1/none"
 

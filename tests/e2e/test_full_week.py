@@ -9,19 +9,19 @@ than 100 buttons, as Telegram does).
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete, update
 
-from bot.local_api import LocalBotApi
+from bot.local_api import LocalBotApi, UserClient
 from core.db.models import AvailabilityWindow, School
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import decode
-from tests.e2e.test_parent_booking import bookings, confirm, labels, tap
+from tests.support.chat import confirm, labels, tap
 from tests.support.factories import SchoolIds
+from tests.support.scenes import bookings
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 BROWN = 1012  # Mia Brown's parent: Mia is in piano
@@ -54,7 +54,7 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(SYDNEY)
 
 
-def button_count(user: Any) -> int:
+def button_count(user: UserClient) -> int:
     return sum(len(row) for row in user.buttons())
 
 
@@ -154,7 +154,7 @@ async def test_an_admin_books_for_a_family_by_day_in_a_full_week(
     )
 
 
-def _datas(user: Any) -> list[str]:
+def _datas(user: UserClient) -> list[str]:
     return [data for row in user.buttons() for _, data in row if data]
 
 

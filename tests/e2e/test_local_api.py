@@ -30,8 +30,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.local_api import FloodLimits, LocalBotApi
-from bot.local_api.user import LocalBotApiClient
+from bot.local_api import FloodLimits, LocalBotApi, LocalBotApiClient
 
 TOKEN = "123456:TEST"
 ALICE = 1001

@@ -7,56 +7,17 @@ weeks are 4 and 8, theory's week 4 (the clock stands at 2027-01-19 09:00 UTC).
 from __future__ import annotations
 
 from datetime import time
-from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from bot.local_api import BotEvent, LocalBotApi
-from core.db.models import Booking, BookingStatus, Parent, Teacher
+from bot.local_api import LocalBotApi
+from core.db.models import BookingStatus, Parent, Teacher
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import decode
+from tests.support.chat import confirm, datas, labels, tap
 from tests.support.factories import SchoolIds
-
-
-def edited(event: BotEvent) -> bool:
-    return event.kind in ("edit_text", "send")
-
-
-def sent(event: BotEvent) -> bool:
-    return event.kind == "send"
-
-
-def labels(user: Any) -> list[str]:
-    return [text for row in user.buttons() for text, _ in row]
-
-
-def datas(user: Any) -> list[str]:
-    return [data for row in user.buttons() for _, data in row if data]
-
-
-async def tap(user: Any, label: str, **options: Any) -> dict[str, Any]:
-    """Press a button and wait for the screen it leads to."""
-    options.setdefault("until", edited)
-    return await user.press_button(label, **options)  # type: ignore[no-any-return]
-
-
-async def confirm(user: Any, label: str = "Confirm") -> dict[str, Any]:
-    """Press a button that ends with a new message (the .ics file)."""
-    return await user.press_button(label, until=sent)  # type: ignore[no-any-return]
-
-
-async def bookings(services: Services) -> list[Booking]:
-    async with services.sessions() as session:
-        return list((await session.scalars(select(Booking).order_by(Booking.id))).all())
-
-
-async def book_for(services: Services, ids: SchoolIds, student: int, at: time, day: int = 0):  # type: ignore[no-untyped-def]
-    """A booking made by the school (for setting the scene)."""
-    start = await services.booking.slot_at(ids.school, ids.piano, 4, at, day)
-    return await services.booking.create_booking(
-        ids.school, Actor.admin("t"), ids.piano, student, 4, start
-    )
+from tests.support.scenes import book_for, bookings
 
 
 async def test_parent_books_a_slot_from_book_to_calendar_file(

@@ -8,9 +8,9 @@ from bot.app import build_application, start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from core.db.models import BookingStatus
 from core.services import Services
-from tests.e2e.conftest import TOKEN
-from tests.e2e.test_parent_booking import book_for, bookings, confirm, labels, tap
+from tests.support.chat import TOKEN, confirm, labels, tap
 from tests.support.factories import SchoolIds
+from tests.support.scenes import book_for, bookings
 
 
 async def test_mybookings_lists_upcoming_bookings_per_child(

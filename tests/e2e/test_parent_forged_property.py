@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from core.db.models import Booking
 from core.views import Actor
-from tests.e2e.test_parent_booking import book_for
+from tests.support.scenes import book_for
 
 SHAPES = {  # action -> number of integer fields after the school id
     ("bk", "c"): 0,

@@ -11,7 +11,8 @@ from core.db.models import BookingStatus
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import encode, to_minute
-from tests.e2e.test_parent_booking import book_for, bookings, labels, tap
+from tests.support.chat import labels, tap
+from tests.support.scenes import book_for, bookings
 
 MON_15 = datetime(2027, 2, 22, 4, 0, tzinfo=UTC)  # Monday 22 Feb 15:00 in Sydney
 

@@ -14,7 +14,7 @@ from bot.app import build_application, start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from bot.webhook import SECRET_HEADER, start_webhook_server
 from core.services import Services
-from tests.e2e.conftest import TOKEN
+from tests.support.chat import TOKEN
 
 SECRET = "s3cret-s3cret-s3cret"
 

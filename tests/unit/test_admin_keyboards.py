@@ -13,7 +13,8 @@ from handlers.admin import keyboards as kb
 from handlers.calendar import keyboards as cal
 from handlers.calendar.texts import CalendarMode
 from handlers.callbacks import MAX_BYTES, decode, to_minute
-from tests.unit.test_admin_texts import LIAM, MIA, PIANO, STATS, booking
+from tests.support.samples import LIAM, MIA, PIANO, STATS
+from tests.support.samples import emma_booking as booking
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 

@@ -2,81 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from core.db.models import BookingStatus, LessonType
 from core.directory import LessonRef
-from core.views import BookingView, LessonStats, MissingStudent, WeekStats
 from handlers.admin import texts
 from handlers.calendar.texts import CalendarMode, calendar_title, filter_label, term_caption
-
-PIANO = LessonRef(
-    id=1,
-    key="piano",
-    name="Piano Foundations",
-    type=LessonType.HYBRID,
-    teacher_id=7,
-    teacher_name="Sam Jones",
-    location_name="Main Studio",
-    room_name="Room 1",
-    day=0,
-    start_time="16:00",
-    duration_minutes=60,
-    term_name="Term 1",
-    term_start=date(2027, 2, 1),
-    term_weeks=10,
-    individual_weeks=(4, 8),
-    slot_minutes=30,
-    bookings_open=True,
-)
-LIAM = MissingStudent(2, "Liam Smith", 1, "Smith family")
-MIA = MissingStudent(3, "Mia Brown", 2, "Brown & Co family", unreachable=True)
-STATS = LessonStats(
-    lesson_id=1,
-    lesson_key="piano",
-    lesson_name="Piano Foundations",
-    bookings_open=True,
-    enrolled=3,
-    individual_weeks=(4, 8),
-    expected=6,
-    booked=1,
-    completed=0,
-    pending=5,
-    pending_status=0,
-    completion_rate=1 / 6,
-    weeks=(WeekStats(4, 1, 3, (LIAM, MIA)), WeekStats(8, 0, 3, ())),
-)
-
-
-def booking(status: BookingStatus = BookingStatus.CONFIRMED, **changes: object) -> BookingView:
-    values: dict[str, object] = dict(
-        id=12,
-        school_id=1,
-        lesson_id=1,
-        lesson_key="piano",
-        lesson_name="Piano Foundations",
-        student_id=1,
-        student_key="emma",
-        student_name="Emma Smith",
-        family_id=1,
-        family_name="Smith family",
-        teacher_id=7,
-        teacher_name="Sam Jones",
-        location_name="Main Studio",
-        room_name="Room 1",
-        week=4,
-        start_at=datetime(2027, 2, 22, 4, 0, tzinfo=UTC),  # 15:00 in Sydney
-        end_at=datetime(2027, 2, 22, 4, 30, tzinfo=UTC),
-        status=status,
-        booked_by="admin:Alice Admin",
-        updated_by=None,
-        cancelled_by=None,
-        cancel_reason=None,
-        sequence=0,
-        timezone="Australia/Sydney",
-    )
-    values.update(changes)
-    return BookingView(**values)  # type: ignore[arg-type]
+from tests.support.samples import LIAM, PIANO, STATS
+from tests.support.samples import emma_booking as booking
 
 
 def test_lesson_button_shows_open_state_and_booked_of_expected() -> None:

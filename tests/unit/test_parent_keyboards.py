@@ -11,7 +11,7 @@ from core.family_view import WeekEntry, WeekStatus
 from core.schedule import Slot
 from handlers.callbacks import decode
 from handlers.parent import keyboards
-from tests.unit.test_parent_texts import booking
+from tests.support.samples import mia_booking as booking
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 

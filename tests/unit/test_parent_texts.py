@@ -8,10 +8,9 @@ from core.db.models import BookingStatus, LessonType
 from core.directory import LessonRef
 from core.family_view import WeekEntry, WeekStatus, week_overview
 from core.schedule import Slot
-from core.views import BookingView
 from handlers.parent import texts
-
-SYDNEY = "Australia/Sydney"
+from tests.support.samples import SYDNEY
+from tests.support.samples import mia_booking as booking
 
 
 def lesson(**changes) -> LessonRef:  # type: ignore[no-untyped-def]
@@ -23,20 +22,6 @@ def lesson(**changes) -> LessonRef:  # type: ignore[no-untyped-def]
     )  # fmt: skip
     values.update(changes)
     return LessonRef(**values)  # type: ignore[arg-type]
-
-
-def booking(**changes) -> BookingView:  # type: ignore[no-untyped-def]
-    values = dict(
-        id=5, school_id=1, lesson_id=7, lesson_key="piano", lesson_name="Piano Foundations",
-        student_id=3, student_key="mia", student_name="Mia Brown", family_id=2,
-        family_name="Brown family", teacher_id=1, teacher_name="Sam Jones",
-        location_name="Main Studio", room_name="Room 1", week=4,
-        start_at=datetime(2027, 2, 22, 4, 0, tzinfo=UTC), end_at=datetime(2027, 2, 22, 4, 30, tzinfo=UTC),
-        status=BookingStatus.CONFIRMED, booked_by="parent:1", updated_by=None, cancelled_by=None,
-        cancel_reason=None, sequence=0, timezone=SYDNEY,
-    )  # fmt: skip
-    values.update(changes)
-    return BookingView(**values)  # type: ignore[arg-type]
 
 
 SLOT = Slot(datetime(2027, 2, 22, 4, 0, tzinfo=UTC), datetime(2027, 2, 22, 4, 30, tzinfo=UTC))

@@ -13,7 +13,7 @@ from handlers import slot_pages
 from handlers.admin import keyboards as admin_keyboards
 from handlers.callbacks import decode, from_minute, to_minute
 from handlers.parent import keyboards
-from tests.unit.test_parent_texts import booking
+from tests.support.samples import mia_booking as booking
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 MONDAY_8AM = datetime(2027, 2, 22, 8, tzinfo=SYDNEY)

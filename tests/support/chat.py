@@ -1,0 +1,50 @@
+"""Steps of a person in the chat, for e2e tests: read the buttons, press one, wait for the screen.
+
+All take the :class:`bot.local_api.UserClient` that ``api.user(telegram_id)`` returns.
+``TOKEN`` is the bot token the e2e harness (tests/e2e/conftest.py) runs the bot with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.local_api import BotEvent, UserClient
+
+TOKEN = "123456:TEST-TOKEN"
+
+
+def edited(event: BotEvent) -> bool:
+    """The bot showed a screen: edited the message in place, or sent a new one."""
+    return event.kind in ("edit_text", "send")
+
+
+def sent(event: BotEvent) -> bool:
+    """The bot sent a new message (e.g. the .ics file after a booking)."""
+    return event.kind == "send"
+
+
+def labels(user: UserClient) -> list[str]:
+    """The labels of the latest inline keyboard, row by row."""
+    return [text for row in user.buttons() for text, _ in row]
+
+
+def datas(user: UserClient) -> list[str]:
+    """The callback data of the latest inline keyboard's buttons."""
+    return [data for row in user.buttons() for _, data in row if data]
+
+
+def _shown(message: dict[str, Any] | None, label: str) -> dict[str, Any]:
+    if message is None:
+        raise AssertionError(f"pressing {label!r} left no message in the chat")
+    return message
+
+
+async def tap(user: UserClient, label: str, **options: Any) -> dict[str, Any]:
+    """Press a button and wait for the screen it leads to."""
+    options.setdefault("until", edited)
+    return _shown(await user.press_button(label, **options), label)
+
+
+async def confirm(user: UserClient, label: str = "Confirm") -> dict[str, Any]:
+    """Press a button that ends with a new message (the .ics file)."""
+    return _shown(await user.press_button(label, until=sent), label)
