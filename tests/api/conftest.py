@@ -60,7 +60,11 @@ class Api:
         self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any
     ) -> tuple[int, Any]:
         async with self.http.request(method, self.url + path, headers=headers, **kwargs) as r:
-            body = await r.json(content_type=None) if r.content_type == "application/json" else await r.text()
+            body = (
+                await r.json(content_type=None)
+                if r.content_type == "application/json"
+                else await r.text()
+            )
             return r.status, body
 
 

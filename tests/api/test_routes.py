@@ -15,8 +15,11 @@ async def book(api: Api, headers: dict[str, str], student: str = "emma", at: str
         "/api/hybrid-bookings",
         headers,
         json={
-            "lessonId": "piano", "studentId": student, "weekNumber": 4,
-            "scheduledDate": "2027-02-22", "startTime": at,
+            "lessonId": "piano",
+            "studentId": student,
+            "weekNumber": 4,
+            "scheduledDate": "2027-02-22",
+            "startTime": at,
         },
     )
     assert status == 201, body
@@ -39,12 +42,18 @@ async def test_a_parent_books_and_the_booking_has_lesson_and_student_inside(api:
     made = await book(api, api.tma(JANE))
     assert made["lessonId"] == "piano" and made["studentId"] == "emma"
     assert (made["weekNumber"], made["scheduledDate"], made["startTime"], made["endTime"]) == (
-        4, "2027-02-22", "16:00", "16:30",
+        4,
+        "2027-02-22",
+        "16:00",
+        "16:30",
     )
     assert made["status"] == "CONFIRMED" and made["bookedBy"].startswith("parent:")
     assert made["lesson"] == {
-        "id": "piano", "name": "Piano Foundations", "teacher": "Sam Jones",
-        "location": "Main Studio", "room": "Room 1",
+        "id": "piano",
+        "name": "Piano Foundations",
+        "teacher": "Sam Jones",
+        "location": "Main Studio",
+        "room": "Room 1",
     }
     assert made["student"] == {"id": "emma", "name": "Emma Smith", "family": "Smith family"}
     status, slots = await api.call("GET", SLOTS, api.tma(JANE))
@@ -57,18 +66,26 @@ async def test_a_date_and_end_time_may_name_the_slot(api: Api) -> None:
         "/api/hybrid-bookings",
         api.key(),
         json={
-            "lessonId": "piano", "studentId": "mia", "weekNumber": 4,
-            "scheduledDate": "2027-02-24", "startTime": "17:00", "endTime": "17:30",
+            "lessonId": "piano",
+            "studentId": "mia",
+            "weekNumber": 4,
+            "scheduledDate": "2027-02-24",
+            "startTime": "17:00",
+            "endTime": "17:30",
         },
     )
     assert status == 201, body
-    assert body["data"]["scheduledDate"] == "2027-02-24" and body["data"]["bookedBy"] == "api:website"
+    assert (
+        body["data"]["scheduledDate"] == "2027-02-24" and body["data"]["bookedBy"] == "api:website"
+    )
 
 
 async def test_reschedule_and_cancel(api: Api) -> None:
     made = await book(api, api.tma(JANE))
     status, moved = await api.call(
-        "PATCH", f"/api/hybrid-bookings/{made['id']}", api.tma(JANE),
+        "PATCH",
+        f"/api/hybrid-bookings/{made['id']}",
+        api.tma(JANE),
         json={"weekNumber": 8, "scheduledDate": "2027-03-22", "startTime": "17:00"},
     )
     assert status == 200, moved
@@ -78,7 +95,9 @@ async def test_reschedule_and_cancel(api: Api) -> None:
         "DELETE", f"/api/hybrid-bookings/{made['id']}", api.tma(JANE), json={"reason": "Away"}
     )
     assert status == 200, cancelled
-    assert cancelled["data"]["status"] == "CANCELLED" and cancelled["data"]["cancelReason"] == "Away"
+    assert (
+        cancelled["data"]["status"] == "CANCELLED" and cancelled["data"]["cancelReason"] == "Away"
+    )
     # a cancel without a body is fine too
     other = await book(api, api.tma(JANE), student="liam")
     status, _ = await api.call("DELETE", f"/api/hybrid-bookings/{other['id']}", api.key())
@@ -92,7 +111,9 @@ async def test_my_bookings_filters_by_lesson_and_status(api: Api) -> None:
     await book(api, api.tma(BOB), student="mia", at="17:00")
 
     async def ids(query: str = "") -> list[int]:
-        status, body = await api.call("GET", f"/api/hybrid-bookings/my-bookings{query}", api.tma(JANE))
+        status, body = await api.call(
+            "GET", f"/api/hybrid-bookings/my-bookings{query}", api.tma(JANE)
+        )
         assert status == 200, body
         return [b["id"] for b in body["data"]]
 
@@ -118,17 +139,28 @@ async def test_my_bookings_includes_past_ones_on_request(api: Api) -> None:
 
 async def test_admin_opens_and_closes_bookings(api: Api) -> None:
     status, body = await api.call("PATCH", f"{PIANO}/close-bookings", api.tma(ADMIN))
-    assert status == 200 and body["data"] == {"lessonId": "piano", "bookingsOpen": False, "changed": True}
+    assert status == 200 and body["data"] == {
+        "lessonId": "piano",
+        "bookingsOpen": False,
+        "changed": True,
+    }
     status, refused = await api.call(
-        "POST", "/api/hybrid-bookings", api.tma(JANE),
+        "POST",
+        "/api/hybrid-bookings",
+        api.tma(JANE),
         json={
-            "lessonId": "piano", "studentId": "emma", "weekNumber": 4,
-            "scheduledDate": "2027-02-22", "startTime": "16:00",
+            "lessonId": "piano",
+            "studentId": "emma",
+            "weekNumber": 4,
+            "scheduledDate": "2027-02-22",
+            "startTime": "16:00",
         },
     )
     assert status == 422 and "closed" in refused["message"]
     status, body = await api.call("PATCH", f"{PIANO}/open-bookings", api.key())
-    assert status == 200 and body["data"]["bookingsOpen"] is True and body["data"]["changed"] is True
+    assert (
+        status == 200 and body["data"]["bookingsOpen"] is True and body["data"]["changed"] is True
+    )
     status, body = await api.call("PATCH", f"{PIANO}/open-bookings", api.key())
     assert body["data"]["changed"] is False
 
