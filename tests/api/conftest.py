@@ -16,7 +16,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.app import build_application, start_bot, stop_bot
 from bot.http import base_url, build_http_app, start_http_server
+from bot.local_api import LocalBotApi
 from core.api_keys import ApiKeys
 from core.clock import FixedClock
 from core.services import Services
@@ -80,6 +82,7 @@ def services(sessions, clock: FixedClock) -> Services:  # type: ignore[no-untype
 
 @pytest.fixture
 async def server(services: Services, schools: Any) -> AsyncIterator[str]:
+    """The HTTP server alone (send-reminders answers 503: no bot in this process)."""
     app: web.Application = build_http_app(services, bot_token=TOKEN)
     runner = await start_http_server(app, "127.0.0.1", 0)
     try:
@@ -89,12 +92,55 @@ async def server(services: Services, schools: Any) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def api(
-    server: str, services: Services, clock: FixedClock, schools: tuple[SchoolIds, SchoolIds]
+async def bot_api() -> AsyncIterator[LocalBotApi]:
+    server = LocalBotApi(bot_username="musicbot_test_bot")
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def bot_server(bot_api: LocalBotApi, services: Services, schools: Any) -> AsyncIterator[str]:
+    """The HTTP server of a whole bot process (the bot on the local Bot API server)."""
+    application = build_application(
+        services,
+        token=TOKEN,
+        base_url=bot_api.base_url,
+        base_file_url=bot_api.base_file_url,
+        use_rate_limiter=False,
+    )
+    await start_bot(application, polling=False)
+    app = build_http_app(services, bot_token=TOKEN, application=application)
+    runner = await start_http_server(app, "127.0.0.1", 0)
+    try:
+        yield base_url(runner)
+    finally:
+        await runner.cleanup()
+        await stop_bot(application)
+
+
+async def _client(
+    url: str, services: Services, clock: FixedClock, schools: tuple[SchoolIds, SchoolIds]
 ) -> AsyncIterator[Api]:
     keys = ApiKeys(services.booking.engine, clock)
     alpha, beta = schools
     alpha_key = await keys.create(alpha.school, "website")
     beta_key = await keys.create(beta.school, "website")
     async with aiohttp.ClientSession() as http:
-        yield Api(server, http, clock, alpha_key, beta_key)
+        yield Api(url, http, clock, alpha_key, beta_key)
+
+
+@pytest.fixture
+async def api(
+    server: str, services: Services, clock: FixedClock, schools: tuple[SchoolIds, SchoolIds]
+) -> AsyncIterator[Api]:
+    async for client in _client(server, services, clock, schools):
+        yield client
+
+
+@pytest.fixture
+async def bot_process_api(
+    bot_server: str, services: Services, clock: FixedClock, schools: tuple[SchoolIds, SchoolIds]
+) -> AsyncIterator[Api]:
+    async for client in _client(bot_server, services, clock, schools):
+        yield client

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from tests.api.conftest import Api
 
 SLOTS = "/api/hybrid-bookings/available-slots?lessonId=piano&weekNumber=4"
@@ -125,8 +127,6 @@ async def test_my_bookings_filters_by_lesson_and_status(api: Api) -> None:
 
 
 async def test_my_bookings_includes_past_ones_on_request(api: Api) -> None:
-    from datetime import timedelta
-
     made = await book(api, api.key())
     api.clock.advance(timedelta(days=60))  # after the session
     status, upcoming = await api.call("GET", "/api/hybrid-bookings/my-bookings", api.tma(JANE))
@@ -229,3 +229,14 @@ async def test_the_mini_app_page_is_served_with_its_type_and_caching(api: Api) -
     for missing in ("/app/nope.js", "/app/../pyproject.toml", "/app/%2e%2e/settings.py"):
         async with api.http.get(api.url + missing) as response:
             assert response.status == 404
+
+
+async def test_send_reminders_reaches_the_families_in_chat(bot_process_api: Api, bot_api) -> None:  # type: ignore[no-untyped-def]
+    api = bot_process_api
+    api.clock.set(datetime(2027, 2, 10, 0, 0, tzinfo=UTC))  # the lesson's weeks are near
+    await book(api, api.tma(JANE))  # Emma booked week 4; Liam and Mia still to book
+    status, body = await api.call("POST", f"{PIANO}/send-reminders", api.tma(ADMIN))
+    assert status == 200, body
+    sent = body["data"]
+    assert sent["lessonId"] == "piano" and sent["families"] == 2 and sent["sent"] == 2
+    assert any("Piano" in m.get("text", "") for m in bot_api.chat(BOB))

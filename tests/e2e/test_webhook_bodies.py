@@ -24,12 +24,17 @@ SIGNED = {SECRET_HEADER: SECRET, "Content-Type": "application/json"}
 async def _process(api: LocalBotApi, services: Services) -> AsyncIterator[str]:
     """One bot process in webhook mode: its Application and its HTTP server."""
     application = build_application(
-        services, token=TOKEN, base_url=api.base_url, base_file_url=api.base_file_url,
+        services,
+        token=TOKEN,
+        base_url=api.base_url,
+        base_file_url=api.base_file_url,
         use_rate_limiter=False,
     )
     await start_bot(application, polling=False)
     app = build_http_app(
-        services, bot_token=TOKEN, application=application,
+        services,
+        bot_token=TOKEN,
+        application=application,
         webhook=WebhookRoute("/telegram", SECRET),
     )
     runner = await start_http_server(app, "127.0.0.1", 0)
