@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.booking import sql as booking_sql
+from core.booking.catalog import CatalogCache, LessonPlan
 from core.booking.service import BookingService
 from core.errors import NotFound, SlotUnavailable
 
@@ -39,10 +40,28 @@ class Resolved:
     location_id: int | None = None
 
 
+# per school: (catalog version, lesson key -> plan) of the process's cached catalog
+_LESSON_KEYS: dict[int, tuple[int, dict[str, LessonPlan]]] = {}
+
+
+def _cached_lesson(catalogs: CatalogCache | None, school_id: int, key: str) -> LessonPlan | None:
+    """The lesson of a key in the process's lesson catalog, if it is there (a key it does
+    not know is asked of the database)."""
+    catalog = catalogs.peek(school_id) if catalogs is not None else None
+    if catalog is None:
+        return None
+    known = _LESSON_KEYS.get(school_id)
+    if known is None or known[0] != catalog.version:
+        known = (catalog.version, {plan.key: plan for plan in catalog.lessons.values()})
+        _LESSON_KEYS[school_id] = known
+    return known[1].get(key)
+
+
 async def resolve(
     engine: AsyncEngine,
     school_id: int,
     *,
+    catalogs: CatalogCache | None = None,
     lesson: str | None = None,
     student: str | None = None,
     term: str | None = None,
@@ -53,6 +72,10 @@ async def resolve(
     asked = (lesson, student, term, teacher, location)
     if all(key is None for key in asked):
         return Resolved()
+    if lesson is not None and all(key is None for key in asked[1:]):
+        plan = _cached_lesson(catalogs, school_id, lesson)
+        if plan is not None:
+            return Resolved(lesson_id=plan.id, lesson_teacher_id=plan.teacher_id)
     row = await booking_sql.fetchrow(engine, RESOLVE, school_id, *asked)
     found = Resolved(
         row["lesson_id"],
