@@ -77,7 +77,11 @@ async def create_booking(call: ApiCall) -> models.HybridBooking:
     caller.require(Role.PARENT, Role.ADMIN, what=PARENT_OR_ADMIN)
     booking = call.context.services.booking
     ids = await api_lookup.resolve(
-        booking.engine, caller.school_id, lesson=body.lessonId, student=body.studentId
+        booking.engine,
+        caller.school_id,
+        catalogs=booking.catalogs,
+        lesson=body.lessonId,
+        student=body.studentId,
     )
     assert ids.lesson_id is not None and ids.student_id is not None
     start = await api_lookup.slot_start(
