@@ -15,6 +15,7 @@ from typing import NoReturn
 from pydantic import ValidationError
 
 from bot.app import PollingConflict
+from bot.cli import api_keys
 from bot.cli import commands as cli_commands
 from bot.logs import configure_logging
 from bot.runtime import DatabaseUnavailable
@@ -156,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         _school(p)
         p.add_argument("--lesson", required=True)
         _fmt(p)
+    api_keys.add_parser(sub)
     return parser
 
 
