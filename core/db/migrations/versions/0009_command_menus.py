@@ -3,8 +3,8 @@
 Start-up set one menu per linked account before polling (23 s for 10,000 accounts, minutes
 against Telegram); with what was set remembered, a restart sets only the menus that changed.
 
-Revision ID: menus1
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 
