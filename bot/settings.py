@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_HTTP_LISTEN = "127.0.0.1"
+DEFAULT_HTTP_PORT = 8080
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,12 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str = ""
+    # the one HTTP server (API, Mini App, calendar feeds); PUBLIC_URL is the base URL users
+    # reach it at (https behind a proxy), by default http://HTTP_LISTEN:HTTP_PORT
+    # (branch `api` adds the same three fields and `base_url`: keep theirs at merge)
+    http_listen: str | None = None
+    http_port: int | None = Field(default=None, ge=0, le=65535)
+    public_url: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -61,6 +69,14 @@ class Settings(BaseSettings):
         if base.endswith("/bot"):
             return base[: -len("/bot")] + "/file/bot"
         return base + "/file/bot"
+
+    @property
+    def base_url(self) -> str:
+        """Where users reach the HTTP server: PUBLIC_URL, else http://HTTP_LISTEN:HTTP_PORT."""
+        url = self.public_url.strip().rstrip("/")
+        listen = (self.http_listen or DEFAULT_HTTP_LISTEN).strip()
+        port = DEFAULT_HTTP_PORT if self.http_port is None else self.http_port
+        return url or f"http://{listen}:{port}"
 
     def webhook(self) -> WebhookSettings | None:
         """The webhook to serve, or None for long polling."""

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.booking.catalog import CatalogCache
 from core.booking.service import BookingService
+from core.calendar.feeds import FeedService
 from core.calendar.service import CalendarService
 from core.chat_steps import ChatSteps
 from core.clock import Clock
@@ -22,6 +23,7 @@ class Services:
     clock: Clock
     booking: BookingService
     calendar: CalendarService
+    feeds: FeedService
     directory: Directory
     invites: InviteService
     family_view: FamilyViewService
@@ -31,13 +33,15 @@ class Services:
     @classmethod
     def build(cls, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Services:
         catalogs = CatalogCache()  # shared: one lesson cache per process
+        calendar = CalendarService(sessions, clock)
         return cls(
             sessions=sessions,
             clock=clock,
             booking=BookingService(sessions, clock, catalogs),
             family_view=FamilyViewService(sessions, clock, catalogs),
             catalogs=catalogs,
-            calendar=CalendarService(sessions, clock),
+            calendar=calendar,
+            feeds=FeedService(sessions, clock, calendar),
             directory=Directory(sessions),
             invites=InviteService(sessions, clock),
             chat_steps=ChatSteps(sessions, clock),

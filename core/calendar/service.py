@@ -28,6 +28,8 @@ class CalendarFilter:
     teacher_id: int | None = None
     location_id: int | None = None
     family_id: int | None = None  # a parent sees only their family's lessons and bookings
+    cancelled: bool = False  # cancelled bookings too (a feed shows them as STATUS:CANCELLED)
+    school_events: bool | None = None  # None: not in a teacher's filtered view, else as said
 
 
 def booking_event(booking: BookingView) -> CalendarEvent:
@@ -61,18 +63,32 @@ class CalendarService:
         filters: CalendarFilter | None = None,
     ) -> list[CalendarEvent]:
         """Every calendar entry between two local dates (inclusive), sorted by start."""
-        filters = filters or CalendarFilter()
         async with unit_of_work(self.sessions) as session:
-            tz_name = await session.scalar(select(School.timezone).where(School.id == school_id))
-            if tz_name is None:
-                raise NotFound("No such school.")
-            tz = ZoneInfo(tz_name)
-            lo = datetime.combine(first_day, time()).replace(tzinfo=tz)
-            hi = datetime.combine(last_day + timedelta(days=1), time()).replace(tzinfo=tz)
-            result = await self._lesson_events(session, school_id, filters, tz, lo, hi)
-            result += await self._booking_events(session, school_id, filters, tz_name, lo, hi)
-            if filters.teacher_id is None or filters.family_id is not None:
-                result += await self._school_events(session, school_id, filters, lo, hi)
+            return await self.events_in(session, school_id, first_day, last_day, filters)
+
+    async def events_in(
+        self,
+        session: AsyncSession,
+        school_id: int,
+        first_day: date,
+        last_day: date,
+        filters: CalendarFilter | None = None,
+    ) -> list[CalendarEvent]:
+        """:meth:`events` inside the caller's transaction (a feed reads in one snapshot)."""
+        filters = filters or CalendarFilter()
+        tz_name = await session.scalar(select(School.timezone).where(School.id == school_id))
+        if tz_name is None:
+            raise NotFound("No such school.")
+        tz = ZoneInfo(tz_name)
+        lo = datetime.combine(first_day, time()).replace(tzinfo=tz)
+        hi = datetime.combine(last_day + timedelta(days=1), time()).replace(tzinfo=tz)
+        result = await self._lesson_events(session, school_id, filters, tz, lo, hi)
+        result += await self._booking_events(session, school_id, filters, tz_name, lo, hi)
+        school_events = filters.school_events
+        if school_events is None:
+            school_events = filters.teacher_id is None or filters.family_id is not None
+        if school_events:
+            result += await self._school_events(session, school_id, filters, lo, hi)
         return sorted(result, key=lambda e: (e.start, e.kind, e.title))
 
     async def _lesson_events(
@@ -132,9 +148,9 @@ class CalendarService:
         lo: datetime,
         hi: datetime,
     ) -> list[CalendarEvent]:
-        query = booking_query(school_id).where(
-            Booking.status != BookingStatus.CANCELLED, Booking.start_at < hi, Booking.end_at > lo
-        )
+        query = booking_query(school_id).where(Booking.start_at < hi, Booking.end_at > lo)
+        if not filters.cancelled:
+            query = query.where(Booking.status != BookingStatus.CANCELLED)
         if filters.teacher_id is not None:
             query = query.where(Booking.teacher_id == filters.teacher_id)
         if filters.family_id is not None:
