@@ -33,15 +33,14 @@ class Services:
     @classmethod
     def build(cls, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Services:
         catalogs = CatalogCache()  # shared: one lesson cache per process
-        calendar = CalendarService(sessions, clock)
         return cls(
             sessions=sessions,
             clock=clock,
             booking=BookingService(sessions, clock, catalogs),
             family_view=FamilyViewService(sessions, clock, catalogs),
             catalogs=catalogs,
-            calendar=calendar,
-            feeds=FeedService(sessions, clock, calendar),
+            calendar=CalendarService(sessions, clock),
+            feeds=FeedService(sessions, clock, catalogs),
             directory=Directory(sessions),
             invites=InviteService(sessions, clock),
             chat_steps=ChatSteps(sessions, clock),

@@ -26,18 +26,20 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from core.calendar.events import EventKind
+from core.booking.catalog import CatalogCache
+from core.booking.sql import fetchrow
+from core.calendar.feed_reader import feed_events
 from core.calendar.ics import build_ics
-from core.calendar.service import CalendarFilter, CalendarService
 from core.clock import Clock
 from core.db.engine import unit_of_work
 from core.db.models import Family, FeedToken, Teacher
@@ -61,8 +63,7 @@ TOKEN_BYTES = 32
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 NO_CHANGE = datetime(2000, 1, 1, tzinfo=UTC)  # DTSTAMP of a feed without any booking yet
 
-STAMP = text(
-    """
+STAMP_SQL = """
 SELECT ft.id, ft.school_id, ft.family_id, ft.teacher_id,
        s.name AS school_name, s.timezone, s.catalog_version,
        COALESCE(f.name, t.name) AS owner_name,
@@ -78,16 +79,17 @@ SELECT ft.id, ft.school_id, ft.family_id, ft.teacher_id,
  CROSS JOIN LATERAL (
        SELECT count(*) AS n, max(bk.updated_at) AS last_change,
               COALESCE(sum(bk.sequence), 0) AS sequences
-         FROM bookings bk
-        WHERE bk.school_id = ft.school_id
-          AND (bk.teacher_id = ft.teacher_id
-               OR bk.student_id IN (SELECT st.id FROM students st
-                                     WHERE st.family_id = ft.family_id
-                                       AND st.school_id = ft.school_id))
+         FROM (SELECT updated_at, sequence FROM bookings
+                WHERE teacher_id = ft.teacher_id AND school_id = ft.school_id
+               UNION ALL
+               SELECT b.updated_at, b.sequence FROM bookings b
+                 JOIN students st ON st.id = b.student_id
+                WHERE st.family_id = ft.family_id AND st.school_id = ft.school_id
+                  AND b.school_id = ft.school_id) bk
        ) b
- WHERE ft.token = :token AND ft.revoked_at IS NULL
+ WHERE ft.token = $1 AND ft.revoked_at IS NULL
 """
-)
+STAMP = text(STAMP_SQL.replace("$1", ":token"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,11 +147,12 @@ class FeedService:
         self,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        calendar: CalendarService,
+        catalogs: CatalogCache,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
-        self.calendar = calendar
+        self.catalogs = catalogs
+        self.engine: AsyncEngine = sessions.kw["bind"]
 
     # ------------------------------------------------------------------ tokens
 
@@ -227,46 +230,35 @@ class FeedService:
         ``*`` for any) is current; None for an unknown or revoked token."""
         if not TOKEN_SHAPE.fullmatch(token):
             return None
-        async with unit_of_work(self.sessions) as session:
-            # one snapshot: the body is exactly what its ETag was computed from
-            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            row = (await session.execute(STAMP, {"token": token})).mappings().first()
+        if known_etags:  # a poll: one statement straight on the driver, most often a 304
+            row = await fetchrow(self.engine, STAMP_SQL, token)
             if row is None or row["owner_name"] is None:
                 return None
-            tz = ZoneInfo(row["timezone"])
-            today = self.clock.now().astimezone(tz).date()
-            window = feed_window(
-                list(zip(row["term_starts"], row["term_weeks"], strict=True)), today
-            )
-            etag = _etag(row, window)
+            etag = _etag(row, self._window(row))
             if etag in known_etags or "*" in known_etags:
                 return FeedNotModified(etag)
-            body = await self._body(session, row, tz, window)
-        return FeedFile(etag, body)
+        async with unit_of_work(self.sessions) as session:
+            # one snapshot: the body is exactly what its ETag is computed from
+            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            found = (await session.execute(STAMP, {"token": token})).mappings().first()
+            if found is None or found["owner_name"] is None:
+                return None
+            window = self._window(found)
+            body = await self._body(session, found, window)
+        return FeedFile(_etag(found, window), body)
+
+    def _window(self, row: Mapping[str, Any]) -> tuple[date, date] | None:
+        today = self.clock.now().astimezone(ZoneInfo(row["timezone"])).date()
+        return feed_window(list(zip(row["term_starts"], row["term_weeks"], strict=True)), today)
 
     async def _body(
         self,
         session: AsyncSession,
-        row: dict,  # type: ignore[type-arg]
-        tz: ZoneInfo,
+        row: Mapping[str, Any],
         window: tuple[date, date] | None,
     ) -> bytes:
-        events = []
-        if window is not None:
-            filters = CalendarFilter(
-                family_id=row["family_id"],
-                teacher_id=row["teacher_id"],
-                cancelled=True,
-                school_events=True,
-            )
-            found = await self.calendar.events_in(
-                session, row["school_id"], window[0], window[1], filters
-            )
-            version = row["catalog_version"]
-            events = [
-                e if e.kind is EventKind.BOOKED_SESSION else replace(e, sequence=version)
-                for e in found
-            ]
+        tz = ZoneInfo(row["timezone"])
+        events = [] if window is None else await feed_events(session, self.catalogs, row, window)
         stamp = row["last_change"] or (
             datetime.combine(window[0], time(), tz) if window else NO_CHANGE
         )
@@ -274,7 +266,7 @@ class FeedService:
         return build_ics(events, tz.key, name, now=stamp, refresh=REFRESH)
 
 
-def _etag(row: dict, window: tuple[date, date] | None) -> str:  # type: ignore[type-arg]
+def _etag(row: Mapping[str, Any], window: tuple[date, date] | None) -> str:
     last = row["last_change"].isoformat() if row["last_change"] else "-"
     span = f"{window[0]}/{window[1]}" if window else "-"
     facts = (

@@ -426,3 +426,10 @@ class FeedToken(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(_tstz())
     revoked_at: Mapped[datetime | None] = mapped_column(_tstz())
+
+
+# What a feed's ETag statement reads by (migration 0010): a family's students, and the
+# bookings of a student or of a teacher, cancelled ones included.
+Index("ix_students_family_id", Student.family_id)
+Index("ix_bookings_student_id", Booking.student_id)
+Index("ix_bookings_teacher_id", Booking.teacher_id)

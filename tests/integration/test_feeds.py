@@ -18,6 +18,7 @@ from icalendar import Calendar
 from sqlalchemy import update
 
 from core.calendar.feeds import FeedOwner, feed_path, feed_window
+from core.calendar.service import CalendarFilter
 from core.clock import FixedClock
 from core.db.models import Event, School
 from core.services import Services
@@ -276,3 +277,32 @@ async def test_the_feed_covers_the_latest_begun_term_and_every_later_one() -> No
     assert feed_window([t1], date(2030, 1, 1)) == (date(2027, 2, 1), date(2027, 4, 11))
     assert feed_window([], date(2027, 1, 1)) is None
     assert date(2027, 4, 11) - date(2027, 2, 1) == timedelta(days=69)
+
+
+async def test_a_feed_holds_exactly_the_entries_the_calendar_shows_cancelled_ones_too(
+    services: Services, schools, http
+) -> None:
+    alpha, _ = schools
+    await book(services, alpha, alpha.piano, alpha.emma, time(15))
+    gone = await book(services, alpha, alpha.theory, alpha.emma, time(16))
+    await services.booking.cancel_booking(alpha.school, ADMIN, gone)
+    for owner, filters in (
+        (
+            FeedOwner(alpha.school, family_id=alpha.smith_family),
+            CalendarFilter(family_id=alpha.smith_family, cancelled=True),
+        ),
+        (
+            FeedOwner(alpha.school, teacher_id=alpha.teacher),
+            CalendarFilter(teacher_id=alpha.teacher, cancelled=True, school_events=True),
+        ),
+    ):
+        _, body = await fetch(http, await services.feeds.token(owner))
+        shown = await services.calendar.events(alpha.school, TERM[0], TERM[1], filters)
+        assert len(shown) > 20
+        ours = vevents(body)
+        assert set(ours) == {f"{e.uid}@musicbot" for e in shown}
+        for entry in shown:
+            event = ours[f"{entry.uid}@musicbot"]
+            assert str(event["SUMMARY"]) == entry.title
+            assert event["DTSTART"].dt == entry.start and event["DTEND"].dt == entry.end
+            assert (str(event["STATUS"]) == "CANCELLED") is entry.cancelled

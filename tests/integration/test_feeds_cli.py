@@ -9,8 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from core.booking.catalog import CatalogCache
 from core.calendar.feeds import FeedOwner, FeedService
-from core.calendar.service import CalendarService
 from core.clock import SystemClock
 from tests.support.factories import build_two_schools
 
@@ -46,7 +46,7 @@ async def test_feed_prints_the_same_url_until_revoked_then_a_new_one(
     assert url.startswith("https://school.example.org/ical/") and url.endswith(".ics")
     assert (await musicbot(db_url, tmp_path, *args, **public))[1].strip() == url
     token = url.removeprefix("https://school.example.org/ical/").removesuffix(".ics")
-    feeds = FeedService(sessions, SystemClock(), CalendarService(sessions, SystemClock()))
+    feeds = FeedService(sessions, SystemClock(), CatalogCache())
     owner = FeedOwner(alpha.school, family_id=alpha.smith_family)
     assert await feeds.token(owner) == token
     assert await feeds.answer(token) is not None

@@ -1,7 +1,8 @@
 """feed_tokens: the secrets of the calendar feeds (/ical/<token>.ics)
 
 One live token per family and per teacher (partial unique indexes); a revoked one stays as
-a row with ``revoked_at`` set. Bookings need nothing new: they already carry ``sequence``
+a row with ``revoked_at`` set. Three indexes for the feed's ETag statement (one statement
+per poll): students by family, bookings by student and by teacher. Bookings need nothing new: they already carry ``sequence``
 (raised on every reschedule and cancellation) and ``updated_at``, which is what a feed's
 SEQUENCE and ETag are made of.
 
@@ -70,8 +71,15 @@ def upgrade() -> None:
         postgresql_where=sa.text("revoked_at IS NULL AND teacher_id IS NOT NULL"),
     )
 
+    op.create_index("ix_students_family_id", "students", ["family_id"])
+    op.create_index("ix_bookings_student_id", "bookings", ["student_id"])
+    op.create_index("ix_bookings_teacher_id", "bookings", ["teacher_id"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_bookings_teacher_id", table_name="bookings")
+    op.drop_index("ix_bookings_student_id", table_name="bookings")
+    op.drop_index("ix_students_family_id", table_name="students")
     op.drop_index("uq_feed_tokens_live_teacher", table_name="feed_tokens")
     op.drop_index("uq_feed_tokens_live_family", table_name="feed_tokens")
     op.drop_table("feed_tokens")
