@@ -13,8 +13,9 @@ of a lesson or event is the school's catalog version, raised by every import tha
 anything. The body is a pure function of the rows it is made of (DTSTAMP is the last
 booking change, not the time of the request), so its ETag can be strong and computed
 without building it: a hash of the catalog version, the count, last change and sequence
-total of the owner's bookings, and the feed's date window, all read by one statement. A
-poll that carries the ETag back costs that statement and a 304.
+total of the owner's bookings, and the feed's date window, all read by one statement
+(core/calendar/feed_reader.py). A poll that carries the ETag back costs that statement and
+a 304; otherwise one more statement reads the same facts and the rows, in one snapshot.
 
 Tokens are 256-bit random strings kept as they are (see ``FeedToken``), one live token per
 family and per teacher; ``token`` gives the same one again until it is revoked.
@@ -37,8 +38,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.booking.catalog import CatalogCache
-from core.booking.sql import fetchrow
-from core.calendar.feed_reader import feed_events
+from core.calendar.events import CalendarEvent
+from core.calendar.feed_reader import catalog_of, feed_entries, read_content, read_stamp
 from core.calendar.ics import build_ics
 from core.clock import Clock
 from core.db.engine import unit_of_work
@@ -62,34 +63,6 @@ REFRESH = timedelta(hours=1)  # the poll interval suggested to calendar apps
 TOKEN_BYTES = 32
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 NO_CHANGE = datetime(2000, 1, 1, tzinfo=UTC)  # DTSTAMP of a feed without any booking yet
-
-STAMP_SQL = """
-SELECT ft.id, ft.school_id, ft.family_id, ft.teacher_id,
-       s.name AS school_name, s.timezone, s.catalog_version,
-       COALESCE(f.name, t.name) AS owner_name,
-       ARRAY(SELECT tm.start_date FROM terms tm WHERE tm.school_id = ft.school_id
-              ORDER BY tm.start_date, tm.id) AS term_starts,
-       ARRAY(SELECT tm.weeks FROM terms tm WHERE tm.school_id = ft.school_id
-              ORDER BY tm.start_date, tm.id) AS term_weeks,
-       b.n, b.last_change, b.sequences
-  FROM feed_tokens ft
-  JOIN schools s ON s.id = ft.school_id
-  LEFT JOIN families f ON f.id = ft.family_id AND f.school_id = ft.school_id
-  LEFT JOIN teachers t ON t.id = ft.teacher_id AND t.school_id = ft.school_id
- CROSS JOIN LATERAL (
-       SELECT count(*) AS n, max(bk.updated_at) AS last_change,
-              COALESCE(sum(bk.sequence), 0) AS sequences
-         FROM (SELECT updated_at, sequence FROM bookings
-                WHERE teacher_id = ft.teacher_id AND school_id = ft.school_id
-               UNION ALL
-               SELECT b.updated_at, b.sequence FROM bookings b
-                 JOIN students st ON st.id = b.student_id
-                WHERE st.family_id = ft.family_id AND st.school_id = ft.school_id
-                  AND b.school_id = ft.school_id) bk
-       ) b
- WHERE ft.token = $1 AND ft.revoked_at IS NULL
-"""
-STAMP = text(STAMP_SQL.replace("$1", ":token"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,40 +203,54 @@ class FeedService:
         ``*`` for any) is current; None for an unknown or revoked token."""
         if not TOKEN_SHAPE.fullmatch(token):
             return None
-        if known_etags:  # a poll: one statement straight on the driver, most often a 304
-            row = await fetchrow(self.engine, STAMP_SQL, token)
-            if row is None or row["owner_name"] is None:
+        stamp = await read_stamp(self.engine, token)
+        if stamp is None:
+            return None
+        window = self._window(stamp)
+        etag = _etag(stamp, window)
+        if etag in known_etags or "*" in known_etags:
+            return FeedNotModified(etag)
+        if window is None:  # no term: a feed without entries
+            return FeedFile(etag, self._ics(stamp, window, []))
+        for _ in range(3):  # again only if an import changed the terms in between
+            lo, hi = self._bounds(stamp, window)
+            content = await read_content(self.engine, token, lo, hi)
+            if content is None:
                 return None
-            etag = _etag(row, self._window(row))
-            if etag in known_etags or "*" in known_etags:
-                return FeedNotModified(etag)
-        async with unit_of_work(self.sessions) as session:
-            # one snapshot: the body is exactly what its ETag is computed from
-            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            found = (await session.execute(STAMP, {"token": token})).mappings().first()
-            if found is None or found["owner_name"] is None:
-                return None
-            window = self._window(found)
-            body = await self._body(session, found, window)
-        return FeedFile(_etag(found, window), body)
+            if self._window(content) == window:
+                break
+            window = self._window(content)
+            if window is None:
+                return FeedFile(_etag(content, window), self._ics(content, window, []))
+        catalog = await catalog_of(
+            self.sessions, self.catalogs, content["school_id"], content["catalog_version"]
+        )
+        entries = feed_entries(content, catalog, lo, hi)
+        return FeedFile(_etag(content, window), self._ics(content, window, entries))
 
     def _window(self, row: Mapping[str, Any]) -> tuple[date, date] | None:
         today = self.clock.now().astimezone(ZoneInfo(row["timezone"])).date()
         return feed_window(list(zip(row["term_starts"], row["term_weeks"], strict=True)), today)
 
-    async def _body(
-        self,
-        session: AsyncSession,
-        row: Mapping[str, Any],
-        window: tuple[date, date] | None,
-    ) -> bytes:
+    @staticmethod
+    def _bounds(row: Mapping[str, Any], window: tuple[date, date]) -> tuple[datetime, datetime]:
+        """The window's local days as instants: [first midnight, midnight after the last)."""
         tz = ZoneInfo(row["timezone"])
-        events = [] if window is None else await feed_events(session, self.catalogs, row, window)
+        lo = datetime.combine(window[0], time()).replace(tzinfo=tz)
+        hi = datetime.combine(window[1] + timedelta(days=1), time()).replace(tzinfo=tz)
+        return lo, hi
+
+    @staticmethod
+    def _ics(
+        row: Mapping[str, Any], window: tuple[date, date] | None, entries: list[CalendarEvent]
+    ) -> bytes:
+        """The body: DTSTAMP is the last booking change, so it is a function of the ETag."""
+        tz = ZoneInfo(row["timezone"])
         stamp = row["last_change"] or (
             datetime.combine(window[0], time(), tz) if window else NO_CHANGE
         )
         name = f"{row['school_name']} · {row['owner_name']}"
-        return build_ics(events, tz.key, name, now=stamp, refresh=REFRESH)
+        return build_ics(entries, tz.key, name, now=stamp, refresh=REFRESH)
 
 
 def _etag(row: Mapping[str, Any], window: tuple[date, date] | None) -> str:
