@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.booking.catalog import CatalogCache, SchoolCatalog
@@ -92,18 +93,28 @@ CONTENT_SQL = (
 )
 
 
+class FeedUnavailable(Exception):
+    """The database did not answer (the driver's own error is its cause)."""
+
+
+async def _live_row(engine: AsyncEngine, sql: str, *args: Any) -> Mapping[str, Any] | None:
+    try:
+        row = await fetchrow(engine, sql, *args)
+    except (asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise FeedUnavailable(type(exc).__name__) from exc
+    return None if row is None or row["owner_name"] is None else row
+
+
 async def read_stamp(engine: AsyncEngine, token: str) -> Mapping[str, Any] | None:
     """The ETag's facts of a live token, or None."""
-    row = await fetchrow(engine, STAMP_SQL, token)
-    return None if row is None or row["owner_name"] is None else row
+    return await _live_row(engine, STAMP_SQL, token)
 
 
 async def read_content(
     engine: AsyncEngine, token: str, lo: datetime, hi: datetime
 ) -> Mapping[str, Any] | None:
     """The ETag's facts and the feed's rows in [lo, hi), in one snapshot; None if not live."""
-    row = await fetchrow(engine, CONTENT_SQL, token, lo, hi)
-    return None if row is None or row["owner_name"] is None else row
+    return await _live_row(engine, CONTENT_SQL, token, lo, hi)
 
 
 async def catalog_of(

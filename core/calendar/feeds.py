@@ -39,7 +39,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.booking.catalog import CatalogCache
 from core.calendar.events import CalendarEvent
-from core.calendar.feed_reader import catalog_of, feed_entries, read_content, read_stamp
+from core.calendar.feed_reader import (
+    FeedUnavailable,
+    catalog_of,
+    feed_entries,
+    read_content,
+    read_stamp,
+)
 from core.calendar.ics import build_ics
 from core.clock import Clock
 from core.db.engine import unit_of_work
@@ -51,6 +57,7 @@ __all__ = [
     "FeedNotModified",
     "FeedOwner",
     "FeedService",
+    "FeedUnavailable",
     "feed_path",
     "feed_url",
     "feed_window",

@@ -16,7 +16,7 @@ import logging
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.calendar.feeds import FeedFile, FeedNotModified, FeedService
+from core.calendar.feeds import FeedFile, FeedNotModified, FeedService, FeedUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ async def calendar_feed(request: web.Request) -> web.StreamResponse:
     token = request.match_info["token"]
     try:
         answer = await request.app[FEEDS].answer(token, _known_etags(request))
-    except (SQLAlchemyError, OSError) as exc:
+    except (FeedUnavailable, SQLAlchemyError, OSError) as exc:
         logger.warning("calendar feed unavailable: %s", type(exc).__name__)
         return web.Response(status=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
     if answer is None:

@@ -20,6 +20,7 @@ from sqlalchemy import update
 from core.calendar.feeds import FeedOwner, feed_path, feed_window
 from core.calendar.service import CalendarFilter
 from core.clock import FixedClock
+from core.db.engine import make_engine, make_session_factory
 from core.db.models import Event, School
 from core.services import Services
 from core.views import Actor
@@ -306,3 +307,18 @@ async def test_a_feed_holds_exactly_the_entries_the_calendar_shows_cancelled_one
             assert str(event["SUMMARY"]) == entry.title
             assert event["DTSTART"].dt == entry.start and event["DTEND"].dt == entry.end
             assert (str(event["STATUS"]) == "CANCELLED") is entry.cancelled
+
+
+async def test_a_dead_database_answers_503_to_retry_later(clock: FixedClock) -> None:
+    engine = make_engine("postgresql+asyncpg://nobody:nothing@127.0.0.1:1/none", pool_size=1)
+    app = web.Application()
+    app.add_routes(routes)
+    app[FEEDS] = Services.build(make_session_factory(engine), clock).feeds
+    client: TestClient = TestClient(TestServer(app, host="127.0.0.1"))  # type: ignore[type-arg]
+    await client.start_server()
+    try:
+        response = await client.get(feed_path("a" * 43))
+        assert response.status == 503 and response.headers["Retry-After"] == "60"
+    finally:
+        await client.close()
+        await engine.dispose()
