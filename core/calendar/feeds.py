@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, text, update
+from sqlalchemy import ColumnElement, Select, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -181,12 +181,12 @@ class FeedService:
         return revoked
 
     @staticmethod
-    def _owner_clause(owner: FeedOwner) -> list:  # type: ignore[type-arg]
+    def _owner_clause(owner: FeedOwner) -> list[ColumnElement[bool]]:
         if owner.family_id is not None:
             return [FeedToken.school_id == owner.school_id, FeedToken.family_id == owner.family_id]
         return [FeedToken.school_id == owner.school_id, FeedToken.teacher_id == owner.teacher_id]
 
-    def _live(self, owner: FeedOwner):  # type: ignore[no-untyped-def]
+    def _live(self, owner: FeedOwner) -> Select[str]:
         return select(FeedToken.token).where(
             *self._owner_clause(owner), FeedToken.revoked_at.is_(None)
         )
@@ -219,16 +219,19 @@ class FeedService:
             return FeedNotModified(etag)
         if window is None:  # no term: a feed without entries
             return FeedFile(etag, self._ics(stamp, window, []))
+        content: Mapping[str, Any] | None = None
         for _ in range(3):  # again only if an import changed the terms in between
             lo, hi = self._bounds(stamp, window)
             content = await read_content(self.engine, token, lo, hi)
             if content is None:
                 return None
-            if self._window(content) == window:
+            latest = self._window(content)
+            if latest == window:
                 break
-            window = self._window(content)
-            if window is None:
-                return FeedFile(_etag(content, window), self._ics(content, window, []))
+            if latest is None:
+                return FeedFile(_etag(content, latest), self._ics(content, latest, []))
+            window = latest
+        assert content is not None
         catalog = await catalog_of(
             self.sessions, self.catalogs, content["school_id"], content["catalog_version"]
         )
