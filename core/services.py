@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.booking.catalog import CatalogCache
 from core.booking.service import BookingService
+from core.calendar.feeds import FeedService
 from core.calendar.service import CalendarService
 from core.chat_steps import ChatSteps
 from core.clock import Clock
@@ -22,6 +23,7 @@ class Services:
     clock: Clock
     booking: BookingService
     calendar: CalendarService
+    feeds: FeedService
     directory: Directory
     invites: InviteService
     family_view: FamilyViewService
@@ -38,6 +40,7 @@ class Services:
             family_view=FamilyViewService(sessions, clock, catalogs),
             catalogs=catalogs,
             calendar=CalendarService(sessions, clock),
+            feeds=FeedService(sessions, clock, catalogs),
             directory=Directory(sessions),
             invites=InviteService(sessions, clock),
             chat_steps=ChatSteps(sessions, clock),

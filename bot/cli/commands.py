@@ -154,6 +154,7 @@ async def _school_command(runtime: Runtime, args: argparse.Namespace, settings: 
     school = await services.directory.school(args.school)
     handler = {
         "invite": _invite,
+        "feed": _feed,
         "slots": _slots,
         "book": _book,
         "reschedule": _reschedule,
@@ -186,6 +187,35 @@ async def _invite(
     else:
         for invite in issued:
             print(f"{invite.parent_name}: {invite.link(username)}")
+    return 0
+
+
+async def _feed(
+    runtime: Runtime, school_id: int, args: argparse.Namespace, settings: Settings
+) -> int:
+    """The feed URL of a family or teacher (idempotent), or its revocation."""
+    from core.calendar.feeds import FeedOwner, feed_url
+
+    directory = runtime.services.directory
+    if args.family:
+        owner = FeedOwner(school_id, family_id=await directory.family_id(school_id, args.family))
+        whose = f"family {args.family}"
+    else:
+        owner = FeedOwner(school_id, teacher_id=await directory.teacher_id(school_id, args.teacher))
+        whose = f"teacher {args.teacher}"
+    feeds = runtime.services.feeds
+    if args.revoke:
+        revoked = await feeds.revoke(owner)
+        if args.format == "json":
+            _print_json({"owner": whose, "revoked": revoked})
+        else:
+            print(f"calendar feed of {whose} " + ("revoked" if revoked else "had no live URL"))
+        return 0
+    url = feed_url(settings.base_url, await feeds.token(owner))
+    if args.format == "json":
+        _print_json({"owner": whose, "url": url})
+    else:
+        print(url)
     return 0
 
 

@@ -115,6 +115,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _fmt(inv)
 
+    feed = sub.add_parser(
+        "feed",
+        help="print the calendar feed URL of a family or a teacher (the same one each time)",
+        description="Print the URL calendar apps subscribe to (PUBLIC_URL + /ical/<token>.ics). "
+        "The same URL is printed again until it is revoked; --revoke ends it (it answers 404 "
+        "from then on) and the next `feed` makes a new one.",
+    )
+    _school(feed)
+    owner = feed.add_mutually_exclusive_group(required=True)
+    owner.add_argument("--family", help="the family's key")
+    owner.add_argument("--teacher", help="the teacher's key")
+    feed.add_argument("--revoke", action="store_true", help="end the current URL")
+    _fmt(feed)
+
     slots = sub.add_parser("slots", help="free slots of a hybrid lesson's individual week")
     _school(slots)
     slots.add_argument("--lesson", required=True)

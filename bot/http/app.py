@@ -21,7 +21,7 @@ from bot.http.webhook import webhook_routes
 from core.api_keys import ApiKeys
 from core.processed_updates import ProcessedUpdates
 from core.services import Services
-from handlers.api import bookings, calendar, lessons, openapi
+from handlers.api import bookings, calendar, feeds, lessons, openapi
 from handlers.api.context import API_CONTEXT, ApiContext, SendReminders
 from handlers.context import app_data
 
@@ -34,6 +34,7 @@ ROUTE_TABLES: list[web.RouteTableDef] = [
     bookings.routes,
     lessons.routes,
     calendar.routes,
+    feeds.routes,
     miniapp_files.routes,
 ]
 # The API areas whose operations make the OpenAPI document.
@@ -84,6 +85,7 @@ def build_http_app(
 
     async def resources(app: web.Application) -> AsyncIterator[None]:
         app[health.HEALTH_ENGINE] = services.booking.engine
+        app[feeds.FEEDS] = services.feeds
         app[API_CONTEXT] = ApiContext(
             services=services,
             api_keys=ApiKeys(services.booking.engine, services.clock),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
-from core.booking.lessons import occurrences
+from core.booking.lessons import Occurrence, occurrences
 from core.booking.service import booking_query, lesson_query, to_view
 from core.calendar.events import CalendarEvent, EventKind
 from core.clock import Clock
@@ -28,6 +28,8 @@ class CalendarFilter:
     teacher_id: int | None = None
     location_id: int | None = None
     family_id: int | None = None  # a parent sees only their family's lessons and bookings
+    cancelled: bool = False  # cancelled bookings too (a feed shows them as STATUS:CANCELLED)
+    school_events: bool | None = None  # None: not in a teacher's filtered view, else as said
 
 
 def booking_event(booking: BookingView) -> CalendarEvent:
@@ -45,6 +47,54 @@ def booking_event(booking: BookingView) -> CalendarEvent:
         f"week {booking.week}. Booking #{booking.id}.",
         sequence=booking.sequence,
         cancelled=booking.status is BookingStatus.CANCELLED,
+    )
+
+
+def lesson_event(
+    occ: Occurrence,
+    lesson_name: str,
+    term_name: str,
+    teacher: str,
+    location: str | None,
+    room: str | None,
+    sequence: int = 0,
+) -> CalendarEvent:
+    """One weekly session of a lesson (a hybrid lesson's individual week: a placeholder)."""
+    suffix = " (individual week: book a slot)" if occ.kind is EventKind.HYBRID_PLACEHOLDER else ""
+    return CalendarEvent(
+        uid=f"lesson-{occ.lesson_id}-w{occ.week}",
+        kind=occ.kind,
+        title=f"{lesson_name}{suffix}",
+        start=occ.slot.start_at,
+        end=occ.slot.end_at,
+        teacher=teacher,
+        location=location,
+        room=room,
+        description=f"Week {occ.week} of {term_name}",
+        sequence=sequence,
+    )
+
+
+def school_event(
+    event_id: int,
+    event_type: str,
+    title: str,
+    start: datetime,
+    end: datetime,
+    location: str | None,
+    sequence: int = 0,
+) -> CalendarEvent:
+    """One of the school's events (a meet and greet, a concert...)."""
+    return CalendarEvent(
+        uid=f"event-{event_id}",
+        kind=EventKind.MEET_AND_GREET
+        if event_type.upper() == "MEET_AND_GREET"
+        else EventKind.OTHER_EVENT,
+        title=title,
+        start=start,
+        end=end,
+        location=location,
+        sequence=sequence,
     )
 
 
@@ -71,7 +121,10 @@ class CalendarService:
             hi = datetime.combine(last_day + timedelta(days=1), time()).replace(tzinfo=tz)
             result = await self._lesson_events(session, school_id, filters, tz, lo, hi)
             result += await self._booking_events(session, school_id, filters, tz_name, lo, hi)
-            if filters.teacher_id is None or filters.family_id is not None:
+            school_events = filters.school_events
+            if school_events is None:
+                school_events = filters.teacher_id is None or filters.family_id is not None
+            if school_events:
                 result += await self._school_events(session, school_id, filters, lo, hi)
         return sorted(result, key=lambda e: (e.start, e.kind, e.title))
 
@@ -102,25 +155,17 @@ class CalendarService:
         lessons = (await session.scalars(query)).unique().all()
         events: list[CalendarEvent] = []
         for lesson in lessons:
-            for occ in occurrences(lesson, tz, lo, hi):
-                suffix = (
-                    " (individual week: book a slot)"
-                    if occ.kind is EventKind.HYBRID_PLACEHOLDER
-                    else ""
+            events.extend(
+                lesson_event(
+                    occ,
+                    lesson.name,
+                    lesson.term.name,
+                    lesson.teacher.name,
+                    lesson.location.name if lesson.location else None,
+                    lesson.room.name if lesson.room else None,
                 )
-                events.append(
-                    CalendarEvent(
-                        uid=f"lesson-{lesson.id}-w{occ.week}",
-                        kind=occ.kind,
-                        title=f"{lesson.name}{suffix}",
-                        start=occ.slot.start_at,
-                        end=occ.slot.end_at,
-                        teacher=lesson.teacher.name,
-                        location=lesson.location.name if lesson.location else None,
-                        room=lesson.room.name if lesson.room else None,
-                        description=f"Week {occ.week} of {lesson.term.name}",
-                    )
-                )
+                for occ in occurrences(lesson, tz, lo, hi)
+            )
         return events
 
     async def _booking_events(
@@ -132,9 +177,9 @@ class CalendarService:
         lo: datetime,
         hi: datetime,
     ) -> list[CalendarEvent]:
-        query = booking_query(school_id).where(
-            Booking.status != BookingStatus.CANCELLED, Booking.start_at < hi, Booking.end_at > lo
-        )
+        query = booking_query(school_id).where(Booking.start_at < hi, Booking.end_at > lo)
+        if not filters.cancelled:
+            query = query.where(Booking.status != BookingStatus.CANCELLED)
         if filters.teacher_id is not None:
             query = query.where(Booking.teacher_id == filters.teacher_id)
         if filters.family_id is not None:
@@ -170,15 +215,13 @@ class CalendarService:
             query = query.where(Event.location_id == filters.location_id)
         rows = (await session.scalars(query)).all()
         return [
-            CalendarEvent(
-                uid=f"event-{event.id}",
-                kind=EventKind.MEET_AND_GREET
-                if event.type.upper() == "MEET_AND_GREET"
-                else EventKind.OTHER_EVENT,
-                title=event.title,
-                start=event.start_at,
-                end=event.end_at,
-                location=event.location.name if event.location else None,
+            school_event(
+                event.id,
+                event.type,
+                event.title,
+                event.start_at,
+                event.end_at,
+                event.location.name if event.location else None,
             )
             for event in rows
         ]

@@ -397,3 +397,45 @@ class ChatStep(Base):
     args: Mapped[list[int]] = mapped_column(ARRAY(Integer))
     typed: Mapped[str | None] = mapped_column(Text)  # an answer kept until it is confirmed
     updated_at: Mapped[datetime] = mapped_column(_tstz())
+
+
+class FeedToken(Base):
+    """The secret of a calendar feed (``/ical/<token>.ics``): one family's or one teacher's.
+
+    Kept as it is, not hashed: the chat and the CLI show the same URL again whenever asked
+    (a calendar app keeps polling the URL it was given), and whoever can read this table
+    can read the calendars themselves anyway. At most one live token per family and per
+    teacher (partial unique indexes); a revoked token stays as a row and never answers.
+    """
+
+    __tablename__ = "feed_tokens"
+    __table_args__ = (
+        CheckConstraint("(family_id IS NULL) <> (teacher_id IS NULL)", name="one_owner"),
+        Index(
+            "uq_feed_tokens_live_family",
+            "family_id",
+            unique=True,
+            postgresql_where=text("revoked_at IS NULL AND family_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_feed_tokens_live_teacher",
+            "teacher_id",
+            unique=True,
+            postgresql_where=text("revoked_at IS NULL AND teacher_id IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"))
+    teacher_id: Mapped[int | None] = mapped_column(ForeignKey("teachers.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(_tstz())
+    revoked_at: Mapped[datetime | None] = mapped_column(_tstz())
+
+
+# What a feed's ETag statement reads by (migration 0010): a family's students, and the
+# bookings of a student or of a teacher, cancelled ones included.
+Index("ix_students_family_id", Student.family_id)
+Index("ix_bookings_student_id", Booking.student_id)
+Index("ix_bookings_teacher_id", Booking.teacher_id)

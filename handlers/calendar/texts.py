@@ -1,4 +1,5 @@
-"""Texts of the calendar view: the picture's title, the .ics caption and refusals (pure)."""
+"""Texts of the calendar view: the picture's title, the .ics caption, the feed offer and
+refusals (pure)."""
 
 from __future__ import annotations
 
@@ -63,3 +64,17 @@ def term_caption(term_name: str, title: str, count: int) -> str:
 def filter_label(what: str, current: str | None) -> str:
     """'Teacher: All ⟳' — pressing moves to the next choice."""
     return f"{what}: {current or 'All'} ⟳"
+
+
+SUBSCRIBE = "Subscribe in your calendar app"
+
+
+def feed_offer(feeds: list[tuple[str, str]]) -> str:
+    """The calendar feed URL(s) to subscribe to, as (calendar label, URL) pairs."""
+    lines = [url for _, url in feeds] if len(feeds) == 1 else [f"{n}: {u}" for n, u in feeds]
+    links = "\n".join(lines)
+    return (
+        f'📅 {SUBSCRIBE} ("add calendar from URL"):\n{links}\n'
+        "It updates by itself when lessons and bookings change. Keep the link to yourself: "
+        "anyone who has it can read this calendar."
+    )

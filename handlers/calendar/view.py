@@ -3,7 +3,8 @@
 Parents see their family's lessons and bookings, teachers their own lessons, admins the
 whole school or one teacher / location. The filter of a button is rebuilt from the user's
 roles: only an admin's teacher/location choice travels in the callback data, re-validated.
-Navigation sends the new week as a new photo and removes the old one.
+Navigation sends the new week as a new photo and removes the old one. /calendar also
+offers parents their family's and teachers their own calendar feed (a URL to subscribe to).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import LinkPreviewOptions, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -26,6 +27,7 @@ from core.admin_view import (
     term_for_week,
     this_monday,
 )
+from core.calendar.feeds import FeedOwner, feed_url
 from core.calendar.ics import build_ics
 from core.calendar.layout import layout_week, summarize_week
 from core.calendar.painter import render_week_png
@@ -36,7 +38,7 @@ from handlers.calendar import keyboards as kb
 from handlers.calendar import texts
 from handlers.calendar.texts import CalendarMode
 from handlers.callbacks import fields_pattern
-from handlers.context import Who, services_of, who
+from handlers.context import Who, bot_data_of, services_of, who
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ ROLE_OF = {
     CalendarMode.PARENT: Role.PARENT,
 }
 MAX_DAY = 200_000  # days since 1970: year 2517; anything beyond is forged
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8080"  # the settings' default (no settings in tests)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,12 +165,49 @@ async def calendar_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         view = await _view(context, identity, mode)
         assert view is not None
         await send_week(update, context, view, this_monday(now, ZoneInfo(identity.school.timezone)))
+        await offer_feeds(update, context, views)
         return
     mondays = {
         i.school.id: day_number(this_monday(now, ZoneInfo(i.school.timezone))) for i, _ in views
     }
     choices = [(i.school.id, i.school.name, mode) for i, mode in views]
     await message.reply_text(texts.PICK_VIEW, reply_markup=kb.view_picker(choices, mondays))
+    await offer_feeds(update, context, views)
+
+
+def _feed_owner(identity: Identity, mode: CalendarMode) -> FeedOwner | None:
+    """A parent's family feed, a teacher's own; admins have none."""
+    if mode is CalendarMode.PARENT and identity.family_id is not None:
+        return FeedOwner(identity.school.id, family_id=identity.family_id)
+    if mode is CalendarMode.TEACHER:
+        return FeedOwner(identity.school.id, teacher_id=identity.person_id)
+    return None
+
+
+async def offer_feeds(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    views: list[tuple[Identity, CalendarMode]],
+) -> None:
+    """The feed URL of each parent and teacher calendar of this account, in one message."""
+    settings = bot_data_of(context).settings
+    public_url = getattr(settings, "base_url", None) or DEFAULT_PUBLIC_URL
+    feeds = services_of(context).feeds
+    offers = []
+    for identity, mode in views:
+        owner = _feed_owner(identity, mode)
+        if owner is not None:
+            url = feed_url(public_url, await feeds.token(owner))
+            offers.append((texts.view_label(identity.school.name, mode), url))
+    if not offers:
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(
+        chat.id,
+        texts.feed_offer(offers),
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
 
 
 async def _pressed_view(
