@@ -28,6 +28,7 @@ class CalendarFilter:
     teacher_id: int | None = None
     location_id: int | None = None
     family_id: int | None = None  # a parent sees only their family's lessons and bookings
+    staff: bool = False  # a teacher or admin looking: they don't book, so no "book a slot"
 
 
 def booking_event(booking: BookingView) -> CalendarEvent:
@@ -104,7 +105,7 @@ class CalendarService:
         for lesson in lessons:
             for occ in occurrences(lesson, tz, lo, hi):
                 suffix = (
-                    " (individual week: book a slot)"
+                    (" (individual week)" if filters.staff else " (individual week: book a slot)")
                     if occ.kind is EventKind.HYBRID_PLACEHOLDER
                     else ""
                 )

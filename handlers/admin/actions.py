@@ -215,6 +215,7 @@ async def cancel_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if await admin_in(update, context, school_id) is None:
         return
     booking = await services_of(context).booking.get_booking(school_id, booking_id)
+    await expect_text(update, context, CANCEL_REASON_STEP, school_id, booking_id)
     await say(
         update, context, texts.cancel_reason_text(booking), kb.cancel_reasons(school_id, booking_id)
     )

@@ -62,11 +62,11 @@ class CalendarView:
     @property
     def filters(self) -> CalendarFilter:
         if self.mode is CalendarMode.TEACHER:
-            return CalendarFilter(teacher_id=self.identity.person_id)
+            return CalendarFilter(teacher_id=self.identity.person_id, staff=True)
         if self.mode is CalendarMode.PARENT:
             return CalendarFilter(family_id=self.identity.family_id)
         return CalendarFilter(
-            teacher_id=self.teacher_id or None, location_id=self.location_id or None
+            teacher_id=self.teacher_id or None, location_id=self.location_id or None, staff=True
         )
 
     @property

@@ -79,7 +79,7 @@ async def test_admin_gets_this_week_then_browses_to_a_crowded_week(
     assert len(photos(admin)) == 1  # each new picture replaces the old one
     shown = photos(admin)[0]
     title = calendar_title("School alpha", CalendarMode.ADMIN, "Alice Admin")
-    layout = await layout_of(services, alpha.school, WEEK_4, CalendarFilter(), title)
+    layout = await layout_of(services, alpha.school, WEEK_4, CalendarFilter(staff=True), title)
     assert shown["caption"] == summarize_week(layout)
     kinds = Counter(block.kind for block in layout.blocks)
     assert kinds[EventKind.BOOKED_SESSION] == 5
@@ -98,7 +98,7 @@ async def test_admin_filters_by_teacher_and_gets_the_term_ics(
     sam = await admin.press_button("Teacher: Kim Lee", until=lambda e: e.kind in SENT)
     title = calendar_title("School alpha", CalendarMode.ADMIN, "Alice Admin", "Sam Jones")
     layout = await layout_of(
-        services, alpha.school, WEEK_4, CalendarFilter(teacher_id=alpha.teacher), title
+        services, alpha.school, WEEK_4, CalendarFilter(teacher_id=alpha.teacher, staff=True), title
     )
     assert sam["caption"] == summarize_week(layout)
 
@@ -124,9 +124,10 @@ async def test_teacher_sees_only_their_own_lessons(
     shown = await show_week(teacher, alpha.school, CalendarMode.TEACHER, WEEK_4)
     title = calendar_title("School alpha", CalendarMode.TEACHER, "Sam Jones")
     layout = await layout_of(
-        services, alpha.school, WEEK_4, CalendarFilter(teacher_id=alpha.teacher), title
+        services, alpha.school, WEEK_4, CalendarFilter(teacher_id=alpha.teacher, staff=True), title
     )
     assert shown["caption"] == summarize_week(layout)
+    assert "book a slot" not in shown["caption"]  # a teacher does not book
     assert Counter(b.kind for b in layout.blocks)[EventKind.BOOKED_SESSION] == 5
 
 

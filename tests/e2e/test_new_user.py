@@ -1,0 +1,63 @@
+"""What a new parent, admin and teacher meet in the chat (issue 11): /cancel stops a flow,
+a typed reason is taken without pressing "Other", each role gets an answer that fits it."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from bot.local_api import LocalBotApi
+from core.db.models import BookingStatus
+from core.services import Services
+from tests.e2e.test_parent_booking import book_for, bookings, labels, tap
+from tests.support.factories import SchoolIds
+
+ALPHA_ADMIN, ALPHA_TEACHER = 1001, 1002
+
+
+async def test_cancel_during_book_stops_the_flow_and_its_old_buttons(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    user = api.user(1012)
+    await user.send("/book")
+    await tap(user, "Piano Foundations")
+    await tap(user, "Week 4 ·")
+    screen = user.keyboard_message["message_id"]
+    stopped = await user.send("/cancel")
+    assert "stopped" in stopped["text"].lower() and "nothing to stop" not in stopped["text"]
+    refused = await tap(user, "Mon 15:00", message_id=screen)
+    assert "out of date" in refused["text"]
+    assert await bookings(services) == []
+    again = await user.send("/book")  # a new flow after /cancel works as before
+    assert "Which lesson" in again["text"]
+    weeks = await tap(user, "Piano Foundations")
+    assert "Week 4" in " ".join(labels(user)) and "out of date" not in weeks["text"]
+
+
+async def test_a_typed_reason_is_taken_without_pressing_other(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, _ = schools
+    await book_for(services, alpha, alpha.mia, time(15))
+    user = api.user(1012)
+    await user.send("/mybookings")
+    await tap(user, "Mia · Piano")
+    prompt = await tap(user, "Cancel booking")
+    assert "type your own" in prompt["text"]
+    sure = await user.send("Dentist")
+    assert "Reason: Dentist" in sure["text"]
+    await user.press_button("Yes, cancel it", until=lambda e: e.kind == "send")
+    (row,) = await bookings(services)
+    assert row.status is BookingStatus.CANCELLED and row.cancel_reason == "Dentist"
+
+
+async def test_book_from_an_admin_or_a_teacher_fits_their_role(
+    api: LocalBotApi, bot_app, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    admin = await api.user(ALPHA_ADMIN).send("/book")
+    assert "invite link" not in admin["text"] and "Book for a family" in admin["text"]
+    teacher = await api.user(ALPHA_TEACHER).send("/book")
+    assert "invite link" not in teacher["text"] and "/bookings" in teacher["text"]
+    looks = await api.user(ALPHA_TEACHER).send("/admin")
+    assert "Teachers can look but not change" in looks["text"] and "/lessons" in looks["text"]
+    help_text = await api.user(ALPHA_TEACHER).send("/help")
+    assert "24 hours" not in help_text["text"] and "You teach here" in help_text["text"]
