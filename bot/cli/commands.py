@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.cli import listing
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from core.schedule import DAYS, parse_hhmm
@@ -56,7 +57,9 @@ def booking_line(b: BookingView) -> str:
     )
 
 
-def stats_json(s: LessonStats) -> dict[str, Any]:
+def stats_json(s: LessonStats, student_keys: dict[int, str] | None = None) -> dict[str, Any]:
+    """The stats; each student not booked by key (``student``) and name (``student_name``)."""
+    keys = student_keys or {}
     return {
         "lesson": s.lesson_key,
         "lesson_name": s.lesson_name,
@@ -75,7 +78,8 @@ def stats_json(s: LessonStats) -> dict[str, Any]:
                 "expected": w.expected,
                 "not_booked": [
                     {
-                        "student": m.student_name,
+                        "student": keys.get(m.student_id, str(m.student_id)),
+                        "student_name": m.student_name,
                         "family": m.family_name,
                         "unreachable": m.unreachable,
                     }
@@ -161,6 +165,8 @@ async def _school_command(runtime: Runtime, args: argparse.Namespace, settings: 
         "stats": _stats,
         "open": _open_close,
         "close": _open_close,
+        "lessons": listing.lessons,
+        "families": listing.families,
     }[args.command]
     return await handler(runtime, school.id, args, settings)
 
@@ -284,6 +290,8 @@ async def _cancel(runtime: Runtime, school_id: int, args: argparse.Namespace, _:
 async def _bookings(runtime: Runtime, school_id: int, args: argparse.Namespace, _: Settings) -> int:
     services = runtime.services
     lesson_id = await services.directory.lesson_id(school_id, args.lesson) if args.lesson else None
+    if args.week is not None:
+        await listing.check_week(runtime, school_id, lesson_id, args.week)
     rows = await services.booking.school_bookings(
         school_id, lesson_id=lesson_id, week=args.week, include_cancelled=args.all
     )
@@ -302,7 +310,7 @@ async def _stats(runtime: Runtime, school_id: int, args: argparse.Namespace, _: 
     lesson_id = await services.directory.lesson_id(school_id, args.lesson)
     stats = await services.booking.lesson_stats(school_id, lesson_id)
     if args.format == "json":
-        _print_json(stats_json(stats))
+        _print_json(stats_json(stats, await services.directory.student_keys(school_id)))
         return 0
     print(f"{stats.lesson_name} ({stats.lesson_key})")
     print(f"  bookings: {'open' if stats.bookings_open else 'closed'}")
