@@ -13,6 +13,8 @@ import logging
 import sys
 from dataclasses import dataclass, field
 from datetime import date
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,9 @@ from core.school_file.importer import import_school
 from core.school_file.term_shift import next_monday, shift_terms
 
 DEMO_TOKEN = "123456:DEMO-TOKEN"
-DEFAULT_SCHOOL = Path(__file__).resolve().parents[1] / "examples" / "demo-school.yaml"
+# shipped inside the package (examples/demo-school.yaml links to it), so an installed
+# wheel has it too
+DEFAULT_SCHOOL = files("bot") / "demo-school.yaml"
 QUIET = 0.3  # seconds of silence after which the bot is taken to be done answering
 WAIT = 8.0
 
@@ -40,10 +44,11 @@ class Screen:
 
 
 def _school_text(school_file: str | None) -> str:
-    path = Path(school_file) if school_file else DEFAULT_SCHOOL
-    if not path.is_file():
-        raise ValueError(f"no such school file: {path}")
-    return shift_terms(path.read_text(encoding="utf-8"), next_monday(date.today()))
+    """The school to chat with (the given file, or the demo school), its term from next Monday."""
+    source: Traversable = Path(school_file) if school_file else DEFAULT_SCHOOL
+    if not source.is_file():
+        raise ValueError(f"no such school file: {source}")
+    return shift_terms(source.read_text(encoding="utf-8"), next_monday(date.today()))
 
 
 def _quiet_logs(level: str) -> None:
