@@ -41,7 +41,9 @@ async def test_a_term_moved_under_upcoming_bookings_is_refused_and_nothing_writt
 
     # --term-starts moves the file's terms the same way: refused the same way
     with pytest.raises(SchoolFileError) as caught:
-        await import_school(sessions, shift_terms(DEMO.read_text(encoding="utf-8"), date(2027, 3, 1)), clock=clock)
+        await import_school(
+            sessions, shift_terms(DEMO.read_text(encoding="utf-8"), date(2027, 3, 1)), clock=clock
+        )
     assert caught.value.problems[0].startswith("terms[0].start_date:")
 
     # cutting the term's weeks under a booking is refused too
