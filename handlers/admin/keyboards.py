@@ -322,6 +322,28 @@ def lesson_choices(choices: Sequence[tuple[int, str, int]]) -> InlineKeyboardMar
     )
 
 
+LESSON_COMMANDS = ("stats", "bookings", "open", "close")
+
+
+def lesson_command_choices(
+    command: str, lessons: Sequence[tuple[int, str, int]]
+) -> InlineKeyboardMarkup:
+    """A bare /stats, /bookings, /open or /close: (school id, label, lesson id) as buttons
+    doing that command (the lesson panel; open or close it)."""
+
+    def data(school_id: int, lesson_id: int) -> str:
+        if command in ("open", "close"):
+            return ad("tog", school_id, lesson_id, 1 if command == "open" else 0)
+        return ad("l", school_id, lesson_id)
+
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data(sid, lesson_id))]
+            for sid, label, lesson_id in lessons
+        ]
+    )
+
+
 def family_choices(choices: Sequence[tuple[int, str, int]]) -> InlineKeyboardMarkup:
     """(school id, school name, family id): one family key found in several schools."""
     return InlineKeyboardMarkup(

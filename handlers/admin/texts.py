@@ -286,8 +286,24 @@ def unknown_lesson(key: str, valid_keys: Sequence[str]) -> str:
     return f"There is no lesson <code>{esc(key)}</code> for you. Valid lesson keys: {keys}."
 
 
-def unknown_family(key: str) -> str:
-    return f"There is no family <code>{esc(key)}</code> in your school."
+def unknown_family(key: str, near: Sequence[str] = ()) -> str:
+    text = f"There is no family <code>{esc(key)}</code> in your school."
+    if near:
+        text += " Did you mean " + " or ".join(f"<code>{esc(k)}</code>" for k in near) + "?"
+    return text
+
+
+def pick_a_lesson(command: str) -> str:
+    return esc(usage(command)) + " Or pick a lesson:"
+
+
+def already_linked(names: Sequence[str]) -> str:
+    """Said to the admin (not in the forwardable invites) when a parent is linked already."""
+    who = ", ".join(esc(n) for n in names)
+    return (
+        f"Already linked: {who} (their Telegram account is on record and gets the bot's "
+        "messages). Their new link is needed only if they use another account now."
+    )
 
 
 def usage(command: str) -> str:

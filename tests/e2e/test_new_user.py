@@ -8,6 +8,7 @@ from datetime import time
 from bot.local_api import LocalBotApi
 from core.db.models import BookingStatus
 from core.services import Services
+from tests.e2e.test_admin_dashboard import is_open
 from tests.e2e.test_parent_booking import book_for, bookings, labels, tap
 from tests.support.factories import SchoolIds
 
@@ -61,3 +62,34 @@ async def test_book_from_an_admin_or_a_teacher_fits_their_role(
     assert "Teachers can look but not change" in looks["text"] and "/lessons" in looks["text"]
     help_text = await api.user(ALPHA_TEACHER).send("/help")
     assert "24 hours" not in help_text["text"] and "You teach here" in help_text["text"]
+
+
+async def test_bare_lesson_commands_offer_the_lessons_as_buttons(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, _ = schools
+    admin = api.user(ALPHA_ADMIN)
+    asked = await admin.send("/stats")
+    assert "Usage" in asked["text"] and "pick a lesson" in asked["text"]
+    assert labels(admin) == ["Music Theory", "Piano Foundations"]
+    panel = await tap(admin, "Piano Foundations")
+    assert "Piano Foundations" in panel["text"] and "Week 4" in " ".join(labels(admin))
+    await admin.send("/close")
+    await tap(admin, "Piano Foundations")
+    assert not await is_open(services, alpha, alpha.piano)
+    await admin.send("/open")
+    await tap(admin, "Piano Foundations")
+    assert await is_open(services, alpha, alpha.piano)
+
+
+async def test_invite_names_near_matches_and_says_who_is_linked_already(
+    api: LocalBotApi, bot_app, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    admin = api.user(ALPHA_ADMIN)
+    typo = await admin.send("/invite smiht")
+    assert "no family" in typo["text"] and "Did you mean smith?" in typo["text"]
+    await admin.send("/invite smith")
+    said = [m["text"] or "" for m in admin.messages]
+    assert any("Already linked: Jane Smith" in t for t in said)
+    links = [t for t in said if "?start=" in t]
+    assert len(links) == 2 and not any("Already linked" in t for t in links)
