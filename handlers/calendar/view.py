@@ -213,6 +213,28 @@ async def week_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             logger.info("could not remove the old calendar picture: %s", exc)
 
 
+async def teacher_pick_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """cal:tp — the picture's buttons become the school's teachers to pick one from."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    pressed = await _pressed_view(update, context)
+    if pressed is None:
+        return
+    view, monday = pressed
+    if view.mode is not CalendarMode.ADMIN:
+        return
+    markup = kb.teacher_picker(
+        view.identity.school.id,
+        view.mode,
+        day_number(monday),
+        view.teacher_id,
+        view.location_id,
+        view.teachers,
+    )
+    await query.edit_message_reply_markup(reply_markup=markup)
+
+
 async def term_ics_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """cal:ics — the whole term around the shown week as an .ics file, same filters."""
     query = update.callback_query
@@ -246,5 +268,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     """/calendar and its buttons (``cal:w``, ``cal:ics``)."""
     application.add_handler(CommandHandler("calendar", calendar_command))
     week, term = fields_pattern("cal", "w", 5), fields_pattern("cal", "ics", 5)
+    pick = fields_pattern("cal", "tp", 5)
+    application.add_handler(CallbackQueryHandler(teacher_pick_callback, pattern=pick))
     application.add_handler(CallbackQueryHandler(week_callback, pattern=week))
     application.add_handler(CallbackQueryHandler(term_ics_callback, pattern=term))

@@ -93,9 +93,13 @@ async def test_admin_filters_by_teacher_and_gets_the_term_ics(
     alpha = crowded_week
     admin = api.user(ADMIN)
     await show_week(admin, alpha.school, CalendarMode.ADMIN, WEEK_4)
-    kim = await admin.press_button("Teacher: All", until=lambda e: e.kind in SENT)
+    await admin.press_button("Teacher: All", until=lambda e: e.kind == "edit_markup")
+    listed = [label for row in admin.buttons() for label, _ in row]
+    assert listed == ["• All teachers •", "Kim Lee", "Sam Jones"]  # pick one, not cycle
+    kim = await admin.press_button("Kim Lee", until=lambda e: e.kind in SENT)
     assert "teacher Kim Lee" in kim["caption"] and "No lessons this week." in kim["caption"]
-    sam = await admin.press_button("Teacher: Kim Lee", until=lambda e: e.kind in SENT)
+    await admin.press_button("Teacher: Kim Lee", until=lambda e: e.kind == "edit_markup")
+    sam = await admin.press_button("Sam Jones", until=lambda e: e.kind in SENT)
     title = calendar_title("School alpha", CalendarMode.ADMIN, "Alice Admin", "Sam Jones")
     layout = await layout_of(
         services, alpha.school, WEEK_4, CalendarFilter(teacher_id=alpha.teacher, staff=True), title
