@@ -86,10 +86,10 @@ async def refuse(
     """Say plainly that nothing was changed, then show a fresh menu."""
     query = update.callback_query
     logger.warning(
-        "update %s: refused telegram %s in school %s (%r)",
+        "update %s: refused telegram %s %s (%r)",
         update.update_id,
         me.telegram_id,
-        school_id,
+        f"in school {school_id}" if school_id is not None else "(a command, any school)",
         query.data if query else "command",
     )
     chat = update.effective_chat

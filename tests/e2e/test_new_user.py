@@ -3,6 +3,7 @@ a typed reason is taken without pressing "Other", each role gets an answer that 
 
 from __future__ import annotations
 
+import logging
 from datetime import time
 
 from bot.local_api import LocalBotApi
@@ -93,3 +94,13 @@ async def test_invite_names_near_matches_and_says_who_is_linked_already(
     assert any("Already linked: Jane Smith" in t for t in said)
     links = [t for t in said if "?start=" in t]
     assert len(links) == 2 and not any("Already linked" in t for t in links)
+
+
+async def test_a_refused_command_is_logged_without_school_none(
+    api: LocalBotApi, bot_app, schools: tuple[SchoolIds, SchoolIds], caplog
+) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.WARNING, logger="handlers.admin.dashboard")
+    await api.user(ALPHA_TEACHER).send("/open piano")
+    refused = [r.getMessage() for r in caplog.records if "refused telegram" in r.getMessage()]
+    assert refused and all("school None" not in line for line in refused)
+    assert "(a command, any school)" in refused[0]
