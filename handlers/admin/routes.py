@@ -26,6 +26,7 @@ BUTTONS = {
     "np": (4, admin_actions.new_booking_student),  # another page of the students
     "ns": (4, admin_actions.new_booking_slot),
     "nd": (5, admin_actions.new_booking_slot),  # one day of a week too full for one screen
+    "nk": (5, admin_actions.new_booking_card),  # check and confirm
     "ny": (5, admin_actions.new_booking_confirm),
     "rw": (2, admin_actions.move_week),
     "rs": (3, admin_actions.move_slot),

@@ -216,6 +216,23 @@ def cancel_reason_text(booking: BookingView) -> str:
     )
 
 
+def confirm_new_booking_text(
+    lesson_name: str, week: int, student: MissingStudent, when: str, parents_told: bool = True
+) -> str:
+    """The check before an admin books for a family, like the parent's confirm card."""
+    return "\n".join(
+        [
+            "<b>Please check and confirm</b>",
+            "",
+            f"Child: {esc(student.student_name)} ({esc(student.family_name)})",
+            f"Lesson: {esc(lesson_name)} (individual session, week {week})",
+            f"When: {esc(when)}",
+            "",
+            "The family is told in chat once it is booked.",
+        ]
+    )
+
+
 def booked_text(booking: BookingView, told: int) -> str:
     return f"Booked: {esc(booking.student_name)}, {esc(booking_when(booking))}.\n" + told_text(told)
 

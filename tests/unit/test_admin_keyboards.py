@@ -86,7 +86,10 @@ def test_slot_buttons_carry_the_minute_three_to_a_row() -> None:
     ]
     markup = kb.new_booking_slots(3, 1, 4, 9, slots, SYDNEY)
     assert [len(row) for row in markup.inline_keyboard] == [3, 1, 1]
-    assert data_of(markup, "Mon 22 Feb 15:00") == f"ad:ny:3:1:4:9:{to_minute(start)}"
+    assert data_of(markup, "Mon 22 Feb 15:00") == f"ad:nk:3:1:4:9:{to_minute(start)}"
+    sure = kb.confirm_new_booking(3, 1, 4, 9, to_minute(start))
+    assert data_of(sure, "Book it") == f"ad:ny:3:1:4:9:{to_minute(start)}"
+    assert data_of(sure, "Slots") == "ad:ns:3:1:4:9"
     moved = kb.move_slots(booking(), 8, slots[:1], SYDNEY)
     assert data_of(moved, "15:00") == f"ad:ry:1:12:8:{to_minute(start)}"
     assert all_parse(markup) and all_parse(moved)
