@@ -116,6 +116,12 @@ class FamilySummary:
     name: str
     students: tuple[tuple[str, str], ...]  # (key, name)
     parents: tuple[FamilyParent, ...]
+    id: int = 0
+
+    @property
+    def linked(self) -> bool:
+        """Whether any parent has a Telegram account on record."""
+        return any(p.linked for p in self.parents)
 
 
 def lesson_ref(lesson: Lesson) -> LessonRef:
@@ -231,7 +237,11 @@ class Directory:
                 )
             return [
                 FamilySummary(
-                    f.key, f.name, tuple(children.get(f.id, ())), tuple(people.get(f.id, ()))
+                    f.key,
+                    f.name,
+                    tuple(children.get(f.id, ())),
+                    tuple(people.get(f.id, ())),
+                    f.id,
                 )
                 for f in families
             ]

@@ -150,11 +150,14 @@ async def show_dashboard(
     """The school's hybrid lessons, a page of them at a time (a big school has many)."""
     stats = await services_of(context).booking.school_stats(identity.school.id)
     shown, page, pages = page_of(stats, page, LESSONS_PER_PAGE)
+    from handlers.admin import reach  # reach builds on this module's helpers
+
+    markup = kb.dashboard(identity.school.id, shown, page, pages)
     await say(
         update,
         context,
         texts.dashboard_text(identity.school.name, shown, page, pages),
-        kb.dashboard(identity.school.id, shown, page, pages),
+        reach.with_rows(markup, reach.not_linked_button(identity.school.id)),
     )
 
 
@@ -193,11 +196,18 @@ async def show_week(
     stats = await services.booking.lesson_stats(school_id, lesson_id)
     missing = next((w.missing for w in stats.weeks if w.week == week), ())
     shown, page, pages = page_of(bookings, page)
+    from handlers.admin import reach  # reach builds on this module's helpers
+
+    cut_off = await reach.unreachable_families(
+        context, school_id, (m.family_id for m in missing if m.unreachable)
+    )
+    text = texts.week_bookings_text(lesson, week, shown, len(bookings), page, pages, missing)
+    markup = kb.week_bookings(school_id, lesson_id, week, shown, page, pages, bool(missing))
     await say(
         update,
         context,
-        texts.week_bookings_text(lesson, week, shown, len(bookings), page, pages, missing),
-        kb.week_bookings(school_id, lesson_id, week, shown, page, pages, can_book=bool(missing)),
+        text + ("\n\n" + reach.unreachable_note(cut_off) if cut_off else ""),
+        reach.with_rows(markup, reach.invite_rows(school_id, cut_off), first=True),
     )
 
 

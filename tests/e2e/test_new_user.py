@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 from datetime import time
 
+from sqlalchemy import update
+
 from bot.local_api import LocalBotApi
-from core.db.models import BookingStatus
+from core.db.models import BookingStatus, Parent
 from core.services import Services
 from tests.e2e.test_admin_dashboard import is_open
 from tests.e2e.test_parent_booking import book_for, bookings, labels, tap
@@ -104,3 +106,32 @@ async def test_a_refused_command_is_logged_without_school_none(
     refused = [r.getMessage() for r in caplog.records if "refused telegram" in r.getMessage()]
     assert refused and all("school None" not in line for line in refused)
     assert "(a command, any school)" in refused[0]
+
+
+async def test_unreachable_families_are_explained_with_phone_and_an_invite_button(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    async with services.sessions() as session:
+        await session.execute(
+            update(Parent)
+            .where(Parent.telegram_id == 1012)
+            .values(telegram_id=None, phone="+61 400 111 222")
+        )
+        await session.commit()
+    admin = api.user(ALPHA_ADMIN)
+    week = await admin.send("/bookings piano 4")
+    assert "Mia Brown (Brown family) ⚠ unreachable" in week["text"]
+    assert "no parent of that family has linked Telegram" in week["text"]
+    assert "Brown family: Bob Brown +61 400 111 222" in week["text"]
+    assert "Smith family:" not in week["text"]  # Jane is linked
+    before = len(admin.messages)
+    await admin.press_button("Invite Brown family", until=lambda e: e.kind == "send")
+    await admin.send("/help")  # updates are handled in order: the invites are all out
+    said = [m["text"] or "" for m in admin.messages[before:]]
+    assert any("Bob Brown" in t and "?start=" in t for t in said)
+
+    await admin.send("/admin")
+    listed = await tap(admin, "Not linked yet")
+    assert "families not linked yet (1)" in listed["text"]
+    assert "Brown family: Bob Brown +61 400 111 222" in listed["text"]
+    assert "Invite Brown family" in " ".join(labels(admin))
