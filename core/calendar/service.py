@@ -46,6 +46,7 @@ def booking_event(booking: BookingView) -> CalendarEvent:
         f"week {booking.week}. Booking #{booking.id}.",
         sequence=booking.sequence,
         cancelled=booking.status is BookingStatus.CANCELLED,
+        short=booking.student_name,
     )
 
 

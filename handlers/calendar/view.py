@@ -123,7 +123,9 @@ async def send_week(
     events = await services.calendar.events(
         school.id, monday, monday + timedelta(days=6), view.filters
     )
-    layout = layout_week(events, monday, tz, view.title)
+    layout = layout_week(
+        events, monday, tz, view.title, with_teacher=view.mode is CalendarMode.ADMIN
+    )
     picture = await asyncio.to_thread(render_week_png, layout)
     markup = kb.week_keyboard(
         school.id,
