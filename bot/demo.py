@@ -9,10 +9,12 @@ stdin that is not a terminal too (`printf '/book\\n1\\n' | musicbot demo`).
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+
+import yaml
 
 from bot.app import build_application, start_bot, stop_bot
 from bot.demo_chat import chat
@@ -38,12 +40,39 @@ def _school_text(school_file: str | None) -> str:
     return shift_terms(source.read_text(encoding="utf-8"), next_monday(date.today()))
 
 
+HOLIDAYS = ((12, 25, "Christmas Day"), (12, 26, "Boxing Day"), (1, 1, "New Year's Day"))
+
+
+def holiday_note(first_monday: date, weeks: int) -> str | None:
+    """The demo moves the example term to next Monday; say so when that puts its weeks over
+    the year-end public holidays (the example school does not skip them)."""
+    last = first_monday + timedelta(weeks=weeks, days=-1)
+    hit = [
+        f"{name} {day:%d %b}"
+        for year in range(first_monday.year, last.year + 1)
+        for month, number, name in HOLIDAYS
+        if first_monday <= (day := date(year, month, number)) <= last
+    ]
+    if not hit:
+        return None
+    return (
+        f"Note: the example term now runs {first_monday:%d %b %Y} – {last:%d %b %Y}, over "
+        f"{', '.join(hit)}; the example school does not skip public holidays."
+    )
+
+
 def _quiet_logs(level: str) -> None:
     if level == "DEBUG":
         return
     logging.getLogger().setLevel(logging.WARNING)
     for name in ("httpx", "telegram", "apscheduler", "pgserver", "aiohttp"):
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _term_weeks(text: str) -> int:
+    """The first term's weeks in the school file (0 when it has none)."""
+    terms = (yaml.safe_load(text) or {}).get("terms") or [{}]
+    return int(terms[0].get("weeks") or 0)
 
 
 def _logs_to_file(data_dir: str) -> Path:
@@ -64,6 +93,9 @@ async def run_demo(settings: Settings, user_id: int = 3001, school_file: str | N
     text = _school_text(school_file)
     _quiet_logs(settings.log_level)
     log_file = _logs_to_file(str(settings.data_dir))
+    note = holiday_note(next_monday(date.today()), _term_weeks(text))
+    if note:
+        print(note, flush=True)
     print("Starting the demo (embedded database, local Bot API server)…", flush=True)
     print(
         f"Logs go to {log_file}; files the bot sends are saved under "

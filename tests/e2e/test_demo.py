@@ -7,11 +7,15 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
+from bot.demo import DEFAULT_SCHOOL, holiday_note
 from bot.demo_chat import html_to_terminal, wrap
 from tests.support import pg
 
@@ -61,3 +65,17 @@ async def test_the_demo_saves_files_keeps_logs_out_and_switches_users(
     assert "/book" in after and "/admin" not in after.split("you> /as x", 1)[0]  # a parent now
     assert "(usage: /as 3002" in stdout
     assert stdout.rstrip().endswith("Bye.")
+
+
+def test_the_moved_example_term_says_when_it_runs_over_public_holidays() -> None:
+    note = holiday_note(date(2026, 12, 7), 10)
+    assert note is not None
+    assert "Christmas Day 25 Dec" in note and "New Year's Day 01 Jan" in note
+    assert holiday_note(date(2027, 2, 1), 10) is None
+
+
+def test_the_example_school_has_a_child_in_two_hybrid_lessons() -> None:
+    data = yaml.safe_load(DEFAULT_SCHOOL.read_text(encoding="utf-8"))
+    hybrid = [lesson for lesson in data["lessons"] if lesson["type"] == "HYBRID"]
+    counts = Counter(student for lesson in hybrid for student in lesson["students"])
+    assert counts["mia-nguyen"] == 2  # parent 3001's child: the lesson step shows
