@@ -17,7 +17,7 @@ from core.errors import DomainError, NotFound
 from core.keys import near_matches
 from handlers import teacher
 from handlers.admin import keyboards as kb
-from handlers.admin import texts
+from handlers.admin import reach, texts
 from handlers.admin.dashboard import (
     actor_of,
     admin_in,
@@ -208,9 +208,15 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     me = await _admin(update, context)
     if me is None:
         return
-    key = await _needs_argument(update, context, "invite")
-    if key is None:
+    if not context.args:  # the families not linked yet, with an Invite button each
+        schools = me.roles(Role.ADMIN)
+        if len(schools) > 1:
+            pairs = [(i.school.id, i.school.name) for i in schools]
+            await say(update, context, texts.PICK_SCHOOL, reach.not_linked_picker(pairs))
+            return
+        await reach.show_not_linked(update, context, schools[0])
         return
+    key = context.args[0]
     directory = services_of(context).directory
     found: list[tuple[Identity, int]] = []
     known: list[str] = []

@@ -150,14 +150,11 @@ async def show_dashboard(
     """The school's hybrid lessons, a page of them at a time (a big school has many)."""
     stats = await services_of(context).booking.school_stats(identity.school.id)
     shown, page, pages = page_of(stats, page, LESSONS_PER_PAGE)
-    from handlers.admin import reach  # reach builds on this module's helpers
-
-    markup = kb.dashboard(identity.school.id, shown, page, pages)
     await say(
         update,
         context,
         texts.dashboard_text(identity.school.name, shown, page, pages),
-        reach.with_rows(markup, reach.not_linked_button(identity.school.id)),
+        kb.dashboard(identity.school.id, shown, page, pages),
     )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from core.directory import FamilySummary
+from core.directory import FamilySummary, Identity
 from handlers.admin.dashboard import admin_in, admin_step, args_of, say
 from handlers.admin.keyboards import ad
 from handlers.context import services_of
@@ -43,7 +43,12 @@ def not_linked_text(school_name: str, families: Sequence[FamilySummary]) -> str:
     if not families:
         return head + "\nEvery family has a parent linked in Telegram."
     return "\n".join(
-        [head, "The bot can't message them until a parent opens an invite link.", ""]
+        [
+            head,
+            "The bot can't message them until a parent opens an invite link "
+            "(/invite FAMILY sends one family's links to forward).",
+            "",
+        ]
         + [contact_line(f) for f in families]
     )
 
@@ -66,8 +71,11 @@ def with_rows(
     return InlineKeyboardMarkup([*rows, *own] if first else [*own, *rows])
 
 
-def not_linked_button(school_id: int) -> list[list[InlineKeyboardButton]]:
-    return [[InlineKeyboardButton("👥 Not linked yet", callback_data=ad("nl", school_id))]]
+def not_linked_picker(schools: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """A bare /invite from an admin of several schools: which school's list."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(name, callback_data=ad("nl", sid))] for sid, name in schools]
+    )
 
 
 async def unreachable_families(
@@ -84,8 +92,14 @@ async def not_linked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """ad:nl — every family of the school with no parent linked, phones and invite buttons."""
     (school_id,) = args_of(update)
     identity = await admin_in(update, context, school_id)
-    if identity is None:
-        return
+    if identity is not None:
+        await show_not_linked(update, context, identity)
+
+
+async def show_not_linked(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, identity: Identity
+) -> None:
+    school_id = identity.school.id
     families = [f for f in await services_of(context).directory.families(school_id) if not f.linked]
     rows = invite_rows(school_id, families)
     rows.append([InlineKeyboardButton("⬅ All lessons", callback_data=ad("home", school_id))])

@@ -130,8 +130,23 @@ async def test_unreachable_families_are_explained_with_phone_and_an_invite_butto
     said = [m["text"] or "" for m in admin.messages[before:]]
     assert any("Bob Brown" in t and "?start=" in t for t in said)
 
-    await admin.send("/admin")
-    listed = await tap(admin, "Not linked yet")
+    listed = await admin.send("/invite")  # bare: the families not linked yet
     assert "families not linked yet (1)" in listed["text"]
     assert "Brown family: Bob Brown +61 400 111 222" in listed["text"]
     assert "Invite Brown family" in " ".join(labels(admin))
+
+
+async def test_an_admin_types_a_cancel_reason_at_the_reason_prompt(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, _ = schools
+    view = await book_for(services, alpha, alpha.mia, time(15))
+    admin = api.user(ALPHA_ADMIN)
+    await admin.send("/bookings piano 4")
+    await tap(admin, "Mia Brown")
+    prompt = await tap(admin, "Cancel booking")
+    assert "or type one" in prompt["text"]
+    await admin.send("Room flooded")
+    cancelled = await services.booking.get_booking(alpha.school, view.id)
+    assert cancelled.status is BookingStatus.CANCELLED
+    assert cancelled.cancel_reason == "Room flooded"
