@@ -8,22 +8,20 @@ stdin that is not a terminal too (`printf '/book\\n1\\n' | musicbot demo`).
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import sys
-from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
 
+import yaml
 from aiohttp import web
 from telegram.ext import Application
 
 from bot.app import build_application, start_bot, stop_bot
+from bot.demo_chat import chat
 from bot.http import base_url, build_http_app, start_http_server
-from bot.local_api import BotEvent, LocalBotApi
+from bot.local_api import LocalBotApi
 from bot.runtime import open_runtime
 from bot.settings import Settings
 from core.school_file.importer import import_school
@@ -34,18 +32,8 @@ DEMO_TOKEN = "123456:DEMO-TOKEN"
 # shipped inside the package (examples/demo-school.yaml links to it), so an installed
 # wheel has it too
 DEFAULT_SCHOOL = files("bot") / "demo-school.yaml"
-QUIET = 0.3  # seconds of silence after which the bot is taken to be done answering
-WAIT = 8.0
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class Screen:
-    """What the terminal shows: the numbered buttons of the latest keyboard."""
-
-    buttons: dict[int, tuple[int, str]] = field(default_factory=dict)  # n -> (message, data)
-    shown: set[int] = field(default_factory=set)
 
 
 def _school_text(school_file: str | None) -> str:
@@ -54,6 +42,27 @@ def _school_text(school_file: str | None) -> str:
     if not source.is_file():
         raise ValueError(f"no such school file: {source}")
     return shift_terms(source.read_text(encoding="utf-8"), next_monday(date.today()))
+
+
+HOLIDAYS = ((12, 25, "Christmas Day"), (12, 26, "Boxing Day"), (1, 1, "New Year's Day"))
+
+
+def holiday_note(first_monday: date, weeks: int) -> str | None:
+    """The demo moves the example term to next Monday; say so when that puts its weeks over
+    the year-end public holidays (the example school does not skip them)."""
+    last = first_monday + timedelta(weeks=weeks, days=-1)
+    hit = [
+        f"{name} {day:%d %b}"
+        for year in range(first_monday.year, last.year + 1)
+        for month, number, name in HOLIDAYS
+        if first_monday <= (day := date(year, month, number)) <= last
+    ]
+    if not hit:
+        return None
+    return (
+        f"Note: the example term now runs {first_monday:%d %b %Y} – {last:%d %b %Y}, over "
+        f"{', '.join(hit)}; the example school does not skip public holidays."
+    )
 
 
 def _quiet_logs(level: str) -> None:
@@ -87,11 +96,39 @@ async def _start_http(
     return runner
 
 
+def _term_weeks(text: str) -> int:
+    """The first term's weeks in the school file (0 when it has none)."""
+    terms = (yaml.safe_load(text) or {}).get("terms") or [{}]
+    return int(terms[0].get("weeks") or 0)
+
+
+def _logs_to_file(data_dir: str) -> Path:
+    """The demo's logs go to DATA_DIR/demo.log, not into the chat on the terminal."""
+    path = Path(data_dir) / "demo.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    return path
+
+
 async def run_demo(settings: Settings, user_id: int = 3001, school_file: str | None = None) -> int:
     """Start everything, chat until /quit or end of input, stop everything."""
     text = _school_text(school_file)
     _quiet_logs(settings.log_level)
+    log_file = _logs_to_file(str(settings.data_dir))
+    note = holiday_note(next_monday(date.today()), _term_weeks(text))
+    if note:
+        print(note, flush=True)
     print("Starting the demo (embedded database, local Bot API server)…", flush=True)
+    print(
+        f"Logs go to {log_file}; files the bot sends are saved under "
+        f"{Path(settings.data_dir) / 'demo-files'}.",
+        flush=True,
+    )
     async with open_runtime(settings) as runtime:
         result = await import_school(runtime.services.sessions, text, clock=runtime.services.clock)
         logger.info("demo school imported: %s", result)
@@ -109,7 +146,7 @@ async def run_demo(settings: Settings, user_id: int = 3001, school_file: str | N
             await start_bot(application, poll_timeout=1)
             http = await _start_http(runtime.services, settings, application)
             try:
-                await chat(server, user_id)
+                await chat(server, user_id, Path(settings.data_dir) / "demo-files")
             finally:
                 if http is not None:
                     await http.cleanup()
@@ -118,96 +155,3 @@ async def run_demo(settings: Settings, user_id: int = 3001, school_file: str | N
             await server.stop()
     print("Bye.", flush=True)
     return 0
-
-
-async def chat(server: LocalBotApi, user_id: int) -> None:
-    """The terminal conversation: one line in, the bot's answer out, until /quit or EOF."""
-    screen = Screen()
-    print(
-        f"You are Telegram user {user_id}. Type /start, /book, /mybookings, /help; "
-        "a number presses that button; /quit ends.\n",
-        flush=True,
-    )
-    while True:
-        line = await asyncio.to_thread(_read_line)
-        if line is None or line.strip() in ("/quit", "/exit"):
-            return
-        line = line.strip()
-        if not line:
-            continue
-        after = server.seq
-        if line.isdigit() and int(line) in screen.buttons:
-            message_id, data = screen.buttons[int(line)]
-            await server.press(user_id, message_id, data)
-        elif line.isdigit() and screen.buttons:
-            print(f"  (no button {line}; buttons are 1–{max(screen.buttons)})", flush=True)
-            continue
-        else:
-            await server.send_text(user_id, line, first_name="Demo")
-        try:
-            events = await server.settle(user_id, after, quiet=QUIET, timeout=WAIT)
-        except TimeoutError:
-            print("  (the bot did not answer)", flush=True)
-            continue
-        render(server, user_id, events, screen)
-
-
-def _read_line() -> str | None:
-    if sys.stdin.isatty():
-        try:
-            return input("you> ")
-        except EOFError:
-            return None
-    line = sys.stdin.readline()
-    if not line:
-        return None
-    print(f"you> {line.rstrip()}", flush=True)
-    return line
-
-
-def render(server: LocalBotApi, user_id: int, events: list[BotEvent], screen: Screen) -> None:
-    """Print the messages the bot sent or changed; number the buttons of the latest keyboard."""
-    touched: list[tuple[int, bool]] = []
-    for event in events:
-        if event.kind == "answer_callback":
-            answer = event.data.get("answer") or {}
-            if answer.get("text"):
-                print(f"  [{answer['text']}]", flush=True)
-        elif (
-            event.kind in ("send", "edit_text", "edit_markup", "edit_caption") and event.message_id
-        ):
-            touched = [t for t in touched if t[0] != event.message_id]
-            touched.append((event.message_id, event.kind != "send"))
-    for message_id, is_edit in touched:
-        message = server.message(user_id, message_id)
-        if message is None or message.get("deleted"):
-            continue
-        print(
-            format_message(message, updated=is_edit and message_id in screen.shown, screen=screen)
-        )
-        screen.shown.add(message_id)
-    sys.stdout.flush()
-
-
-def format_message(message: dict[str, Any], *, updated: bool, screen: Screen) -> str:
-    head = "bot (updated)>" if updated else "bot>"
-    body = message.get("text") or message.get("caption") or ""
-    document = message.get("document")
-    lines = [head]
-    if document:
-        lines.append(f"  [file: {document.get('file_name')}]")
-    lines += [f"  {line}" for line in body.splitlines()]
-    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
-    if rows:
-        screen.buttons = {}
-        for row in rows:
-            cells = []
-            for button in row:
-                number = len(screen.buttons) + 1
-                screen.buttons[number] = (
-                    int(message["message_id"]),
-                    button.get("callback_data", ""),
-                )
-                cells.append(f"[{number}] {button.get('text', '')}")
-            lines.append("  " + "   ".join(cells))
-    return "\n".join(lines) + "\n"

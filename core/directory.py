@@ -28,6 +28,7 @@ from core.db.models import (
     Teacher,
 )
 from core.errors import NotFound
+from core.keys import unknown_key
 from core.schedule import week_monday
 
 IDENTITIES = """
@@ -119,6 +120,27 @@ class FamilyRef:
     parents: tuple[tuple[int, str, int | None], ...]  # (parent id, name, telegram id)
 
 
+@dataclass(frozen=True, slots=True)
+class FamilyParent:
+    name: str
+    linked: bool  # has a Telegram account on record
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FamilySummary:
+    key: str
+    name: str
+    students: tuple[tuple[str, str], ...]  # (key, name)
+    parents: tuple[FamilyParent, ...]
+    id: int = 0
+
+    @property
+    def linked(self) -> bool:
+        """Whether any parent has a Telegram account on record."""
+        return any(p.linked for p in self.parents)
+
+
 def lesson_ref(lesson: Lesson) -> LessonRef:
     hybrid = lesson.hybrid
     return LessonRef(
@@ -179,7 +201,10 @@ class Directory:
                 select(model.id).where(model.school_id == school_id, model.key == key)  # type: ignore[attr-defined]
             )
             if found is None:
-                raise NotFound(f"No {what} '{key}' in this school.")
+                known = await session.scalars(
+                    select(model.key).where(model.school_id == school_id)  # type: ignore[attr-defined]
+                )
+                raise unknown_key(what, key, list(known))
             return int(found)
 
     async def lesson_id(self, school_id: int, key: str) -> int:
@@ -193,6 +218,51 @@ class Directory:
 
     async def teacher_id(self, school_id: int, key: str) -> int:
         return await self._id_by_key(Teacher, school_id, key, "teacher")
+
+    async def student_keys(self, school_id: int) -> dict[int, str]:
+        """Student id -> school-file key, for output that names students by key."""
+        async with unit_of_work(self.sessions) as session:
+            rows = await session.execute(
+                select(Student.id, Student.key).where(Student.school_id == school_id)
+            )
+            return {i: k for i, k in rows}
+
+    async def families(self, school_id: int) -> list[FamilySummary]:
+        """Every family of the school with its children and how many parents are linked."""
+        async with unit_of_work(self.sessions) as session:
+            families = (
+                await session.scalars(
+                    select(Family).where(Family.school_id == school_id).order_by(Family.key)
+                )
+            ).all()
+            students = await session.execute(
+                select(Student.family_id, Student.key, Student.name)
+                .where(Student.school_id == school_id)
+                .order_by(Student.name)
+            )
+            parents = await session.execute(
+                select(Parent.family_id, Parent.name, Parent.telegram_id, Parent.phone)
+                .where(Parent.school_id == school_id)
+                .order_by(Parent.id)
+            )
+            children: dict[int, list[tuple[str, str]]] = {}
+            for family_id, key, name in students:
+                children.setdefault(family_id, []).append((key, name))
+            people: dict[int, list[FamilyParent]] = {}
+            for family_id, name, telegram_id, phone in parents:
+                people.setdefault(family_id, []).append(
+                    FamilyParent(name, telegram_id is not None, phone)
+                )
+            return [
+                FamilySummary(
+                    f.key,
+                    f.name,
+                    tuple(children.get(f.id, ())),
+                    tuple(people.get(f.id, ())),
+                    f.id,
+                )
+                for f in families
+            ]
 
     # ------------------------------------------------------------ lessons
 

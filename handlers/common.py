@@ -42,6 +42,10 @@ def _changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return context.chat_data is not None and context.chat_data.get(_CHANGED_IN) == update.update_id
 
 
+STOPPED = "Okay, stopped. Nothing was changed, and the buttons above no longer work. /help"
+STOP_STEP = "stopped"  # after /cancel: (message id of the /cancel,); older buttons are stale
+
+
 def register_text_step(name: str, step: TextStep) -> None:
     """Let a flow take the next typed message (e.g. a cancellation reason)."""
     _TEXT_STEPS[name] = step
@@ -65,6 +69,18 @@ async def clear_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
     return await services_of(context).chat_steps.clear(user.id)
 
 
+def intro_lines(is_parent: bool, is_teacher: bool, is_admin: bool) -> list[str]:
+    """One line per role saying what this account is here for."""
+    lines = []
+    if is_parent:
+        lines.append("You book your children's individual lesson slots here.")
+    if is_teacher:
+        lines.append("You teach here: see your lessons, who booked which slot, your week.")
+    if is_admin:
+        lines.append("You run the school's bookings: open, close, remind, book for families.")
+    return [*lines, ""]
+
+
 def help_text(is_parent: bool, is_teacher: bool, is_admin: bool, known: bool) -> str:
     lines = ["<b>Music school bookings</b>", ""]
     if not known:
@@ -73,6 +89,7 @@ def help_text(is_parent: bool, is_teacher: bool, is_admin: bool, known: bool) ->
             "To start, open the invite link the school sent you, or ask the school office for one.",
         ]
         return "\n".join(lines)
+    lines += intro_lines(is_parent, is_teacher, is_admin)
     if is_parent:
         lines += [
             "/book – book an individual slot for your child",
@@ -89,7 +106,9 @@ def help_text(is_parent: bool, is_teacher: bool, is_admin: bool, known: bool) ->
         ]
     if is_teacher or is_admin:
         lines.append("/calendar – the week as a picture")
-    lines += ["/cancel – leave the current step", "", "Changes need 24 hours' notice."]
+    lines.append("/cancel – leave the current step")
+    if is_parent:
+        lines += ["", "Booking, moving or cancelling needs at least 24 hours' notice."]
     return "\n".join(lines)
 
 
@@ -104,12 +123,28 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/cancel: leave the current flow; nothing is booked or cancelled by it."""
-    assert update.effective_message is not None
-    had = await clear_flow(update, context)
-    await update.effective_message.reply_text(
-        "Okay, stopped. Nothing was changed." if had else "There is nothing to stop. /help"
-    )
+    """/cancel: leave the current flow (a typed step, and the buttons shown before it);
+    nothing is booked or cancelled by it."""
+    message = update.effective_message
+    assert message is not None
+    user = update.effective_user
+    if user is not None:
+        await services_of(context).chat_steps.set(user.id, STOP_STEP, (message.message_id,))
+    await message.reply_text(STOPPED)
+
+
+async def stopped_before(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the pressed button sits on a message shown before the account's last /cancel.
+
+    Message ids only grow within a chat, so a screen older than the /cancel has a smaller id.
+    """
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.message is None:
+        return False
+    awaiting = await services_of(context).chat_steps.get(user.id)
+    if awaiting is None or awaiting.step != STOP_STEP or not awaiting.args:
+        return False
+    return query.message.message_id < awaiting.args[0]
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

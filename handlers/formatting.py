@@ -64,3 +64,16 @@ def fit(text: str, limit: int = MAX_MESSAGE) -> str:
         kept.append(line)
         size += len(line) + 1
     return "\n".join(kept) + f"\n… ({len(lines) - len(kept)} more lines not shown)"
+
+
+def who_acted(label: str) -> str:
+    """A recorded actor in plain words: 'admin:Alice' -> 'Alice (admin)',
+    'parent:12 Jane Smith' -> 'Jane Smith (parent)', 'parent:12' -> 'parent', 'cli' -> 'the school (command line)'."""
+    role, sep, rest = label.partition(":")
+    if not sep:
+        return "the school (command line)" if label == "cli" else label
+    if role == "parent":
+        number, _, name = rest.partition(" ")
+        if number.isdigit():
+            rest = name
+    return f"{rest} ({role})" if rest else role

@@ -18,7 +18,10 @@ def not_booked_text(notice: NotBookedNotice) -> str:
         f"• {esc(item.student_name)} – week {item.week} (from {day_date(item.week_monday)})"
         for item in notice.items
     ]
-    lines += ["", "Tap a button to pick a time. Slots can be booked up to 24 hours ahead."]
+    lines += [
+        "",
+        "Tap a button to pick a time. A slot can be booked until 24 hours before it starts.",
+    ]
     return "\n".join(lines)
 
 

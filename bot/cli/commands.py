@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.cli import listing
 from bot.cli.api_keys import api_key_command
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
@@ -57,7 +58,9 @@ def booking_line(b: BookingView) -> str:
     )
 
 
-def stats_json(s: LessonStats) -> dict[str, Any]:
+def stats_json(s: LessonStats, student_keys: dict[int, str] | None = None) -> dict[str, Any]:
+    """The stats; each student not booked by key (``student``) and name (``student_name``)."""
+    keys = student_keys or {}
     return {
         "lesson": s.lesson_key,
         "lesson_name": s.lesson_name,
@@ -76,7 +79,8 @@ def stats_json(s: LessonStats) -> dict[str, Any]:
                 "expected": w.expected,
                 "not_booked": [
                     {
-                        "student": m.student_name,
+                        "student": keys.get(m.student_id, str(m.student_id)),
+                        "student_name": m.student_name,
                         "family": m.family_name,
                         "unreachable": m.unreachable,
                     }
@@ -164,6 +168,8 @@ async def _school_command(runtime: Runtime, args: argparse.Namespace, settings: 
         "open": _open_close,
         "close": _open_close,
         "api-key": api_key_command,
+        "lessons": listing.lessons,
+        "families": listing.families,
     }[args.command]
     return await handler(runtime, school.id, args, settings)
 
@@ -316,6 +322,8 @@ async def _cancel(runtime: Runtime, school_id: int, args: argparse.Namespace, _:
 async def _bookings(runtime: Runtime, school_id: int, args: argparse.Namespace, _: Settings) -> int:
     services = runtime.services
     lesson_id = await services.directory.lesson_id(school_id, args.lesson) if args.lesson else None
+    if args.week is not None:
+        await listing.check_week(runtime, school_id, lesson_id, args.week)
     rows = await services.booking.school_bookings(
         school_id, lesson_id=lesson_id, week=args.week, include_cancelled=args.all
     )
@@ -334,7 +342,7 @@ async def _stats(runtime: Runtime, school_id: int, args: argparse.Namespace, _: 
     lesson_id = await services.directory.lesson_id(school_id, args.lesson)
     stats = await services.booking.lesson_stats(school_id, lesson_id)
     if args.format == "json":
-        _print_json(stats_json(stats))
+        _print_json(stats_json(stats, await services.directory.student_keys(school_id)))
         return 0
     print(f"{stats.lesson_name} ({stats.lesson_key})")
     print(f"  bookings: {'open' if stats.bookings_open else 'closed'}")

@@ -172,6 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--lesson", required=True)
         _fmt(p)
     api_keys.add_parser(sub)
+    for name, text in (
+        ("lessons", "the school's lessons and their keys"),
+        ("families", "the school's families, their children and linked parents"),
+    ):
+        p = sub.add_parser(name, help=text)
+        _school(p)
+        _fmt(p)
     return parser
 
 

@@ -35,3 +35,4 @@ class CalendarEvent:
     description: str | None = None
     sequence: int = 0  # bumped on every change of a booking
     cancelled: bool = False
+    short: str | None = None  # what a small picture block says (a booked session: the child)

@@ -56,7 +56,7 @@ KIND_COLOURS: dict[EventKind, RGB] = {
     EventKind.BAND: (213, 94, 0),  # vermillion
     EventKind.HYBRID_GROUP: (86, 180, 233),  # sky blue
     EventKind.HYBRID_PLACEHOLDER: (240, 228, 66),  # yellow
-    EventKind.BOOKED_SESSION: (230, 159, 0),  # orange
+    EventKind.BOOKED_SESSION: (40, 40, 40),  # black: never confused with the band's vermillion
     EventKind.MEET_AND_GREET: (204, 121, 167),  # reddish purple
     EventKind.OTHER_EVENT: (160, 160, 160),  # grey
 }
@@ -150,13 +150,16 @@ def layout_week(
     first_hour: int = DEFAULT_FIRST_HOUR,
     last_hour: int = DEFAULT_LAST_HOUR,
     full_legend: bool = False,
+    with_teacher: bool = False,
 ) -> WeekLayout:
     """Lay out one week (Mon..Sun containing ``week_start``) in the timezone ``tz``.
 
     Cancelled events and events outside the week are dropped, events crossing local
     midnight are split into one block per day, and the hour range
     ``first_hour..last_hour`` grows to cover every block. The legend lists the kinds
-    present, in ``EventKind`` order, or every kind when ``full_legend`` is set.
+    present, in ``EventKind`` order, or every kind when ``full_legend`` is set. A block says
+    the event's ``short`` name when it has one (a booked session: the child), with the
+    teacher after it when ``with_teacher`` (the school's view).
     """
     monday = week_start - timedelta(days=week_start.weekday())
     days = tuple(DayColumn(i, monday + timedelta(days=i)) for i in range(7))
@@ -170,7 +173,7 @@ def layout_week(
         if parts:
             counts[event.kind] += 1
             segments.extend(parts)
-    blocks = _assign_lanes(segments)
+    blocks = _assign_lanes(segments, with_teacher)
     lo, hi = _hour_range(blocks, first_hour, last_hour)
     kinds = list(EventKind) if full_legend else [k for k in EventKind if counts[k]]
     return WeekLayout(
@@ -233,7 +236,7 @@ def _split_into_days(event: CalendarEvent, bounds: list[datetime], tz: ZoneInfo)
     return parts
 
 
-def _assign_lanes(segments: Sequence[_Segment]) -> list[Block]:
+def _assign_lanes(segments: Sequence[_Segment], with_teacher: bool = False) -> list[Block]:
     """Put overlapping segments of a day side by side.
 
     Segments are swept in start order and grouped into clusters of transitively
@@ -249,7 +252,7 @@ def _assign_lanes(segments: Sequence[_Segment]) -> list[Block]:
     cluster_day, cluster_end = -1, -1
     for seg in ordered:
         if seg.day_index != cluster_day or seg.top >= cluster_end:
-            blocks.extend(_blocks_of_cluster(cluster, len(lane_ends)))
+            blocks.extend(_blocks_of_cluster(cluster, len(lane_ends), with_teacher))
             cluster, lane_ends = [], []
             cluster_day, cluster_end = seg.day_index, seg.bottom
         lane = next((i for i, e in enumerate(lane_ends) if e <= seg.top), len(lane_ends))
@@ -259,11 +262,21 @@ def _assign_lanes(segments: Sequence[_Segment]) -> list[Block]:
             lane_ends[lane] = seg.bottom
         cluster.append((seg, lane))
         cluster_end = max(cluster_end, seg.bottom)
-    blocks.extend(_blocks_of_cluster(cluster, len(lane_ends)))
+    blocks.extend(_blocks_of_cluster(cluster, len(lane_ends), with_teacher))
     return blocks
 
 
-def _blocks_of_cluster(cluster: list[tuple[_Segment, int]], lanes: int) -> list[Block]:
+def _block_name(event: CalendarEvent, with_teacher: bool) -> str:
+    """'Mia Brown · Sam Jones' for a booked session in the school's view, else its title."""
+    name = event.short or event.title
+    if with_teacher and event.short and event.teacher:
+        return f"{name} · {event.teacher}"
+    return name
+
+
+def _blocks_of_cluster(
+    cluster: list[tuple[_Segment, int]], lanes: int, with_teacher: bool = False
+) -> list[Block]:
     return [
         Block(
             day_index=seg.day_index,
@@ -272,7 +285,7 @@ def _blocks_of_cluster(cluster: list[tuple[_Segment, int]], lanes: int) -> list[
             lane=lane,
             lanes=lanes,
             kind=seg.event.kind,
-            label=f"{seg.start_local:%H:%M} {seg.event.title}",
+            label=f"{seg.start_local:%H:%M} {_block_name(seg.event, with_teacher)}",
             colour=KIND_COLOURS[seg.event.kind],
             uid=seg.event.uid,
             start_local=seg.start_local,

@@ -30,6 +30,7 @@ class CalendarFilter:
     family_id: int | None = None  # a parent sees only their family's lessons and bookings
     cancelled: bool = False  # cancelled bookings too (a feed shows them as STATUS:CANCELLED)
     school_events: bool | None = None  # None: not in a teacher's filtered view, else as said
+    staff: bool = False  # a teacher or admin looking: they don't book, so no "book a slot"
 
 
 def booking_event(booking: BookingView) -> CalendarEvent:
@@ -47,6 +48,7 @@ def booking_event(booking: BookingView) -> CalendarEvent:
         f"week {booking.week}. Booking #{booking.id}.",
         sequence=booking.sequence,
         cancelled=booking.status is BookingStatus.CANCELLED,
+        short=booking.student_name,
     )
 
 
@@ -58,9 +60,15 @@ def lesson_event(
     location: str | None,
     room: str | None,
     sequence: int = 0,
+    staff: bool = False,
 ) -> CalendarEvent:
-    """One weekly session of a lesson (a hybrid lesson's individual week: a placeholder)."""
-    suffix = " (individual week: book a slot)" if occ.kind is EventKind.HYBRID_PLACEHOLDER else ""
+    """One weekly session of a lesson (a hybrid lesson's individual week: a placeholder;
+    ``staff`` look at it and don't book, so theirs says no "book a slot")."""
+    suffix = (
+        (" (individual week)" if staff else " (individual week: book a slot)")
+        if occ.kind is EventKind.HYBRID_PLACEHOLDER
+        else ""
+    )
     return CalendarEvent(
         uid=f"lesson-{occ.lesson_id}-w{occ.week}",
         kind=occ.kind,
@@ -163,6 +171,7 @@ class CalendarService:
                     lesson.teacher.name,
                     lesson.location.name if lesson.location else None,
                     lesson.room.name if lesson.room else None,
+                    staff=filters.staff,
                 )
                 for occ in occurrences(lesson, tz, lo, hi)
             )

@@ -2,8 +2,8 @@
 
 A change to a lesson is refused, with the path and the booking's time, when one of its
 active bookings still to come would lose its ground: an individual week dropped, a booked
-student taken off the lesson, the lesson no longer HYBRID, or a new teacher already booked
-or teaching then. Past and cancelled bookings are history and never stand in the way.
+student taken off the lesson, the lesson no longer HYBRID, a new teacher already booked
+or teaching then, or its term's start date moved (or weeks cut) under it. Past and cancelled bookings are history and never stand in the way.
 
 The guards read inside the import's own transaction (so they see what it has written so
 far) and return their problems as ``path: message`` lines; the importer raises
@@ -12,7 +12,7 @@ far) and return their problems as ``path: message`` lines; the importer raises
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -176,6 +176,51 @@ class BookingGuards:
                     )
                     break
         return problems
+
+    async def moved_terms(self, terms: Sequence[sf.Term]) -> list[str]:
+        """A term whose start date moves, or that loses weeks, must have no booking still to
+        come that would stay on the old dates under new week numbers (or past the end)."""
+        rows = await self.session.scalars(select(m.Term).where(m.Term.school_id == self.school.id))
+        existing = {row.key: row for row in rows}
+        problems = []
+        for index, item in enumerate(terms):
+            row = existing.get(item.key)
+            if row is None:
+                continue
+            if row.start_date != item.start_date:
+                first = await self.first_booking_of_term(row.id)
+                if first is not None:
+                    problems.append(
+                        f"terms[{index}].start_date: {item.name} has booking(s) still to come "
+                        f"(the first {self.local(first)}); moving its start from "
+                        f"{row.start_date.isoformat()} would leave them on the old dates under "
+                        "new week numbers; cancel or move them first"
+                    )
+            elif item.weeks < row.weeks:
+                first = await self.first_booking_of_term(row.id, after_week=item.weeks)
+                if first is not None:
+                    problems.append(
+                        f"terms[{index}].weeks: {item.name} has booking(s) still to come after "
+                        f"week {item.weeks} (the first {self.local(first)}); cancel them first"
+                    )
+        return problems
+
+    async def first_booking_of_term(self, term_id: int, after_week: int = 0) -> datetime | None:
+        """The start of the term's first active booking still to come (after a week)."""
+        query = (
+            select(m.Booking.start_at)
+            .join(m.Lesson, m.Lesson.id == m.Booking.lesson_id)
+            .where(
+                m.Lesson.term_id == term_id,
+                m.Booking.school_id == self.school.id,
+                m.Booking.status.in_((m.BookingStatus.CONFIRMED, m.BookingStatus.PENDING)),
+                m.Booking.start_at > self.clock.now(),
+                m.Booking.week > after_week,
+            )
+            .order_by(m.Booking.start_at)
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
 
     def local(self, moment: datetime) -> str:
         """'Thu 25 Feb 2027 16:00' in the school's time."""

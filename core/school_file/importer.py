@@ -101,12 +101,20 @@ class _Importer:
         await self.sync_simple(m.Teacher, "teacher", self.file.teachers, _person_values)
         await self.sync_simple(m.Location, "location", self.file.locations, _named_values)
         await self.sync_rooms()
+        await self.guard_terms()
         await self.sync_simple(m.Term, "term", self.file.terms, _term_values)
         await self.sync_simple(m.Family, "family", self.file.families, _named_values)
         await self.sync_family_members()
         await self.sync_lessons()
         await self.sync_events()
         return self.result
+
+    async def guard_terms(self) -> None:
+        """Refuse a term moved (or cut) under its upcoming bookings, before it is written."""
+        guards = BookingGuards(self.session, self.school, self.ids, self.clock)
+        problems = await guards.moved_terms(self.file.terms)
+        if problems:
+            raise SchoolFileError(problems)
 
     # school
 

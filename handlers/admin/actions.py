@@ -31,7 +31,7 @@ from handlers.admin.dashboard import (
 from handlers.callbacks import from_minute
 from handlers.common import clear_flow, expect_text
 from handlers.context import services_of
-from handlers.formatting import esc
+from handlers.formatting import esc, slot_label
 from handlers.notify_parents import booking_file, tell_family
 
 CANCEL_REASON_STEP = "admin_cancel_reason"
@@ -96,6 +96,35 @@ def _day_of(slots: list[Slot], tz: ZoneInfo, day: list[int]) -> tuple[list[Slot]
     if day and slot_pages.day_first(slots) and (shown := slot_pages.part_from(slots, tz, day[0])):
         return shown, day[0]
     return slots, None
+
+
+@admin_step
+async def new_booking_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ad:nk — check the details before booking for the family (the slot re-checked)."""
+    school_id, lesson_id, week, student_id, minute = args_of(update)
+    identity = await admin_in(update, context, school_id)
+    if identity is None:
+        return
+    services = services_of(context)
+    stats = await services.booking.lesson_stats(school_id, lesson_id)
+    missing = next((w.missing for w in stats.weeks if w.week == week), ())
+    student = next((m for m in missing if m.student_id == student_id), None)
+    if student is None:
+        raise InvalidState(f"That student has no booking left to make in week {week}.")
+    slots = await services.booking.available_slots(
+        school_id, lesson_id, week, actor=actor_of(identity)
+    )
+    slot = next((s for s in slots if s.start_at == from_minute(minute)), None)
+    if slot is None:
+        raise InvalidState("That slot is no longer free.")
+    tz = ZoneInfo(identity.school.timezone)
+    when = f"{slot_label(slot.start_at, tz)}–{slot.end_at.astimezone(tz):%H:%M}"
+    await say(
+        update,
+        context,
+        texts.confirm_new_booking_text(stats.lesson_name, week, student, when),
+        kb.confirm_new_booking(school_id, lesson_id, week, student_id, minute),
+    )
 
 
 @admin_step
@@ -215,6 +244,7 @@ async def cancel_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if await admin_in(update, context, school_id) is None:
         return
     booking = await services_of(context).booking.get_booking(school_id, booking_id)
+    await expect_text(update, context, CANCEL_REASON_STEP, school_id, booking_id)
     await say(
         update, context, texts.cancel_reason_text(booking), kb.cancel_reasons(school_id, booking_id)
     )

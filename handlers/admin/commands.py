@@ -14,9 +14,10 @@ from telegram.ext import ContextTypes
 
 from core.directory import Identity, LessonRef, Role
 from core.errors import DomainError, NotFound
+from core.keys import near_matches
 from handlers import teacher
 from handlers.admin import keyboards as kb
-from handlers.admin import texts
+from handlers.admin import reach, texts
 from handlers.admin.dashboard import (
     actor_of,
     admin_in,
@@ -66,12 +67,26 @@ async def _lesson_by_key(
 
 
 async def _needs_argument(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str, me: Who | None = None
 ) -> str | None:
-    if not context.args:
+    """The command's first argument; without one, the usage (and for an admin's lesson
+    command, the hybrid lessons as buttons)."""
+    if context.args:
+        return context.args[0]
+    if me is None or not me.is_admin or command not in kb.LESSON_COMMANDS:
         await say(update, context, esc(texts.usage(command)))
         return None
-    return context.args[0]
+    directory = services_of(context).directory
+    schools = me.roles(Role.ADMIN)
+    choices = []
+    for identity in schools:
+        for lesson in await directory.lessons(identity.school.id, hybrid_only=True):
+            label = lesson.name if len(schools) == 1 else f"{lesson.name} · {identity.school.name}"
+            choices.append((identity.school.id, label, lesson.id))
+    await say(
+        update, context, texts.pick_a_lesson(command), kb.lesson_command_choices(command, choices)
+    )
+    return None
 
 
 @admin_step
@@ -108,7 +123,7 @@ async def bookings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not me.is_admin and not me.is_teacher:
         await say(update, context, texts.NOT_STAFF)
         return
-    key = await _needs_argument(update, context, "bookings")
+    key = await _needs_argument(update, context, "bookings", me)
     if key is None:
         return
     args = list(context.args or [])
@@ -142,7 +157,7 @@ async def _set_open(update: Update, context: ContextTypes.DEFAULT_TYPE, is_open:
     me = await _admin(update, context)
     if me is None:
         return
-    key = await _needs_argument(update, context, "open" if is_open else "close")
+    key = await _needs_argument(update, context, "open" if is_open else "close", me)
     if key is None:
         return
     found = await _lesson_by_key(update, context, me, key)
@@ -179,7 +194,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     me = await _admin(update, context)
     if me is None:
         return
-    key = await _needs_argument(update, context, "stats")
+    key = await _needs_argument(update, context, "stats", me)
     if key is None:
         return
     found = await _lesson_by_key(update, context, me, key)
@@ -193,18 +208,26 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     me = await _admin(update, context)
     if me is None:
         return
-    key = await _needs_argument(update, context, "invite")
-    if key is None:
+    if not context.args:  # the families not linked yet, with an Invite button each
+        schools = me.roles(Role.ADMIN)
+        if len(schools) > 1:
+            pairs = [(i.school.id, i.school.name) for i in schools]
+            await say(update, context, texts.PICK_SCHOOL, reach.not_linked_picker(pairs))
+            return
+        await reach.show_not_linked(update, context, schools[0])
         return
+    key = context.args[0]
     directory = services_of(context).directory
     found: list[tuple[Identity, int]] = []
+    known: list[str] = []
     for identity in me.roles(Role.ADMIN):
         try:
             found.append((identity, await directory.family_id(identity.school.id, key)))
         except NotFound:
+            known += [f.key for f in await directory.families(identity.school.id)]
             continue
     if not found:
-        await say(update, context, texts.unknown_family(key))
+        await say(update, context, texts.unknown_family(key, near_matches(key, known)))
     elif len(found) > 1:
         choices = [(i.school.id, i.school.name, family_id) for i, family_id in found]
         await say(update, context, texts.pick_family_school(key), kb.family_choices(choices))
@@ -239,6 +262,11 @@ async def send_invites(
         texts.invites_header(family.name, school.name, len(issued)),
         parse_mode=ParseMode.HTML,
     )
+    linked = [name for _, name, telegram_id in family.parents if telegram_id is not None]
+    if linked:
+        await context.bot.send_message(
+            chat.id, texts.already_linked(linked), parse_mode=ParseMode.HTML
+        )
     for invite in issued:
         await context.bot.send_message(
             chat.id,

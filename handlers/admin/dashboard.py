@@ -86,10 +86,10 @@ async def refuse(
     """Say plainly that nothing was changed, then show a fresh menu."""
     query = update.callback_query
     logger.warning(
-        "update %s: refused telegram %s in school %s (%r)",
+        "update %s: refused telegram %s %s (%r)",
         update.update_id,
         me.telegram_id,
-        school_id,
+        f"in school {school_id}" if school_id is not None else "(a command, any school)",
         query.data if query else "command",
     )
     chat = update.effective_chat
@@ -193,11 +193,18 @@ async def show_week(
     stats = await services.booking.lesson_stats(school_id, lesson_id)
     missing = next((w.missing for w in stats.weeks if w.week == week), ())
     shown, page, pages = page_of(bookings, page)
+    from handlers.admin import reach  # reach builds on this module's helpers
+
+    cut_off = await reach.unreachable_families(
+        context, school_id, (m.family_id for m in missing if m.unreachable)
+    )
+    text = texts.week_bookings_text(lesson, week, shown, len(bookings), page, pages, missing)
+    markup = kb.week_bookings(school_id, lesson_id, week, shown, page, pages, bool(missing))
     await say(
         update,
         context,
-        texts.week_bookings_text(lesson, week, shown, len(bookings), page, pages, missing),
-        kb.week_bookings(school_id, lesson_id, week, shown, page, pages, can_book=bool(missing)),
+        text + ("\n\n" + reach.unreachable_note(cut_off) if cut_off else ""),
+        reach.with_rows(markup, reach.invite_rows(school_id, cut_off), first=True),
     )
 
 

@@ -11,6 +11,7 @@ Callback data of the ``ad`` area (every id re-validated by the handler):
   (``ad:np:<school>:<lesson>:<week>:<page>`` another page of them);
   ``ad:ns:<school>:<lesson>:<week>:<student>`` pick a slot (a day first when the week is
   too full for one screen; ``ad:nd:...:<student>:<minute>`` one day, see slot_pages);
+  ``ad:nk:<school>:<lesson>:<week>:<student>:<minute>`` check and confirm;
   ``ad:ny:<school>:<lesson>:<week>:<student>:<minute>`` book it;
 - ``ad:rw:<school>:<booking>`` move: pick a week; ``ad:rs:<school>:<booking>:<week>`` pick a
   slot (``ad:rd:...:<week>:<minute>`` one day of a full week);
@@ -245,13 +246,26 @@ def new_booking_slots(
     if day is None and slot_pages.day_first(slots):
         rows = day_rows(slots, tz, lambda key: ad("nd", *prefix, key))
     else:
-        rows = slot_rows(slots, tz, lambda minute: ad("ny", *prefix, minute))
+        rows = slot_rows(slots, tz, lambda minute: ad("nk", *prefix, minute))
     back = (
         InlineKeyboardButton("⬅ Students", callback_data=ad("nb", school_id, lesson_id, week))
         if day is None
         else InlineKeyboardButton("⬅ Days", callback_data=ad("ns", *prefix))
     )
     return InlineKeyboardMarkup([*rows, [back]])
+
+
+def confirm_new_booking(
+    school_id: int, lesson_id: int, week: int, student_id: int, minute: int
+) -> InlineKeyboardMarkup:
+    """Book it, or back to the slots."""
+    prefix = (school_id, lesson_id, week, student_id)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("✅ Book it", callback_data=ad("ny", *prefix, minute))],
+            [InlineKeyboardButton("⬅ Slots", callback_data=ad("ns", *prefix))],
+        ]
+    )
 
 
 def move_weeks(booking: BookingView, weeks: Sequence[int]) -> InlineKeyboardMarkup:
@@ -318,6 +332,28 @@ def lesson_choices(choices: Sequence[tuple[int, str, int]]) -> InlineKeyboardMar
         [
             [InlineKeyboardButton(name, callback_data=ad("l", sid, lesson_id))]
             for sid, name, lesson_id in choices
+        ]
+    )
+
+
+LESSON_COMMANDS = ("stats", "bookings", "open", "close")
+
+
+def lesson_command_choices(
+    command: str, lessons: Sequence[tuple[int, str, int]]
+) -> InlineKeyboardMarkup:
+    """A bare /stats, /bookings, /open or /close: (school id, label, lesson id) as buttons
+    doing that command (the lesson panel; open or close it)."""
+
+    def data(school_id: int, lesson_id: int) -> str:
+        if command in ("open", "close"):
+            return ad("tog", school_id, lesson_id, 1 if command == "open" else 0)
+        return ad("l", school_id, lesson_id)
+
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data(sid, lesson_id))]
+            for sid, label, lesson_id in lessons
         ]
     )
 

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from handlers.admin import actions as admin_actions
 from handlers.admin import commands as admin_commands
 from handlers.admin import dashboard as admin_dashboard
+from handlers.admin import reach as admin_reach
 from handlers.callbacks import fields_pattern
 from handlers.common import register_text_step
 
@@ -26,6 +27,7 @@ BUTTONS = {
     "np": (4, admin_actions.new_booking_student),  # another page of the students
     "ns": (4, admin_actions.new_booking_slot),
     "nd": (5, admin_actions.new_booking_slot),  # one day of a week too full for one screen
+    "nk": (5, admin_actions.new_booking_card),  # check and confirm
     "ny": (5, admin_actions.new_booking_confirm),
     "rw": (2, admin_actions.move_week),
     "rs": (3, admin_actions.move_slot),
@@ -36,6 +38,7 @@ BUTTONS = {
     "ct": (2, admin_actions.cancel_type_reason),
     "at": (3, admin_actions.attendance),
     "inv": (2, admin_commands.invite_callback),
+    "nl": (1, admin_reach.not_linked),
 }
 
 COMMANDS = {

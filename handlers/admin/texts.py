@@ -12,7 +12,7 @@ from core.db.models import BookingStatus, LessonType
 from core.directory import LessonRef
 from core.schedule import DAYS
 from core.views import BookingView, LessonStats, MissingStudent
-from handlers.formatting import booking_when, day_date, esc, long_date
+from handlers.formatting import booking_when, day_date, esc, long_date, who_acted
 
 CANCEL_REASONS: dict[int, str] = {
     1: "Teacher unavailable",
@@ -24,7 +24,8 @@ NOT_ADMIN = "That is for the school's admins, so nothing was changed. /help show
 NOT_THIS_SCHOOL = "You are not an admin of that school, so nothing was changed."
 TEACHER_READ_ONLY = (
     "Teachers can look but not change anything here, so nothing was changed. "
-    "Please ask the school's admin."
+    "You can look with /lessons, /bookings LESSON [week] and /calendar; "
+    "for changes please ask the school's admin."
 )
 NOT_YOUR_LESSON = "That is not one of your lessons, so I can't show its bookings."
 NOT_STAFF = "That is for the school's teachers and admins. /help shows what you can do."
@@ -178,13 +179,13 @@ def booking_card_text(booking: BookingView) -> str:
         f"{esc(booking.student_name)} ({esc(booking.family_name)})",
         esc(booking_when(booking)),
         f"With {esc(booking.teacher_name)} · {esc(booking.place)}",
-        f"Booked by {esc(booking.booked_by)}",
+        f"Booked by {esc(who_acted(booking.booked_by))}",
     ]
     if booking.updated_by:
-        lines.append(f"Last changed by {esc(booking.updated_by)}")
+        lines.append(f"Last changed by {esc(who_acted(booking.updated_by))}")
     if booking.cancelled_by:
         reason = f": {esc(booking.cancel_reason)}" if booking.cancel_reason else ""
-        lines.append(f"Cancelled by {esc(booking.cancelled_by)}{reason}")
+        lines.append(f"Cancelled by {esc(who_acted(booking.cancelled_by))}{reason}")
     return "\n".join(lines)
 
 
@@ -212,6 +213,23 @@ def cancel_reason_text(booking: BookingView) -> str:
     return (
         f"Cancel booking #{booking.id} of {esc(booking.student_name)} "
         f"({esc(booking_when(booking))})? Pick a reason, or type one."
+    )
+
+
+def confirm_new_booking_text(
+    lesson_name: str, week: int, student: MissingStudent, when: str, parents_told: bool = True
+) -> str:
+    """The check before an admin books for a family, like the parent's confirm card."""
+    return "\n".join(
+        [
+            "<b>Please check and confirm</b>",
+            "",
+            f"Child: {esc(student.student_name)} ({esc(student.family_name)})",
+            f"Lesson: {esc(lesson_name)} (individual session, week {week})",
+            f"When: {esc(when)}",
+            "",
+            "The family is told in chat once it is booked.",
+        ]
     )
 
 
@@ -285,8 +303,24 @@ def unknown_lesson(key: str, valid_keys: Sequence[str]) -> str:
     return f"There is no lesson <code>{esc(key)}</code> for you. Valid lesson keys: {keys}."
 
 
-def unknown_family(key: str) -> str:
-    return f"There is no family <code>{esc(key)}</code> in your school."
+def unknown_family(key: str, near: Sequence[str] = ()) -> str:
+    text = f"There is no family <code>{esc(key)}</code> in your school."
+    if near:
+        text += " Did you mean " + " or ".join(f"<code>{esc(k)}</code>" for k in near) + "?"
+    return text
+
+
+def pick_a_lesson(command: str) -> str:
+    return esc(usage(command)) + " Or pick a lesson:"
+
+
+def already_linked(names: Sequence[str]) -> str:
+    """Said to the admin (not in the forwardable invites) when a parent is linked already."""
+    who = ", ".join(esc(n) for n in names)
+    return (
+        f"Already linked: {who} (their Telegram account is on record and gets the bot's "
+        "messages). Their new link is needed only if they use another account now."
+    )
 
 
 def usage(command: str) -> str:

@@ -1,7 +1,8 @@
 """The calendar picture's buttons (pure).
 
 Callback data (``cal`` area): ``cal:w:<school>:<mode>:<monday>:<teacher>:<location>`` shows a
-week; ``cal:ics:<same fields>`` sends the term's .ics. ``<monday>`` is the week's Monday as
+week; ``cal:ics:<same fields>`` sends the term's .ics; ``cal:tp:<same fields>`` turns the
+picture's buttons into the list of teachers to filter by. ``<monday>`` is the week's Monday as
 days since 1970-01-01; ``<teacher>``/``<location>`` are ids, 0 for no filter; ``<mode>`` is a
 :class:`handlers.calendar.texts.CalendarMode`. Everything is re-validated on a press.
 """
@@ -44,35 +45,30 @@ def week_keyboard(
     teachers: Sequence[tuple[int, str]] = (),
     locations: Sequence[tuple[int, str]] = (),
 ) -> InlineKeyboardMarkup:
-    """◀ week / this week / week ▶; admins also cycle teacher and location; term .ics."""
+    """◀ week / this week / week ▶, always in these three places (the middle one marked when
+    it is this week); admins also pick a teacher from a list and cycle the location; term .ics."""
+
+    def to(day: int) -> str:
+        return week_data(school_id, mode, day, teacher_id, location_id)
+
+    this = "• This week •" if monday == today_monday else "This week"
     nav = [
-        InlineKeyboardButton(
-            "◀ week", callback_data=week_data(school_id, mode, monday - 7, teacher_id, location_id)
-        )
+        InlineKeyboardButton("◀ week", callback_data=to(monday - 7)),
+        InlineKeyboardButton(this, callback_data=to(today_monday)),
+        InlineKeyboardButton("week ▶", callback_data=to(monday + 7)),
     ]
-    if monday != today_monday:
-        nav.append(
-            InlineKeyboardButton(
-                "This week",
-                callback_data=week_data(school_id, mode, today_monday, teacher_id, location_id),
-            )
-        )
-    nav.append(
-        InlineKeyboardButton(
-            "week ▶", callback_data=week_data(school_id, mode, monday + 7, teacher_id, location_id)
-        )
-    )
     rows = [nav]
     if mode is CalendarMode.ADMIN:
         teacher_names = dict(teachers)
         location_names = dict(locations)
-        next_teacher = next_filter([i for i, _ in teachers], teacher_id)
         next_location = next_filter([i for i, _ in locations], location_id)
         rows.append(
             [
                 InlineKeyboardButton(
-                    filter_label("Teacher", teacher_names.get(teacher_id)),
-                    callback_data=week_data(school_id, mode, monday, next_teacher, location_id),
+                    filter_label("Teacher", teacher_names.get(teacher_id), pick=True),
+                    callback_data=encode(
+                        AREA, "tp", school_id, int(mode), monday, teacher_id, location_id
+                    ),
                 ),
                 InlineKeyboardButton(
                     filter_label("Location", location_names.get(location_id)),
@@ -91,6 +87,26 @@ def week_keyboard(
         ]
     )
     return InlineKeyboardMarkup(rows)
+
+
+def teacher_picker(
+    school_id: int,
+    mode: CalendarMode,
+    monday: int,
+    teacher_id: int,
+    location_id: int,
+    teachers: Sequence[tuple[int, str]],
+) -> InlineKeyboardMarkup:
+    """Every teacher of the school, two a row, and "All teachers": each shows that week."""
+    choices = [(0, "All teachers"), *teachers]
+    buttons = [
+        InlineKeyboardButton(
+            f"• {name} •" if tid == teacher_id else name,
+            callback_data=week_data(school_id, mode, monday, tid, location_id),
+        )
+        for tid, name in choices
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 def view_picker(

@@ -61,9 +61,10 @@ def term_caption(term_name: str, title: str, count: int) -> str:
     )
 
 
-def filter_label(what: str, current: str | None) -> str:
-    """'Teacher: All ⟳' — pressing moves to the next choice."""
-    return f"{what}: {current or 'All'} ⟳"
+def filter_label(what: str, current: str | None, pick: bool = False) -> str:
+    """'Location: All ⟳' — pressing moves to the next choice; 'Teacher: All ▾' (``pick``)
+    — pressing opens the list to pick from."""
+    return f"{what}: {current or 'All'} {'▾' if pick else '⟳'}"
 
 
 SUBSCRIBE = "Subscribe in your calendar app"

@@ -65,11 +65,11 @@ class CalendarView:
     @property
     def filters(self) -> CalendarFilter:
         if self.mode is CalendarMode.TEACHER:
-            return CalendarFilter(teacher_id=self.identity.person_id)
+            return CalendarFilter(teacher_id=self.identity.person_id, staff=True)
         if self.mode is CalendarMode.PARENT:
             return CalendarFilter(family_id=self.identity.family_id)
         return CalendarFilter(
-            teacher_id=self.teacher_id or None, location_id=self.location_id or None
+            teacher_id=self.teacher_id or None, location_id=self.location_id or None, staff=True
         )
 
     @property
@@ -126,7 +126,9 @@ async def send_week(
     events = await services.calendar.events(
         school.id, monday, monday + timedelta(days=6), view.filters
     )
-    layout = layout_week(events, monday, tz, view.title)
+    layout = layout_week(
+        events, monday, tz, view.title, with_teacher=view.mode is CalendarMode.ADMIN
+    )
     picture = await asyncio.to_thread(render_week_png, layout)
     markup = kb.week_keyboard(
         school.id,
@@ -253,6 +255,28 @@ async def week_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             logger.info("could not remove the old calendar picture: %s", exc)
 
 
+async def teacher_pick_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """cal:tp — the picture's buttons become the school's teachers to pick one from."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    pressed = await _pressed_view(update, context)
+    if pressed is None:
+        return
+    view, monday = pressed
+    if view.mode is not CalendarMode.ADMIN:
+        return
+    markup = kb.teacher_picker(
+        view.identity.school.id,
+        view.mode,
+        day_number(monday),
+        view.teacher_id,
+        view.location_id,
+        view.teachers,
+    )
+    await query.edit_message_reply_markup(reply_markup=markup)
+
+
 async def term_ics_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """cal:ics — the whole term around the shown week as an .ics file, same filters."""
     query = update.callback_query
@@ -286,5 +310,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     """/calendar and its buttons (``cal:w``, ``cal:ics``)."""
     application.add_handler(CommandHandler("calendar", calendar_command))
     week, term = fields_pattern("cal", "w", 5), fields_pattern("cal", "ics", 5)
+    pick = fields_pattern("cal", "tp", 5)
+    application.add_handler(CallbackQueryHandler(teacher_pick_callback, pattern=pick))
     application.add_handler(CallbackQueryHandler(week_callback, pattern=week))
     application.add_handler(CallbackQueryHandler(term_ics_callback, pattern=term))

@@ -33,6 +33,7 @@ from handlers.parent import keyboards, texts
 from handlers.parent.common import (
     ParentStep,
     family_view,
+    fresh_screen,
     parent_for_command,
     parent_step,
     refuse_forged,
@@ -267,7 +268,7 @@ async def confirm_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     slot = next((s for s in slots if to_minute(s.start_at) == minute), None)
     if slot is None:
         text, keyboard = await slots_screen(context, step, student_id, lesson_id, week, near=minute)
-        await show(update, texts.slot_taken(text), keyboard)
+        await show(update, texts.slot_taken(text, fresh_screen(update)), keyboard)
         return
     text = texts.confirm_card(child.name, lesson, week, slot, family.timezone)
     day = slot_pages.part_of(slots, family.tz, minute) if slot_pages.day_first(slots) else None
@@ -335,7 +336,7 @@ async def _show_after_conflict(
         await show(update, text, keyboards.booking_keyboard(existing))
         return
     text, keyboard = await slots_screen(context, step, student_id, lesson_id, week, near=minute)
-    await show(update, texts.slot_taken(text), keyboard)
+    await show(update, texts.slot_taken(text, fresh_screen(update)), keyboard)
 
 
 def _back(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
@@ -23,6 +24,7 @@ from core.directory import Identity, Role
 from core.family_view import FamilyViewService
 from core.views import Actor, BookingView
 from handlers.callbacks import decode
+from handlers.common import stopped_before
 from handlers.context import Who, services_of, who
 from handlers.parent import keyboards, texts
 
@@ -71,7 +73,8 @@ async def parent_step(
     query = update.callback_query
     assert query is not None
     callback = decode(query.data)
-    if callback is None or len(callback.args) != arity + 1:
+    stale = callback is None or len(callback.args) != arity + 1
+    if stale or await stopped_before(update, context):
         await refuse_stale(update, context)
         return None
     me = await who(update, context)
@@ -88,6 +91,23 @@ async def parent_step(
         await show(update, text, keyboards.fresh_start_keyboard(_first_school(me)))
         return None
     return ParentStep(update.update_id, parent, callback.args[1:])
+
+
+FRESH_SCREEN = 600  # seconds: a slot gone from a screen this young "has just been taken"
+
+
+def fresh_screen(update: Update) -> bool:
+    """Whether the pressed button's message was shown (or last edited) a few minutes ago.
+
+    Message dates are Telegram's wall clock, not the school's domain time, so they are
+    compared with the wall clock.
+    """
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if message is None or not hasattr(message, "date"):
+        return True
+    shown = getattr(message, "edit_date", None) or message.date
+    return (time.time() - shown.timestamp()) < FRESH_SCREEN
 
 
 async def refuse_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -154,7 +174,7 @@ async def parent_for_command(
     me = await who(update, context)
     parents = me.roles(Role.PARENT)
     if not parents:
-        await reply(update, texts.NOT_A_PARENT if me.is_known else texts.STRANGER)
+        await reply(update, texts.not_a_parent(me.is_known, me.is_admin, me.is_teacher))
         return None
     if len(parents) > 1:
         schools = [p.school for p in parents]

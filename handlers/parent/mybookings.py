@@ -35,6 +35,7 @@ from handlers.parent import keyboards, texts
 from handlers.parent.common import (
     ParentStep,
     family_view,
+    fresh_screen,
     parent_for_command,
     parent_step,
     refuse_forged,
@@ -209,7 +210,7 @@ async def reschedule_card(
     slot = next((s for s in slots if to_minute(s.start_at) == minute), None)
     if slot is None:
         text, keyboard = await _reschedule_screen(context, step, view, near=minute)
-        await show(update, texts.slot_taken(text), keyboard)
+        await show(update, texts.slot_taken(text, fresh_screen(update)), keyboard)
         return
     day = slot_pages.part_of(slots, view.tz, minute) if slot_pages.day_first(slots) else None
     await show(
@@ -240,7 +241,7 @@ async def move_booking(
         )
     except SlotTaken:
         text, keyboard = await _reschedule_screen(context, step, view, near=minute)
-        await show(update, texts.slot_taken(text), keyboard)
+        await show(update, texts.slot_taken(text, fresh_screen(update)), keyboard)
         return
     except InvalidState as exc:
         if view.active and to_minute(view.start_at) == minute:  # a double tap: already moved
@@ -268,7 +269,8 @@ async def move_booking(
 async def cancel_reasons(
     update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
 ) -> None:
-    """my:c:<school>:<booking> — why cancel? Reason buttons, or type one."""
+    """my:c:<school>:<booking> — why cancel? Reason buttons, or type one (taken at once)."""
+    await expect_text(update, context, REASON_STEP, step.school_id, view.id)
     await show(update, texts.cancel_reason_prompt(view), keyboards.cancel_reasons_keyboard(view))
 
 

@@ -26,6 +26,14 @@ NOT_A_PARENT = (
     "Booking is for parents. Your account is not linked to a family yet: "
     "open the invite link your school sent you, or ask the school office for one."
 )
+ADMIN_NOT_PARENT = (
+    "/book is how parents book. To book for a family: /admin, pick the lesson and the week, "
+    'then "➕ Book for a family" (or <code>musicbot book</code> on the command line).'
+)
+TEACHER_NOT_PARENT = (
+    "/book is how parents book your slots. /bookings LESSON [week] shows who booked what, "
+    "/calendar your week."
+)
 STALE = "That button is out of date. Here is a fresh start:"
 FORGED = "That button is not one of yours, so nothing was changed. Here is a fresh start:"
 CALENDAR_FILE_NOT_SENT = (
@@ -159,12 +167,26 @@ def no_slots_text(child_name: str, lesson: LessonRef, week: int) -> str:
     )
 
 
+def not_a_parent(is_known: bool, is_admin: bool, is_teacher: bool) -> str:
+    """Why a parent's command does not apply to this account, in the account's own role."""
+    if is_admin:
+        return ADMIN_NOT_PARENT
+    if is_teacher:
+        return TEACHER_NOT_PARENT
+    return NOT_A_PARENT if is_known else STRANGER
+
+
 def slot_button(slot: Slot, tz: ZoneInfo) -> str:
     return f"{slot.start_at.astimezone(tz):%a %H:%M}"
 
 
-def slot_taken(slots_screen: str) -> str:
-    return "Sorry, that slot has just been taken. Here is what is still free.\n\n" + slots_screen
+def slot_taken(slots_screen: str, just: bool = True) -> str:
+    """``just``: the slot went while the parent looked (a race, or a screen minutes old);
+    otherwise it went some time ago (an old screen), or is now too close to book."""
+    headline = (
+        "Sorry, that slot has just been taken." if just else "Sorry, that slot is no longer free."
+    )
+    return f"{headline} Here is what is still free.\n\n" + slots_screen
 
 
 def confirm_card(child_name: str, lesson: LessonRef, week: int, slot: Slot, tz_name: str) -> str:

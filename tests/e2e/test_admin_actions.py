@@ -49,7 +49,10 @@ async def test_admin_books_for_a_family_and_the_parent_is_told(
     labels = [label for row in admin.buttons() for label, _ in row]
     assert "Mia Brown (Brown family)" in labels
     await tap(admin, "Mia Brown")
-    card = await tap(admin, "Mon 22 Feb 15:00")
+    check = await tap(admin, "Mon 22 Feb 15:00")
+    assert "Please check and confirm" in check["text"] and "Mia Brown" in check["text"]
+    assert await services.booking.lesson_bookings(alpha.school, alpha.piano, week=4) == []
+    card = await tap(admin, "Book it")
     assert "Booked: Mia Brown" in card["text"] and "told in chat (1 parent)" in card["text"]
 
     bookings = await services.booking.lesson_bookings(alpha.school, alpha.piano, week=4)
@@ -72,7 +75,8 @@ async def test_admin_books_inside_24_hours_and_while_closed(
     await admin.send("/bookings piano 4")
     await tap(admin, "Book for a family")
     await tap(admin, "Emma Smith")
-    card = await tap(admin, "Mon 22 Feb 15:00")
+    await tap(admin, "Mon 22 Feb 15:00")
+    card = await tap(admin, "Book it")
     assert "Booked: Emma Smith" in card["text"]
 
 

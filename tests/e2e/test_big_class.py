@@ -98,7 +98,8 @@ async def test_booking_for_a_family_in_a_big_class_pages_the_students(
         await tap(admin, "Next ▶")
     assert len(seen) == len(set(seen)) == CROWD + 3
     await tap(admin, "Maximilian-Alexander Vandenberghe-Montgomery 119")  # on the last page
-    card = await tap(admin, "Mon 22 Feb 15:00")
+    await tap(admin, "Mon 22 Feb 15:00")
+    card = await tap(admin, "Book it")
     assert "Booked: Maximilian-Alexander Vandenberghe-Montgomery 119" in card["text"]
     bookings = await services.booking.lesson_bookings(alpha.school, alpha.piano, week=4)
     assert len(bookings) == 1

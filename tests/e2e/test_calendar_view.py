@@ -45,10 +45,15 @@ async def crowded_week(services: Services, schools) -> SchoolIds:  # type: ignor
 
 
 async def layout_of(
-    services: Services, school: int, monday: date, filters: CalendarFilter, title: str
+    services: Services,
+    school: int,
+    monday: date,
+    filters: CalendarFilter,
+    title: str,
+    with_teacher: bool = False,
 ):  # type: ignore[no-untyped-def]
     events = await services.calendar.events(school, monday, monday + timedelta(days=6), filters)
-    return layout_week(events, monday, SYDNEY, title)
+    return layout_week(events, monday, SYDNEY, title, with_teacher=with_teacher)
 
 
 def photos(user) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -79,7 +84,10 @@ async def test_admin_gets_this_week_then_browses_to_a_crowded_week(
     assert len(photos(admin)) == 1  # each new picture replaces the old one
     shown = photos(admin)[0]
     title = calendar_title("School alpha", CalendarMode.ADMIN, "Alice Admin")
-    layout = await layout_of(services, alpha.school, WEEK_4, CalendarFilter(), title)
+    layout = await layout_of(
+        services, alpha.school, WEEK_4, CalendarFilter(staff=True), title, with_teacher=True
+    )
+    assert "Emma Smith · Sam Jones" in shown["caption"]  # booked: the child, and the teacher
     assert shown["caption"] == summarize_week(layout)
     kinds = Counter(block.kind for block in layout.blocks)
     assert kinds[EventKind.BOOKED_SESSION] == 5
@@ -93,13 +101,16 @@ async def test_admin_filters_by_teacher_and_gets_the_term_ics(
     alpha = crowded_week
     admin = api.user(ADMIN)
     await show_week(admin, alpha.school, CalendarMode.ADMIN, WEEK_4)
-    kim = await admin.press_button("Teacher: All", until=lambda e: e.kind in SENT)
+    await admin.press_button("Teacher: All", until=lambda e: e.kind == "edit_markup")
+    listed = [label for row in admin.buttons() for label, _ in row]
+    assert listed == ["• All teachers •", "Kim Lee", "Sam Jones"]  # pick one, not cycle
+    kim = await admin.press_button("Kim Lee", until=lambda e: e.kind in SENT)
     assert "teacher Kim Lee" in kim["caption"] and "No lessons this week." in kim["caption"]
-    sam = await admin.press_button("Teacher: Kim Lee", until=lambda e: e.kind in SENT)
+    await admin.press_button("Teacher: Kim Lee", until=lambda e: e.kind == "edit_markup")
+    sam = await admin.press_button("Sam Jones", until=lambda e: e.kind in SENT)
     title = calendar_title("School alpha", CalendarMode.ADMIN, "Alice Admin", "Sam Jones")
-    layout = await layout_of(
-        services, alpha.school, WEEK_4, CalendarFilter(teacher_id=alpha.teacher), title
-    )
+    staff = CalendarFilter(teacher_id=alpha.teacher, staff=True)
+    layout = await layout_of(services, alpha.school, WEEK_4, staff, title, with_teacher=True)
     assert sam["caption"] == summarize_week(layout)
 
     await admin.press_button("Term .ics", until=lambda e: e.kind in SENT)
@@ -124,9 +135,10 @@ async def test_teacher_sees_only_their_own_lessons(
     shown = await show_week(teacher, alpha.school, CalendarMode.TEACHER, WEEK_4)
     title = calendar_title("School alpha", CalendarMode.TEACHER, "Sam Jones")
     layout = await layout_of(
-        services, alpha.school, WEEK_4, CalendarFilter(teacher_id=alpha.teacher), title
+        services, alpha.school, WEEK_4, CalendarFilter(teacher_id=alpha.teacher, staff=True), title
     )
     assert shown["caption"] == summarize_week(layout)
+    assert "book a slot" not in shown["caption"]  # a teacher does not book
     assert Counter(b.kind for b in layout.blocks)[EventKind.BOOKED_SESSION] == 5
 
 

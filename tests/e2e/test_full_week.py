@@ -145,7 +145,8 @@ async def test_an_admin_books_for_a_family_by_day_in_a_full_week(
     thursday = await tap(admin, "Thu 25 Feb")
     assert "pick a time" in thursday["text"] and "Thu 25 Feb 08:00" in labels(admin)
     assert "⬅ Days" in labels(admin)
-    card = await admin.press_button("Thu 25 Feb 11:00", until=lambda e: e.kind == "edit_text")
+    await admin.press_button("Thu 25 Feb 11:00", until=lambda e: e.kind == "edit_text")
+    card = await admin.press_button("Book it", until=lambda e: e.kind == "edit_text")
     assert card is not None and "Booked: Mia Brown" in card["text"]
     [row] = await bookings(services)
     assert (row.student_id, local(row.start_at)) == (

@@ -242,7 +242,10 @@ async def test_cli_processes_racing_for_one_slot_one_books_the_others_are_told_i
     assert len(slots) == 10
     code, out, err = await run_cli(env, tmp_path, "stats", "--school", "alpha", "--lesson", "nope")
     assert code == 1 and out == ""
-    assert err.strip() == "error: No lesson 'nope' in this school."
+    assert (
+        err.strip()
+        == "error: No lesson 'nope' in this school. Known lesson keys: choir, piano, theory."
+    )
     code, _, err = await run_cli(env, tmp_path, "bookings", "--school", "nowhere")
     assert code == 1 and err.startswith("error: No school 'nowhere'")
     assert len(err.strip().splitlines()) == 1

@@ -87,7 +87,10 @@ def test_slot_buttons_carry_the_minute_three_to_a_row() -> None:
     ]
     markup = kb.new_booking_slots(3, 1, 4, 9, slots, SYDNEY)
     assert [len(row) for row in markup.inline_keyboard] == [3, 1, 1]
-    assert data_of(markup, "Mon 22 Feb 15:00") == f"ad:ny:3:1:4:9:{to_minute(start)}"
+    assert data_of(markup, "Mon 22 Feb 15:00") == f"ad:nk:3:1:4:9:{to_minute(start)}"
+    sure = kb.confirm_new_booking(3, 1, 4, 9, to_minute(start))
+    assert data_of(sure, "Book it") == f"ad:ny:3:1:4:9:{to_minute(start)}"
+    assert data_of(sure, "Slots") == "ad:ns:3:1:4:9"
     moved = kb.move_slots(booking(), 8, slots[:1], SYDNEY)
     assert data_of(moved, "15:00") == f"ad:ry:1:12:8:{to_minute(start)}"
     assert all_parse(markup) and all_parse(moved)
@@ -134,21 +137,29 @@ def test_calendar_week_keyboard_for_an_admin() -> None:
     assert data_of(markup, "◀ week") == "cal:w:3:1:20864:0:0"
     assert data_of(markup, "week ▶") == "cal:w:3:1:20878:0:0"
     assert data_of(markup, "This week") == "cal:w:3:1:20850:0:0"
-    assert data_of(markup, "Teacher: All") == "cal:w:3:1:20871:5:0"
+    assert data_of(markup, "Teacher: All ▾") == "cal:tp:3:1:20871:0:0"  # opens the list
     assert data_of(markup, "Location: All") == "cal:w:3:1:20871:0:2"
     assert data_of(markup, "Term .ics") == "cal:ics:3:1:20871:0:0"
     filtered = cal.week_keyboard(
         3, CalendarMode.ADMIN, 20871, 20871, 7, 2, [(5, "Kim"), (7, "Sam")], [(2, "Studio")]
     )
-    assert data_of(filtered, "Teacher: Sam") == "cal:w:3:1:20871:0:2"
+    assert data_of(filtered, "Teacher: Sam ▾") == "cal:tp:3:1:20871:7:2"
     assert data_of(filtered, "Location: Studio") == "cal:w:3:1:20871:7:0"
-    assert not any("This week" in text for text, _ in buttons(filtered))
+    # the week buttons keep their places; this week's is marked
+    assert [text for text, _ in buttons(filtered)][:3] == ["◀ week", "• This week •", "week ▶"]
+    assert [text for text, _ in buttons(markup)][:3] == ["◀ week", "This week", "week ▶"]
+    picker = cal.teacher_picker(3, CalendarMode.ADMIN, 20871, 7, 2, [(5, "Kim"), (7, "Sam")])
+    assert buttons(picker) == [
+        ("All teachers", "cal:w:3:1:20871:0:2"),
+        ("Kim", "cal:w:3:1:20871:5:2"),
+        ("• Sam •", "cal:w:3:1:20871:7:2"),
+    ]
 
 
 def test_calendar_keyboard_of_a_parent_has_no_filters() -> None:
     markup = cal.week_keyboard(3, CalendarMode.PARENT, 20871, 20871)
     labels = [text for text, _ in buttons(markup)]
-    assert labels == ["◀ week", "week ▶", "📅 Term .ics"]
+    assert labels == ["◀ week", "• This week •", "week ▶", "📅 Term .ics"]
     picker = cal.view_picker(
         [(3, "A", CalendarMode.ADMIN), (4, "B", CalendarMode.PARENT)], {3: 1, 4: 2}
     )

@@ -44,7 +44,8 @@ def test_booking_card_says_who_acted_and_why_it_was_cancelled() -> None:
         booking(BookingStatus.CANCELLED, cancelled_by="admin:Alice", cancel_reason="Sick")
     )
     assert "Booking #12</b> · cancelled" in card
-    assert "Booked by admin:Alice Admin" in card and "Cancelled by admin:Alice: Sick" in card
+    assert "Booked by Alice Admin (admin)" in card and "Cancelled by Alice (admin): Sick" in card
+    assert "admin:" not in card
 
 
 def test_parent_notices_name_the_child_and_the_times() -> None:

@@ -328,3 +328,20 @@ def test_summary_of_empty_and_crowded_weeks() -> None:
     assert "No lessons this week." in summarize_week(layout_week([], MONDAY, SYDNEY, "R"))
     crowded = summarize_week(layout_week(crowded_week()[0], MONDAY, SYDNEY, "R"), max_chars=400)
     assert len(crowded) <= 400
+
+
+def test_a_booked_session_names_the_child_and_in_the_school_view_the_teacher() -> None:
+    start = datetime(2027, 2, 1, 4, tzinfo=UTC)  # Monday 15:00 in Sydney
+    booked = CalendarEvent(
+        "b1", EventKind.BOOKED_SESSION, "Piano Foundations: Mia Brown (individual)",
+        start, start + timedelta(minutes=30), teacher="Sam Jones", short="Mia Brown",
+    )  # fmt: skip
+    band = CalendarEvent("x", EventKind.BAND, "Jazz band", start, start + timedelta(hours=1))
+    family = layout_week([booked], MONDAY, SYDNEY, "Family")
+    assert family.blocks[0].label == "15:00 Mia Brown"
+    school = layout_week([booked, band], MONDAY, SYDNEY, "School", with_teacher=True)
+    labels = sorted(b.label for b in school.blocks)
+    assert labels == ["15:00 Jazz band", "15:00 Mia Brown · Sam Jones"]
+    assert KIND_COLOURS[EventKind.BOOKED_SESSION] != KIND_COLOURS[EventKind.BAND]
+    booked_rgb, band_rgb = KIND_COLOURS[EventKind.BOOKED_SESSION], KIND_COLOURS[EventKind.BAND]
+    assert sum(abs(a - b) for a, b in zip(booked_rgb, band_rgb, strict=True)) > 200
