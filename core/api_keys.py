@@ -14,8 +14,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.booking import sql as booking_sql
 from core.clock import Clock
+from core.db.driver import Driver
 from core.errors import InvalidState, NotFound
 
 KEY_PREFIX = "mb_"
@@ -83,19 +83,19 @@ class ApiKeys:
         if not label or len(label) > 64:
             raise InvalidState("A key's label is 1 to 64 characters.")
         key = KEY_PREFIX + secrets.token_urlsafe(32)
-        row = await booking_sql.fetchrow(
-            self.engine, CREATE, school_id, label, key_hash(key), self.clock.now()
+        row = await Driver(self.engine).fetchrow(
+            CREATE, school_id, label, key_hash(key), self.clock.now(), repeatable=False
         )
         if row is None:
             raise LabelTaken(f"This school already has a key labelled '{label}'.")
         return key
 
     async def list(self, school_id: int) -> list[ApiKeyRef]:
-        rows = await booking_sql.fetch(self.engine, LIST, school_id)
+        rows = await Driver(self.engine).fetch(LIST, school_id)
         return [ApiKeyRef(r["label"], r["created_at"], r["last_used_at"]) for r in rows]
 
     async def revoke(self, school_id: int, label: str) -> None:
-        status = await booking_sql.execute(self.engine, REVOKE, school_id, label)
+        status = await Driver(self.engine).execute(REVOKE, school_id, label)
         _HOLDERS.clear()
         if status.endswith(" 0"):
             raise NotFound(f"No key labelled '{label}' in this school.")
@@ -108,7 +108,7 @@ class ApiKeys:
         cached = _HOLDERS.get(digest)
         if cached is not None and cached[0] > time.monotonic():
             return cached[1]
-        row = await booking_sql.fetchrow(self.engine, SCHOOL_OF, digest)
+        row = await Driver(self.engine).fetchrow(SCHOOL_OF, digest)
         if row is None:
             _HOLDERS.pop(digest, None)
             return None

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.booking import sql as booking_sql
 from core.booking.catalog import CatalogCache, LessonPlan
 from core.booking.service import BookingService
+from core.db.driver import Driver
 from core.errors import NotFound, SlotUnavailable
 
 RESOLVE = """
@@ -106,7 +106,7 @@ async def resolve(
             return Resolved(
                 lesson_id=plan.id, lesson_teacher_id=plan.teacher_id, student_id=student_id
             )
-    row = await booking_sql.fetchrow(engine, RESOLVE, school_id, *asked)
+    row = await Driver(engine).fetchrow(RESOLVE, school_id, *asked)
     found = Resolved(
         row["lesson_id"],
         row["lesson_teacher_id"],

@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.booking import sql as booking_sql
 from core.clock import Clock
+from core.db.driver import Driver
 
 RETENTION = timedelta(days=2)
 PRUNE_EVERY = 1000  # updates between two prunes, per process
@@ -34,7 +34,9 @@ class ProcessedUpdates:
 
     async def first_time(self, bot_id: int, update_id: int) -> bool:
         """Record the update; True only for the first delivery of this update id."""
-        row = await booking_sql.fetchrow(self.engine, RECORD, bot_id, update_id, self.clock.now())
+        row = await Driver(self.engine).fetchrow(
+            RECORD, bot_id, update_id, self.clock.now(), repeatable=False
+        )
         self._since_prune += 1
         if self._since_prune >= PRUNE_EVERY:
             self._since_prune = 0
@@ -42,5 +44,5 @@ class ProcessedUpdates:
         return row is not None
 
     async def prune(self) -> int:
-        status = await booking_sql.execute(self.engine, PRUNE, self.clock.now() - RETENTION)
+        status = await Driver(self.engine).execute(PRUNE, self.clock.now() - RETENTION)
         return int(status.rsplit(" ", 1)[-1] or 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.booking.catalog import CatalogCache
 from core.booking.service import BookingService
@@ -12,6 +12,7 @@ from core.calendar.feeds import FeedService
 from core.calendar.service import CalendarService
 from core.chat_steps import ChatSteps
 from core.clock import Clock
+from core.db.engine import engine_of
 from core.directory import Directory
 from core.family_view import FamilyViewService
 from core.invites import InviteService
@@ -29,6 +30,11 @@ class Services:
     family_view: FamilyViewService
     catalogs: CatalogCache
     chat_steps: ChatSteps
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine under the session factory (for the driver gateway's statements)."""
+        return engine_of(self.sessions)
 
     @classmethod
     def build(cls, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Services:

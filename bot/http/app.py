@@ -77,18 +77,18 @@ def build_http_app(
     if webhook is not None:
         if application is None:
             raise ValueError("the webhook route needs the Telegram application")
-        processed = ProcessedUpdates(services.booking.engine, services.clock)
+        processed = ProcessedUpdates(services.engine, services.clock)
         tables.append(webhook_routes(application, webhook.path, webhook.secret, processed))
         app[WEBHOOK_PATHS] = frozenset({webhook.path})
     for table in tables:
         app.router.add_routes(table)
 
     async def resources(app: web.Application) -> AsyncIterator[None]:
-        app[health.HEALTH_ENGINE] = services.booking.engine
+        app[health.HEALTH_ENGINE] = services.engine
         app[feeds.FEEDS] = services.feeds
         app[API_CONTEXT] = ApiContext(
             services=services,
-            api_keys=ApiKeys(services.booking.engine, services.clock),
+            api_keys=ApiKeys(services.engine, services.clock),
             bot_token=bot_token,
             auth_max_age=auth_max_age,
             send_reminders=reminders_through(application) if application is not None else None,

@@ -49,7 +49,7 @@ async def available_slots(call: ApiCall) -> list[models.TimeSlot]:
     caller.require(Role.PARENT, Role.ADMIN, what=PARENT_OR_ADMIN)
     services = call.context.services
     ids = await api_lookup.resolve(
-        services.booking.engine,
+        services.engine,
         caller.school_id,
         catalogs=services.catalogs,
         lesson=query.lessonId,
@@ -77,7 +77,7 @@ async def create_booking(call: ApiCall) -> models.HybridBooking:
     caller.require(Role.PARENT, Role.ADMIN, what=PARENT_OR_ADMIN)
     booking = call.context.services.booking
     ids = await api_lookup.resolve(
-        booking.engine,
+        call.context.services.engine,
         caller.school_id,
         catalogs=booking.catalogs,
         lesson=body.lessonId,
@@ -182,7 +182,9 @@ async def my_bookings(call: ApiCall) -> list[models.HybridBooking]:
     if parent is None:
         raise forbidden("Only a family's parents have bookings of their own.")
     booking = call.context.services.booking
-    ids = await api_lookup.resolve(booking.engine, caller.school_id, lesson=query.lessonId)
+    ids = await api_lookup.resolve(
+        call.context.services.engine, caller.school_id, lesson=query.lessonId
+    )
     status = query.status
     found = await booking.parent_bookings(
         caller.school_id,

@@ -32,7 +32,7 @@ async def calendar_events(call: ApiCall) -> list[models.CalendarEvent]:
     caller, query = call.caller, call.query
     services = call.context.services
     ids = await api_lookup.resolve(
-        services.booking.engine,
+        services.engine,
         caller.school_id,
         term=query.termId,
         teacher=query.teacherId,

@@ -29,7 +29,7 @@ async def _lesson_id(call: ApiCall, *, teacher_may_read: bool = False) -> int:
         caller.require(Role.ADMIN, what=ADMINS)
     services = call.context.services
     ids = await api_lookup.resolve(
-        services.booking.engine,
+        services.engine,
         caller.school_id,
         catalogs=services.catalogs,
         lesson=call.path.lessonId,

@@ -122,7 +122,7 @@ async def bot_server(bot_api: LocalBotApi, services: Services, schools: Any) -> 
 async def _client(
     url: str, services: Services, clock: FixedClock, schools: tuple[SchoolIds, SchoolIds]
 ) -> AsyncIterator[Api]:
-    keys = ApiKeys(services.booking.engine, clock)
+    keys = ApiKeys(services.engine, clock)
     alpha, beta = schools
     alpha_key = await keys.create(alpha.school, "website")
     beta_key = await keys.create(beta.school, "website")

@@ -72,7 +72,7 @@ async def test_an_unlinked_telegram_account_is_403(api: Api) -> None:
 async def test_a_revoked_key_is_401(api: Api, services, schools) -> None:  # type: ignore[no-untyped-def]
     status, _ = await api.call("GET", SLOTS, api.key())
     assert status == 200
-    await ApiKeys(services.booking.engine, services.clock).revoke(schools[0].school, "website")
+    await ApiKeys(services.engine, services.clock).revoke(schools[0].school, "website")
     status, _ = await api.call("GET", SLOTS, api.key())
     assert status == 401
 

@@ -51,7 +51,12 @@ async def test_listing_commands_and_unknown_keys(db_url, sessions, tmp_path) -> 
         ("liam", "Liam Smith"),
     ]
 
-    for args in (("--week", "99"), ("--lesson", "piano", "--week", "0")):
+    for args in (("--week", "12"), ("--lesson", "piano", "--week", "11")):
         code, out, err = await run_cli(env, tmp_path, "bookings", "--school", "alpha", *args)
         assert code == 1 and out == "", args
         assert "outside the term (weeks 1 to 10)" in err, args
+    for args in (("--week", "99"), ("--lesson", "piano", "--week", "0")):
+        # no term has such a week: refused while the arguments are read, in one line
+        code, out, err = await run_cli(env, tmp_path, "bookings", "--school", "alpha", *args)
+        assert code == 2 and out == "", args
+        assert "--week" in err and len(err.strip().splitlines()) == 1, args
