@@ -170,5 +170,6 @@ async def run(endpoint: Endpoint, operation: Operation, request: web.Request) ->
         return error_response(exc.status, exc.message, exc.errors)
     except DomainError as exc:
         return error_response(status_of(exc), exc.message)
-    payload = {"status": "success", "data": endpoint.adapter.dump_python(data, mode="json")}
-    return web.json_response(payload, status=endpoint.status)
+    # the envelope around pydantic's own JSON encoding of the data (no second encoder)
+    body = b'{"status":"success","data":' + endpoint.adapter.dump_json(data) + b"}"
+    return web.Response(body=body, status=endpoint.status, content_type="application/json")

@@ -12,14 +12,17 @@ from handlers.api import models
 
 
 def time_slot(slot: Slot, tz: ZoneInfo) -> models.TimeSlot:
+    """Built without re-validation: every field comes from a slot the service computed
+    (a week's answer has dozens)."""
     start, end = slot.start_at.astimezone(tz), slot.end_at.astimezone(tz)
-    return models.TimeSlot(
+    return models.TimeSlot.model_construct(
         scheduledDate=start.date(),
         dayOfWeek=DAYS[start.weekday()],
         startTime=f"{start:%H:%M}",
         endTime=f"{end:%H:%M}",
         start=start.isoformat(),
         end=end.isoformat(),
+        available=True,
     )
 
 
