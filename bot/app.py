@@ -14,9 +14,9 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
 from telegram.request import HTTPXRequest
 
+from bot.http import WebhookRoute, build_http_app, start_http_server
 from bot.runtime import open_runtime
 from bot.settings import Settings
-from bot.webhook import start_webhook_server
 from core.services import Services
 from handlers import register
 from handlers.context import API_URLS, NOTIFY, SERVICES, SETTINGS
@@ -138,8 +138,9 @@ async def stop_bot(application: Application) -> None:  # type: ignore[type-arg]
 async def run_polling(settings: Settings) -> int:
     """`musicbot run`: migrate, start the bot and the scheduler, stop cleanly on a signal.
 
-    Long polling by default; with WEBHOOK_URL set, a webhook server instead (several
-    processes may then share the work behind a load balancer).
+    Long polling by default; with WEBHOOK_URL set, Telegram's updates come to the webhook
+    route instead (several processes may then share the work behind a load balancer). The
+    HTTP server (health, API, Mini App, webhook) runs on HTTP_LISTEN:HTTP_PORT either way.
     """
     token = settings.require_token()
     webhook = settings.webhook()
@@ -159,14 +160,16 @@ async def run_polling(settings: Settings) -> int:
         await start_bot(application, polling=webhook is None)
         server = None
         try:
+            http_app = build_http_app(
+                runtime.services,
+                bot_token=token,
+                auth_max_age=settings.webapp_auth_max_age,
+                public_url=settings.base_url,
+                application=application,
+                webhook=WebhookRoute(webhook.path, webhook.secret) if webhook else None,
+            )
+            server = await start_http_server(http_app, settings.listen, settings.port)
             if webhook is not None:
-                server = await start_webhook_server(
-                    application,
-                    listen=webhook.listen,
-                    port=webhook.port,
-                    path=webhook.path,
-                    secret=webhook.secret,
-                )
                 await application.bot.set_webhook(
                     webhook.url, secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES
                 )

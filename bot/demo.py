@@ -16,12 +16,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
+from telegram.ext import Application
+
 from bot.app import build_application, start_bot, stop_bot
+from bot.http import base_url, build_http_app, start_http_server
 from bot.local_api import BotEvent, LocalBotApi
 from bot.runtime import open_runtime
 from bot.settings import Settings
 from core.school_file.importer import import_school
 from core.school_file.term_shift import next_monday, shift_terms
+from core.services import Services
 
 DEMO_TOKEN = "123456:DEMO-TOKEN"
 DEFAULT_SCHOOL = Path(__file__).resolve().parents[1] / "examples" / "demo-school.yaml"
@@ -54,6 +59,29 @@ def _quiet_logs(level: str) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+async def _start_http(
+    services: Services,
+    settings: Settings,
+    application: Application,  # type: ignore[type-arg]
+) -> web.AppRunner | None:
+    """The HTTP server (health, API, Mini App) as in `musicbot run`; the demo goes on
+    without it when its port is taken."""
+    app = build_http_app(
+        services,
+        bot_token=DEMO_TOKEN,
+        auth_max_age=settings.webapp_auth_max_age,
+        public_url=settings.base_url,
+        application=application,
+    )
+    try:
+        runner = await start_http_server(app, settings.listen, settings.port)
+    except OSError as exc:
+        print(f"(HTTP server not started on {settings.listen}:{settings.port}: {exc.strerror})")
+        return None
+    print(f"HTTP API at {base_url(runner)}/api/openapi.json", flush=True)
+    return runner
+
+
 async def run_demo(settings: Settings, user_id: int = 3001, school_file: str | None = None) -> int:
     """Start everything, chat until /quit or end of input, stop everything."""
     text = _school_text(school_file)
@@ -74,9 +102,12 @@ async def run_demo(settings: Settings, user_id: int = 3001, school_file: str | N
         )
         try:
             await start_bot(application, poll_timeout=1)
+            http = await _start_http(runtime.services, settings, application)
             try:
                 await chat(server, user_id)
             finally:
+                if http is not None:
+                    await http.cleanup()
                 await stop_bot(application)
         finally:
             await server.stop()

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_HTTP_LISTEN = "127.0.0.1"
+DEFAULT_HTTP_PORT = 8080
 
 
 @dataclass(frozen=True)
@@ -31,11 +33,17 @@ class Settings(BaseSettings):
     database_url: str = ""
     data_dir: Path = Path("./var")
     log_level: str = "INFO"
-    # webhook mode (optional): Telegram calls WEBHOOK_URL, which reaches this process on
-    # WEBHOOK_LISTEN:WEBHOOK_PORT (behind your TLS proxy); requests must carry WEBHOOK_SECRET
+    # the one HTTP server (health, JSON API, Mini App, feeds, webhook): HTTP_LISTEN:HTTP_PORT,
+    # reached by users at PUBLIC_URL; WEBHOOK_LISTEN/WEBHOOK_PORT are older names of the two
+    http_listen: str | None = None
+    http_port: int | None = Field(default=None, ge=0, le=65535)
+    public_url: str = ""
+    webapp_auth_max_age: int = Field(default=86400, ge=1)
+    # webhook mode (optional): Telegram calls WEBHOOK_URL, which reaches this process's HTTP
+    # server (behind your TLS proxy); requests must carry WEBHOOK_SECRET
     webhook_url: str = ""
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
+    webhook_listen: str | None = None
+    webhook_port: int | None = Field(default=None, ge=0, le=65535)
     webhook_secret: str = ""
 
     @field_validator("database_url")
@@ -62,6 +70,25 @@ class Settings(BaseSettings):
             return base[: -len("/bot")] + "/file/bot"
         return base + "/file/bot"
 
+    @property
+    def listen(self) -> str:
+        """The HTTP server's address: HTTP_LISTEN, else the older WEBHOOK_LISTEN."""
+        return (self.http_listen or self.webhook_listen or DEFAULT_HTTP_LISTEN).strip()
+
+    @property
+    def port(self) -> int:
+        """The HTTP server's port: HTTP_PORT, else the older WEBHOOK_PORT."""
+        for value in (self.http_port, self.webhook_port):
+            if value is not None:
+                return value
+        return DEFAULT_HTTP_PORT
+
+    @property
+    def base_url(self) -> str:
+        """Where users reach the HTTP server: PUBLIC_URL, else http://HTTP_LISTEN:HTTP_PORT."""
+        url = self.public_url.strip().rstrip("/")
+        return url or f"http://{self.listen}:{self.port}"
+
     def webhook(self) -> WebhookSettings | None:
         """The webhook to serve, or None for long polling."""
         url = self.webhook_url.strip()
@@ -76,7 +103,7 @@ class Settings(BaseSettings):
                 "when WEBHOOK_URL is set"
             )
         path = urlparse(url).path or "/"
-        return WebhookSettings(url, self.webhook_listen, self.webhook_port, path, secret)
+        return WebhookSettings(url, self.listen, self.port, path, secret)
 
     def require_token(self) -> str:
         token = self.telegram_bot_token.strip()

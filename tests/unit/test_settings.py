@@ -40,4 +40,4 @@ def test_webhook_needs_https_and_a_real_secret() -> None:
     with pytest.raises(ValueError, match="https"):
         Settings(_env_file=None, webhook_url="http://x/tg").webhook()  # type: ignore[call-arg]
     hook = Settings(**base, webhook_secret="a" * 20).webhook()  # type: ignore[arg-type]
-    assert hook is not None and hook.path == "/tg" and hook.port == 8443
+    assert hook is not None and hook.path == "/tg" and hook.port == 8080

@@ -1,0 +1,39 @@
+"""`GET /healthz`: 200 while the database answers, 503 otherwise (for a load balancer)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+logger = logging.getLogger(__name__)
+
+routes = web.RouteTableDef()
+HEALTH_ENGINE = web.AppKey("health_engine", AsyncEngine)
+TIMEOUT = 2.0
+
+
+async def database_answers(engine: AsyncEngine) -> bool:
+    """One `SELECT 1`, through SQLAlchemy (a dead pooled connection is replaced)."""
+
+    async def ping() -> None:
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql("SELECT 1")
+
+    try:
+        async with asyncio.timeout(TIMEOUT):
+            await ping()
+    except Exception as exc:  # any failure means "not healthy", never a 500
+        logger.warning("healthz: database does not answer (%s)", type(exc).__name__)
+        return False
+    return True
+
+
+@routes.get("/healthz")
+async def healthz(request: web.Request) -> web.Response:
+    up = await database_answers(request.app[HEALTH_ENGINE])
+    return web.json_response(
+        {"ok": up, "database": "up" if up else "down"}, status=200 if up else 503
+    )

@@ -1,0 +1,68 @@
+"""`GET /app/`: the Mini App's static files, shipped in the package (bot/http/miniapp/).
+
+index.html is revalidated on every load (a new release shows at once); other files are
+cached for an hour. Only files inside the directory are served."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from aiohttp import web
+
+MINIAPP_DIR = Path(__file__).parent / "miniapp"
+routes = web.RouteTableDef()
+
+mimetypes.add_type("text/javascript", ".js")
+mimetypes.add_type("text/javascript", ".mjs")
+mimetypes.add_type("text/css", ".css")
+mimetypes.add_type("image/svg+xml", ".svg")
+mimetypes.add_type("application/manifest+json", ".webmanifest")
+
+
+def _file(name: str) -> Path | None:
+    root = MINIAPP_DIR.resolve()
+    try:
+        path = (root / name).resolve()
+    except (OSError, ValueError):
+        return None
+    if root not in path.parents or not path.is_file():
+        return None
+    return path
+
+
+def _serve(path: Path) -> web.FileResponse:
+    kind, _ = mimetypes.guess_type(path.name)
+    cache = "no-cache" if path.suffix == ".html" else "public, max-age=3600"
+    headers = {
+        "Cache-Control": cache,
+        "Content-Type": (kind or "application/octet-stream")
+        + (
+            "; charset=utf-8"
+            if kind and (kind.startswith("text/") or kind.endswith("json"))
+            else ""
+        ),
+        "X-Content-Type-Options": "nosniff",
+    }
+    return web.FileResponse(path, headers=headers)
+
+
+@routes.get("/app")
+async def app_root(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPPermanentRedirect("/app/")
+
+
+@routes.get("/app/")
+async def app_index(request: web.Request) -> web.StreamResponse:
+    path = _file("index.html")
+    if path is None:
+        raise web.HTTPNotFound()
+    return _serve(path)
+
+
+@routes.get("/app/{name:.+}")
+async def app_file(request: web.Request) -> web.StreamResponse:
+    path = _file(request.match_info["name"])
+    if path is None:
+        raise web.HTTPNotFound()
+    return _serve(path)

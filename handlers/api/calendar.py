@@ -1,0 +1,63 @@
+"""The calendar area of the JSON API: events of a date range, scoped to what the caller may
+see (a parent: their family; a teacher: their own lessons; admins and the key: everything)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core import api_lookup
+from core.calendar.service import CalendarFilter
+from core.directory import Role
+from handlers.api import models, render
+from handlers.api.errors import forbidden
+from handlers.api.registry import ApiCall, ApiRoutes
+
+api = ApiRoutes()
+routes = api.routes
+
+DEFAULT_SPAN = timedelta(weeks=6)
+
+
+@api.operation(
+    "GET",
+    "/api/calendar/events",
+    summary="Calendar events of a date range (generateHybridCalendarEvents)",
+    who="everyone, scoped to what they may see",
+    data=list[models.CalendarEvent],
+    query=models.CalendarQuery,
+    errors=(403, 404),
+)
+async def calendar_events(call: ApiCall) -> list[models.CalendarEvent]:
+    caller, query = call.caller, call.query
+    services = call.context.services
+    ids = await api_lookup.resolve(
+        services.booking.engine,
+        caller.school_id,
+        term=query.termId,
+        teacher=query.teacherId,
+        location=query.locationId,
+    )
+    teacher_id, family_id = ids.teacher_id, None
+    if not caller.is_admin:
+        teacher, parent = caller.teacher(), caller.parent()
+        if teacher is not None and (teacher_id is None or teacher_id == teacher.person_id):
+            teacher_id = teacher.person_id
+        elif parent is not None:
+            family_id = parent.family_id
+        elif Role.TEACHER in caller.roles:
+            raise forbidden("A teacher sees only their own lessons.")
+        else:
+            raise forbidden("Nothing to show for this account.")
+    tz = caller.tz
+    first = query.startDate or services.clock.now().astimezone(tz).date()
+    last = query.endDate or first + DEFAULT_SPAN
+    if last < first:
+        last = first
+    filters = CalendarFilter(
+        term_id=ids.term_id,
+        teacher_id=teacher_id,
+        location_id=ids.location_id,
+        family_id=family_id,
+    )
+    events = await services.calendar.events(caller.school_id, first, last, filters)
+    return [render.calendar_event(event, tz) for event in events]
