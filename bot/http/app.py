@@ -21,7 +21,7 @@ from bot.http.webhook import webhook_routes
 from core.api_keys import ApiKeys
 from core.processed_updates import ProcessedUpdates
 from core.services import Services
-from handlers.api import bookings, calendar, lessons, openapi
+from handlers.api import bookings, calendar, lessons, me, openapi
 from handlers.api.context import API_CONTEXT, ApiContext, SendReminders
 from handlers.context import SERVICES
 
@@ -34,10 +34,11 @@ ROUTE_TABLES: list[web.RouteTableDef] = [
     bookings.routes,
     lessons.routes,
     calendar.routes,
+    me.routes,
     miniapp_files.routes,
 ]
 # The API areas whose operations make the OpenAPI document.
-API_AREAS = (bookings.api, lessons.api, calendar.api)
+API_AREAS = (bookings.api, lessons.api, calendar.api, me.api)
 
 
 @dataclass(frozen=True)

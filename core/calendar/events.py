@@ -35,3 +35,11 @@ class CalendarEvent:
     description: str | None = None
     sequence: int = 0  # bumped on every change of a booking
     cancelled: bool = False
+    # what an event's detail shows (the Mini App): the lesson by key, its week, enrolled
+    # students and places, and the child of a booked session
+    lesson_key: str | None = None
+    lesson_name: str | None = None
+    week: int | None = None
+    enrolled: int | None = None
+    max_students: int | None = None
+    student_name: str | None = None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
@@ -45,6 +45,10 @@ def booking_event(booking: BookingView) -> CalendarEvent:
         f"week {booking.week}. Booking #{booking.id}.",
         sequence=booking.sequence,
         cancelled=booking.status is BookingStatus.CANCELLED,
+        lesson_key=booking.lesson_key,
+        lesson_name=booking.lesson_name,
+        week=booking.week,
+        student_name=booking.student_name,
     )
 
 
@@ -100,6 +104,7 @@ class CalendarService:
                 )
             )
         lessons = (await session.scalars(query)).unique().all()
+        enrolled = await self._enrolled(session, [lesson.id for lesson in lessons])
         events: list[CalendarEvent] = []
         for lesson in lessons:
             for occ in occurrences(lesson, tz, lo, hi):
@@ -119,9 +124,26 @@ class CalendarService:
                         location=lesson.location.name if lesson.location else None,
                         room=lesson.room.name if lesson.room else None,
                         description=f"Week {occ.week} of {lesson.term.name}",
+                        lesson_key=lesson.key,
+                        lesson_name=lesson.name,
+                        week=occ.week,
+                        enrolled=enrolled.get(lesson.id, 0),
+                        max_students=lesson.max_students,
                     )
                 )
         return events
+
+    @staticmethod
+    async def _enrolled(session: AsyncSession, lesson_ids: list[int]) -> dict[int, int]:
+        """Enrolled students per lesson."""
+        if not lesson_ids:
+            return {}
+        rows = await session.execute(
+            select(Enrolment.lesson_id, func.count())
+            .where(Enrolment.lesson_id.in_(lesson_ids))
+            .group_by(Enrolment.lesson_id)
+        )
+        return {lesson_id: int(count) for lesson_id, count in rows}
 
     async def _booking_events(
         self,

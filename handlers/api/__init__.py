@@ -4,10 +4,10 @@ document built from the same models. The aiohttp application itself is in bot/ht
 
 from __future__ import annotations
 
-from handlers.api import bookings, calendar, lessons
+from handlers.api import bookings, calendar, lessons, me
 from handlers.api.registry import ApiRoutes
 
-AREAS: tuple[ApiRoutes, ...] = (bookings.api, lessons.api, calendar.api)
+AREAS: tuple[ApiRoutes, ...] = (bookings.api, lessons.api, calendar.api, me.api)
 
 
 def endpoints() -> list:  # type: ignore[type-arg]

@@ -7,12 +7,12 @@ import { el, showDetail, toast, weekdayDate } from "./ui.js";
 const ACTIVE = new Set(["PENDING", "CONFIRMED", "COMPLETED", "NO_SHOW"]);
 
 function percent(rate) {
-  return `${Math.round((Number(rate) || 0) * (Number(rate) > 1 ? 1 : 100))}%`;
+  return `${Math.round((Number(rate) || 0) * 100)}%`;
 }
 
 function statsLine(stats) {
-  const booked = stats.totalBookings ?? stats.bookedCount ?? stats.booked ?? 0;
-  const expected = stats.expectedBookings ?? stats.expected ?? 0;
+  const booked = stats.bookedCount ?? 0;
+  const expected = stats.expectedBookings ?? 0;
   return `${booked}/${expected} booked · ${percent(stats.completionRate)} complete`;
 }
 
@@ -62,7 +62,7 @@ function lessonCard(api, lesson, stats, screens) {
       remind.disabled = true;
       try {
         const result = await api.post(`${path}/send-reminders`);
-        const sent = result && (result.sent ?? result.remindersSent ?? result.count);
+        const sent = result && result.sent;
         toast(sent !== undefined ? `Reminders sent: ${sent}.` : "Reminders sent.");
       } catch (error) {
         toast(refusal(error), true);

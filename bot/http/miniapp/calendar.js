@@ -93,9 +93,11 @@ export function calendarView(api, me, box) {
   box.replaceChildren(filters, legend(), status, grid);
 
   const calendar = new window.FullCalendar.Calendar(grid, {
-    initialView: window.innerWidth < 600 ? "timeGridWeek" : "timeGridWeek",
+    initialView: "timeGridWeek",
+    initialDate: new URLSearchParams(location.search).get("date") || me.today,
     timeZone: "UTC", // events arrive as the school's wall time (see toWall)
-    now: () => toWall(Date.now()),
+    // the school's today, as the server's clock has it, at the school's time of day
+    now: () => `${me.today}T${toWall(Date.now()).slice(11)}`,
     firstDay: 1,
     nowIndicator: true,
     allDaySlot: false,
