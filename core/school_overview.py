@@ -104,12 +104,12 @@ class SchoolOverviewService:
                 query = query.where(Lesson.teacher_id == teacher_id)
             lessons = (await session.scalars(query.order_by(Lesson.name))).unique().all()
             enrolled = await self._enrolled(session, school_id, [lesson.id for lesson in lessons])
-        return SchoolOverview(
-            terms=tuple(TermEntry(t.key, t.name, t.start_date, t.weeks) for t in terms),
-            teachers=tuple(Named(k, n) for k, n in teacher_rows),
-            locations=tuple(Named(k, n) for k, n in location_rows),
-            lessons=tuple(_entry(lesson, enrolled.get(lesson.id, ())) for lesson in lessons),
-        )
+            return SchoolOverview(
+                terms=tuple(TermEntry(t.key, t.name, t.start_date, t.weeks) for t in terms),
+                teachers=tuple(Named(k, n) for k, n in teacher_rows),
+                locations=tuple(Named(k, n) for k, n in location_rows),
+                lessons=tuple(_entry(lesson, enrolled.get(lesson.id, ())) for lesson in lessons),
+            )
 
     @staticmethod
     async def _enrolled(
