@@ -66,5 +66,7 @@ async def test_admin_sees_who_booked_and_books_for_a_family(
     await expect(page.locator("#toast")).to_contain_text("Done")
     await expect(table.locator('tr[data-student="mia"] td.booked')).to_contain_text("17:00")
     found = await services.booking.lesson_bookings(alpha.school, alpha.piano, week=4)
-    mia = [b for b in found if b.student_id == alpha.mia and b.status is not BookingStatus.CANCELLED]
+    mia = [
+        b for b in found if b.student_id == alpha.mia and b.status is not BookingStatus.CANCELLED
+    ]
     assert len(mia) == 1 and mia[0].booked_by.startswith("admin:")
