@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.cli.api_keys import api_key_command
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from core.schedule import DAYS, parse_hhmm
@@ -161,6 +162,7 @@ async def _school_command(runtime: Runtime, args: argparse.Namespace, settings: 
         "stats": _stats,
         "open": _open_close,
         "close": _open_close,
+        "api-key": api_key_command,
     }[args.command]
     return await handler(runtime, school.id, args, settings)
 

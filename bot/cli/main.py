@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot.cli import api_keys
 from bot.cli import commands as cli_commands
 from bot.runtime import DatabaseUnavailable
 from bot.settings import Settings
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         _school(p)
         p.add_argument("--lesson", required=True)
         _fmt(p)
+    api_keys.add_parser(sub)
     return parser
 
 

@@ -22,13 +22,17 @@ async def database_answers(engine: AsyncEngine) -> bool:
         async with engine.connect() as conn:
             await conn.exec_driver_sql("SELECT 1")
 
-    try:
-        async with asyncio.timeout(TIMEOUT):
-            await ping()
-    except Exception as exc:  # any failure means "not healthy", never a 500
-        logger.warning("healthz: database does not answer (%s)", type(exc).__name__)
-        return False
-    return True
+    # a second try: the first may have met a connection the database closed (a restart),
+    # which the pool has now replaced
+    for attempt in (1, 2):
+        try:
+            async with asyncio.timeout(TIMEOUT):
+                await ping()
+            return True
+        except Exception as exc:  # any failure means "not healthy", never a 500
+            if attempt == 2:
+                logger.warning("healthz: database does not answer (%s)", type(exc).__name__)
+    return False
 
 
 @routes.get("/healthz")
