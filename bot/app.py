@@ -21,6 +21,7 @@ from core.services import Services
 from handlers import register
 from handlers.context import API_URLS, NOTIFY, SERVICES, SETTINGS
 from handlers.menus import set_all_menus
+from handlers.webapp import set_menu_button
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ async def start_bot(
     try:
         accounts = await services.directory.telegram_accounts()
         await set_all_menus(application.bot, accounts)
+        await set_menu_button(application.bot, application.bot_data.get(SETTINGS))
     except Exception:  # a menu is a convenience: never stop the bot for it
         logger.exception("could not set command menus")
     await application.start()

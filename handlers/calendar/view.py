@@ -36,6 +36,7 @@ from handlers.calendar import texts
 from handlers.calendar.texts import CalendarMode
 from handlers.callbacks import fields_pattern
 from handlers.context import Who, services_of, who
+from handlers.webapp import offer_miniapp
 
 logger = logging.getLogger(__name__)
 
@@ -161,12 +162,14 @@ async def calendar_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         view = await _view(context, identity, mode)
         assert view is not None
         await send_week(update, context, view, this_monday(now, ZoneInfo(identity.school.timezone)))
+        await offer_miniapp(update, context, "calendar")
         return
     mondays = {
         i.school.id: day_number(this_monday(now, ZoneInfo(i.school.timezone))) for i, _ in views
     }
     choices = [(i.school.id, i.school.name, mode) for i, mode in views]
     await message.reply_text(texts.PICK_VIEW, reply_markup=kb.view_picker(choices, mondays))
+    await offer_miniapp(update, context, "calendar")
 
 
 async def _pressed_view(
