@@ -1,5 +1,5 @@
 // The Telegram side of the page: init data, theme, ready/expand, BackButton, MainButton.
-// Real Mini Apps load telegram-web-app.js from telegram.org; we ship no CDN script, so this
+// Real Mini Apps load telegram-web-app.js from Telegram's servers; we ship no CDN script, so this
 // shim uses window.Telegram.WebApp when a host provides it, else talks to the Telegram
 // client directly (the documented postEvent bridge) and reads what Telegram puts in the URL
 // fragment: #tgWebAppData=<init data>&tgWebAppThemeParams=<json>. In a plain browser the
