@@ -16,6 +16,7 @@ from aiohttp import web
 from telegram.ext import Application
 
 from bot.http import health, miniapp_files
+from bot.http.compression import gzip_json
 from bot.http.middlewares import WEBHOOK_PATHS, errors_as_json
 from bot.http.webhook import webhook_routes
 from core.api_keys import ApiKeys
@@ -80,7 +81,7 @@ def build_http_app(
 ) -> web.Application:
     """The application, not yet started. ``application`` (the Telegram bot) is needed for
     the webhook and for sending reminders from the API."""
-    app = web.Application(client_max_size=max_body, middlewares=[errors_as_json])
+    app = web.Application(client_max_size=max_body, middlewares=[errors_as_json, gzip_json])
     tables = list(ROUTE_TABLES if route_tables is None else route_tables)
     if webhook is not None:
         if application is None:
