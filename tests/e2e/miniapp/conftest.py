@@ -73,9 +73,15 @@ def signed(clock: FixedClock, telegram_id: int, age: int = 0) -> str:
 
 
 async def open_as(
-    page: Page, url: str, clock: FixedClock, telegram_id: int, query: str = "", age: int = 0
+    page: Page,
+    url: str,
+    clock: FixedClock,
+    telegram_id: int,
+    query: str = "",
+    age: int = 0,
+    theme: dict[str, str] | None = None,
 ) -> None:
-    await page.goto(app_url(url, signed(clock, telegram_id, age), query))
+    await page.goto(app_url(url, signed(clock, telegram_id, age), query, theme))
 
 
 async def shot(page: Page, name: str) -> None:

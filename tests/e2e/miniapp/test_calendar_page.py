@@ -40,6 +40,9 @@ async def test_admin_sees_the_week_with_the_booked_child_and_opens_its_detail(
     await expect(page.locator(".legend")).to_contain_text("Booked individual session")
     await expect(page.locator(".fc-toolbar-title")).to_contain_text("Feb")
     await shot(page, "admin-week")
+    await page.set_viewport_size({"width": 1000, "height": 760})
+    await shot(page, "admin-week-wide")
+    await page.set_viewport_size({"width": 420, "height": 860})
     await booked.click()
     detail = page.locator("dialog#detail")
     await expect(detail).to_be_visible()
@@ -64,3 +67,15 @@ async def test_today_is_marked_and_the_week_moves(
     await page.locator(".fc-next-button").click()
     await expect(page.locator('.fc-col-header-cell[data-date="2027-01-26"]')).to_be_visible()
     await shot(page, "teacher-week")
+
+
+async def test_the_page_follows_telegrams_dark_theme(
+    page: Page, http_url: str, clock: FixedClock, schools: Any
+) -> None:
+    dark = {"bg_color": "#17212b", "text_color": "#f5f5f5", "button_color": "#5288c1"}
+    await open_as(page, http_url, clock, TEACHER, WEEK4, theme=dark)
+    await expect(page.locator(".fc-event").first).to_be_visible()
+    assert await page.evaluate("document.documentElement.dataset.scheme") == "dark"
+    background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(23, 33, 43)"
+    await shot(page, "teacher-week-dark")
