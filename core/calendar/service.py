@@ -28,6 +28,7 @@ class CalendarFilter:
     teacher_id: int | None = None
     location_id: int | None = None
     family_id: int | None = None  # a parent sees only their family's lessons and bookings
+    school_events: bool = False  # the school's events (meet & greets) despite a teacher filter
 
 
 def booking_event(booking: BookingView) -> CalendarEvent:
@@ -75,7 +76,7 @@ class CalendarService:
             hi = datetime.combine(last_day + timedelta(days=1), time()).replace(tzinfo=tz)
             result = await self._lesson_events(session, school_id, filters, tz, lo, hi)
             result += await self._booking_events(session, school_id, filters, tz_name, lo, hi)
-            if filters.teacher_id is None or filters.family_id is not None:
+            if filters.teacher_id is None or filters.family_id is not None or filters.school_events:
                 result += await self._school_events(session, school_id, filters, lo, hi)
         return sorted(result, key=lambda e: (e.start, e.kind, e.title))
 

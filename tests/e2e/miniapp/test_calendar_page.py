@@ -7,12 +7,14 @@ School alpha (Sydney): week 4 starts Monday 22 February 2027; piano's individual
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from playwright.async_api import Page, expect
 
 from core.clock import FixedClock
+from core.db.models import Event
 from core.services import Services
 from core.views import Actor
 from tests.e2e.miniapp.conftest import open_as, shot
@@ -79,3 +81,27 @@ async def test_the_page_follows_telegrams_dark_theme(
     background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(23, 33, 43)"
     await shot(page, "teacher-week-dark")
+
+
+async def test_a_teacher_sees_their_lessons_and_the_schools_meet_and_greet(
+    page: Page, http_url: str, clock: FixedClock, services: Services, schools: Any
+) -> None:
+    alpha, _ = schools
+    await book_emma(services, alpha)
+    async with services.sessions() as session, session.begin():
+        start = datetime(2027, 2, 24, 18, 0, tzinfo=ZoneInfo("Australia/Sydney"))
+        session.add(
+            Event(
+                school_id=alpha.school,
+                key="mg",
+                title="Meet the teachers",
+                type="MEET_AND_GREET",
+                start_at=start,
+                end_at=start + timedelta(hours=1),
+            )
+        )
+    await open_as(page, http_url, clock, TEACHER, WEEK4)
+    await expect(page.locator(".fc-event.kind-MEET_AND_GREET")).to_contain_text("Meet the teachers")
+    await expect(page.locator(".fc-event.kind-HYBRID_INDIVIDUAL")).to_contain_text("Emma Smith")
+    await expect(page.locator('#view select[name="teacherId"]')).to_have_count(0)
+    await shot(page, "teacher-week-with-meet-and-greet")
