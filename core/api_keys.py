@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,6 +63,13 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# key hash -> (monotonic expiry, holder): a key in steady use costs no query per request.
+# A revoke clears it in the revoking process; other processes stop accepting the key within
+# HOLDER_TTL seconds (a revoke from the CLI takes longer than that just to start).
+HOLDER_TTL = 1.0
+_HOLDERS: dict[str, tuple[float, KeyHolder]] = {}
+
+
 class ApiKeys:
     """Each operation one statement, in its own transaction."""
 
@@ -88,6 +96,7 @@ class ApiKeys:
 
     async def revoke(self, school_id: int, label: str) -> None:
         status = await booking_sql.execute(self.engine, REVOKE, school_id, label)
+        _HOLDERS.clear()
         if status.endswith(" 0"):
             raise NotFound(f"No key labelled '{label}' in this school.")
 
@@ -95,7 +104,16 @@ class ApiKeys:
         """The school of a presented key, or None (unknown or revoked)."""
         if not key.startswith(KEY_PREFIX) or len(key) > 100:
             return None
-        row = await booking_sql.fetchrow(self.engine, SCHOOL_OF, key_hash(key))
+        digest = key_hash(key)
+        cached = _HOLDERS.get(digest)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        row = await booking_sql.fetchrow(self.engine, SCHOOL_OF, digest)
         if row is None:
+            _HOLDERS.pop(digest, None)
             return None
-        return KeyHolder(row["label"], row["id"], row["key"], row["name"], row["timezone"])
+        holder = KeyHolder(row["label"], row["id"], row["key"], row["name"], row["timezone"])
+        if len(_HOLDERS) > 10_000:
+            _HOLDERS.clear()
+        _HOLDERS[digest] = (time.monotonic() + HOLDER_TTL, holder)
+        return holder

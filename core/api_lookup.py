@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.booking import sql as booking_sql
+from core.booking.catalog import CatalogCache, LessonPlan
 from core.booking.service import BookingService
 from core.errors import NotFound, SlotUnavailable
 
@@ -39,10 +40,55 @@ class Resolved:
     location_id: int | None = None
 
 
+# per school: (catalog version, lesson key -> plan) of the process's cached catalog
+_LESSON_KEYS: dict[int, tuple[int, dict[str, LessonPlan]]] = {}
+# per school: (catalog version, student key -> id); an import keeps a key's id, and the
+# cache starts afresh whenever the process sees a new catalog version
+_STUDENT_KEYS: dict[int, tuple[int, dict[str, int]]] = {}
+
+
+def _cached_lesson(catalogs: CatalogCache | None, school_id: int, key: str) -> LessonPlan | None:
+    """The lesson of a key in the process's lesson catalog, if it is there (a key it does
+    not know is asked of the database)."""
+    catalog = catalogs.peek(school_id) if catalogs is not None else None
+    if catalog is None:
+        return None
+    known = _LESSON_KEYS.get(school_id)
+    if known is None or known[0] != catalog.version:
+        known = (catalog.version, {plan.key: plan for plan in catalog.lessons.values()})
+        _LESSON_KEYS[school_id] = known
+    return known[1].get(key)
+
+
+def _students(catalogs: CatalogCache | None, school_id: int) -> dict[str, int] | None:
+    catalog = catalogs.peek(school_id) if catalogs is not None else None
+    if catalog is None:
+        return None
+    known = _STUDENT_KEYS.get(school_id)
+    if known is None or known[0] != catalog.version:
+        known = (catalog.version, {})
+        _STUDENT_KEYS[school_id] = known
+    return known[1]
+
+
+def _cached_student(catalogs: CatalogCache | None, school_id: int, key: str) -> int | None:
+    students = _students(catalogs, school_id)
+    return students.get(key) if students is not None else None
+
+
+def _remember_student(
+    catalogs: CatalogCache | None, school_id: int, key: str, student_id: int
+) -> None:
+    students = _students(catalogs, school_id)
+    if students is not None and len(students) < 100_000:
+        students[key] = student_id
+
+
 async def resolve(
     engine: AsyncEngine,
     school_id: int,
     *,
+    catalogs: CatalogCache | None = None,
     lesson: str | None = None,
     student: str | None = None,
     term: str | None = None,
@@ -53,6 +99,13 @@ async def resolve(
     asked = (lesson, student, term, teacher, location)
     if all(key is None for key in asked):
         return Resolved()
+    if lesson is not None and all(key is None for key in asked[2:]):
+        plan = _cached_lesson(catalogs, school_id, lesson)
+        student_id = _cached_student(catalogs, school_id, student) if student else None
+        if plan is not None and (student is None or student_id is not None):
+            return Resolved(
+                lesson_id=plan.id, lesson_teacher_id=plan.teacher_id, student_id=student_id
+            )
     row = await booking_sql.fetchrow(engine, RESOLVE, school_id, *asked)
     found = Resolved(
         row["lesson_id"],
@@ -71,6 +124,8 @@ async def resolve(
     ):
         if key is not None and value is None:
             raise NotFound(f"No {what} '{key}' in this school.")
+    if student is not None and found.student_id is not None:
+        _remember_student(catalogs, school_id, student, found.student_id)
     return found
 
 

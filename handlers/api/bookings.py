@@ -48,7 +48,12 @@ async def available_slots(call: ApiCall) -> list[models.TimeSlot]:
     caller, query = call.caller, call.query
     caller.require(Role.PARENT, Role.ADMIN, what=PARENT_OR_ADMIN)
     services = call.context.services
-    ids = await api_lookup.resolve(services.booking.engine, caller.school_id, lesson=query.lessonId)
+    ids = await api_lookup.resolve(
+        services.booking.engine,
+        caller.school_id,
+        catalogs=services.catalogs,
+        lesson=query.lessonId,
+    )
     assert ids.lesson_id is not None
     slots = await services.booking.available_slots(
         caller.school_id, ids.lesson_id, query.weekNumber, caller.actor()
@@ -72,7 +77,11 @@ async def create_booking(call: ApiCall) -> models.HybridBooking:
     caller.require(Role.PARENT, Role.ADMIN, what=PARENT_OR_ADMIN)
     booking = call.context.services.booking
     ids = await api_lookup.resolve(
-        booking.engine, caller.school_id, lesson=body.lessonId, student=body.studentId
+        booking.engine,
+        caller.school_id,
+        catalogs=booking.catalogs,
+        lesson=body.lessonId,
+        student=body.studentId,
     )
     assert ids.lesson_id is not None and ids.student_id is not None
     start = await api_lookup.slot_start(

@@ -27,8 +27,12 @@ async def _lesson_id(call: ApiCall, *, teacher_may_read: bool = False) -> int:
         caller.require(Role.ADMIN, Role.TEACHER, what="the lesson's teacher and admins")
     else:
         caller.require(Role.ADMIN, what=ADMINS)
+    services = call.context.services
     ids = await api_lookup.resolve(
-        call.context.services.booking.engine, caller.school_id, lesson=call.path.lessonId
+        services.booking.engine,
+        caller.school_id,
+        catalogs=services.catalogs,
+        lesson=call.path.lessonId,
     )
     assert ids.lesson_id is not None
     teacher = caller.teacher()
