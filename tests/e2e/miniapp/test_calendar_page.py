@@ -43,6 +43,7 @@ async def test_admin_sees_the_week_with_the_booked_child_and_opens_its_detail(
     await expect(page.locator(".fc-toolbar-title")).to_contain_text("Feb")
     await shot(page, "admin-week")
     await page.set_viewport_size({"width": 1000, "height": 760})
+    await page.wait_for_function("document.querySelector('.fc-timegrid-body').offsetWidth > 900")
     await shot(page, "admin-week-wide")
     await page.set_viewport_size({"width": 420, "height": 860})
     await booked.click()
