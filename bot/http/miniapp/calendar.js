@@ -106,6 +106,8 @@ export function calendarView(api, me, box) {
     height: "auto",
     expandRows: true,
     slotEventOverlap: false,
+    // at most 3 side by side in a phone-wide day; the rest behind "+N" (a popover lists them)
+    eventMaxStack: 3,
     eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     headerToolbar: { left: "prev,next today", center: "title", right: "timeGridDay,timeGridWeek,dayGridMonth" },
