@@ -9,13 +9,14 @@ from core import api_lookup
 from core.calendar.service import CalendarFilter
 from core.directory import Role
 from handlers.api import models, render
-from handlers.api.errors import forbidden
+from handlers.api.errors import bad_request, forbidden
 from handlers.api.registry import ApiCall, ApiRoutes
 
 api = ApiRoutes()
 routes = api.routes
 
 DEFAULT_SPAN = timedelta(weeks=6)
+MAX_DAYS = 400
 
 
 @api.operation(
@@ -53,7 +54,15 @@ async def calendar_events(call: ApiCall) -> list[models.CalendarEvent]:
     first = query.startDate or services.clock.now().astimezone(tz).date()
     last = query.endDate or first + DEFAULT_SPAN
     if last < first:
-        last = first
+        raise bad_request(
+            "endDate is before the first day shown (startDate, or today).",
+            [{"path": "endDate", "message": "before startDate"}],
+        )
+    if (last - first).days > MAX_DAYS:
+        raise bad_request(
+            f"At most {MAX_DAYS} days at once.",
+            [{"path": "endDate", "message": f"more than {MAX_DAYS} days after startDate"}],
+        )
     filters = CalendarFilter(
         term_id=ids.term_id,
         teacher_id=teacher_id,

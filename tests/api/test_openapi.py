@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from openapi_spec_validator import validate
@@ -72,6 +73,7 @@ async def test_schemathesis_finds_no_server_error_and_no_answer_off_schema(
         "10",
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
+        cwd=tempfile.mkdtemp(prefix="schemathesis-"),  # its .schemathesis/ cache stays out
         env={**os.environ, "SCHEMATHESIS_HOOKS": "", "NO_COLOR": "1"},
     )
     output, _ = await process.communicate()

@@ -69,6 +69,8 @@ async def test_invalid_input_is_400_with_paths(api: Api) -> None:
         "GET", "/api/calendar/events?startDate=2027-03-01&endDate=2027-02-01", api.key()
     )
     assert_error(status, answer, 400)
+    status, answer = await api.call("GET", "/api/calendar/events?endDate=2099-01-01", api.key())
+    assert_error(status, answer, 400)  # more than 400 days from today
 
 
 async def test_a_huge_body_is_413(api: Api) -> None:
