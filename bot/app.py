@@ -27,6 +27,7 @@ from core.services import Services
 from handlers import register
 from handlers.context import CONTEXT_TYPES, app_data
 from handlers.menus import set_all_menus
+from handlers.webapp import set_menu_button
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +173,7 @@ async def _set_menus(application: Application) -> None:  # type: ignore[type-arg
     try:
         accounts = await services.directory.telegram_accounts()
         await set_all_menus(application.bot, accounts, CommandMenus(services.sessions))
+        await set_menu_button(application.bot, app_data(application).settings)
     except asyncio.CancelledError:
         raise
     except Exception:  # a menu is a convenience: never stop the bot for it

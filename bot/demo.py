@@ -21,6 +21,7 @@ from telegram.ext import Application
 from bot.app import build_application, start_bot, stop_bot
 from bot.demo_chat import chat
 from bot.http import base_url, build_http_app, start_http_server
+from bot.http.miniapp import app_url, sign_init_data
 from bot.local_api import LocalBotApi
 from bot.runtime import open_runtime
 from bot.settings import Settings
@@ -93,6 +94,7 @@ async def _start_http(
         print(f"(HTTP server not started on {settings.listen}:{settings.port}: {exc.strerror})")
         return None
     print(f"HTTP API at {base_url(runner)}/api/openapi.json", flush=True)
+    print_miniapp_urls(base_url(runner), int(services.clock.now().timestamp()))
     return runner
 
 
@@ -113,6 +115,18 @@ def _logs_to_file(data_dir: str) -> Path:
         root.removeHandler(old)
     root.addHandler(handler)
     return path
+
+
+DEMO_ACCOUNTS = ((3001, "parent", "book"), (2001, "teacher", "calendar"), (1001, "admin", "manage"))
+
+
+def print_miniapp_urls(url: str, now: int) -> None:
+    """Mini App links for the demo's parent, teacher and admin, signed with the demo's token
+    as Telegram signs init data: open them in a browser on this machine."""
+    print("The Mini App in a browser (valid for a day):", flush=True)
+    for telegram_id, role, tab in DEMO_ACCOUNTS:
+        init_data = sign_init_data(DEMO_TOKEN, telegram_id, role.title(), now)
+        print(f"  {role} {telegram_id}: {app_url(url, init_data, f'tab={tab}')}", flush=True)
 
 
 async def run_demo(settings: Settings, user_id: int = 3001, school_file: str | None = None) -> int:

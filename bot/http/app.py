@@ -16,12 +16,13 @@ from aiohttp import web
 from telegram.ext import Application
 
 from bot.http import health, miniapp_files
+from bot.http.compression import gzip_json
 from bot.http.middlewares import WEBHOOK_PATHS, errors_as_json
 from bot.http.webhook import webhook_routes
 from core.api_keys import ApiKeys
 from core.processed_updates import ProcessedUpdates
 from core.services import Services
-from handlers.api import bookings, calendar, feeds, lessons, openapi
+from handlers.api import bookings, calendar, feeds, lessons, me, openapi
 from handlers.api.context import API_CONTEXT, ApiContext, SendReminders
 from handlers.context import app_data
 
@@ -35,10 +36,11 @@ ROUTE_TABLES: list[web.RouteTableDef] = [
     lessons.routes,
     calendar.routes,
     feeds.routes,
+    me.routes,
     miniapp_files.routes,
 ]
 # The API areas whose operations make the OpenAPI document.
-API_AREAS = (bookings.api, lessons.api, calendar.api)
+API_AREAS = (bookings.api, lessons.api, calendar.api, me.api)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def build_http_app(
 ) -> web.Application:
     """The application, not yet started. ``application`` (the Telegram bot) is needed for
     the webhook and for sending reminders from the API."""
-    app = web.Application(client_max_size=max_body, middlewares=[errors_as_json])
+    app = web.Application(client_max_size=max_body, middlewares=[errors_as_json, gzip_json])
     tables = list(ROUTE_TABLES if route_tables is None else route_tables)
     if webhook is not None:
         if application is None:

@@ -36,3 +36,11 @@ class CalendarEvent:
     sequence: int = 0  # bumped on every change of a booking
     cancelled: bool = False
     short: str | None = None  # what a small picture block says (a booked session: the child)
+    # what an event's detail shows (the Mini App): the lesson by key, its week, enrolled
+    # students and places, and the child of a booked session
+    lesson_key: str | None = None
+    lesson_name: str | None = None
+    week: int | None = None
+    enrolled: int | None = None
+    max_students: int | None = None
+    student_name: str | None = None

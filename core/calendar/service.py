@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
@@ -49,6 +49,10 @@ def booking_event(booking: BookingView) -> CalendarEvent:
         sequence=booking.sequence,
         cancelled=booking.status is BookingStatus.CANCELLED,
         short=booking.student_name,
+        lesson_key=booking.lesson_key,
+        lesson_name=booking.lesson_name,
+        week=booking.week,
+        student_name=booking.student_name,
     )
 
 
@@ -61,6 +65,9 @@ def lesson_event(
     room: str | None,
     sequence: int = 0,
     staff: bool = False,
+    lesson_key: str | None = None,
+    enrolled: int | None = None,
+    max_students: int | None = None,
 ) -> CalendarEvent:
     """One weekly session of a lesson (a hybrid lesson's individual week: a placeholder;
     ``staff`` look at it and don't book, so theirs says no "book a slot")."""
@@ -80,6 +87,11 @@ def lesson_event(
         room=room,
         description=f"Week {occ.week} of {term_name}",
         sequence=sequence,
+        lesson_key=lesson_key,
+        lesson_name=lesson_name,
+        week=occ.week,
+        enrolled=enrolled,
+        max_students=max_students,
     )
 
 
@@ -161,6 +173,7 @@ class CalendarService:
                 )
             )
         lessons = (await session.scalars(query)).unique().all()
+        enrolled = await self._enrolled(session, [lesson.id for lesson in lessons])
         events: list[CalendarEvent] = []
         for lesson in lessons:
             events.extend(
@@ -172,10 +185,25 @@ class CalendarService:
                     lesson.location.name if lesson.location else None,
                     lesson.room.name if lesson.room else None,
                     staff=filters.staff,
+                    lesson_key=lesson.key,
+                    enrolled=enrolled.get(lesson.id, 0),
+                    max_students=lesson.max_students,
                 )
                 for occ in occurrences(lesson, tz, lo, hi)
             )
         return events
+
+    @staticmethod
+    async def _enrolled(session: AsyncSession, lesson_ids: list[int]) -> dict[int, int]:
+        """Enrolled students per lesson."""
+        if not lesson_ids:
+            return {}
+        rows = await session.execute(
+            select(Enrolment.lesson_id, func.count())
+            .where(Enrolment.lesson_id.in_(lesson_ids))
+            .group_by(Enrolment.lesson_id)
+        )
+        return {lesson_id: int(count) for lesson_id, count in rows}
 
     async def _booking_events(
         self,

@@ -31,6 +31,7 @@ from handlers.admin.dashboard import (
 )
 from handlers.context import Who, services_of, who
 from handlers.formatting import esc
+from handlers.webapp import offer_miniapp
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +100,9 @@ async def admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if len(schools) > 1:
         pairs = [(i.school.id, i.school.name) for i in schools]
         await say(update, context, texts.PICK_SCHOOL, kb.school_picker(pairs))
-        return
-    await show_dashboard(update, context, schools[0])
+    else:
+        await show_dashboard(update, context, schools[0])
+    await offer_miniapp(update, context, "manage")
 
 
 @admin_step

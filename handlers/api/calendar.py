@@ -38,11 +38,12 @@ async def calendar_events(call: ApiCall) -> list[models.CalendarEvent]:
         teacher=query.teacherId,
         location=query.locationId,
     )
-    teacher_id, family_id = ids.teacher_id, None
+    teacher_id, family_id, school_events = ids.teacher_id, None, False
     if not caller.is_admin:
         teacher, parent = caller.teacher(), caller.parent()
         if teacher is not None and (teacher_id is None or teacher_id == teacher.person_id):
             teacher_id = teacher.person_id
+            school_events = True  # a teacher's own calendar holds the school's events too
         elif parent is not None:
             family_id = parent.family_id
         elif Role.TEACHER in caller.roles:
@@ -67,6 +68,7 @@ async def calendar_events(call: ApiCall) -> list[models.CalendarEvent]:
         teacher_id=teacher_id,
         location_id=ids.location_id,
         family_id=family_id,
+        school_events=school_events,
     )
     events = await services.calendar.events(caller.school_id, first, last, filters)
     return [render.calendar_event(event, tz) for event in events]

@@ -272,6 +272,13 @@ class EventResource(Shape):
     room: str | None
     description: str | None
     cancelled: bool
+    # extension for the Mini App's event detail
+    lessonId: Key | None = None
+    lessonName: str | None = None
+    weekNumber: int | None = None
+    enrolled: int | None = None
+    maxStudents: int | None = None
+    studentName: str | None = None
 
 
 class CalendarEvent(Shape):

@@ -110,5 +110,11 @@ def calendar_event(event: CoreEvent, tz: ZoneInfo) -> models.CalendarEvent:
             room=event.room,
             description=event.description,
             cancelled=event.cancelled,
+            lessonId=event.lesson_key,
+            lessonName=event.lesson_name,
+            weekNumber=event.week,
+            enrolled=event.enrolled,
+            maxStudents=event.max_students,
+            studentName=event.student_name,
         ),
     )

@@ -39,6 +39,7 @@ from handlers.calendar import texts
 from handlers.calendar.texts import CalendarMode
 from handlers.callbacks import fields_pattern
 from handlers.context import Who, bot_data_of, services_of, who
+from handlers.webapp import offer_miniapp
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +169,7 @@ async def calendar_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         assert view is not None
         await send_week(update, context, view, this_monday(now, ZoneInfo(identity.school.timezone)))
         await offer_feeds(update, context, views)
+        await offer_miniapp(update, context, "calendar")
         return
     mondays = {
         i.school.id: day_number(this_monday(now, ZoneInfo(i.school.timezone))) for i, _ in views
@@ -175,6 +177,7 @@ async def calendar_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     choices = [(i.school.id, i.school.name, mode) for i, mode in views]
     await message.reply_text(texts.PICK_VIEW, reply_markup=kb.view_picker(choices, mondays))
     await offer_feeds(update, context, views)
+    await offer_miniapp(update, context, "calendar")
 
 
 def _feed_owner(identity: Identity, mode: CalendarMode) -> FeedOwner | None:

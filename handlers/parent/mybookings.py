@@ -43,6 +43,7 @@ from handlers.parent.common import (
     send_calendar_file,
     show,
 )
+from handlers.webapp import offer_miniapp
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ async def mybookings_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await reply(
         update, *await _list_screen(context, parent.school.id, parent.school.name, parent.person_id)
     )
+    await offer_miniapp(update, context, "book")
 
 
 async def list_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -24,6 +24,7 @@ PATHS = {
     "/api/hybrid-bookings/lessons/{lessonId}/hybrid/stats": {"get"},
     "/api/hybrid-bookings/lessons/{lessonId}/hybrid/send-reminders": {"post"},
     "/api/calendar/events": {"get"},
+    "/api/me": {"get"},  # extension: the Mini App's menus (handlers/api/me.py)
 }
 
 

@@ -1,0 +1,73 @@
+// The Mini App's start: theme, init data, who is looking (GET /api/me), and the tabs each
+// role gets: Calendar for everyone, Manage for admins, Book for parents.
+import { managePage } from "./admin.js";
+import { ApiError, makeApi } from "./api.js";
+import { calendarView } from "./calendar.js";
+import { parentPage } from "./parent.js";
+import { initData, onThemeChanged, ready, theme, wireOwnButtons } from "./tg.js";
+import { el, Screens } from "./ui.js";
+
+function applyTheme(params) {
+  const root = document.documentElement;
+  const entries = Object.entries(params || {});
+  for (const [key, value] of entries) {
+    if (/^#[0-9a-f]{3,8}$/i.test(String(value))) root.style.setProperty(`--tg-theme-${key.replace(/_/g, "-")}`, value);
+  }
+  if (!entries.length) return;
+  root.dataset.themed = "";
+  const bg = String(params.bg_color || "#ffffff").replace("#", "");
+  const [r, g, b] = [0, 2, 4].map((i) => parseInt(bg.slice(i, i + 2), 16) || 0);
+  root.dataset.scheme = 0.2126 * r + 0.7152 * g + 0.0722 * b < 128 ? "dark" : "light";
+}
+
+function plainMessage(text) {
+  document.getElementById("view").replaceChildren(el("p", { id: "no-access" }, text));
+}
+
+const NO_ACCESS =
+  "This page opens from the school's bot in Telegram. Open it with the bot's menu button, " +
+  "or ask the bot for /calendar.";
+
+async function start() {
+  applyTheme(theme.params);
+  onThemeChanged(applyTheme);
+  wireOwnButtons();
+  ready();
+  if (!initData) return plainMessage(NO_ACCESS);
+  const query = new URLSearchParams(location.search);
+  const api = makeApi(initData, query.get("school") || "");
+  let me;
+  try {
+    me = await api.get("/api/me");
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      return plainMessage(`${NO_ACCESS} (${error.message})`);
+    }
+    return plainMessage(error.message);
+  }
+  window.__me = me; // for the browser tests' eyes only: what the page was told
+  document.getElementById("title").textContent = me.school ? me.school.name : "Music school";
+  const roles = me.roles || [];
+  const tabs = [["calendar", "Calendar"]];
+  if (roles.includes("admin")) tabs.push(["manage", "Manage"]);
+  if (roles.includes("parent")) tabs.push(["book", "Book"]);
+  const nav = document.getElementById("tabs");
+  const view = document.getElementById("view");
+  const screens = new Screens(view);
+  async function reload() {
+    Object.assign(me, await api.get("/api/me"));
+  }
+  function open(name) {
+    for (const b of nav.children) b.setAttribute("aria-selected", String(b.dataset.tab === name));
+    if (name === "manage") screens.reset(managePage(api, me, screens));
+    else if (name === "book") screens.reset(parentPage(api, me, screens, reload));
+    else screens.reset((box) => calendarView(api, me, box));
+  }
+  nav.replaceChildren(...tabs.map(([name, label]) => el("button", { dataset: { tab: name }, onclick: () => open(name) }, label)));
+  nav.hidden = tabs.length < 2;
+  const wanted = new URLSearchParams(location.hash.replace(/^#/, "")).get("tab") || query.get("tab");
+  open(tabs.some(([name]) => name === wanted) ? wanted : tabs[0][0]);
+}
+
+if (window.FullCalendar) start();
+else window.addEventListener("load", start);

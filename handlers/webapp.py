@@ -1,0 +1,67 @@
+"""The Mini App in chat: an inline `web_app` button under /calendar, /admin and /mybookings,
+and the chat's menu button, offered only when PUBLIC_URL is https (Telegram opens Mini Apps
+over https alone); otherwise nothing is said about it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MenuButtonWebApp,
+    Update,
+    WebAppInfo,
+)
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from handlers.context import bot_data_of
+
+logger = logging.getLogger(__name__)
+
+OPEN_TEXT = {
+    "calendar": "Tap to see the calendar as a page: filters, and each event's details.",
+    "manage": "Tap to manage bookings as a page: open or close, remind, who booked which slot.",
+    "book": "Tap to book, move or cancel as a page.",
+}
+BUTTON = {
+    "calendar": "📅 Open the calendar",
+    "manage": "🛠 Open the school page",
+    "book": "📝 Open the booking page",
+}
+
+
+def miniapp_url(settings: Any, tab: str = "") -> str | None:
+    """The Mini App's https URL (with ``?tab=``), or None when PUBLIC_URL is not https."""
+    public = (getattr(settings, "public_url", "") or "").strip().rstrip("/")
+    if not public.startswith("https://"):
+        return None
+    return f"{public}/app/" + (f"?tab={tab}" if tab else "")
+
+
+async def offer_miniapp(update: Update, context: ContextTypes.DEFAULT_TYPE, tab: str) -> None:
+    """Under a command's answer: one button that opens the Mini App on ``tab``."""
+    url = miniapp_url(bot_data_of(context).settings, tab)
+    message = update.effective_message
+    if url is None or message is None or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":  # web_app buttons work in private chats only
+        return
+    button = InlineKeyboardButton(BUTTON[tab], web_app=WebAppInfo(url))
+    await message.reply_text(OPEN_TEXT[tab], reply_markup=InlineKeyboardMarkup([[button]]))
+
+
+async def set_menu_button(bot: Bot, settings: Any) -> None:
+    """The chat's menu button opens the Mini App (when PUBLIC_URL is https)."""
+    url = miniapp_url(settings)
+    if url is None:
+        return
+    try:
+        await bot.set_chat_menu_button(
+            menu_button=MenuButtonWebApp(text="School", web_app=WebAppInfo(url))
+        )
+    except TelegramError as exc:  # a convenience: never stop the bot for it
+        logger.warning("could not set the Mini App menu button: %s", exc)
