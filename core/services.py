@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.attendance import AttendanceService
 from core.booking.catalog import CatalogCache
 from core.booking.service import BookingService
 from core.calendar.service import CalendarService
 from core.chat_steps import ChatSteps
 from core.clock import Clock
 from core.directory import Directory
+from core.exports import ExportService
 from core.family_view import FamilyViewService
 from core.invites import InviteService
 
@@ -27,6 +29,8 @@ class Services:
     family_view: FamilyViewService
     catalogs: CatalogCache
     chat_steps: ChatSteps
+    exports: ExportService
+    attendance: AttendanceService
 
     @classmethod
     def build(cls, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Services:
@@ -41,4 +45,6 @@ class Services:
             directory=Directory(sessions),
             invites=InviteService(sessions, clock),
             chat_steps=ChatSteps(sessions, clock),
+            exports=ExportService(sessions, clock),
+            attendance=AttendanceService(sessions, clock),
         )

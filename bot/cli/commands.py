@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.cli import term as cli_term
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from core.schedule import DAYS, parse_hhmm
@@ -161,6 +162,8 @@ async def _school_command(runtime: Runtime, args: argparse.Namespace, settings: 
         "stats": _stats,
         "open": _open_close,
         "close": _open_close,
+        "export": cli_term.export,
+        "attendance": cli_term.attendance,
     }[args.command]
     return await handler(runtime, school.id, args, settings)
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from bot.cli import commands as cli_commands
+from bot.cli import term as cli_term
 from bot.runtime import DatabaseUnavailable
 from bot.settings import Settings
 from core.errors import DomainError, SchoolFileError
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         _school(p)
         p.add_argument("--lesson", required=True)
         _fmt(p)
+    cli_term.add_parsers(sub)  # export, attendance
     return parser
 
 
