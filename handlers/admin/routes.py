@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from handlers.admin import actions as admin_actions
 from handlers.admin import commands as admin_commands
 from handlers.admin import dashboard as admin_dashboard
+from handlers.admin import export as admin_export
 from handlers.callbacks import fields_pattern
 from handlers.common import register_text_step
 
@@ -36,6 +37,7 @@ BUTTONS = {
     "ct": (2, admin_actions.cancel_type_reason),
     "at": (3, admin_actions.attendance),
     "inv": (2, admin_commands.invite_callback),
+    "xp": (2, admin_export.export_term),
 }
 
 COMMANDS = {
