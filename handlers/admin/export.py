@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -55,9 +56,10 @@ async def export_term(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     export = await exports.term_export(school_id, term_key, ExportKind.BOOKINGS)
     chat = update.effective_chat
     assert chat is not None
+    document = await asyncio.to_thread(to_xlsx, export)  # a big term: seconds of CPU, off the loop
     await context.bot.send_document(
         chat.id,
-        document=to_xlsx(export),
+        document=document,
         filename=export.file_name("xlsx"),
         caption=caption(export.term_name, len(export.rows)),
     )
