@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.attendance import AttendanceService
 from core.booking.catalog import CatalogCache
 from core.booking.service import BookingService
 from core.calendar.feeds import FeedService
@@ -14,6 +15,7 @@ from core.chat_steps import ChatSteps
 from core.clock import Clock
 from core.db.engine import engine_of
 from core.directory import Directory
+from core.exports import ExportService
 from core.family_view import FamilyViewService
 from core.invites import InviteService
 
@@ -30,6 +32,8 @@ class Services:
     family_view: FamilyViewService
     catalogs: CatalogCache
     chat_steps: ChatSteps
+    exports: ExportService
+    attendance: AttendanceService
 
     @property
     def engine(self) -> AsyncEngine:
@@ -50,4 +54,6 @@ class Services:
             directory=Directory(sessions),
             invites=InviteService(sessions, clock),
             chat_steps=ChatSteps(sessions, clock),
+            exports=ExportService(sessions, clock),
+            attendance=AttendanceService(sessions, clock),
         )

@@ -24,6 +24,7 @@ class Actor:
     role: ActorRole
     label: str  # recorded on bookings: who booked, rescheduled or cancelled
     parent_id: int | None = None
+    teacher_id: int | None = None  # a teacher acts only on their own lessons (attendance)
 
     @classmethod
     def parent(cls, parent_id: int, name: str = "") -> Actor:
@@ -32,6 +33,10 @@ class Actor:
     @classmethod
     def admin(cls, label: str) -> Actor:
         return cls(ActorRole.ADMIN, f"admin:{label}")
+
+    @classmethod
+    def teacher(cls, teacher_id: int, name: str = "") -> Actor:
+        return cls(ActorRole.TEACHER, f"teacher:{teacher_id} {name}".strip(), teacher_id=teacher_id)
 
     @classmethod
     def system(cls, label: str = "cli") -> Actor:

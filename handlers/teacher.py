@@ -1,27 +1,33 @@
-"""Teachers, read-only: their lessons, and who booked which slot of their hybrid lessons.
+"""Teachers: their lessons, who booked which slot of their hybrid lessons, and attendance.
 
-Callback data: ``tc:wk:<school>:<lesson>:<week>:<page>`` a week's bookings (see
-handlers.admin.keyboards). A teacher sees only their own lessons; an admin of the school
-may press the same buttons.
+Teachers change nothing but attendance. Callback data: ``tc:wk:<school>:<lesson>:<week>:<page>``
+a week's bookings (see handlers.admin.keyboards); once a session has started, the week also
+offers ``tc:at:<school>:<booking>:<1 present|2 no-show>`` and, per day with sessions still
+unmarked, ``tc:ap:<school>:<lesson>:<week>:<date ordinal>`` "all present". A teacher sees and
+marks only their own lessons (core.attendance checks it again); an admin of the school may
+press the same buttons.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import date, datetime
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from core.admin_view import page_of
+from core.db.models import BookingStatus
 from core.directory import Identity, LessonRef, Role
 from core.errors import DomainError, NotFound
+from core.views import Actor, BookingView
 from handlers.admin import keyboards as kb
 from handlers.admin import texts
 from handlers.admin.dashboard import args_of, say
-from handlers.callbacks import fields_pattern
+from handlers.callbacks import encode, fields_pattern
 from handlers.context import Who, services_of, who
-from handlers.formatting import esc
+from handlers.formatting import day_date, esc
 
 logger = logging.getLogger(__name__)
 
@@ -102,15 +108,50 @@ async def show_teacher_week(
     lesson: LessonRef,
     week: int,
     page: int,
+    note: str = "",
 ) -> None:
-    bookings = await services_of(context).booking.lesson_bookings(school_id, lesson.id, week=week)
+    services = services_of(context)
+    bookings = await services.booking.lesson_bookings(school_id, lesson.id, week=week)
     shown, page, pages = page_of(bookings, page)
+    text = texts.teacher_week_text(lesson, week, shown, len(bookings), page, pages)
+    weeks = kb.teacher_weeks(school_id, lesson, week, page, pages)
+    marks = attendance_rows(school_id, lesson.id, week, shown, services.clock.now())
     await say(
         update,
         context,
-        texts.teacher_week_text(lesson, week, shown, len(bookings), page, pages),
-        kb.teacher_weeks(school_id, lesson, week, page, pages),
+        (note + "\n\n" if note else "") + text,
+        InlineKeyboardMarkup([*marks, *weeks.inline_keyboard]),
     )
+
+
+def attendance_rows(
+    school_id: int, lesson_id: int, week: int, bookings: Sequence[BookingView], now: datetime
+) -> list[list[InlineKeyboardButton]]:
+    """Present / no-show for each shown session that has started, and "all present" for each
+    day that still has started sessions unmarked. Pure: unit-testable."""
+    rows: list[list[InlineKeyboardButton]] = []
+    unmarked: dict[date, int] = {}
+    for b in bookings:
+        if not b.active or b.start_at > now:
+            continue
+        when = f"{b.local_start:%H:%M} {b.student_name.split()[0]}"
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"✅ {when}", callback_data=encode("tc", "at", school_id, b.id, 1)
+                ),
+                InlineKeyboardButton(
+                    "🚫 No-show", callback_data=encode("tc", "at", school_id, b.id, 2)
+                ),
+            ]
+        )
+        if b.status in (BookingStatus.CONFIRMED, BookingStatus.PENDING):
+            day = b.local_start.date()
+            unmarked[day] = unmarked.get(day, 0) + 1
+    for day in sorted(unmarked):
+        data = encode("tc", "ap", school_id, lesson_id, week, day.toordinal())
+        rows.append([InlineKeyboardButton(f"✅ All present {day_date(day)}", callback_data=data)])
+    return rows
 
 
 async def week_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -142,8 +183,75 @@ async def week_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await say(update, context, esc(exc.message))
 
 
+MARK_CODES = {1: BookingStatus.COMPLETED, 2: BookingStatus.NO_SHOW}
+MARK_WORDS = {BookingStatus.COMPLETED: "present", BookingStatus.NO_SHOW: "a no-show"}
+
+
+async def _marker(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, school_id: int
+) -> Actor | None:
+    """The pressing teacher (or admin) of that school as the one who marks; None after saying no."""
+    me = await who(update, context)
+    teacher = me.role_in(Role.TEACHER, school_id)
+    if teacher is not None:
+        return Actor.teacher(teacher.person_id, teacher.name)
+    admin = me.role_in(Role.ADMIN, school_id)
+    if admin is not None:
+        return Actor.admin(admin.name)
+    query = update.callback_query
+    logger.warning("refused: telegram %s pressed %r", me.telegram_id, query.data if query else "")
+    await say(update, context, texts.NOT_YOUR_LESSON)
+    return None
+
+
+async def mark_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """tc:at — one session present (1) or no-show (2), then the week again."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    school_id, booking_id, code = args_of(update)
+    actor = await _marker(update, context, school_id)
+    status = MARK_CODES.get(code)
+    if actor is None or status is None:
+        return
+    services = services_of(context)
+    try:
+        booking = await services.attendance.mark(school_id, actor, booking_id, status)
+        lesson = await services.directory.lesson(school_id, booking.lesson_id)
+        note = f"Marked {esc(booking.student_name)} {MARK_WORDS[status]}."
+        await show_teacher_week(update, context, school_id, lesson, booking.week, 0, note)
+    except DomainError as exc:
+        await say(update, context, esc(exc.message) + "\nNothing was changed.")
+
+
+async def all_present_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """tc:ap — every started, unmarked session of that day present, then the week again."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    school_id, lesson_id, week, ordinal = args_of(update)
+    actor = await _marker(update, context, school_id)
+    if actor is None:
+        return
+    services = services_of(context)
+    try:
+        day = date.fromordinal(ordinal)
+        marked = await services.attendance.mark_day_present(school_id, actor, lesson_id, day)
+        lesson = await services.directory.lesson(school_id, lesson_id)
+        note = f"Marked {len(marked)} present on {day_date(day)}."
+        await show_teacher_week(update, context, school_id, lesson, week, 0, note)
+    except (DomainError, ValueError, OverflowError) as exc:
+        message = exc.message if isinstance(exc, DomainError) else "That day is not valid."
+        await say(update, context, esc(message) + "\nNothing was changed.")
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """The teacher's buttons; /lessons and /bookings are routed by handlers.admin.routes."""
-    application.add_handler(
-        CallbackQueryHandler(week_callback, pattern=fields_pattern("tc", "wk", 4))
-    )
+    for action, fields, callback in (
+        ("wk", 4, week_callback),
+        ("at", 3, mark_callback),
+        ("ap", 4, all_present_callback),
+    ):
+        application.add_handler(
+            CallbackQueryHandler(callback, pattern=fields_pattern("tc", action, fields))
+        )

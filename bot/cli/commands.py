@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli import listing
+from bot.cli import term as cli_term
 from bot.cli.api_keys import api_key_command
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
@@ -170,6 +171,8 @@ async def _school_command(runtime: Runtime, args: argparse.Namespace, settings: 
         "api-key": api_key_command,
         "lessons": listing.lessons,
         "families": listing.families,
+        "export": cli_term.export,
+        "attendance": cli_term.attendance,
     }[args.command]
     return await handler(runtime, school.id, args, settings)
 

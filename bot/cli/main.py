@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from bot.app import PollingConflict
 from bot.cli import api_keys
 from bot.cli import commands as cli_commands
+from bot.cli import term as cli_term
 from bot.logs import configure_logging
 from bot.runtime import DatabaseUnavailable
 from bot.settings import Settings
@@ -179,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _school(p)
         _fmt(p)
+    cli_term.add_parsers(sub)  # export, attendance
     return parser
 
 

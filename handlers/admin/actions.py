@@ -334,7 +334,7 @@ async def attendance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     status = kb.ATTENDANCE.get(code)
     if status is None:
         raise InvalidState("Attendance is completed or no-show.")
-    booking = await services_of(context).booking.mark_attendance(
+    booking = await services_of(context).attendance.mark(
         school_id, actor_of(identity), booking_id, status
     )
     await show_booking(update, context, school_id, booking.id, texts.attendance_text(booking))

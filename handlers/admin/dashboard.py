@@ -154,7 +154,7 @@ async def show_dashboard(
         update,
         context,
         texts.dashboard_text(identity.school.name, shown, page, pages),
-        kb.dashboard(identity.school.id, shown, page, pages),
+        kb.dashboard(identity.school.id, shown, page, pages, export=True),
     )
 
 

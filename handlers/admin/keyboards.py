@@ -76,9 +76,14 @@ def school_picker(schools: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
 
 
 def dashboard(
-    school_id: int, lessons: Sequence[LessonStats], page: int = 0, pages: int = 1
+    school_id: int,
+    lessons: Sequence[LessonStats],
+    page: int = 0,
+    pages: int = 1,
+    export: bool = False,
 ) -> InlineKeyboardMarkup:
-    """A button per hybrid lesson of the page, then paging."""
+    """A button per hybrid lesson of the page, then paging (and the term export, if asked)."""
+    extra = [[InlineKeyboardButton("📤 Export term (xlsx)", callback_data=ad("xp", school_id, 0))]]
     rows = [
         [
             InlineKeyboardButton(
@@ -87,7 +92,8 @@ def dashboard(
         ]
         for s in lessons
     ]
-    return InlineKeyboardMarkup(rows + pager(AREA, "hp", (school_id,), page, pages))
+    nav = pager(AREA, "hp", (school_id,), page, pages)
+    return InlineKeyboardMarkup(rows + nav + (extra if export else []))
 
 
 def lesson_panel(school_id: int, lesson: LessonRef, stats: LessonStats) -> InlineKeyboardMarkup:

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from handlers.admin import actions as admin_actions
 from handlers.admin import commands as admin_commands
 from handlers.admin import dashboard as admin_dashboard
+from handlers.admin import export as admin_export
 from handlers.admin import reach as admin_reach
 from handlers.callbacks import fields_pattern
 from handlers.common import register_text_step
@@ -39,6 +40,7 @@ BUTTONS = {
     "at": (3, admin_actions.attendance),
     "inv": (2, admin_commands.invite_callback),
     "nl": (1, admin_reach.not_linked),
+    "xp": (2, admin_export.export_term),
 }
 
 COMMANDS = {
