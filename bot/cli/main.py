@@ -26,7 +26,7 @@ from core.schedule import parse_hhmm
 
 MAX_INVITE_DAYS = 365
 MAX_WEEK = 15  # a term has 1..15 weeks
-MAX_ID = 2**63 - 1  # ids are PostgreSQL bigints
+MAX_ID = 2**31 - 1  # row ids (bookings) are PostgreSQL integers
 
 
 def _whole_number(low: int, high: int) -> Callable[[str], int]:

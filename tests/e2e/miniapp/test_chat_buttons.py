@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application, start_bot, stop_bot
+from bot.app import build_application, menus_set, start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from bot.settings import Settings
 from core.services import Services
@@ -42,6 +42,7 @@ def web_app_urls(message: dict[str, Any] | None) -> list[str]:
 
 
 async def test_https_public_url_offers_the_mini_app(api: LocalBotApi, https_bot: Any) -> None:
+    await menus_set(https_bot)  # start-up sets menus and the menu button in the background
     menu = await https_bot.bot.get_chat_menu_button()
     assert menu.type == "web_app" and menu.web_app.url == f"{PUBLIC}/app/"
     admin = api.user(ADMIN)
@@ -55,6 +56,7 @@ async def test_https_public_url_offers_the_mini_app(api: LocalBotApi, https_bot:
 
 
 async def test_without_https_nothing_is_said_of_it(api: LocalBotApi, bot_app: Any) -> None:
+    await menus_set(bot_app)
     menu = await bot_app.bot.get_chat_menu_button()
     assert menu.type == "commands"
     parent = api.user(SMITH)
