@@ -86,7 +86,8 @@ async def _reachable_parents(
     )
     parents: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for family_id, parent_id, telegram_id in rows:
-        parents[family_id].append((parent_id, int(telegram_id)))
+        if telegram_id is not None:  # always: the query skips NULLs
+            parents[family_id].append((parent_id, telegram_id))
     return parents
 
 
