@@ -203,9 +203,7 @@ class Directory:
                 select(model.id).where(model.school_id == school_id, model.key == key)
             )
             if found is None:
-                known = await session.scalars(
-                    select(model.key).where(model.school_id == school_id)
-                )
+                known = await session.scalars(select(model.key).where(model.school_id == school_id))
                 raise unknown_key(what, key, list(known))
             return int(found)
 
