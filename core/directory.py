@@ -325,7 +325,12 @@ class Directory:
                     .order_by(Parent.id)
                 )
             ).all()
-            return FamilyRef(family.id, family.key, family.name, tuple(tuple(p) for p in parents))  # type: ignore[misc]
+            return FamilyRef(
+                family.id,
+                family.key,
+                family.name,
+                tuple((pid, name, tid) for pid, name, tid in parents),
+            )
 
     async def children(self, school_id: int, parent_id: int) -> list[Child]:
         """The children of a parent's family, each with the hybrid lessons they are enrolled in."""

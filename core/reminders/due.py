@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.booking.rules import hybrid_of
 from core.booking.service import booking_query, lesson_query, to_view
 from core.db.engine import unit_of_work
 from core.db.models import (
@@ -190,7 +191,7 @@ async def due_not_booked(
                 continue
             parents = await _reachable_parents(session, school_id)
             for lesson in lessons:
-                opened_at = lesson.hybrid.opened_at  # type: ignore[union-attr]
+                opened_at = hybrid_of(lesson).opened_at
                 token = opened_token(opened_at)
                 pending = await _pending(session, lesson, bookable_weeks(lesson, tz, now))
                 rounds = await _rounds(session, school_id, lesson.id, token) if pending else {}
