@@ -178,6 +178,7 @@ class FeedService:
                 .values(revoked_at=self.clock.now())
             )
             await session.commit()
+        # AsyncSession.execute is typed Result; an UPDATE gives a CursorResult, with rowcount
         revoked = bool(result.rowcount)  # type: ignore[attr-defined]
         logger.info("feed token of %s revoked: %s", owner, revoked)
         return revoked

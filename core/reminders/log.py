@@ -156,6 +156,7 @@ async def renew(
             .values(lease_until=func.clock_timestamp() + literal(lease))
         )
         await session.commit()
+        # AsyncSession.execute is typed Result; an UPDATE gives a CursorResult, with rowcount
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -240,6 +241,7 @@ async def expire_stale_claims(
             )
         )
         await session.commit()
+        # AsyncSession.execute is typed Result; an UPDATE gives a CursorResult, with rowcount
         expired = int(result.rowcount or 0)  # type: ignore[attr-defined]
     if expired:
         logger.warning("%s reminder claims were left by a stopped process: UNKNOWN", expired)
