@@ -107,6 +107,8 @@ async def resolve(
                 lesson_id=plan.id, lesson_teacher_id=plan.teacher_id, student_id=student_id
             )
     row = await Driver(engine).fetchrow(RESOLVE, school_id, *asked)
+    if row is None:  # never: a SELECT without FROM returns one row
+        raise RuntimeError("the key lookup returned no row")
     found = Resolved(
         row["lesson_id"],
         row["lesson_teacher_id"],

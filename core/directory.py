@@ -195,15 +195,15 @@ class Directory:
             rows = (await session.scalars(select(School).order_by(School.key))).all()
             return [_school_ref(s) for s in rows]
 
-    async def _id_by_key(self, model: type, school_id: int, key: str, what: str) -> int:  # type: ignore[type-arg]
+    async def _id_by_key(
+        self, model: type[Lesson | Student | Family | Teacher], school_id: int, key: str, what: str
+    ) -> int:
         async with unit_of_work(self.sessions) as session:
             found = await session.scalar(
-                select(model.id).where(model.school_id == school_id, model.key == key)  # type: ignore[attr-defined]
+                select(model.id).where(model.school_id == school_id, model.key == key)
             )
             if found is None:
-                known = await session.scalars(
-                    select(model.key).where(model.school_id == school_id)  # type: ignore[attr-defined]
-                )
+                known = await session.scalars(select(model.key).where(model.school_id == school_id))
                 raise unknown_key(what, key, list(known))
             return int(found)
 
@@ -325,7 +325,12 @@ class Directory:
                     .order_by(Parent.id)
                 )
             ).all()
-            return FamilyRef(family.id, family.key, family.name, tuple(tuple(p) for p in parents))  # type: ignore[misc]
+            return FamilyRef(
+                family.id,
+                family.key,
+                family.name,
+                tuple((pid, name, tid) for pid, name, tid in parents),
+            )
 
     async def children(self, school_id: int, parent_id: int) -> list[Child]:
         """The children of a parent's family, each with the hybrid lessons they are enrolled in."""
@@ -387,10 +392,11 @@ class Directory:
                 (Parent, Role.PARENT),
             ):
                 rows = await session.scalars(
-                    select(model.telegram_id).where(model.telegram_id.is_not(None))  # type: ignore[attr-defined]
+                    select(model.telegram_id).where(model.telegram_id.is_not(None))
                 )
                 for telegram_id in rows:
-                    accounts.setdefault(int(telegram_id), set()).add(role)
+                    if telegram_id is not None:  # always: the query skips NULLs
+                        accounts.setdefault(telegram_id, set()).add(role)
             return accounts
 
     async def parent_chat_ids(self, school_id: int, family_id: int) -> list[tuple[int, int]]:
@@ -404,7 +410,7 @@ class Directory:
                     Parent.blocked_at.is_(None),
                 )
             )
-            return [(pid, int(tid)) for pid, tid in rows]
+            return [(pid, tid) for pid, tid in rows if tid is not None]
 
     async def set_blocked(self, telegram_id: int, blocked_at: datetime | None) -> int:
         """Mark every parent row of this account as (un)reachable; returns rows changed.

@@ -241,9 +241,11 @@ class FamilyViewService:
         lesson = family.lesson(student_id, lesson_id)
         rows = await self.driver.fetch(CHILD_BOOKINGS, school_id, student_id, lesson_id)
         catalog = self.catalogs.peek(school_id)
-        assert catalog is not None  # loaded by _family
+        if catalog is None:  # never: loaded by _family
+            raise RuntimeError(f"catalog of school {school_id} not loaded")
         plan = catalog.lesson(lesson_id)
-        assert plan is not None
+        if plan is None:  # never: family.lesson found it
+            raise RuntimeError(f"lesson {lesson_id} not in the catalog")
         bookings = [
             plan.booking_view(
                 booking_id=row["id"],

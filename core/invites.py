@@ -109,7 +109,8 @@ class InviteService:
                     "This invite link has expired. Please ask the school for a new one."
                 )
             parent = await session.get(Parent, invite.parent_id)
-            assert parent is not None
+            if parent is None:  # never: the invite's foreign key
+                raise RuntimeError(f"invite {invite.id} names no parent")
             parent.telegram_id = telegram_id
             parent.blocked_at = None
             invite.used_at = now
@@ -122,5 +123,6 @@ class InviteService:
     async def _linked(self, session: AsyncSession, invite: Invite) -> LinkedParent:
         parent = await session.get(Parent, invite.parent_id)
         school = await session.get(School, invite.school_id)
-        assert parent is not None and school is not None
+        if parent is None or school is None:  # never: the invite's foreign keys
+            raise RuntimeError(f"invite {invite.id} names no parent or school")
         return LinkedParent(school.id, school.name, parent.id, parent.name)

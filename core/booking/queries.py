@@ -25,7 +25,7 @@ from core.schedule import Slot
 from core.views import BookingView
 
 
-def lesson_query(school_id: int) -> Select[tuple[Lesson]]:
+def lesson_query(school_id: int) -> Select[Lesson]:
     """Lessons of one school, with everything needed to compute their times."""
     return (
         select(Lesson)
@@ -40,7 +40,7 @@ def lesson_query(school_id: int) -> Select[tuple[Lesson]]:
     )
 
 
-def booking_query(school_id: int) -> Select[tuple[Booking]]:
+def booking_query(school_id: int) -> Select[Booking]:
     return (
         select(Booking)
         .where(Booking.school_id == school_id)
@@ -173,7 +173,7 @@ async def teacher_bookings(
 
 
 def filtered(
-    query: Select[tuple[Booking]],
+    query: Select[Booking],
     now: datetime,
     *,
     upcoming_only: bool,
@@ -182,7 +182,7 @@ def filtered(
     week: int | None = None,
     include_cancelled: bool = False,
     status: BookingStatus | None = None,
-) -> Select[tuple[Booking]]:
+) -> Select[Booking]:
     if upcoming_only:
         query = query.where(Booking.end_at > now)
     if student_id is not None:

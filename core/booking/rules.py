@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
-from typing import Protocol
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from core.db.models import LessonType
@@ -87,6 +87,21 @@ class LessonShape(Protocol):
     def hybrid(self) -> HybridShape | None: ...
 
 
+H = TypeVar("H", bound=HybridShape, covariant=True)
+
+
+class WithHybrid(Protocol[H]):
+    """A lesson with (perhaps) a hybrid pattern of type ``H``: an ORM ``Lesson`` (its
+    ``HybridPattern``, with ``bookings_open``) or any ``LessonShape``."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> LessonType: ...
+    @property
+    def hybrid(self) -> H | None: ...
+
+
 # ---------------------------------------------------------------- who may act
 
 
@@ -137,7 +152,7 @@ def check_cancel_notice(actor: Actor, start_at: datetime, now: datetime) -> None
 # ---------------------------------------------------------------- slots
 
 
-def hybrid_of(lesson: LessonShape) -> HybridShape:
+def hybrid_of(lesson: WithHybrid[H]) -> H:
     """The lesson's hybrid pattern; refused for a lesson that has none."""
     if lesson.type is not LessonType.HYBRID or lesson.hybrid is None:
         raise NotAllowed(f"{lesson.name} is not a hybrid lesson; it has no individual weeks.")

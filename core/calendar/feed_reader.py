@@ -14,7 +14,6 @@ agree entry for entry.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +24,7 @@ from core.booking.catalog import CatalogCache, SchoolCatalog
 from core.booking.lessons import occurrences
 from core.calendar.events import CalendarEvent
 from core.calendar.service import booking_event, lesson_event, school_event
-from core.db.driver import Driver, StatementFailed
+from core.db.driver import Driver, Row, StatementFailed
 from core.db.engine import unit_of_work
 from core.db.models import BookingStatus
 from core.errors import DatabaseUnavailable
@@ -97,7 +96,7 @@ class FeedUnavailable(Exception):
     """The database did not answer (the driver's own error is its cause)."""
 
 
-async def _live_row(engine: AsyncEngine, sql: str, *args: Any) -> Mapping[str, Any] | None:
+async def _live_row(engine: AsyncEngine, sql: str, *args: Any) -> Row | None:
     try:
         row = await Driver(engine).fetchrow(sql, *args)
     except (DatabaseUnavailable, StatementFailed) as exc:
@@ -105,14 +104,12 @@ async def _live_row(engine: AsyncEngine, sql: str, *args: Any) -> Mapping[str, A
     return None if row is None or row["owner_name"] is None else row
 
 
-async def read_stamp(engine: AsyncEngine, token: str) -> Mapping[str, Any] | None:
+async def read_stamp(engine: AsyncEngine, token: str) -> Row | None:
     """The ETag's facts of a live token, or None."""
     return await _live_row(engine, STAMP_SQL, token)
 
 
-async def read_content(
-    engine: AsyncEngine, token: str, lo: datetime, hi: datetime
-) -> Mapping[str, Any] | None:
+async def read_content(engine: AsyncEngine, token: str, lo: datetime, hi: datetime) -> Row | None:
     """The ETag's facts and the feed's rows in [lo, hi), in one snapshot; None if not live."""
     return await _live_row(engine, CONTENT_SQL, token, lo, hi)
 
@@ -132,7 +129,7 @@ async def catalog_of(
 
 
 def feed_entries(
-    content: Mapping[str, Any], catalog: SchoolCatalog, lo: datetime, hi: datetime
+    content: Row, catalog: SchoolCatalog, lo: datetime, hi: datetime
 ) -> list[CalendarEvent]:
     """Every entry of the feed, by start: lessons week by week, bookings, school events."""
     tz = ZoneInfo(content["timezone"])
@@ -153,7 +150,7 @@ def feed_entries(
             sequence=version,
         )
         for plan in plans
-        for occ in occurrences(plan, tz, lo, hi)  # type: ignore[arg-type]
+        for occ in occurrences(plan, tz, lo, hi)
     ]
     for (
         booking_id, lesson_id, week, start_at, end_at, status, sequence, booked_by,

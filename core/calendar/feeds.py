@@ -27,10 +27,9 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, select, text, update
@@ -48,6 +47,7 @@ from core.calendar.feed_reader import (
 )
 from core.calendar.ics import build_ics
 from core.clock import Clock
+from core.db.driver import Row
 from core.db.engine import unit_of_work
 from core.db.models import Family, FeedToken, Teacher
 from core.errors import NotFound
@@ -144,7 +144,7 @@ class FeedService:
             if found is not None:
                 return found
             arbiter = "family_id" if owner.family_id is not None else "teacher_id"
-            made = await session.scalar(
+            statement = (
                 insert(FeedToken)
                 .values(
                     school_id=owner.school_id,
@@ -159,9 +159,11 @@ class FeedService:
                 )
                 .returning(FeedToken.token)
             )
+            made = await session.scalar(statement)
             if made is None:  # made at the same moment by another call: that one stands
                 made = await session.scalar(self._live(owner))
-                assert made is not None
+                if made is None:
+                    raise RuntimeError("feed token neither made nor found")
             await session.commit()
             logger.info("feed token made for %s", owner)
             return made
@@ -176,6 +178,7 @@ class FeedService:
                 .values(revoked_at=self.clock.now())
             )
             await session.commit()
+        # AsyncSession.execute is typed Result; an UPDATE gives a CursorResult, with rowcount
         revoked = bool(result.rowcount)  # type: ignore[attr-defined]
         logger.info("feed token of %s revoked: %s", owner, revoked)
         return revoked
@@ -219,7 +222,7 @@ class FeedService:
             return FeedNotModified(etag)
         if window is None:  # no term: a feed without entries
             return FeedFile(etag, self._ics(stamp, window, []))
-        content: Mapping[str, Any] | None = None
+        content: Row | None = None
         for _ in range(3):  # again only if an import changed the terms in between
             lo, hi = self._bounds(stamp, window)
             content = await read_content(self.engine, token, lo, hi)
@@ -231,19 +234,20 @@ class FeedService:
             if latest is None:
                 return FeedFile(_etag(content, latest), self._ics(content, latest, []))
             window = latest
-        assert content is not None
+        if content is None:  # never: each pass above returned or read the content
+            raise RuntimeError("feed content not read")
         catalog = await catalog_of(
             self.sessions, self.catalogs, content["school_id"], content["catalog_version"]
         )
         entries = feed_entries(content, catalog, lo, hi)
         return FeedFile(_etag(content, window), self._ics(content, window, entries))
 
-    def _window(self, row: Mapping[str, Any]) -> tuple[date, date] | None:
+    def _window(self, row: Row) -> tuple[date, date] | None:
         today = self.clock.now().astimezone(ZoneInfo(row["timezone"])).date()
         return feed_window(list(zip(row["term_starts"], row["term_weeks"], strict=True)), today)
 
     @staticmethod
-    def _bounds(row: Mapping[str, Any], window: tuple[date, date]) -> tuple[datetime, datetime]:
+    def _bounds(row: Row, window: tuple[date, date]) -> tuple[datetime, datetime]:
         """The window's local days as instants: [first midnight, midnight after the last)."""
         tz = ZoneInfo(row["timezone"])
         lo = datetime.combine(window[0], time()).replace(tzinfo=tz)
@@ -251,9 +255,7 @@ class FeedService:
         return lo, hi
 
     @staticmethod
-    def _ics(
-        row: Mapping[str, Any], window: tuple[date, date] | None, entries: list[CalendarEvent]
-    ) -> bytes:
+    def _ics(row: Row, window: tuple[date, date] | None, entries: list[CalendarEvent]) -> bytes:
         """The body: DTSTAMP is the last booking change, so it is a function of the ETag."""
         tz = ZoneInfo(row["timezone"])
         stamp = row["last_change"] or (
@@ -263,7 +265,7 @@ class FeedService:
         return build_ics(entries, tz.key, name, now=stamp, refresh=REFRESH)
 
 
-def _etag(row: Mapping[str, Any], window: tuple[date, date] | None) -> str:
+def _etag(row: Row, window: tuple[date, date] | None) -> str:
     last = row["last_change"].isoformat() if row["last_change"] else "-"
     span = f"{window[0]}/{window[1]}" if window else "-"
     facts = (

@@ -105,9 +105,11 @@ def ics_calendar(
         # X- properties are untyped to icalendar; the calendar name is TEXT everywhere.
         if isinstance(value, timedelta):
             prop, _, param = name.partition(";VALUE=")
-            calendar.add(prop, vDuration(value), parameters={"VALUE": param} if param else None)
+            calendar.add(prop, vDuration(value), parameters={"VALUE": param} if param else {})
         else:
-            calendar.add(name, vText(value) if name in _TEXT_PROPS else value)
+            calendar.add(
+                name, vText(value) if name in _TEXT_PROPS and isinstance(value, str) else value
+            )
     for event in events:
         vevent = Event()
         for name, value in _event_props(event, stamp):
@@ -203,7 +205,8 @@ def _value_text(name: str, value: str | int | datetime | timedelta) -> str:
     if isinstance(value, datetime):
         return _utc_text(value)
     if isinstance(value, timedelta):
-        return vDuration(value).to_ical().decode("ascii")
+        # icalendar 7 leaves vDuration.to_ical unannotated (it returns bytes)
+        return str(vDuration(value).to_ical(), "ascii")  # type: ignore[no-untyped-call]
     if isinstance(value, int):
         return str(value)
     return _escape(value) if name in _TEXT_PROPS else value

@@ -153,7 +153,7 @@ class Driver:
 
     async def fetchrow(self, sql: str, *args: Any, repeatable: bool = True) -> Row | None:
         """The first row of one statement (None if none)."""
-        return await self._run(lambda conn: conn.fetchrow(sql, *args), repeatable)  # type: ignore[no-any-return]
+        return await self._run(lambda conn: conn.fetchrow(sql, *args), repeatable)
 
     async def fetch(self, sql: str, *args: Any, repeatable: bool = True) -> list[Row]:
         """All rows of one statement."""

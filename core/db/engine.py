@@ -8,13 +8,14 @@ unreachable database raises :class:`core.errors.DatabaseUnavailable`, as the dri
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -25,6 +26,8 @@ from sqlalchemy.ext.asyncio import (
 
 from core.db.driver import drop_closed_on_checkout, is_unavailable, unavailable
 from core.errors import DatabaseUnavailable
+
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 727_001  # advisory lock id: one migrator at a time
@@ -96,13 +99,13 @@ def alembic_config() -> Config:
     return config
 
 
-def _upgrade(connection, revision: str) -> None:  # type: ignore[no-untyped-def]
+def _upgrade(connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
 
 
-def _current(connection) -> str | None:  # type: ignore[no-untyped-def]
+def _current(connection: Connection) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     return MigrationContext.configure(connection).get_current_revision()
@@ -124,6 +127,6 @@ async def current_revision(conn: AsyncConnection) -> str | None:
     return await conn.run_sync(_current)
 
 
-def run_sync(coro):  # type: ignore[no-untyped-def]
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine from synchronous code (the CLI)."""
     return asyncio.run(coro)

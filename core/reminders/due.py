@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.booking.rules import hybrid_of
 from core.booking.service import booking_query, lesson_query, to_view
 from core.db.engine import unit_of_work
 from core.db.models import (
@@ -86,7 +87,8 @@ async def _reachable_parents(
     )
     parents: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for family_id, parent_id, telegram_id in rows:
-        parents[family_id].append((parent_id, int(telegram_id)))
+        if telegram_id is not None:  # always: the query skips NULLs
+            parents[family_id].append((parent_id, telegram_id))
     return parents
 
 
@@ -189,7 +191,7 @@ async def due_not_booked(
                 continue
             parents = await _reachable_parents(session, school_id)
             for lesson in lessons:
-                opened_at = lesson.hybrid.opened_at  # type: ignore[union-attr]
+                opened_at = hybrid_of(lesson).opened_at
                 token = opened_token(opened_at)
                 pending = await _pending(session, lesson, bookable_weeks(lesson, tz, now))
                 rounds = await _rounds(session, school_id, lesson.id, token) if pending else {}

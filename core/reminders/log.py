@@ -23,7 +23,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, literal, or_, select, text, update
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -86,7 +86,7 @@ def new_token() -> str:
     return uuid.uuid4().hex
 
 
-def _takeable() -> object:
+def _takeable() -> ColumnElement[bool]:
     """A row another claim may take: a send to retry, or a claim whose lease ran out."""
     return or_(
         SentReminder.status == RETRY,
@@ -122,7 +122,7 @@ async def claim(
         claim_token=token or new_token(),
         attempts=1,
     )
-    stmt = stmt.on_conflict_do_update(
+    claiming = stmt.on_conflict_do_update(
         index_elements=[SentReminder.dedupe_key],
         set_={
             "status": CLAIMED,
@@ -130,10 +130,10 @@ async def claim(
             "claim_token": stmt.excluded.claim_token,
             "attempts": SentReminder.attempts + 1,
         },
-        where=_takeable(),  # type: ignore[arg-type]
+        where=_takeable(),
     ).returning(SentReminder.id)
     async with unit_of_work(sessions) as session:
-        claimed = await session.scalar(stmt)
+        claimed = await session.scalar(claiming)
         await session.commit()
         return claimed is not None
 
@@ -156,6 +156,7 @@ async def renew(
             .values(lease_until=func.clock_timestamp() + literal(lease))
         )
         await session.commit()
+        # AsyncSession.execute is typed Result; an UPDATE gives a CursorResult, with rowcount
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -207,7 +208,7 @@ async def settled(sessions: async_sessionmaker[AsyncSession], keys: Iterable[str
         rows = await session.scalars(
             select(SentReminder.dedupe_key).where(
                 SentReminder.dedupe_key.in_(wanted),
-                ~_takeable(),  # type: ignore[operator]
+                ~_takeable(),
             )
         )
         return set(rows)
@@ -240,6 +241,7 @@ async def expire_stale_claims(
             )
         )
         await session.commit()
+        # AsyncSession.execute is typed Result; an UPDATE gives a CursorResult, with rowcount
         expired = int(result.rowcount or 0)  # type: ignore[attr-defined]
     if expired:
         logger.warning("%s reminder claims were left by a stopped process: UNKNOWN", expired)

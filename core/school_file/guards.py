@@ -41,7 +41,7 @@ class UpcomingBooking(NamedTuple):
 class MovedLesson(NamedTuple):
     """A lesson the file gives a new teacher: its index in the file, the item, its id."""
 
-    index: int
+    position: int  # not ``index``: that is tuple.index
     item: sf.Lesson
     lesson_id: int
 

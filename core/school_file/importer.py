@@ -45,7 +45,10 @@ from core.school_file.result import ImportResult
 
 __all__ = ["import_school"]
 
-Row = TypeVar("Row", bound=m.Base)
+# the rows kept by key within the school (each has id, school_id and key)
+Row = TypeVar(
+    "Row", m.Admin, m.Teacher, m.Location, m.Term, m.Family, m.Parent, m.Student, m.Lesson, m.Event
+)
 
 
 async def import_school(
@@ -142,9 +145,9 @@ class _Importer:
     # generic upsert by key
 
     async def existing(self, model: type[Row]) -> dict[str, Row]:
-        query = select(model).where(model.school_id == self.school.id)  # type: ignore[attr-defined]
+        query = select(model).where(model.school_id == self.school.id)
         rows = (await self.session.execute(query)).scalars().all()
-        return {row.key: row for row in rows}  # type: ignore[attr-defined]
+        return {row.key: row for row in rows}
 
     def upsert(
         self, model: type[Row], kind: str, rows: dict[str, Row], key: str, values: dict[str, Any]
@@ -170,7 +173,7 @@ class _Importer:
         for item in items:
             self.upsert(model, kind, rows, item.key, values_of(item))
         await self.session.flush()
-        self.ids[kind] = {key: row.id for key, row in rows.items()}  # type: ignore[attr-defined]
+        self.ids[kind] = {key: row.id for key, row in rows.items()}
 
     # rooms, parents, students: keyed within a location / the school, owned by a parent row
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -248,7 +248,7 @@ class Parsed:
         return [(i, item) for i, item in enumerate(self.raw.get(section, [])) if _is_map(item)]
 
 
-def _is_map(value: object) -> bool:
+def _is_map(value: object) -> TypeGuard[dict[str, Any]]:
     return isinstance(value, dict)
 
 
