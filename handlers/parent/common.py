@@ -74,7 +74,7 @@ async def parent_step(
     assert query is not None
     callback = decode(query.data)
     stale = callback is None or len(callback.args) != arity + 1
-    if stale or await stopped_before(update, context):
+    if callback is None or stale or await stopped_before(update, context):
         await refuse_stale(update, context)
         return None
     me = await who(update, context)
