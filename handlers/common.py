@@ -9,15 +9,14 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
 from core.db.driver import is_unavailable
 from core.errors import DatabaseUnavailable
-from handlers.context import services_of, who
+from handlers.context import Context, services_of, who
 
 logger = logging.getLogger(__name__)
 
-TextStep = Callable[[Update, ContextTypes.DEFAULT_TYPE, tuple[int, ...]], Awaitable[None]]
+TextStep = Callable[[Update, Context, tuple[int, ...]], Awaitable[None]]
 _TEXT_STEPS: dict[str, TextStep] = {}
 
 NOTHING_CHANGED = (
@@ -32,13 +31,13 @@ CHANGE_SAVED = (
 _CHANGED_IN = "changed_in_update"
 
 
-def change_made(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+def change_made(update: Update, context: Context) -> None:
     """This update changed something: if delivering the news fails now, never say otherwise."""
     if context.chat_data is not None:
         context.chat_data[_CHANGED_IN] = update.update_id
 
 
-def _changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def _changed(update: Update, context: Context) -> bool:
     return context.chat_data is not None and context.chat_data.get(_CHANGED_IN) == update.update_id
 
 
@@ -51,9 +50,7 @@ def register_text_step(name: str, step: TextStep) -> None:
     _TEXT_STEPS[name] = step
 
 
-async def expect_text(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, *args: int
-) -> None:
+async def expect_text(update: Update, context: Context, name: str, *args: int) -> None:
     """The account's next text message is the answer to step ``name`` (with ``args``), in
     whichever bot process it arrives (core.chat_steps)."""
     user = update.effective_user
@@ -61,7 +58,7 @@ async def expect_text(
         await services_of(context).chat_steps.set(user.id, name, args)
 
 
-async def clear_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def clear_flow(update: Update, context: Context) -> bool:
     """Forget any step in progress; True if there was one."""
     user = update.effective_user
     if user is None:
@@ -112,7 +109,7 @@ def help_text(is_parent: bool, is_teacher: bool, is_admin: bool, known: bool) ->
     return "\n".join(lines)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: Context) -> None:
     """/help: what this user can do, by role."""
     me = await who(update, context)
     assert update.effective_message is not None
@@ -122,7 +119,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
-async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cancel_command(update: Update, context: Context) -> None:
     """/cancel: leave the current flow (a typed step, and the buttons shown before it);
     nothing is booked or cancelled by it."""
     message = update.effective_message
@@ -133,7 +130,7 @@ async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await message.reply_text(STOPPED)
 
 
-async def stopped_before(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def stopped_before(update: Update, context: Context) -> bool:
     """Whether the pressed button sits on a message shown before the account's last /cancel.
 
     Message ids only grow within a chat, so a screen older than the /cancel has a smaller id.
@@ -147,7 +144,7 @@ async def stopped_before(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return query.message.message_id < awaiting.args[0]
 
 
-async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def text_message(update: Update, context: Context) -> None:
     """Free text: a typed answer when a step expects one, else a hint to use the buttons."""
     message = update.effective_message
     assert message is not None
@@ -164,13 +161,13 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     """A command the bot does not know."""
     assert update.effective_message is not None
     await update.effective_message.reply_text("I don't know that command. /help lists mine.")
 
 
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: Context) -> None:
     """A button whose data no handler understands: old, or forged."""
     query = update.callback_query
     assert query is not None
@@ -179,7 +176,7 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await reply_fresh_menu(update, context)
 
 
-async def reply_fresh_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reply_fresh_menu(update: Update, context: Context) -> None:
     me = await who(update, context)
     chat = update.effective_chat
     if chat is None:
@@ -191,7 +188,7 @@ async def reply_fresh_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     )
 
 
-async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def error_handler(update: object, context: Context) -> None:
     """The one place the unexpected ends: log it with the update id, tell the user plainly."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler
 
 from core.admin_view import page_of
 from core.directory import Identity, LessonRef, Role
@@ -20,14 +20,14 @@ from handlers.admin import keyboards as kb
 from handlers.admin import texts
 from handlers.admin.dashboard import args_of, say
 from handlers.callbacks import fields_pattern
-from handlers.context import Who, services_of, who
+from handlers.context import Context, Who, services_of, who
 from handlers.formatting import esc
 
 logger = logging.getLogger(__name__)
 
 
 async def teacher_lessons(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, skip: Sequence[int] = ()
+    update: Update, context: Context, me: Who, skip: Sequence[int] = ()
 ) -> None:
     """Each school's lessons of this teacher, all types (schools in ``skip`` left out)."""
     directory = services_of(context).directory
@@ -39,7 +39,7 @@ async def teacher_lessons(
 
 
 async def _find_own_lesson(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, key: str
+    update: Update, context: Context, me: Who, key: str
 ) -> tuple[Identity, LessonRef] | None:
     """The teacher's lesson with that key; a plain refusal when it is someone else's."""
     directory = services_of(context).directory
@@ -66,9 +66,7 @@ async def _find_own_lesson(
     return None
 
 
-async def teacher_bookings(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, args: Sequence[str]
-) -> None:
+async def teacher_bookings(update: Update, context: Context, me: Who, args: Sequence[str]) -> None:
     """/bookings LESSON [week] for a teacher: read-only, own lessons only."""
     found = await _find_own_lesson(update, context, me, args[0])
     if found is None:
@@ -97,7 +95,7 @@ async def teacher_bookings(
 
 async def show_teacher_week(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     school_id: int,
     lesson: LessonRef,
     week: int,
@@ -113,7 +111,7 @@ async def show_teacher_week(
     )
 
 
-async def week_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def week_callback(update: Update, context: Context) -> None:
     """tc:wk — a week of a teacher's lesson, read-only."""
     query = update.callback_query
     assert query is not None

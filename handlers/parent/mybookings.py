@@ -11,8 +11,8 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from core.directory import Role
 from core.errors import (
@@ -30,7 +30,7 @@ from core.views import BookingView
 from handlers import slot_pages
 from handlers.callbacks import from_minute, to_minute
 from handlers.common import change_made, clear_flow, expect_text, register_text_step
-from handlers.context import services_of, who
+from handlers.context import Context, Handler, services_of, who
 from handlers.parent import keyboards, texts
 from handlers.parent.common import (
     ParentStep,
@@ -52,15 +52,15 @@ TYPED_STEP = "parent_cancel_typed"  # a typed reason kept for the confirm button
 
 
 async def _list_screen(
-    context: ContextTypes.DEFAULT_TYPE, school_id: int, school_name: str, parent_id: int
-):  # type: ignore[no-untyped-def]
+    context: Context, school_id: int, school_name: str, parent_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
     bookings = await services_of(context).booking.parent_bookings(school_id, parent_id)
     return texts.bookings_list(school_name, bookings), keyboards.bookings_keyboard(
         school_id, bookings
     )
 
 
-async def mybookings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def mybookings_command(update: Update, context: Context) -> None:
     """/mybookings: the family's upcoming bookings, one button each."""
     parent = await parent_for_command(update, context, "m", "list")
     if parent is None:
@@ -70,7 +70,7 @@ async def mybookings_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     )
 
 
-async def list_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def list_bookings(update: Update, context: Context) -> None:
     """my:l:<school> — the bookings list again; and sc:m:<school>, the school picked for
     /mybookings."""
     assert update.callback_query is not None
@@ -83,9 +83,7 @@ async def list_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         )
 
 
-async def _own_booking(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep
-) -> BookingView | None:
+async def _own_booking(update: Update, context: Context, step: ParentStep) -> BookingView | None:
     """The booking named in the button, if it is this family's; refuses otherwise."""
     try:
         return await family_view(context).family_booking(
@@ -96,9 +94,7 @@ async def _own_booking(
         return None
 
 
-async def _too_late(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
-) -> bool:
+async def _too_late(update: Update, context: Context, step: ParentStep, view: BookingView) -> bool:
     """Cancelled, or inside 24 hours: say so on the card and stop."""
     if parent_can_change(view, services_of(context).clock.now()):
         return False
@@ -117,14 +113,10 @@ async def _too_late(
     return True
 
 
-BookingHandler = Callable[
-    [Update, ContextTypes.DEFAULT_TYPE, ParentStep, BookingView], Awaitable[None]
-]
+BookingHandler = Callable[[Update, Context, ParentStep, BookingView], Awaitable[None]]
 
 
-def booking_step(
-    arity: int, *, notice: bool = False
-) -> Callable[[BookingHandler], Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]]:
+def booking_step(arity: int, *, notice: bool = False) -> Callable[[BookingHandler], Handler]:
     """A button on one of the family's bookings (``my:<action>:<school>:<booking>...``, with
     ``arity`` fields after the school): answer it, check the parent and that the booking is
     the family's, and with ``notice`` that it can still be changed (24 hours ahead, not
@@ -132,9 +124,9 @@ def booking_step(
 
     def wrap(
         handler: BookingHandler,
-    ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    ) -> Handler:
         @functools.wraps(handler)
-        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        async def wrapper(update: Update, context: Context) -> None:
             assert update.callback_query is not None
             await update.callback_query.answer()
             step = await parent_step(update, context, arity)
@@ -151,7 +143,7 @@ def booking_step(
 
 @booking_step(1)
 async def booking_card(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:v:<school>:<booking> — one booking with Reschedule and Cancel."""
     await show(update, texts.booking_card(view), keyboards.booking_keyboard(view))
@@ -159,7 +151,7 @@ async def booking_card(
 
 @booking_step(1, notice=True)
 async def reschedule_slots(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:r:<school>:<booking> — free slots of the same week."""
     await show(update, *await _reschedule_screen(context, step, view))
@@ -167,20 +159,20 @@ async def reschedule_slots(
 
 @booking_step(2, notice=True)
 async def reschedule_day(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:d:<school>:<booking>:<minute> — one day of a week too full for one screen."""
     await show(update, *await _reschedule_screen(context, step, view, day=step.args[1]))
 
 
 async def _reschedule_screen(
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     step: ParentStep,
     view: BookingView,
     *,
     day: int | None = None,
     near: int | None = None,
-):  # type: ignore[no-untyped-def]
+) -> tuple[str, InlineKeyboardMarkup]:
     """The week's free slots to move to (its days first when too many; see slot_pages)."""
     try:
         slots = await services_of(context).booking.available_slots(
@@ -202,7 +194,7 @@ async def _reschedule_screen(
 
 @booking_step(2, notice=True)
 async def reschedule_card(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:t:<school>:<booking>:<minute> — confirm the move."""
     minute = step.args[1]
@@ -220,7 +212,7 @@ async def reschedule_card(
     )
 
 
-async def _free_slots(context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView):  # type: ignore[no-untyped-def]
+async def _free_slots(context: Context, step: ParentStep, view: BookingView):  # type: ignore[no-untyped-def]
     try:
         return await services_of(context).booking.available_slots(
             step.school_id, view.lesson_id, view.week, step.actor
@@ -231,7 +223,7 @@ async def _free_slots(context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view
 
 @booking_step(2)
 async def move_booking(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:m:<school>:<booking>:<minute> — the atomic swap; the old slot stays if it fails."""
     minute = step.args[1]
@@ -267,7 +259,7 @@ async def move_booking(
 
 @booking_step(1, notice=True)
 async def cancel_reasons(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:c:<school>:<booking> — why cancel? Reason buttons, or type one (taken at once)."""
     await expect_text(update, context, REASON_STEP, step.school_id, view.id)
@@ -276,7 +268,7 @@ async def cancel_reasons(
 
 @booking_step(1)
 async def type_reason(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:o:<school>:<booking> — the next message is the reason."""
     await expect_text(update, context, REASON_STEP, step.school_id, view.id)
@@ -287,9 +279,7 @@ async def type_reason(
     )
 
 
-async def reason_typed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, args: tuple[int, ...]
-) -> None:
+async def reason_typed(update: Update, context: Context, args: tuple[int, ...]) -> None:
     """The typed reason: keep it and show the confirm step."""
     message = update.effective_message
     assert message is not None
@@ -321,7 +311,7 @@ async def reason_typed(
     )
 
 
-async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, booking_id: int) -> str | None:
+async def _typed(update: Update, context: Context, booking_id: int) -> str | None:
     """The reason this account typed for that booking, kept until it is confirmed."""
     if update.effective_user is None:
         return None
@@ -333,7 +323,7 @@ async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, booking_id:
 
 @booking_step(2, notice=True)
 async def cancel_card(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:q:<school>:<booking>:<reason> — confirm the cancellation."""
     code = step.args[1]
@@ -349,7 +339,7 @@ async def cancel_card(
 
 @booking_step(2)
 async def cancel_booking(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:z:<school>:<booking>:<reason> — cancel it, with the reason and who did it."""
     if not view.active:  # a double tap, or an old button
