@@ -112,7 +112,8 @@ def help_text(is_parent: bool, is_teacher: bool, is_admin: bool, known: bool) ->
 async def help_command(update: Update, context: Context) -> None:
     """/help: what this user can do, by role."""
     me = await who(update, context)
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise RuntimeError("update.effective_message is None")
     await update.effective_message.reply_text(
         help_text(me.is_parent, me.is_teacher, me.is_admin, me.is_known),
         parse_mode=ParseMode.HTML,
@@ -123,7 +124,8 @@ async def cancel_command(update: Update, context: Context) -> None:
     """/cancel: leave the current flow (a typed step, and the buttons shown before it);
     nothing is booked or cancelled by it."""
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise RuntimeError("message is None")
     user = update.effective_user
     if user is not None:
         await services_of(context).chat_steps.set(user.id, STOP_STEP, (message.message_id,))
@@ -147,7 +149,8 @@ async def stopped_before(update: Update, context: Context) -> bool:
 async def text_message(update: Update, context: Context) -> None:
     """Free text: a typed answer when a step expects one, else a hint to use the buttons."""
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise RuntimeError("message is None")
     user = update.effective_user
     awaiting = await services_of(context).chat_steps.get(user.id) if user else None
     if awaiting is not None:
@@ -163,14 +166,16 @@ async def text_message(update: Update, context: Context) -> None:
 
 async def unknown_command(update: Update, context: Context) -> None:
     """A command the bot does not know."""
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise RuntimeError("update.effective_message is None")
     await update.effective_message.reply_text("I don't know that command. /help lists mine.")
 
 
 async def stale_button(update: Update, context: Context) -> None:
     """A button whose data no handler understands: old, or forged."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     logger.info("update %s: unknown callback data %r", update.update_id, query.data)
     await query.answer(STALE_BUTTON, show_alert=False)
     await reply_fresh_menu(update, context)

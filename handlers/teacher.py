@@ -114,7 +114,8 @@ async def show_teacher_week(
 async def week_callback(update: Update, context: Context) -> None:
     """tc:wk — a week of a teacher's lesson, read-only."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     await query.answer()
     school_id, lesson_id, week, page = args_of(update)
     me = await who(update, context)

@@ -276,7 +276,8 @@ async def cancel_type_reason(update: Update, context: Context) -> None:
 async def typed_reason(update: Update, context: Context, step_args: tuple[int, ...]) -> None:
     """The typed cancellation reason: re-check the admin, then cancel."""
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise RuntimeError("message is None")
     school_id, booking_id = step_args
     reason = (message.text or "").strip()
     if not reason:

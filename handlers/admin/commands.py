@@ -255,7 +255,8 @@ async def send_invites(
         await say(update, context, esc(exc.message))
         return
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise RuntimeError("chat is None")
     await context.bot.send_message(
         chat.id,
         texts.invites_header(family.name, school.name, len(issued)),

@@ -62,7 +62,8 @@ async def say(
                 return
             logger.info("update %s: could not edit, sending instead: %s", update.update_id, exc)
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise RuntimeError("chat is None")
     await context.bot.send_message(
         chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
     )
@@ -89,7 +90,8 @@ async def refuse(update: Update, context: Context, me: Who, school_id: int | Non
         query.data if query else "command",
     )
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise RuntimeError("chat is None")
     await context.bot.send_message(chat.id, refusal_text(me, school_id))
     if query is not None:
         await reply_fresh_menu(update, context)

@@ -139,7 +139,8 @@ async def send_week(update: Update, context: Context, view: CalendarView, monday
         view.locations,
     )
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise RuntimeError("chat is None")
     await context.bot.send_photo(
         chat.id,
         photo=picture,
@@ -153,7 +154,8 @@ async def send_week(update: Update, context: Context, view: CalendarView, monday
 async def calendar_command(update: Update, context: Context) -> None:
     """/calendar — this week as a picture (a choice first for several roles or schools)."""
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise RuntimeError("message is None")
     me = await who(update, context)
     views = views_of(me)
     if not views:
@@ -163,7 +165,8 @@ async def calendar_command(update: Update, context: Context) -> None:
     if len(views) == 1:
         identity, mode = views[0]
         view = await _view(context, identity, mode)
-        assert view is not None
+        if view is None:
+            raise RuntimeError("view is None")
         await send_week(update, context, view, this_monday(now, ZoneInfo(identity.school.timezone)))
         await offer_feeds(update, context, views)
         return
@@ -202,7 +205,8 @@ async def offer_feeds(
     if not offers:
         return
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise RuntimeError("chat is None")
     await context.bot.send_message(
         chat.id,
         texts.feed_offer(offers),
@@ -228,7 +232,8 @@ async def _pressed_view(update: Update, context: Context) -> tuple[CalendarView,
             "refused calendar button %r of telegram %s", query and query.data, me.telegram_id
         )
         chat = update.effective_chat
-        assert chat is not None
+        if chat is None:
+            raise RuntimeError("chat is None")
         await context.bot.send_message(chat.id, texts.NOT_YOURS)
         return None
     return view, monday_of(from_day_number(day))
@@ -237,7 +242,8 @@ async def _pressed_view(update: Update, context: Context) -> tuple[CalendarView,
 async def week_callback(update: Update, context: Context) -> None:
     """cal:w — another week or filter: a new picture replaces the old one."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     await query.answer()
     pressed = await _pressed_view(update, context)
     if pressed is None:
@@ -254,7 +260,8 @@ async def week_callback(update: Update, context: Context) -> None:
 async def teacher_pick_callback(update: Update, context: Context) -> None:
     """cal:tp — the picture's buttons become the school's teachers to pick one from."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     await query.answer()
     pressed = await _pressed_view(update, context)
     if pressed is None:
@@ -276,7 +283,8 @@ async def teacher_pick_callback(update: Update, context: Context) -> None:
 async def term_ics_callback(update: Update, context: Context) -> None:
     """cal:ics — the whole term around the shown week as an .ics file, same filters."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     await query.answer()
     pressed = await _pressed_view(update, context)
     if pressed is None:
@@ -285,7 +293,8 @@ async def term_ics_callback(update: Update, context: Context) -> None:
     services = services_of(context)
     school = view.identity.school
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise RuntimeError("chat is None")
     term = term_for_week(await AdminView(services.sessions).terms(school.id), monday)
     if term is None:
         await context.bot.send_message(chat.id, texts.NO_TERM)

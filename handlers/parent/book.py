@@ -170,7 +170,8 @@ async def book_command(update: Update, context: Context) -> None:
 
 async def pick_child(update: Update, context: Context) -> None:
     """bk:c:<school>, and sc:b:<school> (the school picked for /book) — which child."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     step = await parent_step(update, context, 0)
     if step is not None:
@@ -228,7 +229,8 @@ async def _screen_step(
 ) -> None:
     """A step of the flow: answer the button, check the parent and the button's ``arity``
     fields, show the screen; ids not of the family are refused in plain words."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     step = await parent_step(update, context, arity)
     if step is None:
@@ -243,7 +245,8 @@ async def _screen_step(
 
 async def confirm_card(update: Update, context: Context) -> None:
     """bk:k:<school>:<student>:<lesson>:<week>:<minute> — check the details before booking."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     step = await parent_step(update, context, 4)
     if step is None:
@@ -277,7 +280,8 @@ async def confirm_card(update: Update, context: Context) -> None:
 
 async def confirm_booking(update: Update, context: Context) -> None:
     """bk:y:<school>:<student>:<lesson>:<week>:<minute> — book it; a double tap books once."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     step = await parent_step(update, context, 4)
     if step is None:
@@ -305,7 +309,8 @@ async def confirm_booking(update: Update, context: Context) -> None:
         return
     change_made(update, context)
     await show(update, texts.booked(view), keyboards.booking_keyboard(view))
-    assert update.effective_chat is not None
+    if update.effective_chat is None:
+        raise RuntimeError("update.effective_chat is None")
     await send_calendar_file(context, update.effective_chat.id, view)
 
 
@@ -344,7 +349,8 @@ def _back(
 async def week_note(update: Update, context: Context) -> None:
     """bk:n:<school>:<note> — a week that needs no booking explains itself."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     parts = (query.data or "").split(":")
     note = texts.WEEK_NOTES.get(int(parts[-1])) if parts[-1].isdigit() else None
     await query.answer(note or texts.STALE)
@@ -352,7 +358,8 @@ async def week_note(update: Update, context: Context) -> None:
 
 async def close_flow(update: Update, context: Context) -> None:
     """bk:x:<school> — leave the booking flow."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     await show(update, texts.CLOSED_FLOW)
 

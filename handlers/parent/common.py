@@ -68,7 +68,8 @@ async def parent_step(update: Update, context: Context, arity: int) -> ParentSte
     query already; a refusal edits the message into plain words and a fresh start.
     """
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     callback = decode(query.data)
     stale = callback is None or len(callback.args) != arity + 1
     if callback is None or stale or await stopped_before(update, context):
@@ -119,7 +120,8 @@ async def refuse_stale(update: Update, context: Context) -> None:
 
 async def stale_button(update: Update, context: Context) -> None:
     """Any other bk/my/sc button: out of date or forged."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     await refuse_stale(update, context)
 
@@ -141,7 +143,8 @@ async def refuse_forged(update: Update, step: ParentStep, reason: str) -> None:
 async def show(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
     """Show a screen in the button's message; a new message if that one can't be edited."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     try:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
         return
@@ -158,7 +161,8 @@ async def show(update: Update, text: str, keyboard: InlineKeyboardMarkup | None 
 
 async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
     """A new message in answer to a command or a typed answer."""
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise RuntimeError("update.effective_message is None")
     await update.effective_message.reply_text(
         text, parse_mode=ParseMode.HTML, reply_markup=keyboard
     )

@@ -73,7 +73,8 @@ async def mybookings_command(update: Update, context: Context) -> None:
 async def list_bookings(update: Update, context: Context) -> None:
     """my:l:<school> — the bookings list again; and sc:m:<school>, the school picked for
     /mybookings."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     step = await parent_step(update, context, 0)
     if step is not None:
@@ -127,7 +128,8 @@ def booking_step(arity: int, *, notice: bool = False) -> Callable[[BookingHandle
     ) -> Handler:
         @functools.wraps(handler)
         async def wrapper(update: Update, context: Context) -> None:
-            assert update.callback_query is not None
+            if update.callback_query is None:
+                raise RuntimeError("update.callback_query is None")
             await update.callback_query.answer()
             step = await parent_step(update, context, arity)
             if step is None or (view := await _own_booking(update, context, step)) is None:
@@ -253,7 +255,8 @@ async def move_booking(
         return
     change_made(update, context)
     await show(update, texts.rescheduled(moved), keyboards.booking_keyboard(moved))
-    assert update.effective_chat is not None
+    if update.effective_chat is None:
+        raise RuntimeError("update.effective_chat is None")
     await send_calendar_file(context, update.effective_chat.id, moved)
 
 
@@ -282,7 +285,8 @@ async def type_reason(
 async def reason_typed(update: Update, context: Context, args: tuple[int, ...]) -> None:
     """The typed reason: keep it and show the confirm step."""
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise RuntimeError("message is None")
     reason = (message.text or "").strip()[:200]
     if not reason:
         await reply(update, texts.EMPTY_REASON)
@@ -300,7 +304,8 @@ async def reason_typed(update: Update, context: Context, args: tuple[int, ...]) 
         await reply(update, texts.NOT_FOUND, keyboards.fresh_start_keyboard(school_id))
         return
     # kept with the account (any bot process) until Confirm; no longer awaiting text
-    assert update.effective_user is not None
+    if update.effective_user is None:
+        raise RuntimeError("update.effective_user is None")
     await services_of(context).chat_steps.set(
         update.effective_user.id, TYPED_STEP, (school_id, booking_id), reason
     )
@@ -373,7 +378,8 @@ async def cancel_booking(
     if code == texts.TYPED_REASON:
         await clear_flow(update, context)
     await show(update, texts.cancelled(done), keyboards.booking_keyboard(done))
-    assert update.effective_chat is not None
+    if update.effective_chat is None:
+        raise RuntimeError("update.effective_chat is None")
     await send_calendar_file(context, update.effective_chat.id, done)
 
 

@@ -21,7 +21,8 @@ logger = logging.getLogger(__name__)
 async def start_command(update: Update, context: Context) -> None:
     """/start [token]: redeem an invite, or greet a known account, or explain how to join."""
     user = update.effective_user
-    assert user is not None
+    if user is None:
+        raise RuntimeError("user is None")
     token = context.args[0].strip() if context.args else ""
     if token:
         await _redeem(update, context, token)
@@ -35,7 +36,8 @@ async def start_command(update: Update, context: Context) -> None:
 
 async def _redeem(update: Update, context: Context, token: str) -> None:
     user = update.effective_user
-    assert user is not None
+    if user is None:
+        raise RuntimeError("user is None")
     try:
         linked = await services_of(context).invites.redeem(token, user.id)
     except InvalidInvite as exc:
