@@ -203,6 +203,13 @@ async def start_echo(application: Application) -> None:  # type: ignore[type-arg
     await application.updater.start_polling(poll_interval=0, timeout=1)
 
 
+async def stop_echo(application: Application) -> None:  # type: ignore[type-arg]
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    await application.stop()
+    await application.shutdown()
+
+
 # ---------------------------------------------------------------- simulated users
 
 
@@ -303,7 +310,7 @@ async def echo_phase_of(api: LocalBotApi, parents: int, same_stack: bool, first_
         [lambda u=u: echo_user(api, first_id + u, latencies) for u in range(parents)],
         latencies,
     )
-    await stop_bot(echo)
+    await stop_echo(echo)
     return phase
 
 

@@ -165,6 +165,8 @@ def show_others(server: LocalBotApi, screen: Screen) -> None:
     if not events:
         print("  (nothing sent to other accounts since the last look)", flush=True)
     for event in events:
+        if event.chat_id is None:  # a "send" always names its chat
+            continue
         message = server.message(event.chat_id, event.message_id or 0) or {}
         body = html_to_terminal(message_body(message), sys.stdout.isatty())
         print(f"to {event.chat_id}>")

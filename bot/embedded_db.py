@@ -48,13 +48,13 @@ class EmbeddedPostgres:
 def start_embedded(data_dir: Path, *, cleanup_mode: str | None = "stop") -> EmbeddedPostgres:
     """Start (or join) the embedded server under ``data_dir/pgdata``."""
     try:
-        import pgserver
+        from pgserver.postgres_server import get_server
     except ImportError as exc:  # pragma: no cover - a dependency of the project
         raise EmbeddedDatabaseError("the pgserver package is not installed") from exc
     pgdata = (data_dir / "pgdata").resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     try:
-        server = pgserver.get_server(pgdata, cleanup_mode=cleanup_mode)
+        server = get_server(pgdata, cleanup_mode=cleanup_mode)
     except Exception as exc:
         log = pgdata / "log"
         tail = log.read_text(errors="replace")[-600:] if log.exists() else ""

@@ -49,7 +49,7 @@ class BackoffRequest(BaseRequest):
         """The wait before the next attempt (0 while all is well)."""
         if self.failures == 0:
             return 0.0
-        return min(self.max_delay, self.first_delay * 2 ** (self.failures - 1))
+        return min(self.max_delay, self.first_delay * 2.0 ** (self.failures - 1))
 
     async def do_request(
         self,

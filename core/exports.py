@@ -254,7 +254,8 @@ class ExportService:
 def _row(r: Sequence[object], tz: ZoneInfo) -> ExportRow:
     (bid, family, child, lesson, teacher, week, start_at, end_at, status, booked, changed,
      cancelled, reason) = r  # fmt: skip
-    assert isinstance(start_at, datetime) and isinstance(end_at, datetime)
+    if not (isinstance(start_at, datetime) and isinstance(end_at, datetime)):
+        raise RuntimeError("a booking row without its times")
     start = start_at.astimezone(tz)
     return ExportRow(
         booking_id=int(bid),  # type: ignore[call-overload]
@@ -266,7 +267,7 @@ def _row(r: Sequence[object], tz: ZoneInfo) -> ExportRow:
         date=start.date(),
         start=f"{start:%H:%M}",
         end=f"{end_at.astimezone(tz):%H:%M}",
-        status=BookingStatus(status),
+        status=BookingStatus(str(status)),
         booked_by=person(booked),  # type: ignore[arg-type]
         changed_by=person(changed),  # type: ignore[arg-type]
         cancelled_by=person(cancelled),  # type: ignore[arg-type]

@@ -9,15 +9,14 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
 from core.db.driver import is_unavailable
 from core.errors import DatabaseUnavailable
-from handlers.context import services_of, who
+from handlers.context import Context, services_of, who
 
 logger = logging.getLogger(__name__)
 
-TextStep = Callable[[Update, ContextTypes.DEFAULT_TYPE, tuple[int, ...]], Awaitable[None]]
+TextStep = Callable[[Update, Context, tuple[int, ...]], Awaitable[None]]
 _TEXT_STEPS: dict[str, TextStep] = {}
 
 NOTHING_CHANGED = (
@@ -32,13 +31,13 @@ CHANGE_SAVED = (
 _CHANGED_IN = "changed_in_update"
 
 
-def change_made(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+def change_made(update: Update, context: Context) -> None:
     """This update changed something: if delivering the news fails now, never say otherwise."""
     if context.chat_data is not None:
         context.chat_data[_CHANGED_IN] = update.update_id
 
 
-def _changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def _changed(update: Update, context: Context) -> bool:
     return context.chat_data is not None and context.chat_data.get(_CHANGED_IN) == update.update_id
 
 
@@ -51,9 +50,7 @@ def register_text_step(name: str, step: TextStep) -> None:
     _TEXT_STEPS[name] = step
 
 
-async def expect_text(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, *args: int
-) -> None:
+async def expect_text(update: Update, context: Context, name: str, *args: int) -> None:
     """The account's next text message is the answer to step ``name`` (with ``args``), in
     whichever bot process it arrives (core.chat_steps)."""
     user = update.effective_user
@@ -61,7 +58,7 @@ async def expect_text(
         await services_of(context).chat_steps.set(user.id, name, args)
 
 
-async def clear_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def clear_flow(update: Update, context: Context) -> bool:
     """Forget any step in progress; True if there was one."""
     user = update.effective_user
     if user is None:
@@ -112,28 +109,30 @@ def help_text(is_parent: bool, is_teacher: bool, is_admin: bool, known: bool) ->
     return "\n".join(lines)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: Context) -> None:
     """/help: what this user can do, by role."""
     me = await who(update, context)
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise RuntimeError("update.effective_message is None")
     await update.effective_message.reply_text(
         help_text(me.is_parent, me.is_teacher, me.is_admin, me.is_known),
         parse_mode=ParseMode.HTML,
     )
 
 
-async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cancel_command(update: Update, context: Context) -> None:
     """/cancel: leave the current flow (a typed step, and the buttons shown before it);
     nothing is booked or cancelled by it."""
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise RuntimeError("message is None")
     user = update.effective_user
     if user is not None:
         await services_of(context).chat_steps.set(user.id, STOP_STEP, (message.message_id,))
     await message.reply_text(STOPPED)
 
 
-async def stopped_before(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def stopped_before(update: Update, context: Context) -> bool:
     """Whether the pressed button sits on a message shown before the account's last /cancel.
 
     Message ids only grow within a chat, so a screen older than the /cancel has a smaller id.
@@ -147,10 +146,11 @@ async def stopped_before(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return query.message.message_id < awaiting.args[0]
 
 
-async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def text_message(update: Update, context: Context) -> None:
     """Free text: a typed answer when a step expects one, else a hint to use the buttons."""
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise RuntimeError("message is None")
     user = update.effective_user
     awaiting = await services_of(context).chat_steps.get(user.id) if user else None
     if awaiting is not None:
@@ -164,22 +164,24 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     """A command the bot does not know."""
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise RuntimeError("update.effective_message is None")
     await update.effective_message.reply_text("I don't know that command. /help lists mine.")
 
 
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: Context) -> None:
     """A button whose data no handler understands: old, or forged."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     logger.info("update %s: unknown callback data %r", update.update_id, query.data)
     await query.answer(STALE_BUTTON, show_alert=False)
     await reply_fresh_menu(update, context)
 
 
-async def reply_fresh_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reply_fresh_menu(update: Update, context: Context) -> None:
     me = await who(update, context)
     chat = update.effective_chat
     if chat is None:
@@ -191,7 +193,7 @@ async def reply_fresh_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     )
 
 
-async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def error_handler(update: object, context: Context) -> None:
     """The one place the unexpected ends: log it with the update id, tell the user plainly."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None

@@ -9,6 +9,7 @@ the typed ``context.bot_data`` directly.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -46,6 +47,9 @@ class BotData(dict[str, Any]):
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+# a handler as PTB's CommandHandler / CallbackQueryHandler take it, under CONTEXT_TYPES
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
 CONTEXT_TYPES: ContextTypes[Context, dict[Any, Any], dict[Any, Any], BotData] = ContextTypes(
     context=CallbackContext, bot_data=BotData
 )
@@ -105,7 +109,7 @@ class Who:
         return bool(self.roles(Role.PARENT))
 
 
-async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
+async def who(update: Update, context: Context) -> Who:
     """Every role of the update's user (one round trip). A parent marked blocked who writes
     is reachable again: the mark is cleared in the background (handlers.presence)."""
     user = update.effective_user

@@ -10,20 +10,21 @@ that is not marked costs nothing more.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from core.services import Services
+
+if TYPE_CHECKING:  # handlers.context imports this module
+    from handlers.context import Context
 
 logger = logging.getLogger(__name__)
 
 CLEARING = "presence_clearing"  # bot_data: Telegram ids whose mark is being cleared now
 
 
-def reached_again(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, services: Services, telegram_id: int
-) -> None:
+def reached_again(update: Update, context: Context, services: Services, telegram_id: int) -> None:
     """The account wrote and is marked blocked: clear the mark in the background (once, however
     many times this update asks who the user is)."""
     clearing: set[int] = context.application.bot_data.setdefault(CLEARING, set())

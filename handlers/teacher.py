@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler
 
 from core.admin_view import page_of
 from core.db.models import BookingStatus
@@ -26,14 +26,14 @@ from handlers.admin import keyboards as kb
 from handlers.admin import texts
 from handlers.admin.dashboard import args_of, say
 from handlers.callbacks import encode, fields_pattern
-from handlers.context import Who, services_of, who
+from handlers.context import Context, Who, services_of, who
 from handlers.formatting import day_date, esc
 
 logger = logging.getLogger(__name__)
 
 
 async def teacher_lessons(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, skip: Sequence[int] = ()
+    update: Update, context: Context, me: Who, skip: Sequence[int] = ()
 ) -> None:
     """Each school's lessons of this teacher, all types (schools in ``skip`` left out)."""
     directory = services_of(context).directory
@@ -45,7 +45,7 @@ async def teacher_lessons(
 
 
 async def _find_own_lesson(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, key: str
+    update: Update, context: Context, me: Who, key: str
 ) -> tuple[Identity, LessonRef] | None:
     """The teacher's lesson with that key; a plain refusal when it is someone else's."""
     directory = services_of(context).directory
@@ -72,9 +72,7 @@ async def _find_own_lesson(
     return None
 
 
-async def teacher_bookings(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, args: Sequence[str]
-) -> None:
+async def teacher_bookings(update: Update, context: Context, me: Who, args: Sequence[str]) -> None:
     """/bookings LESSON [week] for a teacher: read-only, own lessons only."""
     found = await _find_own_lesson(update, context, me, args[0])
     if found is None:
@@ -103,7 +101,7 @@ async def teacher_bookings(
 
 async def show_teacher_week(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     school_id: int,
     lesson: LessonRef,
     week: int,
@@ -154,10 +152,11 @@ def attendance_rows(
     return rows
 
 
-async def week_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def week_callback(update: Update, context: Context) -> None:
     """tc:wk — a week of a teacher's lesson, read-only."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     await query.answer()
     school_id, lesson_id, week, page = args_of(update)
     me = await who(update, context)
@@ -187,9 +186,7 @@ MARK_CODES = {1: BookingStatus.COMPLETED, 2: BookingStatus.NO_SHOW}
 MARK_WORDS = {BookingStatus.COMPLETED: "present", BookingStatus.NO_SHOW: "a no-show"}
 
 
-async def _marker(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, school_id: int
-) -> Actor | None:
+async def _marker(update: Update, context: Context, school_id: int) -> Actor | None:
     """The pressing teacher (or admin) of that school as the one who marks; None after saying no."""
     me = await who(update, context)
     teacher = me.role_in(Role.TEACHER, school_id)
@@ -204,7 +201,7 @@ async def _marker(
     return None
 
 
-async def mark_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def mark_callback(update: Update, context: Context) -> None:
     """tc:at — one session present (1) or no-show (2), then the week again."""
     query = update.callback_query
     assert query is not None
@@ -224,7 +221,7 @@ async def mark_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await say(update, context, esc(exc.message) + "\nNothing was changed.")
 
 
-async def all_present_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def all_present_callback(update: Update, context: Context) -> None:
     """tc:ap — every started, unmarked session of that day present, then the week again."""
     query = update.callback_query
     assert query is not None

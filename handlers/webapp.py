@@ -16,9 +16,8 @@ from telegram import (
     WebAppInfo,
 )
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
-from handlers.context import bot_data_of
+from handlers.context import Context, bot_data_of
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ def miniapp_url(settings: Any, tab: str = "") -> str | None:
     return f"{public}/app/" + (f"?tab={tab}" if tab else "")
 
 
-async def offer_miniapp(update: Update, context: ContextTypes.DEFAULT_TYPE, tab: str) -> None:
+async def offer_miniapp(update: Update, context: Context, tab: str) -> None:
     """Under a command's answer: one button that opens the Mini App on ``tab``."""
     url = miniapp_url(bot_data_of(context).settings, tab)
     message = update.effective_message

@@ -268,7 +268,7 @@ class Notifier:
                 return Delivery(FAILED, str(exc), attempts, floods)
 
     def _backoff(self, attempts: int) -> float:
-        return min(30.0, self.backoff_seconds * 2 ** (attempts - 1))
+        return min(30.0, self.backoff_seconds * 2.0 ** (attempts - 1))
 
     async def _blocked(self, chat_id: int) -> None:
         if self.on_blocked is None:

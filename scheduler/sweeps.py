@@ -63,7 +63,8 @@ async def deliver_one(
             return claimed
         return await core.renew(sessions, reminder.key, token, lease)  # renew the lease
 
-    status, detail = FAILED, "unexpected error"
+    status = FAILED
+    detail: str | None = "unexpected error"
     try:
         text, buttons = notifier.render(reminder)
         delivery = await notifier.send(

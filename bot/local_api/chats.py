@@ -111,7 +111,8 @@ class ChatBook:
     ) -> ChatState:
         state = self._chat(int(user_id))
         user = state.user
-        assert user is not None
+        if user is None:
+            raise RuntimeError("user is None")
         for key, value in (
             ("first_name", first_name),
             ("username", username),

@@ -157,7 +157,7 @@ class BotRoutes(ChatBook):
             if err.error_code == 429:
                 self.responses_429 += 1
             chat_id = params.get("chat_id") if params else None
-            if chat_id is not None and isinstance(norm_chat_id(chat_id), int):
+            if params and chat_id is not None and isinstance(norm_chat_id(chat_id), int):
                 await self._emit(
                     "bot",
                     "error",

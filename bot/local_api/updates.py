@@ -116,7 +116,8 @@ class UpdateQueue(ChatBook):
         """The user writes ``text`` in the private chat; returns the update dict."""
         state = self._private_chat(user_id, first_name, username, last_name, language_code)
         state.blocked = False  # writing to a bot unblocks it, as in Telegram
-        assert state.user is not None
+        if state.user is None:
+            raise RuntimeError("state.user is None")
         msg: JSONDict = {
             "message_id": state.new_message_id(),
             "from": clone(state.user),
@@ -145,7 +146,8 @@ class UpdateQueue(ChatBook):
     ) -> JSONDict:
         """The user presses an inline button; returns the update (``callback_query``)."""
         state = self._private_chat(user_id, first_name, username)
-        assert state.user is not None
+        if state.user is None:
+            raise RuntimeError("state.user is None")
         stored = state.messages.get(message_id)
         if stored is not None and not stored.deleted:
             message = clone(stored.message)

@@ -141,7 +141,8 @@ class UserClient:
             raise
         if data is None:
             raise ValueError(f"button {text!r} has no callback_data (url/web_app button?)")
-        assert message is not None
+        if message is None:
+            raise RuntimeError("message is None")
         return await self.press(
             data,
             message_id=int(message["message_id"]),

@@ -240,11 +240,11 @@ class LocalBotApiClient:
             await self._session.close()
             self._session = None
 
-    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _call(self, method: str, path: str, **kwargs: Any) -> JSONDict:
         if self._session is None:
             self._session = aiohttp.ClientSession()
         async with self._session.request(method, f"{self.root_url}/_user{path}", **kwargs) as r:
-            data = await r.json()
+            data: JSONDict = await r.json()  # the user API always answers a JSON object
             if r.status == 408:
                 raise TimeoutError(data.get("error"))
             if r.status >= 400:

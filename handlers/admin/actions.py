@@ -10,7 +10,6 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from core.admin_view import page_of
 from core.directory import Identity
@@ -30,7 +29,7 @@ from handlers.admin.dashboard import (
 )
 from handlers.callbacks import from_minute
 from handlers.common import clear_flow, expect_text
-from handlers.context import services_of
+from handlers.context import Context, services_of
 from handlers.formatting import esc, slot_label
 from handlers.notify_parents import booking_file, tell_family
 
@@ -42,7 +41,7 @@ STUDENTS_PER_PAGE = 20
 
 
 @admin_step
-async def new_booking_student(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def new_booking_student(update: Update, context: Context) -> None:
     """ad:nb — book for a family: the students with no booking in that week, a page of them
     at a time (ad:np names the page)."""
     school_id, lesson_id, week, *page = args_of(update)
@@ -62,7 +61,7 @@ async def new_booking_student(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 @admin_step
-async def new_booking_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def new_booking_slot(update: Update, context: Context) -> None:
     """ad:ns — the slots an admin can book for that student (inside 24 hours too); ad:nd —
     one day of them, when the week is too full for one screen."""
     school_id, lesson_id, week, student_id, *day = args_of(update)
@@ -99,7 +98,7 @@ def _day_of(slots: list[Slot], tz: ZoneInfo, day: list[int]) -> tuple[list[Slot]
 
 
 @admin_step
-async def new_booking_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def new_booking_card(update: Update, context: Context) -> None:
     """ad:nk — check the details before booking for the family (the slot re-checked)."""
     school_id, lesson_id, week, student_id, minute = args_of(update)
     identity = await admin_in(update, context, school_id)
@@ -128,7 +127,7 @@ async def new_booking_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 @admin_step
-async def new_booking_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def new_booking_confirm(update: Update, context: Context) -> None:
     """ad:ny — book the slot on the family's behalf and tell the family."""
     school_id, lesson_id, week, student_id, minute = args_of(update)
     identity = await admin_in(update, context, school_id)
@@ -149,7 +148,7 @@ async def new_booking_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 async def announce(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     booking: BookingView,
     notice: str,
     outcome: Callable[[BookingView, int], str],
@@ -172,7 +171,7 @@ async def announce(
 
 
 @admin_step
-async def move_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def move_week(update: Update, context: Context) -> None:
     """ad:rw — move a booking: which individual week."""
     school_id, booking_id = args_of(update)
     if await admin_in(update, context, school_id) is None:
@@ -189,7 +188,7 @@ async def move_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @admin_step
-async def move_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def move_slot(update: Update, context: Context) -> None:
     """ad:rs — move a booking: the free slots of that week; ad:rd — one day of them."""
     school_id, booking_id, week, *day = args_of(update)
     identity = await admin_in(update, context, school_id)
@@ -214,7 +213,7 @@ async def move_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @admin_step
-async def move_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def move_confirm(update: Update, context: Context) -> None:
     """ad:ry — move the booking in one swap and tell the family, with the updated .ics."""
     school_id, booking_id, week, minute = args_of(update)
     identity = await admin_in(update, context, school_id)
@@ -238,7 +237,7 @@ async def move_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 @admin_step
-async def cancel_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cancel_ask(update: Update, context: Context) -> None:
     """ad:cx — cancel a booking: pick a reason or type one."""
     school_id, booking_id = args_of(update)
     if await admin_in(update, context, school_id) is None:
@@ -251,7 +250,7 @@ async def cancel_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 @admin_step
-async def cancel_with_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cancel_with_reason(update: Update, context: Context) -> None:
     """ad:cy — cancel with one of the listed reasons."""
     school_id, booking_id, code = args_of(update)
     identity = await admin_in(update, context, school_id)
@@ -264,7 +263,7 @@ async def cancel_with_reason(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 
 @admin_step
-async def cancel_type_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cancel_type_reason(update: Update, context: Context) -> None:
     """ad:ct — the next message typed is the reason."""
     school_id, booking_id = args_of(update)
     if await admin_in(update, context, school_id) is None:
@@ -274,12 +273,11 @@ async def cancel_type_reason(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await say(update, context, texts.TYPE_REASON, kb.back_to_booking(school_id, booking_id))
 
 
-async def typed_reason(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step_args: tuple[int, ...]
-) -> None:
+async def typed_reason(update: Update, context: Context, step_args: tuple[int, ...]) -> None:
     """The typed cancellation reason: re-check the admin, then cancel."""
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise RuntimeError("message is None")
     school_id, booking_id = step_args
     reason = (message.text or "").strip()
     if not reason:
@@ -302,7 +300,7 @@ async def typed_reason(
 
 async def _cancel(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     identity: Identity,
     booking_id: int,
     reason: str,
@@ -325,7 +323,7 @@ async def _cancel(
 
 
 @admin_step
-async def attendance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def attendance(update: Update, context: Context) -> None:
     """ad:at — after the session: completed (1) or no-show (2)."""
     school_id, booking_id, code = args_of(update)
     identity = await admin_in(update, context, school_id)

@@ -10,7 +10,6 @@ import logging
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
 from core.directory import Identity, LessonRef, Role
 from core.errors import DomainError, NotFound
@@ -29,14 +28,14 @@ from handlers.admin.dashboard import (
     show_lesson,
     show_week,
 )
-from handlers.context import Who, services_of, who
+from handlers.context import Context, Who, services_of, who
 from handlers.formatting import esc
 from handlers.webapp import offer_miniapp
 
 logger = logging.getLogger(__name__)
 
 
-async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | None:
+async def _admin(update: Update, context: Context) -> Who | None:
     """The user, when an admin somewhere; otherwise refused (teachers read-only)."""
     me = await who(update, context)
     if not me.is_admin:
@@ -46,7 +45,7 @@ async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | No
 
 
 async def _lesson_by_key(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, key: str
+    update: Update, context: Context, me: Who, key: str
 ) -> tuple[Identity, LessonRef] | None:
     """The hybrid lesson with that key in one of the admin's schools, else a plain answer."""
     directory = services_of(context).directory
@@ -68,7 +67,7 @@ async def _lesson_by_key(
 
 
 async def _needs_argument(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str, me: Who | None = None
+    update: Update, context: Context, command: str, me: Who | None = None
 ) -> str | None:
     """The command's first argument; without one, the usage (and for an admin's lesson
     command, the hybrid lessons as buttons)."""
@@ -91,7 +90,7 @@ async def _needs_argument(
 
 
 @admin_step
-async def admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def admin_command(update: Update, context: Context) -> None:
     """/admin — the dashboard (a school picker first for admins of several schools)."""
     me = await _admin(update, context)
     if me is None:
@@ -106,7 +105,7 @@ async def admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 @admin_step
-async def lessons_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def lessons_command(update: Update, context: Context) -> None:
     """/lessons — admins: the dashboard; teachers: their own lessons, all types."""
     me = await who(update, context)
     if not me.is_admin and not me.is_teacher:
@@ -119,7 +118,7 @@ async def lessons_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 @admin_step
-async def bookings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def bookings_command(update: Update, context: Context) -> None:
     """/bookings LESSON [week] — admins: the week with its actions; teachers: read-only."""
     me = await who(update, context)
     if not me.is_admin and not me.is_teacher:
@@ -155,7 +154,7 @@ async def bookings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     )
 
 
-async def _set_open(update: Update, context: ContextTypes.DEFAULT_TYPE, is_open: bool) -> None:
+async def _set_open(update: Update, context: Context, is_open: bool) -> None:
     me = await _admin(update, context)
     if me is None:
         return
@@ -179,19 +178,19 @@ async def _set_open(update: Update, context: ContextTypes.DEFAULT_TYPE, is_open:
 
 
 @admin_step
-async def open_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def open_command(update: Update, context: Context) -> None:
     """/open LESSON — parents may book and reschedule."""
     await _set_open(update, context, True)
 
 
 @admin_step
-async def close_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def close_command(update: Update, context: Context) -> None:
     """/close LESSON — no new bookings or moves (parents may still cancel)."""
     await _set_open(update, context, False)
 
 
 @admin_step
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats_command(update: Update, context: Context) -> None:
     """/stats LESSON — the lesson's panel: stats per week and who still has to book."""
     me = await _admin(update, context)
     if me is None:
@@ -205,7 +204,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 @admin_step
-async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def invite_command(update: Update, context: Context) -> None:
     """/invite FAMILY — one invite link per parent, to forward to them."""
     me = await _admin(update, context)
     if me is None:
@@ -238,7 +237,7 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 @admin_step
-async def invite_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def invite_callback(update: Update, context: Context) -> None:
     """ad:inv — invite links of a family, once the school is picked."""
     school_id, family_id = args_of(update)
     identity = await admin_in(update, context, school_id)
@@ -247,7 +246,7 @@ async def invite_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def send_invites(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, identity: Identity, family_id: int
+    update: Update, context: Context, identity: Identity, family_id: int
 ) -> None:
     services = services_of(context)
     school = identity.school
@@ -258,7 +257,8 @@ async def send_invites(
         await say(update, context, esc(exc.message))
         return
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise RuntimeError("chat is None")
     await context.bot.send_message(
         chat.id,
         texts.invites_header(family.name, school.name, len(issued)),

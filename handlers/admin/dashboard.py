@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
 from core.admin_view import page_of
 from core.directory import Identity, Role
@@ -23,14 +21,14 @@ from handlers.admin import keyboards as kb
 from handlers.admin import texts
 from handlers.callbacks import decode
 from handlers.common import clear_flow, reply_fresh_menu
-from handlers.context import Who, services_of, who
+from handlers.context import Context, Handler, Who, services_of, who
 from handlers.formatting import esc, fit
 
 logger = logging.getLogger(__name__)
 
 LESSONS_PER_PAGE = 20  # hybrid lessons a page of the dashboard
 
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Callback = Handler
 
 
 # ------------------------------------------------------------------ shared by admin screens
@@ -45,7 +43,7 @@ def args_of(update: Update) -> tuple[int, ...]:
 
 async def say(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
@@ -64,7 +62,8 @@ async def say(
                 return
             logger.info("update %s: could not edit, sending instead: %s", update.update_id, exc)
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise RuntimeError("chat is None")
     await context.bot.send_message(
         chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
     )
@@ -80,9 +79,7 @@ def refusal_text(me: Who, school_id: int | None) -> str:
     return texts.NOT_ADMIN
 
 
-async def refuse(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, school_id: int | None
-) -> None:
+async def refuse(update: Update, context: Context, me: Who, school_id: int | None) -> None:
     """Say plainly that nothing was changed, then show a fresh menu."""
     query = update.callback_query
     logger.warning(
@@ -93,15 +90,14 @@ async def refuse(
         query.data if query else "command",
     )
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise RuntimeError("chat is None")
     await context.bot.send_message(chat.id, refusal_text(me, school_id))
     if query is not None:
         await reply_fresh_menu(update, context)
 
 
-async def admin_in(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, school_id: int
-) -> Identity | None:
+async def admin_in(update: Update, context: Context, school_id: int) -> Identity | None:
     """The user's admin identity in that school, or None after refusing: the tenancy check."""
     me = await who(update, context)
     identity = me.role_in(Role.ADMIN, school_id)
@@ -126,7 +122,7 @@ def admin_step(callback: Callback) -> Callback:
     core (not found, slot taken...) in plain words."""
 
     @functools.wraps(callback)
-    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def wrapper(update: Update, context: Context) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer()  # the button stops spinning at once
         await clear_flow(update, context)
@@ -145,7 +141,7 @@ def admin_step(callback: Callback) -> Callback:
 
 
 async def show_dashboard(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, identity: Identity, page: int = 0
+    update: Update, context: Context, identity: Identity, page: int = 0
 ) -> None:
     """The school's hybrid lessons, a page of them at a time (a big school has many)."""
     stats = await services_of(context).booking.school_stats(identity.school.id)
@@ -160,7 +156,7 @@ async def show_dashboard(
 
 async def show_lesson(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     school_id: int,
     lesson_id: int,
     note: str = "",
@@ -179,7 +175,7 @@ async def show_lesson(
 
 async def show_week(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     school_id: int,
     lesson_id: int,
     week: int,
@@ -210,7 +206,7 @@ async def show_week(
 
 async def show_booking(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     school_id: int,
     booking_id: int,
     note: str = "",
@@ -228,7 +224,7 @@ async def show_booking(
 
 
 @admin_step
-async def home(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def home(update: Update, context: Context) -> None:
     """ad:home — the school's hybrid lessons, open or closed, booked of expected; ad:hp —
     another page of them."""
     school_id, *page = args_of(update)
@@ -238,7 +234,7 @@ async def home(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @admin_step
-async def lesson_panel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def lesson_panel(update: Update, context: Context) -> None:
     """ad:l — one lesson's stats per individual week, with its actions."""
     school_id, lesson_id = args_of(update)
     if await admin_in(update, context, school_id) is not None:
@@ -246,7 +242,7 @@ async def lesson_panel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 @admin_step
-async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def toggle(update: Update, context: Context) -> None:
     """ad:tog — open (1) or close (0) a lesson's bookings."""
     school_id, lesson_id, is_open = args_of(update)
     identity = await admin_in(update, context, school_id)
@@ -267,7 +263,7 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @admin_step
-async def week_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def week_bookings(update: Update, context: Context) -> None:
     """ad:wk — a page of an individual week's bookings and who still has to book."""
     school_id, lesson_id, week, page = args_of(update)
     if await admin_in(update, context, school_id) is not None:
@@ -275,7 +271,7 @@ async def week_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 @admin_step
-async def booking_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def booking_card(update: Update, context: Context) -> None:
     """ad:b — one booking, with move / cancel or attendance."""
     school_id, booking_id = args_of(update)
     if await admin_in(update, context, school_id) is not None:

@@ -10,12 +10,11 @@ import asyncio
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
 
 from core.exports import ExportKind, to_xlsx
 from handlers.admin import keyboards as kb
 from handlers.admin.dashboard import admin_in, admin_step, args_of, home_button, say
-from handlers.context import services_of
+from handlers.context import Context, services_of
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ def caption(term_name: str, rows: int) -> str:
 
 
 @admin_step
-async def export_term(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def export_term(update: Update, context: Context) -> None:
     """ad:xp — pick a term, then the bot sends its bookings as an xlsx file."""
     school_id, term_id = args_of(update)
     identity = await admin_in(update, context, school_id)

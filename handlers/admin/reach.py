@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
 
 from core.directory import FamilySummary, Identity
 from handlers.admin.dashboard import admin_in, admin_step, args_of, say
 from handlers.admin.keyboards import ad
-from handlers.context import services_of
+from handlers.context import Context, services_of
 from handlers.formatting import esc
 
 MEANING = (
@@ -79,7 +78,7 @@ def not_linked_picker(schools: Sequence[tuple[int, str]]) -> InlineKeyboardMarku
 
 
 async def unreachable_families(
-    context: ContextTypes.DEFAULT_TYPE, school_id: int, family_ids: Iterable[int]
+    context: Context, school_id: int, family_ids: Iterable[int]
 ) -> list[FamilySummary]:
     wanted = set(family_ids)
     if not wanted:
@@ -88,7 +87,7 @@ async def unreachable_families(
 
 
 @admin_step
-async def not_linked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def not_linked(update: Update, context: Context) -> None:
     """ad:nl — every family of the school with no parent linked, phones and invite buttons."""
     (school_id,) = args_of(update)
     identity = await admin_in(update, context, school_id)
@@ -96,9 +95,7 @@ async def not_linked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await show_not_linked(update, context, identity)
 
 
-async def show_not_linked(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, identity: Identity
-) -> None:
+async def show_not_linked(update: Update, context: Context, identity: Identity) -> None:
     school_id = identity.school.id
     families = [f for f in await services_of(context).directory.families(school_id) if not f.linked]
     rows = invite_rows(school_id, families)

@@ -54,7 +54,8 @@ async def available_slots(call: ApiCall) -> list[models.TimeSlot]:
         catalogs=services.catalogs,
         lesson=query.lessonId,
     )
-    assert ids.lesson_id is not None
+    if ids.lesson_id is None:
+        raise RuntimeError("ids.lesson_id is None")
     slots = await services.booking.available_slots(
         caller.school_id, ids.lesson_id, query.weekNumber, caller.actor()
     )
@@ -83,7 +84,8 @@ async def create_booking(call: ApiCall) -> models.HybridBooking:
         lesson=body.lessonId,
         student=body.studentId,
     )
-    assert ids.lesson_id is not None and ids.student_id is not None
+    if ids.lesson_id is None or ids.student_id is None:
+        raise RuntimeError("ids.lesson_id or ids.student_id is None")
     start = await api_lookup.slot_start(
         booking,
         caller.school_id,
@@ -106,7 +108,8 @@ async def _own_booking(call: ApiCall, booking_id: int) -> None:
     if caller.is_admin:
         return
     parent = caller.parent()
-    assert parent is not None
+    if parent is None:
+        raise RuntimeError("parent is None")
     booking = call.context.services.booking
     found = await booking.get_booking(caller.school_id, booking_id)
     if not await booking.is_parent_of(caller.school_id, parent.person_id, found.student_id):

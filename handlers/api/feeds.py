@@ -54,7 +54,8 @@ async def calendar_feed(request: web.Request) -> web.StreamResponse:
         response = web.Response(status=304, headers=headers)
         response.etag = answer.etag
         return response
-    assert isinstance(answer, FeedFile)
+    if not isinstance(answer, FeedFile):
+        raise RuntimeError(f"unexpected feed answer {answer!r}")
     response = web.Response(
         body=answer.body, content_type=CONTENT_TYPE, charset="utf-8", headers=headers
     )

@@ -34,7 +34,8 @@ async def _lesson_id(call: ApiCall, *, teacher_may_read: bool = False) -> int:
         catalogs=services.catalogs,
         lesson=call.path.lessonId,
     )
-    assert ids.lesson_id is not None
+    if ids.lesson_id is None:
+        raise RuntimeError("ids.lesson_id is None")
     teacher = caller.teacher()
     if not caller.is_admin and (teacher is None or ids.lesson_teacher_id != teacher.person_id):
         raise forbidden("A teacher reads only their own lessons.")

@@ -171,5 +171,5 @@ async def run(endpoint: Endpoint, operation: Operation, request: web.Request) ->
     except DomainError as exc:
         return error_response(status_of(exc), exc.message)
     # the envelope around pydantic's own JSON encoding of the data (no second encoder)
-    body = b'{"status":"success","data":' + endpoint.adapter.dump_json(data) + b"}"
-    return web.Response(body=body, status=endpoint.status, content_type="application/json")
+    payload = b'{"status":"success","data":' + endpoint.adapter.dump_json(data) + b"}"
+    return web.Response(body=payload, status=endpoint.status, content_type="application/json")

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import LinkPreviewOptions, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from core.admin_view import (
     AdminView,
@@ -38,7 +38,7 @@ from handlers.calendar import keyboards as kb
 from handlers.calendar import texts
 from handlers.calendar.texts import CalendarMode
 from handlers.callbacks import fields_pattern
-from handlers.context import Who, bot_data_of, services_of, who
+from handlers.context import Context, Who, bot_data_of, services_of, who
 from handlers.webapp import offer_miniapp
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def views_of(me: Who) -> list[tuple[Identity, CalendarMode]]:
 
 
 async def _view(
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     identity: Identity,
     mode: CalendarMode,
     teacher_id: int = 0,
@@ -117,9 +117,7 @@ async def _view(
     return CalendarView(identity, mode, teacher_id, location_id, teachers, locations)
 
 
-async def send_week(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, view: CalendarView, monday: date
-) -> None:
+async def send_week(update: Update, context: Context, view: CalendarView, monday: date) -> None:
     """The week's picture, its summary as the caption, and the buttons."""
     services = services_of(context)
     school = view.identity.school
@@ -142,7 +140,8 @@ async def send_week(
         view.locations,
     )
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise RuntimeError("chat is None")
     await context.bot.send_photo(
         chat.id,
         photo=picture,
@@ -153,10 +152,11 @@ async def send_week(
     logger.info("calendar of school %s, week %s sent to %s", school.id, monday, chat.id)
 
 
-async def calendar_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def calendar_command(update: Update, context: Context) -> None:
     """/calendar — this week as a picture (a choice first for several roles or schools)."""
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise RuntimeError("message is None")
     me = await who(update, context)
     views = views_of(me)
     if not views:
@@ -166,7 +166,8 @@ async def calendar_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if len(views) == 1:
         identity, mode = views[0]
         view = await _view(context, identity, mode)
-        assert view is not None
+        if view is None:
+            raise RuntimeError("view is None")
         await send_week(update, context, view, this_monday(now, ZoneInfo(identity.school.timezone)))
         await offer_feeds(update, context, views)
         await offer_miniapp(update, context, "calendar")
@@ -191,7 +192,7 @@ def _feed_owner(identity: Identity, mode: CalendarMode) -> FeedOwner | None:
 
 async def offer_feeds(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     views: list[tuple[Identity, CalendarMode]],
 ) -> None:
     """The feed URL of each parent and teacher calendar of this account, in one message."""
@@ -207,7 +208,8 @@ async def offer_feeds(
     if not offers:
         return
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise RuntimeError("chat is None")
     await context.bot.send_message(
         chat.id,
         texts.feed_offer(offers),
@@ -215,9 +217,7 @@ async def offer_feeds(
     )
 
 
-async def _pressed_view(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
-) -> tuple[CalendarView, date] | None:
+async def _pressed_view(update: Update, context: Context) -> tuple[CalendarView, date] | None:
     """Re-validate a calendar button against the user's roles; None after refusing."""
     school_id, mode_number, day, teacher_id, location_id = args_of(update)
     me = await who(update, context)
@@ -235,16 +235,18 @@ async def _pressed_view(
             "refused calendar button %r of telegram %s", query and query.data, me.telegram_id
         )
         chat = update.effective_chat
-        assert chat is not None
+        if chat is None:
+            raise RuntimeError("chat is None")
         await context.bot.send_message(chat.id, texts.NOT_YOURS)
         return None
     return view, monday_of(from_day_number(day))
 
 
-async def week_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def week_callback(update: Update, context: Context) -> None:
     """cal:w — another week or filter: a new picture replaces the old one."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     await query.answer()
     pressed = await _pressed_view(update, context)
     if pressed is None:
@@ -258,10 +260,11 @@ async def week_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             logger.info("could not remove the old calendar picture: %s", exc)
 
 
-async def teacher_pick_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def teacher_pick_callback(update: Update, context: Context) -> None:
     """cal:tp — the picture's buttons become the school's teachers to pick one from."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     await query.answer()
     pressed = await _pressed_view(update, context)
     if pressed is None:
@@ -280,10 +283,11 @@ async def teacher_pick_callback(update: Update, context: ContextTypes.DEFAULT_TY
     await query.edit_message_reply_markup(reply_markup=markup)
 
 
-async def term_ics_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def term_ics_callback(update: Update, context: Context) -> None:
     """cal:ics — the whole term around the shown week as an .ics file, same filters."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     await query.answer()
     pressed = await _pressed_view(update, context)
     if pressed is None:
@@ -292,7 +296,8 @@ async def term_ics_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     services = services_of(context)
     school = view.identity.school
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise RuntimeError("chat is None")
     term = term_for_week(await AdminView(services.sessions).terms(school.id), monday)
     if term is None:
         await context.bot.send_message(chat.id, texts.NO_TERM)

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from core.errors import (
     AlreadyBooked,
@@ -28,7 +28,7 @@ from core.family_view import FamilySnapshot, WeekStatus
 from handlers import slot_pages
 from handlers.callbacks import from_minute, to_minute
 from handlers.common import change_made
-from handlers.context import services_of
+from handlers.context import Context, services_of
 from handlers.parent import keyboards, texts
 from handlers.parent.common import (
     ParentStep,
@@ -51,9 +51,7 @@ FORGED_ERRORS = (NotYourStudent, NotFound, NotAllowed, SlotUnavailable)
 # ---------------------------------------------------------------- screens (no Telegram I/O)
 
 
-async def children_screen(
-    context: ContextTypes.DEFAULT_TYPE, school_id: int, parent_id: int
-) -> Screen:
+async def children_screen(context: Context, school_id: int, parent_id: int) -> Screen:
     family = await family_view(context).family(school_id, parent_id)
     children = [c for c in family.children if c.hybrid_lessons]
     if not children:
@@ -63,9 +61,7 @@ async def children_screen(
     return texts.choose_child(family.school_name), keyboards.children_keyboard(school_id, children)
 
 
-async def lessons_screen(
-    context: ContextTypes.DEFAULT_TYPE, family: FamilySnapshot, student_id: int
-) -> Screen:
+async def lessons_screen(context: Context, family: FamilySnapshot, student_id: int) -> Screen:
     child = family.child(student_id)
     several_children = sum(1 for c in family.children if c.hybrid_lessons) > 1
     if not child.hybrid_lessons:
@@ -87,7 +83,7 @@ async def lessons_screen(
 
 
 async def weeks_screen(
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     school_id: int,
     parent_id: int,
     student_id: int,
@@ -110,7 +106,7 @@ async def weeks_screen(
 
 
 async def slots_screen(
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     step: ParentStep,
     student_id: int,
     lesson_id: int,
@@ -160,7 +156,7 @@ async def slots_screen(
 # ---------------------------------------------------------------- commands
 
 
-async def book_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def book_command(update: Update, context: Context) -> None:
     """/book: start the booking flow (asks which school first if there are several)."""
     parent = await parent_for_command(update, context, "b", "booking")
     if parent is None:
@@ -172,16 +168,17 @@ async def book_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 # ---------------------------------------------------------------- buttons
 
 
-async def pick_child(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def pick_child(update: Update, context: Context) -> None:
     """bk:c:<school>, and sc:b:<school> (the school picked for /book) — which child."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     step = await parent_step(update, context, 0)
     if step is not None:
         await show(update, *await children_screen(context, step.school_id, step.parent_id))
 
 
-async def pick_lesson(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def pick_lesson(update: Update, context: Context) -> None:
     """bk:l:<school>:<student> — which of the child's hybrid lessons."""
 
     async def screen(step: ParentStep) -> Screen:
@@ -191,7 +188,7 @@ async def pick_lesson(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _screen_step(update, context, 1, screen)
 
 
-async def pick_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def pick_week(update: Update, context: Context) -> None:
     """bk:w:<school>:<student>:<lesson> — every week of the term with its marker."""
 
     async def screen(step: ParentStep) -> Screen:
@@ -201,18 +198,18 @@ async def pick_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _screen_step(update, context, 2, screen)
 
 
-async def pick_slot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def pick_slot(update: Update, context: Context) -> None:
     """bk:s:<school>:<student>:<lesson>:<week> — the free slots of the week ("Book now")."""
     await _screen_step(update, context, 3, _week_slots(context))
 
 
-async def pick_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def pick_day(update: Update, context: Context) -> None:
     """bk:d:<school>:<student>:<lesson>:<week>:<minute> — one day of a week too full for one
     screen."""
     await _screen_step(update, context, 4, _week_slots(context))
 
 
-def _week_slots(context: ContextTypes.DEFAULT_TYPE) -> Callable[[ParentStep], Awaitable[Screen]]:
+def _week_slots(context: Context) -> Callable[[ParentStep], Awaitable[Screen]]:
     """The slots screen of a ``bk:s`` or ``bk:d`` button (the latter names the day)."""
 
     async def screen(step: ParentStep) -> Screen:
@@ -226,13 +223,14 @@ def _week_slots(context: ContextTypes.DEFAULT_TYPE) -> Callable[[ParentStep], Aw
 
 async def _screen_step(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     arity: int,
     screen: Callable[[ParentStep], Awaitable[Screen]],
 ) -> None:
     """A step of the flow: answer the button, check the parent and the button's ``arity``
     fields, show the screen; ids not of the family are refused in plain words."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     step = await parent_step(update, context, arity)
     if step is None:
@@ -245,9 +243,10 @@ async def _screen_step(
     await show(update, *shown)
 
 
-async def confirm_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def confirm_card(update: Update, context: Context) -> None:
     """bk:k:<school>:<student>:<lesson>:<week>:<minute> — check the details before booking."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     step = await parent_step(update, context, 4)
     if step is None:
@@ -279,9 +278,10 @@ async def confirm_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
-async def confirm_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def confirm_booking(update: Update, context: Context) -> None:
     """bk:y:<school>:<student>:<lesson>:<week>:<minute> — book it; a double tap books once."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     step = await parent_step(update, context, 4)
     if step is None:
@@ -309,13 +309,14 @@ async def confirm_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     change_made(update, context)
     await show(update, texts.booked(view), keyboards.booking_keyboard(view))
-    assert update.effective_chat is not None
+    if update.effective_chat is None:
+        raise RuntimeError("update.effective_chat is None")
     await send_calendar_file(context, update.effective_chat.id, view)
 
 
 async def _show_after_conflict(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     step: ParentStep,
     student_id: int,
     lesson_id: int,
@@ -345,18 +346,20 @@ def _back(
     return keyboards.refusal_keyboard(step.school_id, student_id, lesson_id, week)
 
 
-async def week_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def week_note(update: Update, context: Context) -> None:
     """bk:n:<school>:<note> — a week that needs no booking explains itself."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     parts = (query.data or "").split(":")
     note = texts.WEEK_NOTES.get(int(parts[-1])) if parts[-1].isdigit() else None
     await query.answer(note or texts.STALE)
 
 
-async def close_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def close_flow(update: Update, context: Context) -> None:
     """bk:x:<school> — leave the booking flow."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     await show(update, texts.CLOSED_FLOW)
 

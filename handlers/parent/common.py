@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
 from core.calendar.ics import booking_ics
 from core.calendar.service import booking_event
@@ -25,13 +24,13 @@ from core.family_view import FamilyViewService
 from core.views import Actor, BookingView
 from handlers.callbacks import decode
 from handlers.common import stopped_before
-from handlers.context import Who, services_of, who
+from handlers.context import Context, Who, services_of, who
 from handlers.parent import keyboards, texts
 
 logger = logging.getLogger(__name__)
 
 
-def family_view(context: ContextTypes.DEFAULT_TYPE) -> FamilyViewService:
+def family_view(context: Context) -> FamilyViewService:
     """The read side of the parent's screens, built once per application."""
     return services_of(context).family_view
 
@@ -62,19 +61,18 @@ def _first_school(me: Who) -> int | None:
     return parents[0].school.id if parents else None
 
 
-async def parent_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, arity: int
-) -> ParentStep | None:
+async def parent_step(update: Update, context: Context, arity: int) -> ParentStep | None:
     """Decode the pressed button and check its school against the account; refuse otherwise.
 
     ``arity`` counts the integer fields after the school id. The caller has answered the
     query already; a refusal edits the message into plain words and a fresh start.
     """
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     callback = decode(query.data)
     stale = callback is None or len(callback.args) != arity + 1
-    if stale or await stopped_before(update, context):
+    if callback is None or stale or await stopped_before(update, context):
         await refuse_stale(update, context)
         return None
     me = await who(update, context)
@@ -110,7 +108,7 @@ def fresh_screen(update: Update) -> bool:
     return (time.time() - shown.timestamp()) < FRESH_SCREEN
 
 
-async def refuse_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def refuse_stale(update: Update, context: Context) -> None:
     """A button that no longer parses (old version, or forged): plain words and a fresh start."""
     query = update.callback_query
     logger.info(
@@ -120,9 +118,10 @@ async def refuse_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await show(update, texts.STALE, keyboards.fresh_start_keyboard(_first_school(me)))
 
 
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: Context) -> None:
     """Any other bk/my/sc button: out of date or forged."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     await refuse_stale(update, context)
 
@@ -144,7 +143,8 @@ async def refuse_forged(update: Update, step: ParentStep, reason: str) -> None:
 async def show(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
     """Show a screen in the button's message; a new message if that one can't be edited."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     try:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
         return
@@ -161,14 +161,15 @@ async def show(update: Update, text: str, keyboard: InlineKeyboardMarkup | None 
 
 async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
     """A new message in answer to a command or a typed answer."""
-    assert update.effective_message is not None
+    if update.effective_message is None:
+        raise RuntimeError("update.effective_message is None")
     await update.effective_message.reply_text(
         text, parse_mode=ParseMode.HTML, reply_markup=keyboard
     )
 
 
 async def parent_for_command(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, purpose: str
+    update: Update, context: Context, action: str, purpose: str
 ) -> Identity | None:
     """The account's parent identity for a command; asks which school when there are several."""
     me = await who(update, context)
@@ -185,9 +186,7 @@ async def parent_for_command(
     return parents[0]
 
 
-async def send_calendar_file(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, view: BookingView
-) -> None:
+async def send_calendar_file(context: Context, chat_id: int, view: BookingView) -> None:
     """The booking as an .ics file: same UID every time, SEQUENCE bumped, CANCELLED at the end.
 
     It goes out after the change is made: if it cannot be delivered, the change stands and the

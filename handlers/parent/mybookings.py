@@ -11,8 +11,8 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from core.directory import Role
 from core.errors import (
@@ -30,7 +30,7 @@ from core.views import BookingView
 from handlers import slot_pages
 from handlers.callbacks import from_minute, to_minute
 from handlers.common import change_made, clear_flow, expect_text, register_text_step
-from handlers.context import services_of, who
+from handlers.context import Context, Handler, services_of, who
 from handlers.parent import keyboards, texts
 from handlers.parent.common import (
     ParentStep,
@@ -53,15 +53,15 @@ TYPED_STEP = "parent_cancel_typed"  # a typed reason kept for the confirm button
 
 
 async def _list_screen(
-    context: ContextTypes.DEFAULT_TYPE, school_id: int, school_name: str, parent_id: int
-):  # type: ignore[no-untyped-def]
+    context: Context, school_id: int, school_name: str, parent_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
     bookings = await services_of(context).booking.parent_bookings(school_id, parent_id)
     return texts.bookings_list(school_name, bookings), keyboards.bookings_keyboard(
         school_id, bookings
     )
 
 
-async def mybookings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def mybookings_command(update: Update, context: Context) -> None:
     """/mybookings: the family's upcoming bookings, one button each."""
     parent = await parent_for_command(update, context, "m", "list")
     if parent is None:
@@ -72,10 +72,11 @@ async def mybookings_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await offer_miniapp(update, context, "book")
 
 
-async def list_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def list_bookings(update: Update, context: Context) -> None:
     """my:l:<school> — the bookings list again; and sc:m:<school>, the school picked for
     /mybookings."""
-    assert update.callback_query is not None
+    if update.callback_query is None:
+        raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
     step = await parent_step(update, context, 0)
     if step is not None:
@@ -85,9 +86,7 @@ async def list_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         )
 
 
-async def _own_booking(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep
-) -> BookingView | None:
+async def _own_booking(update: Update, context: Context, step: ParentStep) -> BookingView | None:
     """The booking named in the button, if it is this family's; refuses otherwise."""
     try:
         return await family_view(context).family_booking(
@@ -98,9 +97,7 @@ async def _own_booking(
         return None
 
 
-async def _too_late(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
-) -> bool:
+async def _too_late(update: Update, context: Context, step: ParentStep, view: BookingView) -> bool:
     """Cancelled, or inside 24 hours: say so on the card and stop."""
     if parent_can_change(view, services_of(context).clock.now()):
         return False
@@ -119,14 +116,10 @@ async def _too_late(
     return True
 
 
-BookingHandler = Callable[
-    [Update, ContextTypes.DEFAULT_TYPE, ParentStep, BookingView], Awaitable[None]
-]
+BookingHandler = Callable[[Update, Context, ParentStep, BookingView], Awaitable[None]]
 
 
-def booking_step(
-    arity: int, *, notice: bool = False
-) -> Callable[[BookingHandler], Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]]:
+def booking_step(arity: int, *, notice: bool = False) -> Callable[[BookingHandler], Handler]:
     """A button on one of the family's bookings (``my:<action>:<school>:<booking>...``, with
     ``arity`` fields after the school): answer it, check the parent and that the booking is
     the family's, and with ``notice`` that it can still be changed (24 hours ahead, not
@@ -134,10 +127,11 @@ def booking_step(
 
     def wrap(
         handler: BookingHandler,
-    ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    ) -> Handler:
         @functools.wraps(handler)
-        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            assert update.callback_query is not None
+        async def wrapper(update: Update, context: Context) -> None:
+            if update.callback_query is None:
+                raise RuntimeError("update.callback_query is None")
             await update.callback_query.answer()
             step = await parent_step(update, context, arity)
             if step is None or (view := await _own_booking(update, context, step)) is None:
@@ -153,7 +147,7 @@ def booking_step(
 
 @booking_step(1)
 async def booking_card(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:v:<school>:<booking> — one booking with Reschedule and Cancel."""
     await show(update, texts.booking_card(view), keyboards.booking_keyboard(view))
@@ -161,7 +155,7 @@ async def booking_card(
 
 @booking_step(1, notice=True)
 async def reschedule_slots(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:r:<school>:<booking> — free slots of the same week."""
     await show(update, *await _reschedule_screen(context, step, view))
@@ -169,20 +163,20 @@ async def reschedule_slots(
 
 @booking_step(2, notice=True)
 async def reschedule_day(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:d:<school>:<booking>:<minute> — one day of a week too full for one screen."""
     await show(update, *await _reschedule_screen(context, step, view, day=step.args[1]))
 
 
 async def _reschedule_screen(
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     step: ParentStep,
     view: BookingView,
     *,
     day: int | None = None,
     near: int | None = None,
-):  # type: ignore[no-untyped-def]
+) -> tuple[str, InlineKeyboardMarkup]:
     """The week's free slots to move to (its days first when too many; see slot_pages)."""
     try:
         slots = await services_of(context).booking.available_slots(
@@ -204,7 +198,7 @@ async def _reschedule_screen(
 
 @booking_step(2, notice=True)
 async def reschedule_card(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:t:<school>:<booking>:<minute> — confirm the move."""
     minute = step.args[1]
@@ -222,7 +216,7 @@ async def reschedule_card(
     )
 
 
-async def _free_slots(context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView):  # type: ignore[no-untyped-def]
+async def _free_slots(context: Context, step: ParentStep, view: BookingView):  # type: ignore[no-untyped-def]
     try:
         return await services_of(context).booking.available_slots(
             step.school_id, view.lesson_id, view.week, step.actor
@@ -233,7 +227,7 @@ async def _free_slots(context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view
 
 @booking_step(2)
 async def move_booking(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:m:<school>:<booking>:<minute> — the atomic swap; the old slot stays if it fails."""
     minute = step.args[1]
@@ -263,13 +257,14 @@ async def move_booking(
         return
     change_made(update, context)
     await show(update, texts.rescheduled(moved), keyboards.booking_keyboard(moved))
-    assert update.effective_chat is not None
+    if update.effective_chat is None:
+        raise RuntimeError("update.effective_chat is None")
     await send_calendar_file(context, update.effective_chat.id, moved)
 
 
 @booking_step(1, notice=True)
 async def cancel_reasons(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:c:<school>:<booking> — why cancel? Reason buttons, or type one (taken at once)."""
     await expect_text(update, context, REASON_STEP, step.school_id, view.id)
@@ -278,7 +273,7 @@ async def cancel_reasons(
 
 @booking_step(1)
 async def type_reason(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:o:<school>:<booking> — the next message is the reason."""
     await expect_text(update, context, REASON_STEP, step.school_id, view.id)
@@ -289,12 +284,11 @@ async def type_reason(
     )
 
 
-async def reason_typed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, args: tuple[int, ...]
-) -> None:
+async def reason_typed(update: Update, context: Context, args: tuple[int, ...]) -> None:
     """The typed reason: keep it and show the confirm step."""
     message = update.effective_message
-    assert message is not None
+    if message is None:
+        raise RuntimeError("message is None")
     reason = (message.text or "").strip()[:200]
     if not reason:
         await reply(update, texts.EMPTY_REASON)
@@ -312,7 +306,8 @@ async def reason_typed(
         await reply(update, texts.NOT_FOUND, keyboards.fresh_start_keyboard(school_id))
         return
     # kept with the account (any bot process) until Confirm; no longer awaiting text
-    assert update.effective_user is not None
+    if update.effective_user is None:
+        raise RuntimeError("update.effective_user is None")
     await services_of(context).chat_steps.set(
         update.effective_user.id, TYPED_STEP, (school_id, booking_id), reason
     )
@@ -323,7 +318,7 @@ async def reason_typed(
     )
 
 
-async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, booking_id: int) -> str | None:
+async def _typed(update: Update, context: Context, booking_id: int) -> str | None:
     """The reason this account typed for that booking, kept until it is confirmed."""
     if update.effective_user is None:
         return None
@@ -335,7 +330,7 @@ async def _typed(update: Update, context: ContextTypes.DEFAULT_TYPE, booking_id:
 
 @booking_step(2, notice=True)
 async def cancel_card(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:q:<school>:<booking>:<reason> — confirm the cancellation."""
     code = step.args[1]
@@ -351,7 +346,7 @@ async def cancel_card(
 
 @booking_step(2)
 async def cancel_booking(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: ParentStep, view: BookingView
+    update: Update, context: Context, step: ParentStep, view: BookingView
 ) -> None:
     """my:z:<school>:<booking>:<reason> — cancel it, with the reason and who did it."""
     if not view.active:  # a double tap, or an old button
@@ -385,7 +380,8 @@ async def cancel_booking(
     if code == texts.TYPED_REASON:
         await clear_flow(update, context)
     await show(update, texts.cancelled(done), keyboards.booking_keyboard(done))
-    assert update.effective_chat is not None
+    if update.effective_chat is None:
+        raise RuntimeError("update.effective_chat is None")
     await send_calendar_file(context, update.effective_chat.id, done)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler
 
 from core.errors import InvalidInvite
 from core.menus import CommandMenus
 from handlers.common import help_text
-from handlers.context import services_of, who
+from handlers.context import Context, services_of, who
 from handlers.menus import set_menu
 from handlers.parent import texts
 from handlers.parent.common import reply
@@ -18,10 +18,11 @@ from handlers.parent.common import reply
 logger = logging.getLogger(__name__)
 
 
-async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start_command(update: Update, context: Context) -> None:
     """/start [token]: redeem an invite, or greet a known account, or explain how to join."""
     user = update.effective_user
-    assert user is not None
+    if user is None:
+        raise RuntimeError("user is None")
     token = context.args[0].strip() if context.args else ""
     if token:
         await _redeem(update, context, token)
@@ -33,9 +34,10 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await reply(update, texts.welcome_back(me.identities[0].name, me.is_parent))
 
 
-async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
+async def _redeem(update: Update, context: Context, token: str) -> None:
     user = update.effective_user
-    assert user is not None
+    if user is None:
+        raise RuntimeError("user is None")
     try:
         linked = await services_of(context).invites.redeem(token, user.id)
     except InvalidInvite as exc:
