@@ -69,7 +69,8 @@ class AttendanceService:
         if not may_mark(actor, lesson.teacher_id):
             raise NotAllowed("Only the school or the lesson's teacher can mark attendance.")
         school = await session.get(School, school_id)
-        assert school is not None
+        if school is None:
+            raise RuntimeError("school is None")
         return lesson, ZoneInfo(school.timezone)
 
     def _apply(

@@ -132,7 +132,8 @@ class SchoolOverviewService:
 
 def _entry(lesson: Lesson, students: tuple[EnrolledStudent, ...]) -> HybridLessonEntry:
     hybrid = lesson.hybrid
-    assert hybrid is not None  # hybrid lessons only
+    if hybrid is None:  # hybrid lessons only
+        raise RuntimeError("hybrid is None")
     return HybridLessonEntry(
         id=lesson.id,
         key=lesson.key,

@@ -204,7 +204,8 @@ async def _marker(update: Update, context: Context, school_id: int) -> Actor | N
 async def mark_callback(update: Update, context: Context) -> None:
     """tc:at — one session present (1) or no-show (2), then the week again."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     await query.answer()
     school_id, booking_id, code = args_of(update)
     actor = await _marker(update, context, school_id)
@@ -224,7 +225,8 @@ async def mark_callback(update: Update, context: Context) -> None:
 async def all_present_callback(update: Update, context: Context) -> None:
     """tc:ap — every started, unmarked session of that day present, then the week again."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise RuntimeError("query is None")
     await query.answer()
     school_id, lesson_id, week, ordinal = args_of(update)
     actor = await _marker(update, context, school_id)

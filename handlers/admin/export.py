@@ -54,7 +54,8 @@ async def export_term(update: Update, context: Context) -> None:
     term_key = await exports.term_key(school_id, term_id)  # another school's term: not found
     export = await exports.term_export(school_id, term_key, ExportKind.BOOKINGS)
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise RuntimeError("chat is None")
     document = await asyncio.to_thread(to_xlsx, export)  # a big term: seconds of CPU, off the loop
     await context.bot.send_document(
         chat.id,
