@@ -22,6 +22,7 @@ from core.calendar.layout import (
     summarize_week,
 )
 from core.calendar.painter import _drawable, render_week_png
+from core.calendar.service import Pupil, first_names, lesson_short
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 LONDON = ZoneInfo("Europe/London")
@@ -345,3 +346,26 @@ def test_a_booked_session_names_the_child_and_in_the_school_view_the_teacher() -
     assert KIND_COLOURS[EventKind.BOOKED_SESSION] != KIND_COLOURS[EventKind.BAND]
     booked_rgb, band_rgb = KIND_COLOURS[EventKind.BOOKED_SESSION], KIND_COLOURS[EventKind.BAND]
     assert sum(abs(a - b) for a, b in zip(booked_rgb, band_rgb, strict=True)) > 200
+
+
+def test_a_placeholder_with_nobody_left_to_book_is_left_out_and_others_say_who() -> None:
+    start = datetime(2027, 2, 1, 5, tzinfo=UTC)  # Monday 16:00 in Sydney
+    end = start + timedelta(hours=1)
+    kind = EventKind.HYBRID_PLACEHOLDER
+    full = CalendarEvent("p1", kind, "Piano", start, end, to_book=0, short="Piano: 0 to book")
+    open_ = CalendarEvent("p2", kind, "Theory", start, end, to_book=2, short="Theory: 2 to book")
+    layout = layout_week([full, open_], MONDAY, SYDNEY, "School")
+    assert [b.label for b in layout.blocks] == ["16:00 Theory: 2 to book"]
+    assert layout.event_counts == {kind: 1}
+    assert layout_week([full], MONDAY, SYDNEY, "School").is_empty
+
+
+def test_block_names_in_a_familys_week() -> None:
+    emma, liam, zoe = Pupil(1, "Emma Smith", 7), Pupil(2, "Liam Smith", 7), Pupil(3, "Zoe", 7)
+    assert first_names([emma]) == "Emma"
+    assert first_names([emma, liam, zoe]) == "Emma, Liam & Zoe"
+    placeholder, group = EventKind.HYBRID_PLACEHOLDER, EventKind.GROUP
+    assert lesson_short(placeholder, "Piano", None, 3) == "Piano: 3 to book"
+    assert lesson_short(placeholder, "Piano", [liam], 1) == "Piano: Liam to book"
+    assert lesson_short(group, "Choir", [emma, liam], None) == "Choir · Emma & Liam"
+    assert lesson_short(group, "Choir", None, None) is None  # the school's view: the title
