@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from bot.local_api import LocalBotApi
 from core.admin_view import day_number
+from core.calendar.agenda import AGENDA_WIDTH
 from core.calendar.events import EventKind
 from core.calendar.layout import layout_week, summarize_week
 from core.calendar.service import CalendarFilter
@@ -233,3 +234,21 @@ async def test_to_book_placeholders_count_who_is_left_and_families_see_their_chi
     school = await show_week(admin, alpha.school, CalendarMode.ADMIN, WEEK_4)
     assert "Piano Foundations:" not in school["caption"]  # the week is full: no placeholder
     assert "Music Theory: 2 to book" in school["caption"]
+
+
+async def test_a_parent_switches_to_the_phone_view_and_browses_weeks_in_it(
+    api: LocalBotApi, bot_app, services: Services, crowded_week: SchoolIds
+) -> None:
+    alpha = crowded_week
+    parent = api.user(SMITH)
+    grid = await show_week(parent, alpha.school, CalendarMode.PARENT, WEEK_4)
+    assert grid["photo"][-1]["width"] == 1200
+    phone = await parent.press_button("📱 Phone view", until=lambda e: e.kind in SENT)
+    assert phone["photo"][-1]["width"] == AGENDA_WIDTH  # one narrow column, large type
+    assert phone["caption"] == grid["caption"]
+    assert len(photos(parent)) == 1  # it replaces the week grid
+    earlier = await parent.press_button("◀ week", until=lambda e: e.kind in SENT)
+    assert earlier["photo"][-1]["width"] == AGENDA_WIDTH  # browsing stays in the phone view
+    assert "Week of 15 Feb 2027" in earlier["caption"]
+    back = await parent.press_button("🗓 Week grid", until=lambda e: e.kind in SENT)
+    assert back["photo"][-1]["width"] == 1200 and "Week of 15 Feb 2027" in back["caption"]

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from core.calendar.agenda import AGENDA_WIDTH, agenda_rows, render_agenda_png
 from core.calendar.events import CalendarEvent, EventKind
 from core.calendar.layout import (
     KIND_COLOURS,
@@ -369,3 +370,25 @@ def test_block_names_in_a_familys_week() -> None:
     assert lesson_short(placeholder, "Piano", [liam], 1) == "Piano: Liam to book"
     assert lesson_short(group, "Choir", [emma, liam], None) == "Choir · Emma & Liam"
     assert lesson_short(group, "Choir", None, None) is None  # the school's view: the title
+
+
+def test_the_phone_view_lists_each_days_entries_in_a_narrow_picture() -> None:
+    monday_1600 = datetime(2027, 2, 1, 5, tzinfo=UTC)
+    events = [
+        CalendarEvent("c", EventKind.GROUP, "Choir", monday_1600 + timedelta(days=2),
+                      monday_1600 + timedelta(days=2, hours=1)),
+        CalendarEvent("b", EventKind.BOOKED_SESSION, "x", monday_1600 - timedelta(hours=1),
+                      monday_1600 - timedelta(minutes=30), short="Mia Brown"),
+        CalendarEvent("p", EventKind.HYBRID_PLACEHOLDER, "Piano", monday_1600,
+                      monday_1600 + timedelta(hours=1), short="Piano: 2 to book", to_book=2),
+    ]  # fmt: skip
+    layout = layout_week(events, MONDAY, SYDNEY, "Family")
+    rows = agenda_rows(layout)
+    assert [(day, [(span, name) for span, name, _ in entries]) for day, entries in rows] == [
+        ("Monday 1 February", [("15:00–15:30", "Mia Brown"), ("16:00–17:00", "Piano: 2 to book")]),
+        ("Wednesday 3 February", [("16:00–17:00", "Choir")]),
+    ]  # days without entries are left out
+    with Image.open(io.BytesIO(render_agenda_png(layout))) as image:
+        assert image.width == AGENDA_WIDTH and image.height < 900
+    with Image.open(io.BytesIO(render_agenda_png(layout_week([], MONDAY, SYDNEY, "F")))) as image:
+        assert image.width == AGENDA_WIDTH
