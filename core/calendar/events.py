@@ -44,3 +44,6 @@ class CalendarEvent:
     enrolled: int | None = None
     max_students: int | None = None
     student_name: str | None = None
+    # a placeholder: how many (of the family's, in a family's view) still have to book its week;
+    # the picture leaves out a placeholder with nobody left to book
+    to_book: int | None = None

@@ -154,7 +154,8 @@ def layout_week(
 ) -> WeekLayout:
     """Lay out one week (Mon..Sun containing ``week_start``) in the timezone ``tz``.
 
-    Cancelled events and events outside the week are dropped, events crossing local
+    Cancelled events, placeholders nobody is left to book and events outside the week are
+    dropped, events crossing local
     midnight are split into one block per day, and the hour range
     ``first_hour..last_hour`` grows to cover every block. The legend lists the kinds
     present, in ``EventKind`` order, or every kind when ``full_legend`` is set. A block says
@@ -167,8 +168,8 @@ def layout_week(
     segments: list[_Segment] = []
     counts: Counter[EventKind] = Counter()
     for event in events:
-        if event.cancelled:
-            continue
+        if event.cancelled or (event.kind is EventKind.HYBRID_PLACEHOLDER and event.to_book == 0):
+            continue  # a placeholder with everyone booked is no longer "to book"
         parts = _split_into_days(event, bounds, tz)
         if parts:
             counts[event.kind] += 1

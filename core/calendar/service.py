@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
@@ -68,6 +68,8 @@ def lesson_event(
     lesson_key: str | None = None,
     enrolled: int | None = None,
     max_students: int | None = None,
+    short: str | None = None,
+    to_book: int | None = None,
 ) -> CalendarEvent:
     """One weekly session of a lesson (a hybrid lesson's individual week: a placeholder;
     ``staff`` look at it and don't book, so theirs says no "book a slot")."""
@@ -92,7 +94,39 @@ def lesson_event(
         week=occ.week,
         enrolled=enrolled,
         max_students=max_students,
+        short=short,
+        to_book=to_book,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Pupil:
+    """An enrolled student of a lesson, as the calendar needs them."""
+
+    student_id: int
+    name: str
+    family_id: int
+
+
+def first_names(pupils: list[Pupil]) -> str:
+    """'Emma', 'Emma & Liam', 'Emma, Liam & Zoe': a family's children by first name."""
+    names = [(p.name.split() or [p.name])[0] for p in pupils]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} & {names[-1]}"
+
+
+def lesson_short(
+    kind: EventKind, lesson_name: str, mine: list[Pupil] | None, to_book: int | None
+) -> str | None:
+    """What a lesson's picture block says: in a family's view (``mine``: the family's
+    children in it, for a placeholder those still to book) who attends; a placeholder in
+    the school's view how many still book."""
+    if kind is EventKind.HYBRID_PLACEHOLDER:
+        if not mine:
+            return f"{lesson_name}: {to_book} to book"
+        return f"{lesson_name}: {first_names(mine)} to book"
+    if mine:
+        return f"{lesson_name} · {first_names(mine)}"
+    return None
 
 
 def school_event(
@@ -173,37 +207,68 @@ class CalendarService:
                 )
             )
         lessons = (await session.scalars(query)).unique().all()
-        enrolled = await self._enrolled(session, [lesson.id for lesson in lessons])
+        ids = [lesson.id for lesson in lessons]
+        pupils = await self._pupils(session, ids)
+        booked = await self._booked(session, ids)
+        family = filters.family_id
         events: list[CalendarEvent] = []
         for lesson in lessons:
-            events.extend(
-                lesson_event(
-                    occ,
-                    lesson.name,
-                    lesson.term.name,
-                    lesson.teacher.name,
-                    lesson.location.name if lesson.location else None,
-                    lesson.room.name if lesson.room else None,
-                    staff=filters.staff,
-                    lesson_key=lesson.key,
-                    enrolled=enrolled.get(lesson.id, 0),
-                    max_students=lesson.max_students,
+            enrolled = pupils.get(lesson.id, [])
+            scope = enrolled if family is None else [p for p in enrolled if p.family_id == family]
+            for occ in occurrences(lesson, tz, lo, hi):
+                to_book = None
+                mine = None if family is None else scope
+                if occ.kind is EventKind.HYBRID_PLACEHOLDER:
+                    waiting = [
+                        p for p in scope if (lesson.id, occ.week, p.student_id) not in booked
+                    ]
+                    to_book = len(waiting)
+                    mine = None if family is None else waiting
+                events.append(
+                    lesson_event(
+                        occ,
+                        lesson.name,
+                        lesson.term.name,
+                        lesson.teacher.name,
+                        lesson.location.name if lesson.location else None,
+                        lesson.room.name if lesson.room else None,
+                        staff=filters.staff,
+                        lesson_key=lesson.key,
+                        enrolled=len(enrolled),
+                        max_students=lesson.max_students,
+                        short=lesson_short(occ.kind, lesson.name, mine, to_book),
+                        to_book=to_book,
+                    )
                 )
-                for occ in occurrences(lesson, tz, lo, hi)
-            )
         return events
 
     @staticmethod
-    async def _enrolled(session: AsyncSession, lesson_ids: list[int]) -> dict[int, int]:
-        """Enrolled students per lesson."""
+    async def _pupils(session: AsyncSession, lesson_ids: list[int]) -> dict[int, list[Pupil]]:
+        """Enrolled students per lesson, by name."""
+        found: dict[int, list[Pupil]] = {}
         if not lesson_ids:
-            return {}
+            return found
         rows = await session.execute(
-            select(Enrolment.lesson_id, func.count())
+            select(Enrolment.lesson_id, Student.id, Student.name, Student.family_id)
+            .join(Student, Student.id == Enrolment.student_id)
             .where(Enrolment.lesson_id.in_(lesson_ids))
-            .group_by(Enrolment.lesson_id)
+            .order_by(Student.name, Student.id)
         )
-        return {lesson_id: int(count) for lesson_id, count in rows}
+        for lesson_id, student_id, name, family_id in rows:
+            found.setdefault(lesson_id, []).append(Pupil(student_id, name, family_id))
+        return found
+
+    @staticmethod
+    async def _booked(session: AsyncSession, lesson_ids: list[int]) -> set[tuple[int, int, int]]:
+        """(lesson, week, student) of every active booking of these lessons."""
+        if not lesson_ids:
+            return set()
+        rows = await session.execute(
+            select(Booking.lesson_id, Booking.week, Booking.student_id).where(
+                Booking.lesson_id.in_(lesson_ids), Booking.status != BookingStatus.CANCELLED
+            )
+        )
+        return {(lesson_id, week, student_id) for lesson_id, week, student_id in rows}
 
     async def _booking_events(
         self,

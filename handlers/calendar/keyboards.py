@@ -2,7 +2,8 @@
 
 Callback data (``cal`` area): ``cal:w:<school>:<mode>:<monday>:<teacher>:<location>`` shows a
 week; ``cal:ics:<same fields>`` sends the term's .ics; ``cal:tp:<same fields>`` turns the
-picture's buttons into the list of teachers to filter by. ``<monday>`` is the week's Monday as
+picture's buttons into the list of teachers to filter by; ``cal:ph:<same fields>`` shows the
+week as the phone-sized list picture (its week buttons stay in the phone view). ``<monday>`` is the week's Monday as
 days since 1970-01-01; ``<teacher>``/``<location>`` are ids, 0 for no filter; ``<mode>`` is a
 :class:`handlers.calendar.texts.CalendarMode`. Everything is re-validated on a press.
 """
@@ -30,9 +31,15 @@ def next_filter(ids: Sequence[int], current: int) -> int:
 
 
 def week_data(
-    school_id: int, mode: CalendarMode, monday: int, teacher_id: int = 0, location_id: int = 0
+    school_id: int,
+    mode: CalendarMode,
+    monday: int,
+    teacher_id: int = 0,
+    location_id: int = 0,
+    phone: bool = False,
 ) -> str:
-    return encode(AREA, "w", school_id, int(mode), monday, teacher_id, location_id)
+    action = "ph" if phone else "w"
+    return encode(AREA, action, school_id, int(mode), monday, teacher_id, location_id)
 
 
 def week_keyboard(
@@ -44,12 +51,14 @@ def week_keyboard(
     location_id: int = 0,
     teachers: Sequence[tuple[int, str]] = (),
     locations: Sequence[tuple[int, str]] = (),
+    phone: bool = False,
 ) -> InlineKeyboardMarkup:
     """◀ week / this week / week ▶, always in these three places (the middle one marked when
-    it is this week); admins also pick a teacher from a list and cycle the location; term .ics."""
+    it is this week); admins also pick a teacher from a list and cycle the location; term .ics
+    and the switch between the week grid and the phone view (``phone``: this is the phone view)."""
 
     def to(day: int) -> str:
-        return week_data(school_id, mode, day, teacher_id, location_id)
+        return week_data(school_id, mode, day, teacher_id, location_id, phone)
 
     this = "• This week •" if monday == today_monday else "This week"
     nav = [
@@ -83,7 +92,13 @@ def week_keyboard(
                 callback_data=encode(
                     AREA, "ics", school_id, int(mode), monday, teacher_id, location_id
                 ),
-            )
+            ),
+            InlineKeyboardButton(
+                "🗓 Week grid" if phone else "📱 Phone view",
+                callback_data=week_data(
+                    school_id, mode, monday, teacher_id, location_id, not phone
+                ),
+            ),
         ]
     )
     return InlineKeyboardMarkup(rows)

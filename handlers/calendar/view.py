@@ -27,6 +27,7 @@ from core.admin_view import (
     term_for_week,
     this_monday,
 )
+from core.calendar.agenda import render_agenda_png
 from core.calendar.feeds import FeedOwner, feed_url
 from core.calendar.ics import build_ics
 from core.calendar.layout import layout_week, summarize_week
@@ -117,8 +118,15 @@ async def _view(
     return CalendarView(identity, mode, teacher_id, location_id, teachers, locations)
 
 
-async def send_week(update: Update, context: Context, view: CalendarView, monday: date) -> None:
-    """The week's picture, its summary as the caption, and the buttons."""
+async def send_week(
+    update: Update,
+    context: Context,
+    view: CalendarView,
+    monday: date,
+    phone: bool = False,
+) -> None:
+    """The week's picture (``phone``: the narrow list one), its summary as the caption, and
+    the buttons."""
     services = services_of(context)
     school = view.identity.school
     tz = ZoneInfo(school.timezone)
@@ -128,7 +136,7 @@ async def send_week(update: Update, context: Context, view: CalendarView, monday
     layout = layout_week(
         events, monday, tz, view.title, with_teacher=view.mode is CalendarMode.ADMIN
     )
-    picture = await asyncio.to_thread(render_week_png, layout)
+    picture = await asyncio.to_thread(render_agenda_png if phone else render_week_png, layout)
     markup = kb.week_keyboard(
         school.id,
         view.mode,
@@ -138,6 +146,7 @@ async def send_week(update: Update, context: Context, view: CalendarView, monday
         view.location_id,
         view.teachers,
         view.locations,
+        phone,
     )
     chat = update.effective_chat
     if chat is None:
@@ -243,7 +252,7 @@ async def _pressed_view(update: Update, context: Context) -> tuple[CalendarView,
 
 
 async def week_callback(update: Update, context: Context) -> None:
-    """cal:w — another week or filter: a new picture replaces the old one."""
+    """cal:w / cal:ph — another week, filter or view: a new picture replaces the old one."""
     query = update.callback_query
     if query is None:
         raise RuntimeError("query is None")
@@ -251,7 +260,7 @@ async def week_callback(update: Update, context: Context) -> None:
     pressed = await _pressed_view(update, context)
     if pressed is None:
         return
-    await send_week(update, context, *pressed)
+    await send_week(update, context, *pressed, phone=str(query.data).startswith("cal:ph:"))
     message = query.message
     if message is not None and getattr(message, "photo", None):
         try:
@@ -315,10 +324,11 @@ async def term_ics_callback(update: Update, context: Context) -> None:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    """/calendar and its buttons (``cal:w``, ``cal:ics``)."""
+    """/calendar and its buttons (``cal:w``, ``cal:ph``, ``cal:tp``, ``cal:ics``)."""
     application.add_handler(CommandHandler("calendar", calendar_command))
     week, term = fields_pattern("cal", "w", 5), fields_pattern("cal", "ics", 5)
-    pick = fields_pattern("cal", "tp", 5)
+    pick, phone = fields_pattern("cal", "tp", 5), fields_pattern("cal", "ph", 5)
     application.add_handler(CallbackQueryHandler(teacher_pick_callback, pattern=pick))
     application.add_handler(CallbackQueryHandler(week_callback, pattern=week))
+    application.add_handler(CallbackQueryHandler(week_callback, pattern=phone))
     application.add_handler(CallbackQueryHandler(term_ics_callback, pattern=term))

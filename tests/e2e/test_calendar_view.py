@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from bot.local_api import LocalBotApi
 from core.admin_view import day_number
+from core.calendar.agenda import AGENDA_WIDTH
 from core.calendar.events import EventKind
 from core.calendar.layout import layout_week, summarize_week
 from core.calendar.service import CalendarFilter
@@ -91,7 +92,13 @@ async def test_admin_gets_this_week_then_browses_to_a_crowded_week(
     assert shown["caption"] == summarize_week(layout)
     kinds = Counter(block.kind for block in layout.blocks)
     assert kinds[EventKind.BOOKED_SESSION] == 5
-    assert kinds[EventKind.HYBRID_PLACEHOLDER] == 2
+    # both individual weeks are full (piano 3 of 3, theory 2 of 2 booked): the two
+    # placeholders are still calendar entries, but the picture leaves them out (issue 11)
+    assert kinds[EventKind.HYBRID_PLACEHOLDER] == 0
+    week = await services.calendar.events(
+        alpha.school, WEEK_4, WEEK_4 + timedelta(days=6), CalendarFilter(staff=True)
+    )
+    assert [e.to_book for e in week if e.kind is EventKind.HYBRID_PLACEHOLDER] == [0, 0]
     assert kinds[EventKind.GROUP] == 1
 
 
@@ -188,3 +195,60 @@ async def test_forged_calendar_buttons_are_refused(
         )
         assert "not one of yours" in user.last_message["text"], data
     assert not photos(parent) and not photos(admin)
+
+
+async def test_to_book_placeholders_count_who_is_left_and_families_see_their_childrens_names(
+    api: LocalBotApi, bot_app, services: Services, schools
+) -> None:
+    """Piano (Emma, Liam, Mia) and theory (Emma, Mia) in week 4; only Emma has booked piano."""
+    alpha, _ = schools
+    start = await services.booking.slot_at(alpha.school, alpha.piano, 4, time(15), day=0)
+    await services.booking.create_booking(
+        alpha.school, Actor.admin("setup"), alpha.piano, alpha.emma, 4, start
+    )
+    admin, smith = api.user(ADMIN), api.user(SMITH)
+    school = await show_week(admin, alpha.school, CalendarMode.ADMIN, WEEK_4)
+    assert "Piano Foundations: 2 to book · Sam Jones" in school["caption"]
+    assert "Music Theory: 2 to book · Sam Jones" in school["caption"]
+    family = await show_week(smith, alpha.school, CalendarMode.PARENT, WEEK_4)
+    assert "16:00 Piano Foundations: Liam to book" in family["caption"]  # Emma has booked
+    assert "17:00 Music Theory: Emma to book" in family["caption"]
+    assert "Mia" not in family["caption"]
+    group_week = await show_week(smith, alpha.school, CalendarMode.PARENT, WEEK_4 - timedelta(7))
+    assert "16:00 Piano Foundations · Emma & Liam" in group_week["caption"]
+    assert "17:00 Music Theory · Emma" in group_week["caption"]
+
+    start = await services.booking.slot_at(alpha.school, alpha.piano, 4, time(16), day=0)
+    await services.booking.create_booking(
+        alpha.school, Actor.admin("setup"), alpha.piano, alpha.liam, 4, start
+    )
+    family = await show_week(smith, alpha.school, CalendarMode.PARENT, WEEK_4)
+    assert "Piano Foundations:" not in family["caption"]  # both Smith children booked
+    assert "Mon 22 Feb: 15:00 Emma Smith; 16:00 Liam Smith" in family["caption"]
+    school = await show_week(admin, alpha.school, CalendarMode.ADMIN, WEEK_4)
+    assert "Piano Foundations: 1 to book · Sam Jones" in school["caption"]  # Mia
+    start = await services.booking.slot_at(alpha.school, alpha.piano, 4, time(17), day=0)
+    await services.booking.create_booking(
+        alpha.school, Actor.admin("setup"), alpha.piano, alpha.mia, 4, start
+    )
+    school = await show_week(admin, alpha.school, CalendarMode.ADMIN, WEEK_4)
+    assert "Piano Foundations:" not in school["caption"]  # the week is full: no placeholder
+    assert "Music Theory: 2 to book" in school["caption"]
+
+
+async def test_a_parent_switches_to_the_phone_view_and_browses_weeks_in_it(
+    api: LocalBotApi, bot_app, services: Services, crowded_week: SchoolIds
+) -> None:
+    alpha = crowded_week
+    parent = api.user(SMITH)
+    grid = await show_week(parent, alpha.school, CalendarMode.PARENT, WEEK_4)
+    assert grid["photo"][-1]["width"] == 1200
+    phone = await parent.press_button("📱 Phone view", until=lambda e: e.kind in SENT)
+    assert phone["photo"][-1]["width"] == AGENDA_WIDTH  # one narrow column, large type
+    assert phone["caption"] == grid["caption"]
+    assert len(photos(parent)) == 1  # it replaces the week grid
+    earlier = await parent.press_button("◀ week", until=lambda e: e.kind in SENT)
+    assert earlier["photo"][-1]["width"] == AGENDA_WIDTH  # browsing stays in the phone view
+    assert "Week of 15 Feb 2027" in earlier["caption"]
+    back = await parent.press_button("🗓 Week grid", until=lambda e: e.kind in SENT)
+    assert back["photo"][-1]["width"] == 1200 and "Week of 15 Feb 2027" in back["caption"]

@@ -159,7 +159,11 @@ def test_calendar_week_keyboard_for_an_admin() -> None:
 def test_calendar_keyboard_of_a_parent_has_no_filters() -> None:
     markup = cal.week_keyboard(3, CalendarMode.PARENT, 20871, 20871)
     labels = [text for text, _ in buttons(markup)]
-    assert labels == ["◀ week", "• This week •", "week ▶", "📅 Term .ics"]
+    assert labels == ["◀ week", "• This week •", "week ▶", "📅 Term .ics", "📱 Phone view"]
+    assert data_of(markup, "Phone view") == "cal:ph:3:3:20871:0:0"
+    phone = cal.week_keyboard(3, CalendarMode.PARENT, 20871, 20871, phone=True)
+    assert buttons(phone)[0] == ("◀ week", "cal:ph:3:3:20864:0:0")  # stays in the phone view
+    assert data_of(phone, "Week grid") == "cal:w:3:3:20871:0:0"
     picker = cal.view_picker(
         [(3, "A", CalendarMode.ADMIN), (4, "B", CalendarMode.PARENT)], {3: 1, 4: 2}
     )

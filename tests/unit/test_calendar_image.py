@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from core.calendar.agenda import AGENDA_WIDTH, agenda_rows, render_agenda_png
 from core.calendar.events import CalendarEvent, EventKind
 from core.calendar.layout import (
     KIND_COLOURS,
@@ -22,6 +23,7 @@ from core.calendar.layout import (
     summarize_week,
 )
 from core.calendar.painter import _drawable, render_week_png
+from core.calendar.service import Pupil, first_names, lesson_short
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 LONDON = ZoneInfo("Europe/London")
@@ -345,3 +347,48 @@ def test_a_booked_session_names_the_child_and_in_the_school_view_the_teacher() -
     assert KIND_COLOURS[EventKind.BOOKED_SESSION] != KIND_COLOURS[EventKind.BAND]
     booked_rgb, band_rgb = KIND_COLOURS[EventKind.BOOKED_SESSION], KIND_COLOURS[EventKind.BAND]
     assert sum(abs(a - b) for a, b in zip(booked_rgb, band_rgb, strict=True)) > 200
+
+
+def test_a_placeholder_with_nobody_left_to_book_is_left_out_and_others_say_who() -> None:
+    start = datetime(2027, 2, 1, 5, tzinfo=UTC)  # Monday 16:00 in Sydney
+    end = start + timedelta(hours=1)
+    kind = EventKind.HYBRID_PLACEHOLDER
+    full = CalendarEvent("p1", kind, "Piano", start, end, to_book=0, short="Piano: 0 to book")
+    open_ = CalendarEvent("p2", kind, "Theory", start, end, to_book=2, short="Theory: 2 to book")
+    layout = layout_week([full, open_], MONDAY, SYDNEY, "School")
+    assert [b.label for b in layout.blocks] == ["16:00 Theory: 2 to book"]
+    assert layout.event_counts == {kind: 1}
+    assert layout_week([full], MONDAY, SYDNEY, "School").is_empty
+
+
+def test_block_names_in_a_familys_week() -> None:
+    emma, liam, zoe = Pupil(1, "Emma Smith", 7), Pupil(2, "Liam Smith", 7), Pupil(3, "Zoe", 7)
+    assert first_names([emma]) == "Emma"
+    assert first_names([emma, liam, zoe]) == "Emma, Liam & Zoe"
+    placeholder, group = EventKind.HYBRID_PLACEHOLDER, EventKind.GROUP
+    assert lesson_short(placeholder, "Piano", None, 3) == "Piano: 3 to book"
+    assert lesson_short(placeholder, "Piano", [liam], 1) == "Piano: Liam to book"
+    assert lesson_short(group, "Choir", [emma, liam], None) == "Choir · Emma & Liam"
+    assert lesson_short(group, "Choir", None, None) is None  # the school's view: the title
+
+
+def test_the_phone_view_lists_each_days_entries_in_a_narrow_picture() -> None:
+    monday_1600 = datetime(2027, 2, 1, 5, tzinfo=UTC)
+    events = [
+        CalendarEvent("c", EventKind.GROUP, "Choir", monday_1600 + timedelta(days=2),
+                      monday_1600 + timedelta(days=2, hours=1)),
+        CalendarEvent("b", EventKind.BOOKED_SESSION, "x", monday_1600 - timedelta(hours=1),
+                      monday_1600 - timedelta(minutes=30), short="Mia Brown"),
+        CalendarEvent("p", EventKind.HYBRID_PLACEHOLDER, "Piano", monday_1600,
+                      monday_1600 + timedelta(hours=1), short="Piano: 2 to book", to_book=2),
+    ]  # fmt: skip
+    layout = layout_week(events, MONDAY, SYDNEY, "Family")
+    rows = agenda_rows(layout)
+    assert [(day, [(span, name) for span, name, _ in entries]) for day, entries in rows] == [
+        ("Monday 1 February", [("15:00–15:30", "Mia Brown"), ("16:00–17:00", "Piano: 2 to book")]),
+        ("Wednesday 3 February", [("16:00–17:00", "Choir")]),
+    ]  # days without entries are left out
+    with Image.open(io.BytesIO(render_agenda_png(layout))) as image:
+        assert image.width == AGENDA_WIDTH and image.height < 900
+    with Image.open(io.BytesIO(render_agenda_png(layout_week([], MONDAY, SYDNEY, "F")))) as image:
+        assert image.width == AGENDA_WIDTH
