@@ -103,7 +103,8 @@ class UpdateQueue(ChatBook):
         update = {"update_id": next(self._update_ids), **clone(payload)}
         if self.webhook is not None:
             self.webhook.deliver(clone(update))
-            return clone(update)
+            copy: JSONDict = clone(update)
+            return copy
         async with self._updates_cond:
             self._updates.append(update)
             self._updates_cond.notify_all()
