@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,19 @@ class WebhookSettings:
     port: int
     path: str
     secret: str
+
+
+def _loopback_http(url: str) -> bool:
+    """http:// to a loopback address: the local Bot API server behind a local load balancer."""
+    host = urlparse(url).hostname or ""
+    if not url.startswith("http://"):
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Settings(BaseSettings):
@@ -94,7 +108,7 @@ class Settings(BaseSettings):
         url = self.webhook_url.strip()
         if not url:
             return None
-        if not url.startswith("https://"):
+        if not url.startswith("https://") and not _loopback_http(url):
             raise ValueError("WEBHOOK_URL must be an https:// URL (Telegram calls it)")
         secret = self.webhook_secret.strip()
         if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):

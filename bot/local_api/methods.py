@@ -47,14 +47,23 @@ async def get_updates(self: LocalBotApi, call: BotCall) -> list[JSONDict]:
 
 
 async def delete_webhook(self: LocalBotApi, call: BotCall) -> bool:
-    self.webhook_url = ""
+    await self.set_webhook_delivery("", "")
     if call.params.get("drop_pending_updates"):
         self._updates.clear()
     return True
 
 
 async def set_webhook(self: LocalBotApi, call: BotCall) -> bool:
-    self.webhook_url = str(call.params.get("url") or "")
+    url = str(call.params.get("url") or "")
+    secret = str(call.params.get("secret_token") or "")
+    try:
+        connections = int(call.params.get("max_connections") or 40)
+    except ValueError as exc:
+        raise ApiError(400, "Bad Request: max_connections must be a number") from exc
+    try:
+        await self.set_webhook_delivery(url, secret, connections)
+    except ValueError as exc:
+        raise ApiError(400, f"Bad Request: bad webhook: {exc}") from exc
     return True
 
 
@@ -62,7 +71,7 @@ async def get_webhook_info(self: LocalBotApi, call: BotCall) -> JSONDict:
     return {
         "url": self.webhook_url,
         "has_custom_certificate": False,
-        "pending_update_count": len(self._updates),
+        "pending_update_count": len(self._updates) + self.webhook_pending,
     }
 
 

@@ -55,6 +55,7 @@ from bot.local_api.state import (
 )
 from bot.local_api.updates import UpdateQueue
 from bot.local_api.user import UserClient
+from bot.local_api.webhook_delivery import WebhookDelivery
 
 __all__ = ["ApiError", "BotEvent", "FloodLimits", "LocalBotApi"]
 
@@ -100,6 +101,7 @@ class LocalBotApi(UpdateQueue, BotRoutes):
         self._chat_conds: dict[int | str, asyncio.Condition] = {}
         # update ids survive reset(): a running poller's offset must stay valid
         self._update_ids = itertools.count(1)
+        self.webhook: WebhookDelivery | None = None
         self.reset()
 
     # ------------------------------------------------------------------ lifecycle
@@ -157,6 +159,7 @@ class LocalBotApi(UpdateQueue, BotRoutes):
 
     async def stop(self) -> None:
         self._closing = True
+        await self.set_webhook_delivery("", "")
         async with self._updates_cond:
             self._updates_cond.notify_all()
         if self._runner is not None:
@@ -191,6 +194,29 @@ class LocalBotApi(UpdateQueue, BotRoutes):
             gate.set()  # a held call goes on rather than hang past a reset
         self._holds: dict[str, asyncio.Event] = {}
         self.webhook_url = ""
+        old, self.webhook = getattr(self, "webhook", None), None
+        if old is not None:  # a reset forgets the webhook too
+            asyncio.get_running_loop().create_task(old.close())
+
+    # ------------------------------------------------------------------ webhook
+    async def set_webhook_delivery(self, url: str, secret: str, connections: int = 40) -> None:
+        """``setWebhook``/``deleteWebhook``: POST new updates to ``url`` (empty: stop).
+
+        Setting the same URL and secret again (every process behind the balancer does, as
+        it starts) keeps the deliveries under way."""
+        current = self.webhook
+        if current is not None and url and (current.url, current.secret) == (url, secret):
+            return
+        delivery = WebhookDelivery(url, secret, max_connections=connections) if url else None
+        old, self.webhook = self.webhook, delivery
+        self.webhook_url = url
+        if old is not None:
+            await old.close()
+
+    @property
+    def webhook_pending(self) -> int:
+        """Updates being delivered to the webhook and not yet acknowledged."""
+        return self.webhook.pending if self.webhook is not None else 0
 
     # ------------------------------------------------------------------ configuration
     def register_bot(

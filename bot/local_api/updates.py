@@ -17,6 +17,7 @@ from aiohttp import web
 
 from bot.local_api.chats import ChatBook
 from bot.local_api.state import ApiError, JSONDict, StoredMessage, clone
+from bot.local_api.webhook_delivery import WebhookDelivery
 
 __all__ = ["CONFLICT", "UpdateQueue"]
 
@@ -51,6 +52,8 @@ class UpdateQueue(ChatBook):
     _callbacks: dict[str, JSONDict]
     _callback_ids: itertools.count[int]
     _polls: dict[str, _Poll]
+
+    webhook: WebhookDelivery | None
 
     def _bot_user(self, token: str | None = None) -> JSONDict:
         """The bot as a Bot API User object (defined by the server)."""
@@ -95,8 +98,13 @@ class UpdateQueue(ChatBook):
 
     # ------------------------------------------------------------------ user actions
     async def push_update(self, payload: JSONDict) -> JSONDict:
-        """Queue a raw update (``update_id`` is assigned) for ``getUpdates``."""
+        """Queue a raw update (``update_id`` is assigned) for ``getUpdates``, or with a
+        webhook set, POST it there (see :mod:`bot.local_api.webhook_delivery`)."""
         update = {"update_id": next(self._update_ids), **clone(payload)}
+        if self.webhook is not None:
+            self.webhook.deliver(clone(update))
+            copy: JSONDict = clone(update)
+            return copy
         async with self._updates_cond:
             self._updates.append(update)
             self._updates_cond.notify_all()

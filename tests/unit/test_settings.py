@@ -41,3 +41,15 @@ def test_webhook_needs_https_and_a_real_secret() -> None:
         Settings(_env_file=None, webhook_url="http://x/tg").webhook()  # type: ignore[call-arg]
     hook = Settings(**base, webhook_secret="a" * 20).webhook()  # type: ignore[arg-type]
     assert hook is not None and hook.path == "/tg" and hook.port == 8080
+
+
+def test_webhook_over_http_only_on_loopback() -> None:
+    """A local load balancer in front of the local Bot API server (benchmarks/scale_out.py)."""
+    secret = "a" * 20
+    for url in ("http://127.0.0.1:8443/tg", "http://localhost:8443/tg"):
+        hook = Settings(_env_file=None, webhook_url=url, webhook_secret=secret).webhook()  # type: ignore[call-arg]
+        assert hook is not None and hook.path == "/tg"
+    with pytest.raises(ValueError, match="https"):
+        Settings(
+            _env_file=None, webhook_url="http://127.evil.org/tg", webhook_secret=secret
+        ).webhook()  # type: ignore[call-arg]
