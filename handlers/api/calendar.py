@@ -38,7 +38,9 @@ async def calendar_events(call: ApiCall) -> list[models.CalendarEvent]:
         teacher=query.teacherId,
         location=query.locationId,
     )
-    teacher_id, family_id, school_events = ids.teacher_id, None, False
+    # school_events None: the calendar's own rule (in an unfiltered or a family's view)
+    teacher_id, family_id = ids.teacher_id, None
+    school_events: bool | None = None
     if not caller.is_admin:
         teacher, parent = caller.teacher(), caller.parent()
         if teacher is not None and (teacher_id is None or teacher_id == teacher.person_id):
