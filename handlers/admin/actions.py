@@ -15,7 +15,7 @@ from core.admin_view import page_of
 from core.directory import Identity
 from core.errors import DomainError, InvalidState
 from core.schedule import Slot
-from core.views import BookingView
+from core.views import BookingView, LessonStats, MissingStudent
 from handlers import slot_pages
 from handlers.admin import keyboards as kb
 from handlers.admin import texts
@@ -68,14 +68,8 @@ async def new_booking_slot(update: Update, context: Context) -> None:
     identity = await admin_in(update, context, school_id)
     if identity is None:
         return
-    services = services_of(context)
-    stats = await services.booking.lesson_stats(school_id, lesson_id)
-    missing = next((w.missing for w in stats.weeks if w.week == week), ())
-    student = next((m for m in missing if m.student_id == student_id), None)
-    if student is None:
-        raise InvalidState(f"That student has no booking left to make in week {week}.")
-    slots = await services.booking.available_slots(
-        school_id, lesson_id, week, actor=actor_of(identity)
+    stats, student, slots = await _still_to_book(
+        context, identity, school_id, lesson_id, week, student_id
     )
     tz = ZoneInfo(identity.school.timezone)
     shown, key = _day_of(slots, tz, day)
@@ -87,6 +81,28 @@ async def new_booking_slot(update: Update, context: Context) -> None:
         text if slots else texts.NO_SLOTS,
         kb.new_booking_slots(school_id, lesson_id, week, student_id, shown, tz, key),
     )
+
+
+async def _still_to_book(
+    context: Context,
+    identity: Identity,
+    school_id: int,
+    lesson_id: int,
+    week: int,
+    student_id: int,
+) -> tuple[LessonStats, MissingStudent, list[Slot]]:
+    """The lesson's stats, the student (still to book that week, else refused) and the
+    slots an admin may book for them."""
+    services = services_of(context)
+    stats = await services.booking.lesson_stats(school_id, lesson_id)
+    missing = next((w.missing for w in stats.weeks if w.week == week), ())
+    student = next((m for m in missing if m.student_id == student_id), None)
+    if student is None:
+        raise InvalidState(f"That student has no booking left to make in week {week}.")
+    slots = await services.booking.available_slots(
+        school_id, lesson_id, week, actor=actor_of(identity)
+    )
+    return stats, student, slots
 
 
 def _day_of(slots: list[Slot], tz: ZoneInfo, day: list[int]) -> tuple[list[Slot], int | None]:
@@ -104,14 +120,8 @@ async def new_booking_card(update: Update, context: Context) -> None:
     identity = await admin_in(update, context, school_id)
     if identity is None:
         return
-    services = services_of(context)
-    stats = await services.booking.lesson_stats(school_id, lesson_id)
-    missing = next((w.missing for w in stats.weeks if w.week == week), ())
-    student = next((m for m in missing if m.student_id == student_id), None)
-    if student is None:
-        raise InvalidState(f"That student has no booking left to make in week {week}.")
-    slots = await services.booking.available_slots(
-        school_id, lesson_id, week, actor=actor_of(identity)
+    stats, student, slots = await _still_to_book(
+        context, identity, school_id, lesson_id, week, student_id
     )
     slot = next((s for s in slots if s.start_at == from_minute(minute)), None)
     if slot is None:
