@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.booking.service import booking_query, to_view
+from core.booking.queries import booking_query, to_view
 from core.clock import Clock
 from core.db.engine import unit_of_work
 from core.db.models import Booking, BookingStatus, Lesson, School, Student

@@ -103,3 +103,10 @@ class SchoolFileError(DomainError):
         first = problems[0] if problems else "invalid school file"
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         super().__init__(first + more)
+
+
+class AlreadyDecided(DomainError):
+    """A PENDING booking's confirmation asked for again after it was decided (a second
+    press, a stale button, a confirm racing a decline): who decided says the message."""
+
+    code = "already_decided"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.attendance import AttendanceService
+from core.booking.approval import ApprovalService
 from core.booking.catalog import CatalogCache
 from core.booking.service import BookingService
 from core.calendar.feeds import FeedService
@@ -34,6 +35,7 @@ class Services:
     chat_steps: ChatSteps
     exports: ExportService
     attendance: AttendanceService
+    approval: ApprovalService
 
     @property
     def engine(self) -> AsyncEngine:
@@ -56,4 +58,5 @@ class Services:
             chat_steps=ChatSteps(sessions, clock),
             exports=ExportService(sessions, clock),
             attendance=AttendanceService(sessions, clock),
+            approval=ApprovalService(sessions, clock),
         )

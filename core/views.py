@@ -78,6 +78,14 @@ class BookingView:
     cancel_reason: str | None
     sequence: int
     timezone: str
+    confirmed_at: datetime | None = None  # the plan's confirmedAt
+    confirmed_by: str | None = None
+    declined_at: datetime | None = None  # a PENDING booking the teacher or school declined
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """Booked, and waiting for the teacher's (or the school's) confirmation."""
+        return self.status is BookingStatus.PENDING
 
     @property
     def tz(self) -> ZoneInfo:

@@ -98,6 +98,7 @@ class LessonPlan:
         cancelled_by: str | None = None,
         cancel_reason: str | None = None,
         sequence: int = 0,
+        confirmed_at: datetime | None = None,
     ) -> BookingView:
         """A booking of this lesson as the screens show it, without reading the lesson."""
         return BookingView(
@@ -124,6 +125,7 @@ class LessonPlan:
             cancelled_by=cancelled_by,
             cancel_reason=cancel_reason,
             sequence=sequence,
+            confirmed_at=confirmed_at,
             timezone=timezone,
         )
 

@@ -45,6 +45,7 @@ from core.errors import (
     SlotUnavailable,
     TeacherBusy,
 )
+from core.i18n import gettext as _
 from core.schedule import Slot
 from core.views import Actor, BookingView
 
@@ -207,9 +208,11 @@ class CatalogBookings:
             )
         if slot is None or facts.booking_id is None:  # pragma: no cover - refused above
             raise InvalidState("The booking was not made.")
+        status = BookingStatus.PENDING if facts.pending else BookingStatus.CONFIRMED
         logger.info(
-            "booking %s created: lesson %s student %s week %s by %s",
+            "booking %s created %s: lesson %s student %s week %s by %s",
             facts.booking_id,
+            status.value,
             lesson.id,
             student_id,
             week,
@@ -222,9 +225,10 @@ class CatalogBookings:
             week=week,
             start_at=slot.start_at,
             end_at=slot.end_at,
-            status=BookingStatus.CONFIRMED,
+            status=status,
             booked_by=actor.label,
             timezone=catalog.timezone,
+            confirmed_at=None if facts.pending else now,
         )
 
     async def _refuse_booking(
@@ -254,6 +258,21 @@ class CatalogBookings:
         check_time(actor, slot.start_at, self.clock.now())
         # refused by the database's constraints: the student's booking that week (a double
         # tap, say), or the teacher's at that time
+        marked = await booking_sql.marked_booking_of_week(self.driver, lesson.id, student_id, week)
+        if marked is not None:
+            status, held = marked
+            raise AlreadyBooked(
+                _(
+                    "{student}'s session of {lesson} in week {week} ({when}) has already "
+                    "taken place and was marked {mark}; it can't be booked again."
+                ).format(
+                    student=facts.student_name,
+                    lesson=lesson.name,
+                    week=week,
+                    when=f"{held.astimezone(tz):%a %d %b %H:%M}",
+                    mark=_("present") if status == "COMPLETED" else _("a no-show"),
+                )
+            )
         if await booking_sql.active_booking_of_week(self.driver, lesson.id, student_id, week):
             raise AlreadyBooked(
                 f"{facts.student_name} already has a booking for {lesson.name} in week {week}."

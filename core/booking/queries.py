@@ -81,6 +81,9 @@ def to_view(booking: Booking, tz_name: str) -> BookingView:
         cancel_reason=booking.cancel_reason,
         sequence=booking.sequence,
         timezone=tz_name,
+        confirmed_at=booking.confirmed_at,
+        confirmed_by=booking.confirmed_by,
+        declined_at=booking.declined_at,
     )
 
 

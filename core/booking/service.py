@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.attendance import AttendanceService
 from core.booking.catalog import CatalogCache
 from core.booking.new_bookings import CatalogBookings, log_not_yours
 from core.booking.queries import (
@@ -51,7 +52,7 @@ from core.db.driver import (
     Driver,
 )
 from core.db.engine import engine_of, unit_of_work
-from core.db.models import BookingStatus
+from core.db.models import Booking, BookingStatus
 from core.errors import (
     AlreadyBooked,
     InvalidState,
@@ -60,6 +61,7 @@ from core.errors import (
     SlotTaken,
     SlotUnavailable,
 )
+from core.i18n import gettext as _
 from core.views import Actor, BookingView
 
 # re-exported: other modules build their queries and views from these
@@ -68,6 +70,25 @@ __all__ = ["BookingService", "booking_query", "lesson_query", "to_view"]
 logger = logging.getLogger(__name__)
 
 UNDOABLE = (BookingStatus.CANCELLED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW)
+MARKED = (BookingStatus.COMPLETED, BookingStatus.NO_SHOW)
+
+
+def refuse_marked(booking: Booking, tz: ZoneInfo, verb: str) -> NoReturn:
+    """A session already marked (present or no-show) is history: refused in plain words."""
+    start = booking.start_at.astimezone(tz)
+    if booking.status is BookingStatus.COMPLETED:
+        message = _(
+            "{student}'s session of {when} has already taken place and was marked present; "
+            "it can't be {verb}."
+        )
+    else:
+        message = _(
+            "{student}'s session of {when} has already taken place and was marked a no-show; "
+            "it can't be {verb}."
+        )
+    raise InvalidState(
+        message.format(student=booking.student.name, when=f"{start:%a %d %b %H:%M}", verb=verb)
+    )
 
 
 def _sqlstate(exc: IntegrityError) -> str | None:
@@ -164,6 +185,8 @@ class BookingService(CatalogBookings, BookingReads):
             tz = ZoneInfo(await timezone_of(session, school_id))
             booking = await booking_of(session, school_id, booking_id, lock=True)
             await self._check_family(session, school_id, actor, booking.student_id)
+            if booking.status in MARKED:
+                refuse_marked(booking, tz, _("moved"))
             if booking.status in UNDOABLE:
                 raise InvalidState(
                     f"Booking #{booking.id} is {booking.status.value.lower()}; it can't be moved."
@@ -221,6 +244,9 @@ class BookingService(CatalogBookings, BookingReads):
             await self._check_family(session, school_id, actor, booking.student_id)
             if booking.status is BookingStatus.CANCELLED:
                 raise InvalidState(f"Booking #{booking.id} is already cancelled.")
+            if booking.status in MARKED:
+                tz = ZoneInfo(await timezone_of(session, school_id))
+                refuse_marked(booking, tz, _("cancelled"))
             if booking.status in UNDOABLE:
                 raise InvalidState(
                     f"Booking #{booking.id} is {booking.status.value.lower()}; "
@@ -241,23 +267,11 @@ class BookingService(CatalogBookings, BookingReads):
     async def mark_attendance(
         self, school_id: int, actor: Actor, booking_id: int, status: BookingStatus
     ) -> BookingView:
-        """After the session: COMPLETED or NO_SHOW (the school only)."""
-        if not acts_for_school(actor):
-            raise NotAllowed("Only the school can mark attendance.")
-        if status not in (BookingStatus.COMPLETED, BookingStatus.NO_SHOW):
-            raise InvalidState("Attendance is COMPLETED or NO_SHOW.")
-        async with unit_of_work(self.sessions) as session:
-            booking = await booking_of(session, school_id, booking_id, lock=True)
-            if booking.status is BookingStatus.CANCELLED:
-                raise InvalidState(f"Booking #{booking.id} was cancelled.")
-            if booking.start_at > self.clock.now():
-                raise InvalidState("The session has not started yet.")
-            booking.status = status
-            booking.updated_by = actor.label
-            booking.updated_at = self.clock.now()
-            await session.commit()
-            logger.info("booking %s marked %s by %s", booking.id, status.value, actor.label)
-        return await self.get_booking(school_id, booking_id)
+        """After the session has started: COMPLETED or NO_SHOW. One rule set, the attendance
+        service's (the school, or the lesson's teacher)."""
+        return await AttendanceService(self.sessions, self.clock).mark(
+            school_id, actor, booking_id, status
+        )
 
     async def set_bookings_open(
         self, school_id: int, lesson_id: int, is_open: bool, actor: Actor

@@ -1,7 +1,7 @@
 """The booking hot path as single SQL statements, run through the driver gateway.
 
 A booking is one statement: it reads every fact about the student (family, parent check,
-enrolment, open/closed, the catalog version) and inserts the booking only when all of them
+enrolment, open/closed, whether the lesson asks for approval, the catalog version) and inserts the booking only when all of them
 allow it, in one implicit transaction. Whether the student already has a booking that week
 and whether the teacher is free are left to the database's own constraints (the partial
 unique index and the teacher exclusion constraint) as ``ON CONFLICT DO NOTHING`` arbiters:
@@ -39,14 +39,19 @@ WITH facts AS (
            ) AS enrolled,
            (SELECT hp.bookings_open FROM hybrid_patterns hp WHERE hp.lesson_id = $2)
                 AS bookings_open,
+           COALESCE((SELECT hp.approval FROM hybrid_patterns hp WHERE hp.lesson_id = $2),
+                    false) AND NOT $13::boolean AS pending,
            (SELECT sc.catalog_version FROM schools sc WHERE sc.id = $1 FOR KEY SHARE)
                 AS version
     FROM students st
     WHERE st.id = $4 AND st.school_id = $1
 ), inserted AS (
     INSERT INTO bookings (school_id, lesson_id, student_id, teacher_id, week, start_at,
-                          end_at, status, booked_by, sequence, created_at, updated_at)
-    SELECT $1, $2, $4, $6, $5, $7, $8, 'CONFIRMED', $9, 0, $10, $10
+                          end_at, status, booked_by, sequence, created_at, updated_at,
+                          confirmed_at)
+    SELECT $1, $2, $4, $6, $5, $7, $8,
+           CASE WHEN facts.pending THEN 'PENDING' ELSE 'CONFIRMED' END, $9, 0, $10, $10,
+           CASE WHEN facts.pending THEN NULL ELSE $10::timestamptz END
     FROM facts
     WHERE $11::boolean AND facts.version = $12 AND facts.is_parent AND facts.enrolled
       AND (facts.bookings_open OR $13::boolean)
@@ -70,7 +75,7 @@ SELECT (SELECT catalog_version FROM schools WHERE id = $1) AS version,
 """
 
 ACTIVE_OF_WEEK = """
-SELECT id FROM bookings
+SELECT id, status, start_at FROM bookings
  WHERE lesson_id = $1 AND student_id = $2 AND week = $3 AND status <> 'CANCELLED'
  LIMIT 1
 """
@@ -87,6 +92,7 @@ class BookFacts:
     bookings_open: bool | None
     version: int
     booking_id: int | None
+    pending: bool = False  # made PENDING: the lesson asks for the teacher's confirmation
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +151,7 @@ async def book(
         bookings_open=row["bookings_open"],
         version=row["version"],
         booking_id=row["booking_id"],
+        pending=bool(row["pending"]),
     )
 
 
@@ -176,3 +183,14 @@ async def active_booking_of_week(
 ) -> int | None:
     row = await driver.fetchrow(ACTIVE_OF_WEEK, lesson_id, student_id, week)
     return None if row is None else int(row["id"])
+
+
+async def marked_booking_of_week(
+    driver: Driver, lesson_id: int, student_id: int, week: int
+) -> tuple[str, datetime] | None:
+    """The student's active booking that week when its session is already marked (present
+    or no-show): its status and start; None when there is none or it is not marked."""
+    row = await driver.fetchrow(ACTIVE_OF_WEEK, lesson_id, student_id, week)
+    if row is None or row["status"] not in ("COMPLETED", "NO_SHOW"):
+        return None
+    return str(row["status"]), row["start_at"]

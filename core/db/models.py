@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -250,6 +251,8 @@ class HybridPattern(Base):
     slot_minutes: Mapped[int] = mapped_column(Integer)
     bookings_open: Mapped[bool] = mapped_column(Boolean, default=False)
     opened_at: Mapped[datetime | None] = mapped_column(_tstz())
+    # a parent's booking waits (PENDING) for the teacher's or an admin's confirmation
+    approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     lesson: Mapped[Lesson] = relationship(back_populates="hybrid")
     windows: Mapped[list[AvailabilityWindow]] = relationship(
         order_by="AvailabilityWindow.id", cascade="all, delete-orphan"
@@ -330,6 +333,9 @@ class Booking(Base):
     created_at: Mapped[datetime] = mapped_column(_tstz())
     updated_at: Mapped[datetime] = mapped_column(_tstz())
     cancelled_at: Mapped[datetime | None] = mapped_column(_tstz())
+    confirmed_at: Mapped[datetime | None] = mapped_column(_tstz())  # the plan's confirmedAt
+    confirmed_by: Mapped[str | None] = mapped_column(String(120))
+    declined_at: Mapped[datetime | None] = mapped_column(_tstz())  # a PENDING one declined
 
     # read-only: bookings are written by id (core/booking_sql.py and the service)
     lesson: Mapped[Lesson] = relationship(viewonly=True)

@@ -327,7 +327,8 @@ class _Importer:
         self, lesson_id: int, item: sf.Lesson, pattern: m.HybridPattern | None
     ) -> bool:
         """Create, update or (type no longer HYBRID) remove the pattern; whether it changed.
-        ``bookings_open`` is only set on create."""
+        ``bookings_open`` is only set on create (admins open and close); ``approval`` follows
+        the file."""
         hybrid = item.hybrid
         if hybrid is None:
             if pattern is None:
@@ -344,6 +345,7 @@ class _Importer:
                     slot_minutes=hybrid.slot_minutes,
                     bookings_open=hybrid.bookings_open,
                     opened_at=self.clock.now() if hybrid.bookings_open else None,
+                    approval=hybrid.approval,
                     windows=[_window_row(w) for w in windows],
                 )
             )
@@ -353,6 +355,7 @@ class _Importer:
             {
                 "individual_weeks": list(hybrid.individual_weeks),
                 "slot_minutes": hybrid.slot_minutes,
+                "approval": hybrid.approval,
             },
         )
         current = sorted((w.day, w.start_time, w.end_time) for w in pattern.windows)

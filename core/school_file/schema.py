@@ -173,6 +173,8 @@ class Hybrid(FileModel):
     slot_minutes: PositiveInt
     availability: list[AvailabilityWindow]
     bookings_open: bool = False
+    # a parent's booking waits (PENDING) until the teacher or an admin confirms it
+    approval: bool = False
 
 
 class Lesson(FileModel):

@@ -18,6 +18,7 @@ STATUS_OF: tuple[tuple[type[domain.DomainError], int], ...] = (
     (domain.NotFound, 404),
     (domain.SlotTaken, 409),
     (domain.AlreadyBooked, 409),
+    (domain.AlreadyDecided, 409),
     (domain.NotYourStudent, 403),
     (domain.NoticeTooShort, 422),
     (domain.BookingsClosed, 422),

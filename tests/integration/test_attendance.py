@@ -124,12 +124,12 @@ async def test_a_marked_session_cannot_be_rebooked_moved_or_cancelled(week4, clo
     clock.set(DURING_LIAM)
     await services.attendance.mark(alpha.school, ADMIN, ids["emma"], BookingStatus.NO_SHOW)
     b = services.booking
-    with pytest.raises(InvalidState, match="no_show; it can't be cancelled"):
+    with pytest.raises(InvalidState, match="marked a no-show; it can't be cancelled"):
         await b.cancel_booking(alpha.school, ADMIN, ids["emma"], "oops")
     later = await b.slot_at(alpha.school, alpha.piano, 4, time(17, 0), day=0)
     with pytest.raises(InvalidState, match="can't be moved"):
         await b.reschedule_booking(alpha.school, ADMIN, ids["emma"], 4, later)
-    with pytest.raises(AlreadyBooked):
+    with pytest.raises(AlreadyBooked, match="marked a no-show; it can't be booked again"):
         await b.create_booking(alpha.school, ADMIN, alpha.piano, alpha.emma, 4, later)
     held = await b.get_booking(alpha.school, ids["emma"])
     assert held.active  # the no-show still holds its week and the teacher's time

@@ -1,0 +1,215 @@
+"""Booking approval: a PENDING booking confirmed or declined by the lesson's teacher or the school.
+
+A hybrid lesson with ``approval`` (the school file's ``hybrid.approval: true``) makes each
+booking a parent makes PENDING (core.booking.sql decides it in the booking statement; a
+booking the school makes is CONFIRMED at once). A PENDING booking holds its slot like a
+confirmed one: the database's constraints and every slot check count all bookings that are
+not CANCELLED. Confirming sets CONFIRMED with ``confirmed_at``/``confirmed_by``; declining
+cancels it (``declined_at``, who and why in ``cancelled_by``/``cancel_reason``), which frees
+the slot. Each decision locks the booking's row, so of two presses (or a confirm racing a
+decline) exactly one decides and the other is told who did, in plain words.
+
+Who is told (the chat does the telling): :meth:`ApprovalService.approvers` (the lesson's
+teacher and the school's admins) and :meth:`ApprovalService.family_chats`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.booking.queries import booking_query, timezone_of, to_view
+from core.clock import Clock
+from core.db.engine import unit_of_work
+from core.db.models import Admin, Booking, BookingStatus, Lesson, Parent, Teacher
+from core.errors import AlreadyDecided, InvalidState, NotAllowed, NotFound
+from core.i18n import gettext as _
+from core.views import Actor, ActorRole, BookingView
+
+logger = logging.getLogger(__name__)
+
+MAX_REASON = 500
+
+
+def may_decide(actor: Actor, lesson_teacher_id: int) -> bool:
+    """The school (admins, the CLI, an API key), or the lesson's own teacher."""
+    if actor.acts_for_school:
+        return True
+    return actor.role is ActorRole.TEACHER and actor.teacher_id == lesson_teacher_id
+
+
+def who_decided(label: str | None) -> str:
+    """A recorded actor as a name: 'teacher:4 Sam Jones' -> 'Sam Jones', 'admin:Alice' ->
+    'Alice', 'cli' (or nothing) -> 'the school'."""
+    role, sep, rest = (label or "").partition(":")
+    if not sep:
+        return _("the school")
+    ident, _space, name = rest.partition(" ")
+    if ident.isdigit():
+        rest = name
+    return rest.strip() or role
+
+
+@dataclass(frozen=True, slots=True)
+class Recipients:
+    """Telegram chats to tell about a booking's approval."""
+
+    chat_ids: tuple[int, ...]
+
+
+class ApprovalService:
+    """Confirm or decline a PENDING booking; the pending ones; who is told."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self.sessions = sessions
+        self.clock = clock
+
+    async def _locked(
+        self, session: AsyncSession, school_id: int, actor: Actor, booking_id: int
+    ) -> Booking:
+        booking = (
+            await session.scalars(
+                booking_query(school_id).where(Booking.id == booking_id).with_for_update(of=Booking)
+            )
+        ).first()
+        if booking is None:
+            raise NotFound(_("No booking #{id} in this school.").format(id=booking_id))
+        if not may_decide(actor, booking.lesson.teacher_id):
+            logger.warning(
+                "refused: %s deciding booking %s (school %s)", actor.label, booking_id, school_id
+            )
+            raise NotAllowed(
+                _("Only the lesson's teacher or the school's admins can confirm or decline it.")
+            )
+        self._check_pending(booking)
+        return booking
+
+    @staticmethod
+    def _check_pending(booking: Booking) -> None:
+        """Refuse, naming who decided, a booking that no longer waits for a decision."""
+        who = booking.student.name
+        if booking.status is BookingStatus.PENDING:
+            return
+        if booking.declined_at is not None:
+            raise AlreadyDecided(
+                _("{student}'s booking #{id} was already declined by {by}.").format(
+                    student=who, id=booking.id, by=who_decided(booking.cancelled_by)
+                )
+            )
+        if booking.status is BookingStatus.CANCELLED:
+            raise AlreadyDecided(
+                _(
+                    "{student}'s booking #{id} was cancelled by {by}; there is nothing to decide."
+                ).format(student=who, id=booking.id, by=who_decided(booking.cancelled_by))
+            )
+        if booking.confirmed_by is not None:
+            raise AlreadyDecided(
+                _("{student}'s booking #{id} was already confirmed by {by}.").format(
+                    student=who, id=booking.id, by=who_decided(booking.confirmed_by)
+                )
+            )
+        raise AlreadyDecided(
+            _("{student}'s booking #{id} does not wait for a confirmation.").format(
+                student=who, id=booking.id
+            )
+        )
+
+    async def confirm(self, school_id: int, actor: Actor, booking_id: int) -> BookingView:
+        """PENDING -> CONFIRMED, with confirmedAt and who confirmed."""
+        async with unit_of_work(self.sessions) as session:
+            tz_name = await timezone_of(session, school_id)
+            booking = await self._locked(session, school_id, actor, booking_id)
+            now = self.clock.now()
+            booking.status = BookingStatus.CONFIRMED
+            booking.confirmed_at = now
+            booking.confirmed_by = actor.label
+            booking.updated_by = actor.label
+            booking.updated_at = now
+            booking.sequence += 1
+            await session.commit()
+            logger.info("booking %s confirmed by %s", booking.id, actor.label)
+            return to_view(booking, tz_name)
+
+    async def decline(
+        self, school_id: int, actor: Actor, booking_id: int, reason: str | None = None
+    ) -> BookingView:
+        """PENDING -> CANCELLED as declined (with the reason, if any): the slot is free again."""
+        text = (reason or "").strip()
+        if len(text) > MAX_REASON:
+            raise InvalidState(_("A reason is at most {n} characters.").format(n=MAX_REASON))
+        async with unit_of_work(self.sessions) as session:
+            tz_name = await timezone_of(session, school_id)
+            booking = await self._locked(session, school_id, actor, booking_id)
+            now = self.clock.now()
+            booking.status = BookingStatus.CANCELLED
+            booking.declined_at = now
+            booking.cancelled_at = now
+            booking.cancelled_by = actor.label
+            booking.cancel_reason = text or None
+            booking.updated_by = actor.label
+            booking.updated_at = now
+            booking.sequence += 1
+            await session.commit()
+            logger.info("booking %s declined by %s", booking.id, actor.label)
+            return to_view(booking, tz_name)
+
+    async def pending(
+        self,
+        school_id: int,
+        *,
+        lesson_id: int | None = None,
+        teacher_id: int | None = None,
+        week: int | None = None,
+    ) -> list[BookingView]:
+        """Bookings waiting for a decision, soonest first (one lesson, teacher or week)."""
+        async with unit_of_work(self.sessions) as session:
+            tz_name = await timezone_of(session, school_id)
+            query = booking_query(school_id).where(Booking.status == BookingStatus.PENDING)
+            if lesson_id is not None:
+                query = query.where(Booking.lesson_id == lesson_id)
+            if teacher_id is not None:
+                query = query.where(Booking.teacher_id == teacher_id)
+            if week is not None:
+                query = query.where(Booking.week == week)
+            found = await session.scalars(query.order_by(Booking.start_at, Booking.id))
+            return [to_view(b, tz_name) for b in found.unique().all()]
+
+    async def approvers(self, school_id: int, lesson_id: int) -> Recipients:
+        """The chats that decide: the lesson's teacher and the school's admins (linked ones)."""
+        async with unit_of_work(self.sessions) as session:
+            teacher = await session.scalar(
+                select(Teacher.telegram_id)
+                .join(Lesson, Lesson.teacher_id == Teacher.id)
+                .where(Lesson.id == lesson_id, Lesson.school_id == school_id)
+            )
+            admins = await session.scalars(
+                select(Admin.telegram_id)
+                .where(Admin.school_id == school_id, Admin.telegram_id.is_not(None))
+                .order_by(Admin.id)
+            )
+            ids = [teacher] if teacher is not None else []
+            ids += [a for a in admins if a is not None]
+            return Recipients(tuple(dict.fromkeys(ids)))
+
+    async def family_chats(self, school_id: int, booking_id: int) -> Recipients:
+        """The chats of the booked student's family: linked parents who have not blocked us."""
+        async with unit_of_work(self.sessions) as session:
+            booking = (
+                await session.scalars(booking_query(school_id).where(Booking.id == booking_id))
+            ).first()
+            if booking is None:
+                return Recipients(())
+            found = await session.scalars(
+                select(Parent.telegram_id)
+                .where(
+                    Parent.school_id == school_id,
+                    Parent.family_id == booking.student.family_id,
+                    Parent.telegram_id.is_not(None),
+                    Parent.blocked_at.is_(None),
+                )
+                .order_by(Parent.id)
+            )
+            return Recipients(tuple(dict.fromkeys(t for t in found if t is not None)))
