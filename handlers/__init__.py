@@ -13,6 +13,7 @@ from telegram.ext import (
 from handlers import common, teacher
 from handlers.admin import remind
 from handlers.admin import routes as admin
+from handlers.approval import chat as approval
 from handlers.calendar import view as calendar_view
 from handlers.parent import routes as parent
 
@@ -26,6 +27,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     teacher.register(application)
     calendar_view.register(application)
     remind.register(application)
+    approval.register(application)
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, common.text_message))
     application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
     application.add_handler(CallbackQueryHandler(common.stale_button))

@@ -117,6 +117,11 @@ class ApprovalService:
             )
         )
 
+    async def check_decidable(self, school_id: int, actor: Actor, booking_id: int) -> None:
+        """Refuse as :meth:`confirm` would (not theirs, already decided); changes nothing."""
+        async with unit_of_work(self.sessions) as session:
+            await self._locked(session, school_id, actor, booking_id)
+
     async def confirm(self, school_id: int, actor: Actor, booking_id: int) -> BookingView:
         """PENDING -> CONFIRMED, with confirmedAt and who confirmed."""
         async with unit_of_work(self.sessions) as session:

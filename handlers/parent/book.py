@@ -26,6 +26,7 @@ from core.errors import (
 )
 from core.family_view import FamilySnapshot, WeekStatus
 from handlers import slot_pages
+from handlers.approval.chat import announce_request
 from handlers.callbacks import from_minute, to_minute
 from handlers.common import change_made
 from handlers.context import Context, services_of
@@ -312,6 +313,8 @@ async def confirm_booking(update: Update, context: Context) -> None:
     if update.effective_chat is None:
         raise RuntimeError("update.effective_chat is None")
     await send_calendar_file(context, update.effective_chat.id, view)
+    if view.awaiting_confirmation:
+        await announce_request(context.bot, services_of(context), view)
 
 
 async def _show_after_conflict(

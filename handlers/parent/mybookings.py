@@ -28,6 +28,7 @@ from core.errors import (
 from core.family_view import parent_can_change
 from core.views import BookingView
 from handlers import slot_pages
+from handlers.approval.chat import announce_request
 from handlers.callbacks import from_minute, to_minute
 from handlers.common import change_made, clear_flow, expect_text, register_text_step
 from handlers.context import Context, Handler, services_of, who
@@ -260,6 +261,8 @@ async def move_booking(
     if update.effective_chat is None:
         raise RuntimeError("update.effective_chat is None")
     await send_calendar_file(context, update.effective_chat.id, moved)
+    if moved.awaiting_confirmation:  # still PENDING, at its new time: ask again
+        await announce_request(context.bot, services_of(context), moved)
 
 
 @booking_step(1, notice=True)

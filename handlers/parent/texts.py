@@ -12,6 +12,7 @@ from core.family_view import WeekEntry, WeekStatus
 from core.schedule import Slot
 from core.views import BookingView
 from handlers import slot_pages
+from handlers.approval import texts as approval_texts
 from handlers.formatting import booking_when, day_date, esc, long_date, tz_note
 
 CANCEL_REASONS: dict[int, str] = {1: "Illness", 2: "Schedule clash", 3: "Holiday"}
@@ -222,6 +223,8 @@ def booking_details(view: BookingView) -> list[str]:
 
 def booking_card(view: BookingView, headline: str = "Your booking") -> str:
     lines = [f"<b>{esc(headline)}</b>", "", *booking_details(view)]
+    if view.awaiting_confirmation:
+        lines += ["", approval_texts.pending_card_note()]
     if not view.active:
         lines += ["", "This booking is cancelled."]
     else:
@@ -230,6 +233,8 @@ def booking_card(view: BookingView, headline: str = "Your booking") -> str:
 
 
 def booked(view: BookingView) -> str:
+    if view.awaiting_confirmation:
+        return booking_card(view, approval_texts.pending_headline())
     return booking_card(view, "Booked ✅")
 
 
@@ -274,7 +279,10 @@ def bookings_list(school_name: str, bookings: Sequence[BookingView]) -> str:
     for child_name, views in by_child:
         lines += ["", f"<b>{esc(child_name)}</b>"]
         for view in views:
-            lines.append(f"• {esc(view.lesson_name)}: {booking_when(view)}")
+            line = f"• {esc(view.lesson_name)}: {booking_when(view)}"
+            if view.awaiting_confirmation:
+                line += f" ({approval_texts.waiting_note()})"
+            lines.append(line)
     lines += ["", "Tap a booking to move or cancel it."]
     return "\n".join(lines)
 

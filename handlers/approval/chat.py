@@ -1,0 +1,198 @@
+"""Approval in chat: tell the deciders about a PENDING booking, their buttons, the family told.
+
+The buttons are stateless (see the package docstring): each press finds who presses in the
+booking's school and lets core.booking.approval decide; a second press, a stale or forged
+button gets a plain answer (e.g. "already confirmed by Sam Jones") and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler
+
+from core.directory import Role
+from core.errors import DomainError, NotFound
+from core.i18n import gettext as _
+from core.services import Services
+from core.views import Actor, BookingView
+from handlers.admin.dashboard import args_of, say
+from handlers.approval import keyboards, texts
+from handlers.approval.keyboards import AREA
+from handlers.callbacks import fields_pattern
+from handlers.context import Context, services_of, who
+
+logger = logging.getLogger(__name__)
+
+
+async def _send(
+    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> bool:
+    """One message; a chat that blocked us (or is gone) is logged, never raised."""
+    try:
+        await bot.send_message(
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            disable_web_page_preview=True,
+        )
+        return True
+    except TelegramError as exc:
+        logger.warning("approval message to chat %s not sent: %s", chat_id, exc)
+        return False
+
+
+async def announce_request(bot: Bot, services: Services, view: BookingView) -> int:
+    """Tell the lesson's teacher and the school's admins that ``view`` waits for them;
+    how many were told."""
+    recipients = await services.approval.approvers(view.school_id, view.lesson_id)
+    markup = keyboards.decide_keyboard(view.school_id, view.id)
+    sent = 0
+    for chat_id in recipients.chat_ids:
+        sent += await _send(bot, chat_id, texts.request_text(view), markup)
+    logger.info("booking %s: approval asked of %s chat(s)", view.id, sent)
+    return sent
+
+
+async def tell_family(bot: Bot, services: Services, view: BookingView, confirmed: bool) -> int:
+    """Tell the booked student's family the decision; how many parents were told."""
+    recipients = await services.approval.family_chats(view.school_id, view.id)
+    text = texts.told_family_confirmed(view) if confirmed else texts.told_family_declined(view)
+    sent = 0
+    for chat_id in recipients.chat_ids:
+        sent += await _send(bot, chat_id, text)
+    logger.info("booking %s: family told (%s chat(s))", view.id, sent)
+    return sent
+
+
+async def _approver(
+    update: Update, context: Context, school_id: int, booking_id: int
+) -> tuple[Actor, BookingView] | None:
+    """Who presses, as the one who decides, and the booking; None after saying no."""
+    me = await who(update, context)
+    teacher = me.role_in(Role.TEACHER, school_id)
+    admin = me.role_in(Role.ADMIN, school_id)
+    query = update.callback_query
+    if teacher is None and admin is None:
+        logger.warning("refused: telegram %s pressed %r", me.telegram_id, query and query.data)
+        await say(update, context, texts.refused(_("That booking is not one you can decide.")))
+        return None
+    try:
+        view = await services_of(context).booking.get_booking(school_id, booking_id)
+    except NotFound:
+        await say(update, context, texts.refused(_("That booking no longer exists.")))
+        return None
+    if teacher is not None and (teacher.person_id == view.teacher_id or admin is None):
+        return Actor.teacher(teacher.person_id, teacher.name), view
+    if admin is None:  # pragma: no cover - one of the two is set
+        raise RuntimeError("admin is None")
+    return Actor.admin(admin.name), view
+
+
+async def confirm_callback(update: Update, context: Context) -> None:
+    """apv:y — confirm a PENDING booking, then tell the family."""
+    query = update.callback_query
+    if query is None:
+        raise RuntimeError("query is None")
+    await query.answer()
+    school_id, booking_id = args_of(update)
+    found = await _approver(update, context, school_id, booking_id)
+    if found is None:
+        return
+    services = services_of(context)
+    try:
+        view = await services.approval.confirm(school_id, found[0], booking_id)
+    except DomainError as exc:
+        await say(update, context, texts.refused(exc.message))
+        return
+    await say(update, context, texts.decided_text(view, confirmed=True))
+    await tell_family(context.bot, services, view, confirmed=True)
+
+
+async def decline_ask_callback(update: Update, context: Context) -> None:
+    """apv:n — the reasons to decline with (nothing is changed yet)."""
+    query = update.callback_query
+    if query is None:
+        raise RuntimeError("query is None")
+    await query.answer()
+    school_id, booking_id = args_of(update)
+    found = await _approver(update, context, school_id, booking_id)
+    if found is None:
+        return
+    try:
+        await services_of(context).approval.check_decidable(school_id, found[0], booking_id)
+    except DomainError as exc:
+        await say(update, context, texts.refused(exc.message))
+        return
+    await say(
+        update,
+        context,
+        texts.reason_prompt(found[1]),
+        keyboards.reason_keyboard(school_id, booking_id),
+    )
+
+
+async def decline_callback(update: Update, context: Context) -> None:
+    """apv:d — decline with the chosen reason (0: none), then tell the family."""
+    query = update.callback_query
+    if query is None:
+        raise RuntimeError("query is None")
+    await query.answer()
+    school_id, booking_id, code = args_of(update)
+    if code != 0 and code not in texts.REASON_CODES:
+        logger.warning("refused: reason code %s pressed for booking %s", code, booking_id)
+        await say(update, context, texts.refused(_("That reason is not one of the buttons.")))
+        return
+    found = await _approver(update, context, school_id, booking_id)
+    if found is None:
+        return
+    services = services_of(context)
+    try:
+        view = await services.approval.decline(
+            school_id, found[0], booking_id, texts.reason_text(code)
+        )
+    except DomainError as exc:
+        await say(update, context, texts.refused(exc.message))
+        return
+    await say(update, context, texts.decided_text(view, confirmed=False))
+    await tell_family(context.bot, services, view, confirmed=False)
+
+
+async def back_callback(update: Update, context: Context) -> None:
+    """apv:b — the booking with Confirm / Decline again (while it still waits)."""
+    query = update.callback_query
+    if query is None:
+        raise RuntimeError("query is None")
+    await query.answer()
+    school_id, booking_id = args_of(update)
+    found = await _approver(update, context, school_id, booking_id)
+    if found is None:
+        return
+    try:
+        await services_of(context).approval.check_decidable(school_id, found[0], booking_id)
+    except DomainError as exc:
+        await say(update, context, texts.refused(exc.message))
+        return
+    await say(
+        update,
+        context,
+        texts.request_text(found[1]),
+        keyboards.decide_keyboard(school_id, booking_id),
+    )
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """The ``apv`` buttons."""
+    for action, fields, callback in (
+        ("y", 2, confirm_callback),
+        ("n", 2, decline_ask_callback),
+        ("d", 3, decline_callback),
+        ("b", 2, back_callback),
+    ):
+        application.add_handler(
+            CallbackQueryHandler(callback, pattern=fields_pattern(AREA, action, fields))
+        )

@@ -1,0 +1,138 @@
+"""Approval texts: pure functions of a booking view (every text through core.i18n)."""
+
+from __future__ import annotations
+
+from core.booking.approval import who_decided
+from core.i18n import gettext as _
+from core.views import BookingView
+from handlers.formatting import booking_when, esc, tz_note
+
+# decline reasons offered as buttons; 0 declines without one
+REASON_CODES = (1, 2, 3)
+
+
+def reason_text(code: int) -> str | None:
+    """The reason a button stands for (None: no reason, or an unknown code)."""
+    reasons = {
+        1: _("The teacher is not available at that time."),
+        2: _("Please choose another time."),
+        3: _("Please contact the school about this session."),
+    }
+    return reasons.get(code)
+
+
+def waiting_note() -> str:
+    """After a PENDING booking in the parent's list."""
+    return _("⏳ waiting for the teacher's confirmation")
+
+
+def pending_headline() -> str:
+    return _("Booked ⏳ waiting for the teacher's confirmation")
+
+
+def pending_card_note() -> str:
+    return _(
+        "The slot is held for you. The teacher will confirm or decline it, and you will "
+        "be told here."
+    )
+
+
+def _details(view: BookingView) -> list[str]:
+    return [
+        _("Child: {name} ({family})").format(
+            name=esc(view.student_name), family=esc(view.family_name)
+        ),
+        _("Lesson: {lesson} (individual session, week {week})").format(
+            lesson=esc(view.lesson_name), week=view.week
+        ),
+        _("When: {when}").format(when=booking_when(view)),
+        _("Teacher: {name}").format(name=esc(view.teacher_name)),
+    ]
+
+
+def request_text(view: BookingView) -> str:
+    """To the teacher and the admins: a booking waits for their decision."""
+    return "\n".join(
+        [
+            "<b>" + _("🔔 A booking waits for your confirmation") + "</b>",
+            "",
+            *_details(view),
+            _("Booked by: {who}").format(who=esc(who_decided(view.booked_by))),
+            "",
+            tz_note(view.timezone),
+            _("The slot is held until it is confirmed or declined."),
+        ]
+    )
+
+
+def reason_prompt(view: BookingView) -> str:
+    return "\n".join(
+        [
+            "<b>" + _("Decline {name}'s booking?").format(name=esc(view.student_name)) + "</b>",
+            "",
+            *_details(view),
+            "",
+            _("Choose a reason to send to the family, or decline without one."),
+        ]
+    )
+
+
+def decided_text(view: BookingView, confirmed: bool) -> str:
+    """The approver's card once decided."""
+    head = (
+        _("✅ Confirmed by {who}").format(who=esc(who_decided(view.confirmed_by)))
+        if confirmed
+        else _("✖ Declined by {who}").format(who=esc(who_decided(view.cancelled_by)))
+    )
+    lines = [f"<b>{head}</b>", "", *_details(view)]
+    if not confirmed:
+        if view.cancel_reason:
+            lines.append(_("Reason: {reason}").format(reason=esc(view.cancel_reason)))
+        lines += ["", _("The family has been told, and the slot is free again.")]
+    else:
+        lines += ["", _("The family has been told.")]
+    return "\n".join(lines)
+
+
+def refused(message: str) -> str:
+    return esc(message) + "\n" + _("Nothing was changed.")
+
+
+def told_family_confirmed(view: BookingView) -> str:
+    """To the family: the teacher confirmed."""
+    return "\n".join(
+        [
+            "<b>" + _("✅ Booking confirmed") + "</b>",
+            "",
+            _("{teacher} confirmed {name}'s session of {lesson} on {when}.").format(
+                teacher=esc(who_decided(view.confirmed_by)),
+                name=esc(view.student_name),
+                lesson=esc(view.lesson_name),
+                when=booking_when(view),
+            ),
+            "",
+            tz_note(view.timezone),
+            _("/mybookings shows your bookings."),
+        ]
+    )
+
+
+def told_family_declined(view: BookingView) -> str:
+    """To the family: the booking was declined, in plain words."""
+    lines = [
+        "<b>" + _("Booking not accepted") + "</b>",
+        "",
+        _(
+            "Sorry: {teacher} could not accept {name}'s session of {lesson} on {when}, "
+            "so it is not booked."
+        ).format(
+            teacher=esc(who_decided(view.cancelled_by)),
+            name=esc(view.student_name),
+            lesson=esc(view.lesson_name),
+            when=booking_when(view),
+        ),
+    ]
+    if view.cancel_reason:
+        lines.append(_("Reason: {reason}").format(reason=esc(view.cancel_reason)))
+    lines += ["", _("Please choose another time with /book.")]
+    return "\n".join(lines)

@@ -1,0 +1,151 @@
+"""Booking approval through the real bot: a lesson with ``hybrid.approval`` makes a parent's
+booking PENDING; the teacher and the admins get Confirm / Decline; the family is told.
+
+School alpha (Sydney): admin 1001, teacher Sam 1002, Bob Brown 1012 (one child, Mia).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+
+from bot.local_api import LocalBotApi
+from core.clock import FixedClock
+from core.db.models import BookingStatus, HybridPattern
+from core.services import Services
+from tests.support.chat import confirm, labels, sent, tap
+from tests.support.factories import SchoolIds
+from tests.support.scenes import bookings
+
+ADMIN, TEACHER, BOB = 1001, 1002, 1012
+SHOWN = ("send", "edit_text", "edit_caption")
+
+
+async def _ask_approval(services: Services, alpha: SchoolIds) -> None:
+    async with services.sessions() as session:
+        await session.execute(
+            update(HybridPattern)
+            .where(HybridPattern.lesson_id == alpha.piano)
+            .values(approval=True)
+        )
+        await session.commit()
+
+
+async def _bob_books(api: LocalBotApi) -> dict[str, Any]:
+    """Bob books Mia's Monday 15:00 of week 4; the teacher's request, once it has arrived."""
+    bob = api.user(BOB)
+    await bob.send("/book")
+    await tap(bob, "Piano Foundations")
+    await tap(bob, "Week 4 ·")
+    await tap(bob, "Mon 15:00")
+    before = api.seq
+    await confirm(bob)
+    await api.settle(TEACHER, before, until=sent)
+    await api.settle(ADMIN, before, until=sent)
+    teacher = api.user(TEACHER)
+    request = teacher.last_message
+    assert request is not None
+    return request
+
+
+async def test_parent_books_teacher_confirms_and_the_family_is_told(
+    api: LocalBotApi,
+    bot_app,
+    services: Services,
+    clock: FixedClock,
+    schools: tuple[SchoolIds, SchoolIds],
+) -> None:
+    alpha, _ = schools
+    await _ask_approval(services, alpha)
+    request = await _bob_books(api)
+    bob, teacher, admin = api.user(BOB), api.user(TEACHER), api.user(ADMIN)
+    done = bob.messages[-2]  # the booking card, then the calendar file
+    assert "waiting for the teacher's confirmation" in done["text"]
+    [row] = await bookings(services)
+    assert row.status is BookingStatus.PENDING and row.confirmed_at is None
+    assert "waits for your confirmation" in request["text"]
+    assert "Mia Brown" in request["text"] and "week 4" in request["text"]
+    assert labels(teacher) == ["✅ Confirm", "✖ Decline"]
+    assert "waits for your confirmation" in (admin.last_message or {})["text"]
+
+    mine = await bob.send("/mybookings")
+    assert mine is not None and "waiting for the teacher's confirmation" in mine["text"]
+
+    before = api.seq
+    confirmed = await tap(teacher, "✅ Confirm")
+    assert "Confirmed by Sam Jones" in confirmed["text"]
+    await api.settle(BOB, before, until=sent)
+    told = bob.last_message or {}
+    assert "Booking confirmed" in told["text"] and "Sam Jones confirmed Mia Brown" in told["text"]
+    [row] = await bookings(services)
+    assert row.status is BookingStatus.CONFIRMED and row.confirmed_at == clock.now()
+    assert row.confirmed_by == f"teacher:{alpha.teacher} Sam Jones"
+
+    # the admin's copy still has the buttons: a second decision loses in plain words
+    second = await tap(admin, "✅ Confirm")
+    assert "already confirmed by Sam Jones" in second["text"]
+    assert "Nothing was changed" in second["text"]
+    mine = await bob.send("/mybookings")
+    assert mine is not None and "waiting for the teacher" not in mine["text"]
+
+
+async def test_teacher_declines_with_a_reason_and_the_slot_is_free_again(
+    api: LocalBotApi,
+    bot_app,
+    services: Services,
+    schools: tuple[SchoolIds, SchoolIds],
+) -> None:
+    alpha, _ = schools
+    await _ask_approval(services, alpha)
+    await _bob_books(api)
+    bob, teacher, admin = api.user(BOB), api.user(TEACHER), api.user(ADMIN)
+    asked = await tap(teacher, "✖ Decline")
+    assert "Decline Mia Brown's booking?" in asked["text"]
+    assert "Decline without a reason" in labels(teacher)
+    before = api.seq
+    declined = await tap(teacher, "Please choose another time.")
+    assert "Declined by Sam Jones" in declined["text"]
+    assert "slot is free again" in declined["text"]
+    await api.settle(BOB, before, until=sent)
+    told = (bob.last_message or {})["text"]
+    assert "Booking not accepted" in told and "could not accept Mia Brown's session" in told
+    assert "Reason: Please choose another time." in told and "/book" in told
+    [row] = await bookings(services)
+    assert row.status is BookingStatus.CANCELLED and row.declined_at is not None
+    assert row.cancel_reason == "Please choose another time."
+    free = await services.booking.available_slots(alpha.school, alpha.piano, 4)
+    assert row.start_at in [slot.start_at for slot in free]
+    late = await tap(admin, "✅ Confirm")
+    assert "already declined by Sam Jones" in late["text"]
+
+
+async def test_a_forged_or_foreign_approval_button_changes_nothing(
+    api: LocalBotApi,
+    bot_app,
+    services: Services,
+    schools: tuple[SchoolIds, SchoolIds],
+) -> None:
+    alpha, beta = schools
+    await _ask_approval(services, alpha)
+    await _bob_books(api)
+    [row] = await bookings(services)
+    bob = api.user(BOB)
+    await bob.send("/mybookings")
+    forged = await bob.press(f"apv:y:{alpha.school}:{row.id}", until=lambda e: e.kind in SHOWN)
+    assert forged is not None and "not one you can decide" in forged["text"]
+    stranger = api.user(2002)  # beta's teacher
+    lessons = await stranger.send("/lessons")
+    assert lessons is not None
+    foreign = await stranger.press(
+        f"apv:y:{beta.school}:{row.id}",
+        message_id=int(lessons["message_id"]),
+        until=lambda e: e.kind in SHOWN,
+    )
+    assert foreign is not None and "no longer exists" in foreign["text"]
+    odd = await api.user(TEACHER).press(
+        f"apv:d:{alpha.school}:{row.id}:9", until=lambda e: e.kind in SHOWN
+    )
+    assert odd is not None and "not one of the buttons" in odd["text"]
+    [row] = await bookings(services)
+    assert row.status is BookingStatus.PENDING
