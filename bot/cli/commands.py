@@ -9,11 +9,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.cli import approval as cli_approval
 from bot.cli import listing
 from bot.cli import term as cli_term
 from bot.cli.api_keys import api_key_command
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
+from core.db.models import BookingStatus
 from core.schedule import DAYS, parse_hhmm
 from core.school_file.term_shift import next_monday, shift_terms
 from core.views import Actor, BookingView, LessonStats
@@ -47,6 +49,8 @@ def booking_json(b: BookingView) -> dict[str, Any]:
         "updated_by": b.updated_by,
         "cancelled_by": b.cancelled_by,
         "cancel_reason": b.cancel_reason,
+        "confirmed_at": b.confirmed_at.isoformat() if b.confirmed_at else None,
+        "confirmed_by": b.confirmed_by,
         "location": b.location_name,
         "room": b.room_name,
     }
@@ -173,6 +177,8 @@ async def _school_command(runtime: Runtime, args: argparse.Namespace, settings: 
         "families": listing.families,
         "export": cli_term.export,
         "attendance": cli_term.attendance,
+        "approve": cli_approval.decide,
+        "decline": cli_approval.decide,
     }[args.command]
     return await handler(runtime, school.id, args, settings)
 
@@ -327,8 +333,9 @@ async def _bookings(runtime: Runtime, school_id: int, args: argparse.Namespace, 
     lesson_id = await services.directory.lesson_id(school_id, args.lesson) if args.lesson else None
     if args.week is not None:
         await listing.check_week(runtime, school_id, lesson_id, args.week)
+    status = BookingStatus(args.status.upper()) if args.status else None
     rows = await services.booking.school_bookings(
-        school_id, lesson_id=lesson_id, week=args.week, include_cancelled=args.all
+        school_id, lesson_id=lesson_id, week=args.week, include_cancelled=args.all, status=status
     )
     if args.format == "json":
         _print_json([booking_json(b) for b in rows])

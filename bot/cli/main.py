@@ -16,11 +16,13 @@ from pydantic import ValidationError
 
 from bot.app import PollingConflict
 from bot.cli import api_keys
+from bot.cli import approval as cli_approval
 from bot.cli import commands as cli_commands
 from bot.cli import term as cli_term
 from bot.logs import configure_logging
 from bot.runtime import DatabaseUnavailable
 from bot.settings import Settings
+from core.db.models import BookingStatus
 from core.errors import DomainError, SchoolFileError
 from core.schedule import parse_hhmm
 
@@ -160,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--lesson", default=None)
     lst.add_argument("--week", type=WEEK, default=None)
     lst.add_argument("--all", action="store_true", help="include cancelled bookings")
+    lst.add_argument(
+        "--status",
+        type=str.lower,
+        choices=[s.value.lower() for s in BookingStatus],
+        default=None,
+        help="only bookings in this status (e.g. pending: waiting for the teacher's confirmation)",
+    )
     _fmt(lst)
 
     st = sub.add_parser("stats", help="a hybrid lesson's booking statistics")
@@ -181,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
         _school(p)
         _fmt(p)
     cli_term.add_parsers(sub)  # export, attendance
+    cli_approval.add_parsers(sub, ID)  # approve, decline
     return parser
 
 

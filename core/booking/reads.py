@@ -144,7 +144,9 @@ class BookingReads:
         lesson_id: int | None = None,
         week: int | None = None,
         include_cancelled: bool = False,
+        status: BookingStatus | None = None,
     ) -> list[BookingView]:
+        """The school's bookings (one lesson, week or status), soonest first."""
         async with unit_of_work(self.sessions) as session:
             tz_name = await timezone_of(session, school_id)
             query = filtered(
@@ -154,6 +156,7 @@ class BookingReads:
                 lesson_id=lesson_id,
                 week=week,
                 include_cancelled=include_cancelled,
+                status=status,
             )
             rows = (await session.scalars(query.order_by(Booking.start_at, Booking.id))).all()
             return [to_view(b, tz_name) for b in rows]
