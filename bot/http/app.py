@@ -22,8 +22,9 @@ from bot.http.webhook import webhook_routes
 from core.api_keys import ApiKeys
 from core.processed_updates import ProcessedUpdates
 from core.services import Services
-from handlers.api import bookings, calendar, feeds, lessons, me, openapi
+from handlers.api import approval, bookings, calendar, feeds, lessons, me, openapi
 from handlers.api.context import API_CONTEXT, ApiContext, SendReminders
+from handlers.approval.chat import notices_through
 from handlers.context import app_data
 
 MAX_BODY = 256 * 1024  # bytes: a request body over this is refused with 413
@@ -37,10 +38,11 @@ ROUTE_TABLES: list[web.RouteTableDef] = [
     calendar.routes,
     feeds.routes,
     me.routes,
+    approval.routes,
     miniapp_files.routes,
 ]
 # The API areas whose operations make the OpenAPI document.
-API_AREAS = (bookings.api, lessons.api, calendar.api, me.api)
+API_AREAS = (bookings.api, lessons.api, calendar.api, me.api, approval.api)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def build_http_app(
             bot_token=bot_token,
             auth_max_age=auth_max_age,
             send_reminders=reminders_through(application) if application is not None else None,
+            approval_notices=notices_through(application) if application is not None else None,
         )
         endpoints = [e for area in API_AREAS for e in area.endpoints]
         app[openapi.OPENAPI_DOCUMENT] = openapi.build_document(endpoints, server_url=public_url)

@@ -14,7 +14,7 @@ from core.db.models import BookingStatus
 from core.directory import Role
 from core.errors import SlotUnavailable
 from core.schedule import parse_hhmm
-from handlers.api import models, render
+from handlers.api import approval, models, render
 from handlers.api.errors import forbidden
 from handlers.api.registry import ApiCall, ApiRoutes
 
@@ -99,6 +99,7 @@ async def create_booking(call: ApiCall) -> models.HybridBooking:
     made = await booking.create_booking(
         caller.school_id, caller.actor(), ids.lesson_id, ids.student_id, body.weekNumber, start
     )
+    await approval.announce_if_pending(call, made)
     return render.hybrid_booking(made)
 
 

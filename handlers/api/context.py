@@ -10,10 +10,14 @@ from aiohttp import web
 
 from core.api_keys import ApiKeys
 from core.services import Services
+from core.views import BookingView
 
 # (school id, lesson id, request tag) -> (plan, report): the bot's on-demand reminder,
 # available only when the process runs the Telegram bot
 SendReminders = Callable[[int, int, str], Awaitable[tuple[Any, Any]]]
+# (booking, "requested" | "confirmed" | "declined"): tell the chat side of a booking's
+# approval, available only when the process runs the Telegram bot (handlers.approval.chat)
+ApprovalNotices = Callable[[BookingView, str], Awaitable[None]]
 
 
 @dataclass
@@ -23,6 +27,7 @@ class ApiContext:
     bot_token: str  # checks Mini App init data; empty: `tma` credentials are refused
     auth_max_age: int  # seconds a Mini App's init data stays valid
     send_reminders: SendReminders | None = None
+    approval_notices: ApprovalNotices | None = None
 
 
 API_CONTEXT = web.AppKey("api_context", ApiContext)

@@ -208,6 +208,10 @@ class HybridBooking(Shape):
     updatedBy: str | None
     cancelledBy: str | None
     cancelReason: str | None
+    confirmedAt: str | None = Field(
+        default=None,
+        description="when the booking was confirmed (ISO 8601 with offset); null while PENDING",
+    )
     lesson: LessonSummary
     student: StudentSummary
 

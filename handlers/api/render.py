@@ -43,6 +43,9 @@ def hybrid_booking(booking: BookingView) -> models.HybridBooking:
         updatedBy=booking.updated_by,
         cancelledBy=booking.cancelled_by,
         cancelReason=booking.cancel_reason,
+        confirmedAt=booking.confirmed_at.astimezone(booking.tz).isoformat()
+        if booking.confirmed_at
+        else None,
         lesson=models.LessonSummary(
             id=booking.lesson_key,
             name=booking.lesson_name,

@@ -8,6 +8,7 @@ button gets a plain answer (e.g. "already confirmed by Sam Jones") and changes n
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -23,7 +24,7 @@ from handlers.admin.dashboard import args_of, say
 from handlers.approval import keyboards, texts
 from handlers.approval.keyboards import AREA
 from handlers.callbacks import fields_pattern
-from handlers.context import Context, services_of, who
+from handlers.context import Context, app_data, services_of, who
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +184,21 @@ async def back_callback(update: Update, context: Context) -> None:
         texts.request_text(found[1]),
         keyboards.decide_keyboard(school_id, booking_id),
     )
+
+
+def notices_through(application: Application) -> Callable[[BookingView, str], Awaitable[None]]:  # type: ignore[type-arg]
+    """The API's approval notices, told in chat by this Application's bot."""
+
+    async def notify(view: BookingView, event: str) -> None:
+        services = app_data(application).services
+        if services is None:
+            raise RuntimeError("the Application has no services")
+        if event == "requested":
+            await announce_request(application.bot, services, view)
+        else:
+            await tell_family(application.bot, services, view, confirmed=event == "confirmed")
+
+    return notify
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -25,6 +25,8 @@ PATHS = {
     "/api/hybrid-bookings/lessons/{lessonId}/hybrid/send-reminders": {"post"},
     "/api/calendar/events": {"get"},
     "/api/me": {"get"},  # extension: the Mini App's menus (handlers/api/me.py)
+    "/api/v1/bookings/{id}/confirm": {"post"},  # extension: approval (handlers/api/approval.py)
+    "/api/v1/bookings/{id}/decline": {"post"},
 }
 
 

@@ -1,0 +1,112 @@
+"""The approval area of the JSON API: confirm or decline a PENDING booking.
+
+`POST /api/v1/bookings/{id}/confirm` and `POST /api/v1/bookings/{id}/decline` `{reason?}`,
+for the lesson's teacher (a Mini App user) and the school (its admins, its API key). The
+rules are core.booking.approval's, as for the chat's buttons and `musicbot approve|decline`;
+a second decision is 409 with who decided. When the process runs the bot, the family is
+told (and a parent's PENDING booking made through the API is announced to the deciders)
+through :attr:`handlers.api.context.ApiContext.approval_notices`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import ConfigDict
+
+from core.directory import Role
+from core.errors import NotAllowed
+from core.views import Actor, BookingView
+from handlers.api import models, render
+from handlers.api.errors import forbidden
+from handlers.api.registry import ApiCall, ApiRoutes
+
+api = ApiRoutes()
+routes = api.routes
+logger = logging.getLogger(__name__)
+
+DECIDERS = "the lesson's teacher and the school's admins"
+BASE = "/api/v1/bookings/{id}"
+
+
+class BookingDecline(models.Request):
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={"examples": [{"reason": "Please choose another time."}]},
+    )
+
+    reason: models.Reason | None = None
+
+
+def _decider(call: ApiCall) -> Actor:
+    """The school (an API key or an admin) or a teacher; which lesson's is checked by core."""
+    caller = call.caller
+    caller.require(Role.TEACHER, Role.ADMIN, what=DECIDERS)
+    if caller.is_admin:
+        return caller.actor()
+    teacher = caller.teacher()
+    if teacher is None:  # pragma: no cover - require() let a teacher or the school through
+        raise forbidden(f"Only {DECIDERS} can do that.")
+    return Actor.teacher(teacher.person_id, teacher.name)
+
+
+async def notify(call: ApiCall, view: BookingView, event: str) -> None:
+    """Tell the chat side (when this process runs the bot): 'requested', 'confirmed' or
+    'declined'. A failure to tell is logged; the decision stands."""
+    notices = call.context.approval_notices
+    if notices is None:
+        return
+    try:
+        await notices(view, event)
+    except Exception:  # the decision is committed; telling is best effort
+        logger.exception("booking %s: %s could not be told in chat", view.id, event)
+
+
+async def announce_if_pending(call: ApiCall, view: BookingView) -> None:
+    """A booking the API made PENDING: its deciders are told, as when booked in chat."""
+    if view.awaiting_confirmation:
+        await notify(call, view, "requested")
+
+
+@api.operation(
+    "POST",
+    f"{BASE}/confirm",
+    summary="Confirm a booking that waits for the teacher's confirmation (sets confirmedAt)",
+    who="teacher of the lesson, admin",
+    data=models.HybridBooking,
+    path_model=models.BookingPath,
+    errors=(403, 404, 409, 422),
+)
+async def confirm_booking(call: ApiCall) -> models.HybridBooking:
+    actor = _decider(call)
+    try:
+        view = await call.context.services.approval.confirm(
+            call.caller.school_id, actor, call.path.id
+        )
+    except NotAllowed as exc:
+        raise forbidden(exc.message) from None
+    await notify(call, view, "confirmed")
+    return render.hybrid_booking(view)
+
+
+@api.operation(
+    "POST",
+    f"{BASE}/decline",
+    summary="Decline a booking that waits for confirmation: its slot is free again",
+    who="teacher of the lesson, admin",
+    data=models.HybridBooking,
+    path_model=models.BookingPath,
+    body=BookingDecline,
+    body_required=False,
+    errors=(403, 404, 409, 422),
+)
+async def decline_booking(call: ApiCall) -> models.HybridBooking:
+    actor = _decider(call)
+    try:
+        view = await call.context.services.approval.decline(
+            call.caller.school_id, actor, call.path.id, call.body.reason
+        )
+    except NotAllowed as exc:
+        raise forbidden(exc.message) from None
+    await notify(call, view, "declined")
+    return render.hybrid_booking(view)
