@@ -13,6 +13,7 @@ Areas and actions used across the bot (a contract between handlers and the sched
   ``bk:y:<school>:<student>:<lesson>:<week>:<minute>`` confirm.
   ``<minute>`` is the slot's start as whole minutes since the Unix epoch (UTC).
 - ``my`` the parent's bookings; ``ad`` admin dashboard; ``tc`` teacher; ``cal`` calendar;
+  ``apv`` approval of a PENDING booking (handlers.approval);
   ``sc`` choosing a school. Each area documents its actions in its module.
 """
 
