@@ -7,7 +7,7 @@ Callback data (every id re-validated by the handler):
 - ``ad:tm:<school>:<term>:<teacher>:<page>`` one term's lessons, of one teacher (0: all),
   a page of them; ◀ ▶ move to the term before or after;
 - ``ad:tf:<school>:<term>`` which teacher's lessons to show in that term;
-- ``ad:xp:<school>:<term>`` the term's export (see handlers.admin.export).
+- ``ad:xp:<school>:0`` the export of a term (see handlers.admin.export).
 """
 
 from __future__ import annotations
@@ -74,14 +74,9 @@ def dashboard(
                 )
             ]
         )
-    if export:
-        term_id = term.id if term is not None else 0
+    if export:  # the export asks which term (handlers.admin.export)
         rows.append(
-            [
-                InlineKeyboardButton(
-                    texts.export_label(term), callback_data=ad("xp", school_id, term_id)
-                )
-            ]
+            [InlineKeyboardButton("📤 Export term (xlsx)", callback_data=ad("xp", school_id, 0))]
         )
     return InlineKeyboardMarkup(rows)
 

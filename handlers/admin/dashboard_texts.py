@@ -110,12 +110,6 @@ def pick_teacher_text(term: TermRef) -> str:
     return _("Show the hybrid lessons of which teacher in {term}?").format(term=esc(term.name))
 
 
-def export_label(term: TermRef | None) -> str:
-    if term is None:
-        return "📤 Export term (xlsx)"
-    return _("📤 Export {term} (xlsx)").format(term=term.name)
-
-
 def unknown_term_note() -> str:
     return _("That term is not in this school (any more), so here is the current term.")
 

@@ -63,7 +63,7 @@ def test_dashboard_by_term_moves_to_the_terms_around_it_and_filters_by_teacher()
     assert not any(text.startswith("◀") for text, _ in buttons(first))
     assert data_of(first, "Next") == "ad:tm:3:5:0:1"
     assert data_of(first, "All teachers") == "ad:tf:3:5"
-    assert data_of(first, "Export Term 0") == "ad:xp:3:5"
+    assert data_of(first, "Export term (xlsx)") == "ad:xp:3:0"
 
 
 def test_teacher_picker_offers_all_teachers_first() -> None:
