@@ -43,10 +43,10 @@ def term_span(term: TermRef) -> str:
 
 def term_when(term: TermRef, today: date) -> str:
     if term.contains(today):
-        return _("this term")
+        return _("now")
     if term.start_date > today:
-        return _("a later term")
-    return _("an earlier term")
+        return _("coming up")
+    return _("over")
 
 
 def dashboard_text(

@@ -30,12 +30,12 @@ def test_dashboard_lists_each_lesson_with_its_key() -> None:
 def test_dashboard_names_its_term_whether_it_is_now_and_the_teacher_filter() -> None:
     term = TermRef(6, "t1", "Term 1", date(2027, 2, 1), 10)
     text = dtexts.dashboard_text("S", [STATS], term=term, today=date(2027, 3, 1))
-    assert "Term 1 (Mon 1 Feb – Sun 11 Apr 2027) · this term" in text
+    assert "Term 1 (Mon 1 Feb – Sun 11 Apr 2027) · now" in text
     later = dtexts.dashboard_text("S", [], term=term, today=date(2027, 1, 1), teacher_name="Kim")
-    assert "a later term" in later and "Teacher: Kim" in later
+    assert "· coming up" in later and "Teacher: Kim" in later
     assert "Kim has no hybrid lessons in this term." in later
     earlier = dtexts.dashboard_text("S", [], term=term, today=date(2027, 5, 1), note="Gone.")
-    assert earlier.startswith("Gone.") and "an earlier term" in earlier
+    assert earlier.startswith("Gone.") and "2027) · over" in earlier
     assert "No hybrid lessons in this term." in earlier
 
 
