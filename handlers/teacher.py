@@ -160,19 +160,8 @@ async def week_callback(update: Update, context: Context) -> None:
         raise RuntimeError("query is None")
     await query.answer()
     school_id, lesson_id, week, page = args_of(update)
-    me = await who(update, context)
-    teacher = me.role_in(Role.TEACHER, school_id)
-    try:
-        lesson = await services_of(context).directory.lesson(school_id, lesson_id)
-    except NotFound:
-        lesson = None
-    allowed = lesson is not None and (
-        (teacher is not None and lesson.teacher_id == teacher.person_id)
-        or me.role_in(Role.ADMIN, school_id) is not None
-    )
-    if lesson is None or not allowed:
-        logger.warning("refused: telegram %s pressed %r", me.telegram_id, query.data)
-        await say(update, context, texts.NOT_YOUR_LESSON)
+    lesson = await _own_lesson(update, context, school_id, lesson_id)
+    if lesson is None:
         return
     if week not in lesson.individual_weeks:
         await say(update, context, texts.bad_week(lesson, str(week)))
