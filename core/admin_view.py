@@ -1,7 +1,8 @@
 """What the admin, teacher and calendar screens need beyond the booking service and directory.
 
-Terms of a school, the term a calendar week belongs to, weeks as day numbers for compact
-button data, and the paging of a week's bookings. No Telegram imports.
+Terms of a school, the term a calendar week belongs to, the term a dashboard shows by
+default and its neighbours, the teachers of a term's hybrid lessons, weeks as day numbers
+for compact button data, and the paging of a week's bookings. No Telegram imports.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.db.engine import unit_of_work
-from core.db.models import Term
+from core.db.models import Lesson, LessonType, Teacher, Term
 
 EPOCH = date(1970, 1, 1)
 PAGE_SIZE = 8  # bookings per page of a week's list
@@ -71,6 +72,26 @@ def term_for_week(terms: Sequence[TermRef], monday: date) -> TermRef | None:
     return past[-1] if past else None
 
 
+def current_term(terms: Sequence[TermRef], today: date) -> TermRef | None:
+    """The term whose dates hold today; else the next one to start; else the last to end."""
+    for term in sorted(terms, key=lambda t: t.start_date):
+        if term.contains(today):
+            return term
+    upcoming = [t for t in terms if t.start_date > today]
+    if upcoming:
+        return min(upcoming, key=lambda t: t.start_date)
+    return max(terms, key=lambda t: t.last_day, default=None)
+
+
+def neighbours(terms: Sequence[TermRef], term: TermRef) -> tuple[TermRef | None, TermRef | None]:
+    """The terms just before and just after ``term``, in order of their start."""
+    ordered = sorted(terms, key=lambda t: (t.start_date, t.id))
+    at = next(i for i, t in enumerate(ordered) if t.id == term.id)
+    earlier = ordered[at - 1] if at > 0 else None
+    later = ordered[at + 1] if at + 1 < len(ordered) else None
+    return earlier, later
+
+
 def page_count(total: int, size: int = PAGE_SIZE) -> int:
     return max(1, -(-total // size))
 
@@ -96,3 +117,28 @@ class AdminView:
                 )
             ).all()
             return [TermRef(t.id, t.key, t.name, t.start_date, t.weeks) for t in rows]
+
+    async def term_teachers(self, school_id: int, term_id: int) -> list[tuple[int, str]]:
+        """(id, name) of the teachers of the term's hybrid lessons, by name."""
+        async with unit_of_work(self.sessions) as session:
+            rows = await session.execute(
+                select(Teacher.id, Teacher.name)
+                .join(Lesson, Lesson.teacher_id == Teacher.id)
+                .where(
+                    Teacher.school_id == school_id,
+                    Lesson.school_id == school_id,
+                    Lesson.term_id == term_id,
+                    Lesson.type == LessonType.HYBRID,
+                )
+                .distinct()
+                .order_by(Teacher.name, Teacher.id)
+            )
+            return [(teacher_id, name) for teacher_id, name in rows]
+
+    async def teacher_name(self, school_id: int, teacher_id: int) -> str | None:
+        """The name of that teacher of the school; None for anyone else's id."""
+        async with unit_of_work(self.sessions) as session:
+            name: str | None = await session.scalar(
+                select(Teacher.name).where(Teacher.school_id == school_id, Teacher.id == teacher_id)
+            )
+            return name

@@ -95,6 +95,7 @@ class LessonRef:
     slot_minutes: int | None = None
     bookings_open: bool = False
     opened_at: datetime | None = None
+    term_id: int = 0
 
     @property
     def is_hybrid(self) -> bool:
@@ -162,6 +163,7 @@ def lesson_ref(lesson: Lesson) -> LessonRef:
         slot_minutes=hybrid.slot_minutes if hybrid else None,
         bookings_open=hybrid.bookings_open if hybrid else False,
         opened_at=hybrid.opened_at if hybrid else None,
+        term_id=lesson.term_id,
     )
 
 

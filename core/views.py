@@ -119,10 +119,32 @@ class MissingStudent:
 
 @dataclass(frozen=True, slots=True)
 class WeekStats:
+    """One individual week: who booked, who did not, and how the booked sessions went.
+
+    ``past`` weeks (every slot has started, so nobody can book any more) keep their
+    ``missing`` students as *not booked*, but none of them is still *to book*.
+    """
+
     week: int
     booked: int
     expected: int
-    missing: tuple[MissingStudent, ...] = ()
+    missing: tuple[MissingStudent, ...] = ()  # enrolled students without an active booking
+    past: bool = False
+    attended: int = 0  # bookings marked COMPLETED
+    no_show: int = 0  # bookings marked NO_SHOW
+
+    @property
+    def not_booked(self) -> int:
+        return len(self.missing)
+
+    @property
+    def to_book(self) -> int:
+        """Bookings still to be made this week: none once the week is past."""
+        return 0 if self.past else len(self.missing)
+
+    @property
+    def still_to_book(self) -> tuple[MissingStudent, ...]:
+        return () if self.past else self.missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,16 +158,27 @@ class LessonStats:
     expected: int  # students x individual weeks
     booked: int  # active bookings (confirmed, pending, completed, no-show)
     completed: int
-    pending: int  # bookings still to be made: expected - booked
+    pending: int  # bookings still to be made (weeks that can still be booked), "to book"
     pending_status: int  # bookings in the PENDING status
-    completion_rate: float  # booked / expected, 0..1
+    completion_rate: float  # booked / (booked + pending), 0..1
     weeks: tuple[WeekStats, ...] = field(default=())
+    no_show: int = 0  # bookings marked NO_SHOW
+    not_booked_past: int = 0  # students who booked nothing in a week that is now past
+
+    @property
+    def attended(self) -> int:
+        return self.completed
+
+    @property
+    def past_weeks(self) -> tuple[int, ...]:
+        return tuple(w.week for w in self.weeks if w.past)
 
     @property
     def missing_families(self) -> list[str]:
+        """The families who still have to book (past weeks left out), in order of the weeks."""
         names: list[str] = []
         for week in self.weeks:
-            for student in week.missing:
+            for student in week.still_to_book:
                 if student.family_name not in names:
                     names.append(student.family_name)
         return names

@@ -28,6 +28,7 @@ PARENT_COMMANDS = (
 TEACHER_COMMANDS = (
     ("lessons", "Your lessons"),
     ("bookings", "Bookings of a lesson: /bookings LESSON [week]"),
+    ("stats", "Stats of your lesson: /stats LESSON"),
     ("calendar", "Your week"),
 )
 ADMIN_COMMANDS = (

@@ -3,7 +3,8 @@
 Teachers change nothing but attendance. Callback data: ``tc:wk:<school>:<lesson>:<week>:<page>``
 a week's bookings (see handlers.admin.keyboards); once a session has started, the week also
 offers ``tc:at:<school>:<booking>:<1 present|2 no-show>`` and, per day with sessions still
-unmarked, ``tc:ap:<school>:<lesson>:<week>:<date ordinal>`` "all present". A teacher sees and
+unmarked, ``tc:ap:<school>:<lesson>:<week>:<date ordinal>`` "all present";
+``tc:st:<school>:<lesson>`` a lesson's stats (/stats). A teacher sees and
 marks only their own lessons (core.attendance checks it again); an admin of the school may
 press the same buttons.
 """
@@ -22,8 +23,8 @@ from core.db.models import BookingStatus
 from core.directory import Identity, LessonRef, Role
 from core.errors import DomainError, NotFound
 from core.views import Actor, BookingView
+from handlers.admin import dashboard_texts, texts
 from handlers.admin import keyboards as kb
-from handlers.admin import texts
 from handlers.admin.dashboard import args_of, say
 from handlers.callbacks import encode, fields_pattern
 from handlers.context import Context, Who, services_of, who
@@ -159,19 +160,8 @@ async def week_callback(update: Update, context: Context) -> None:
         raise RuntimeError("query is None")
     await query.answer()
     school_id, lesson_id, week, page = args_of(update)
-    me = await who(update, context)
-    teacher = me.role_in(Role.TEACHER, school_id)
-    try:
-        lesson = await services_of(context).directory.lesson(school_id, lesson_id)
-    except NotFound:
-        lesson = None
-    allowed = lesson is not None and (
-        (teacher is not None and lesson.teacher_id == teacher.person_id)
-        or me.role_in(Role.ADMIN, school_id) is not None
-    )
-    if lesson is None or not allowed:
-        logger.warning("refused: telegram %s pressed %r", me.telegram_id, query.data)
-        await say(update, context, texts.NOT_YOUR_LESSON)
+    lesson = await _own_lesson(update, context, school_id, lesson_id)
+    if lesson is None:
         return
     if week not in lesson.individual_weeks:
         await say(update, context, texts.bad_week(lesson, str(week)))
@@ -244,12 +234,114 @@ async def all_present_callback(update: Update, context: Context) -> None:
         await say(update, context, esc(message) + "\nNothing was changed.")
 
 
+# ------------------------------------------------------------------ a teacher's stats
+
+
+async def teacher_stats(update: Update, context: Context, me: Who, args: Sequence[str]) -> None:
+    """/stats [LESSON] for a teacher: the stats of one of their own hybrid lessons (without
+    a key, their hybrid lessons as buttons); another teacher's lesson is refused."""
+    if args:
+        found = await _find_own_lesson(update, context, me, args[0])
+        if found is None:
+            return
+        identity, lesson = found
+        if not lesson.is_hybrid:
+            await say(update, context, texts.not_hybrid(lesson))
+            return
+        await show_teacher_stats(update, context, identity.school.id, lesson)
+        return
+    directory = services_of(context).directory
+    schools = me.roles(Role.TEACHER)
+    rows = []
+    for identity in schools:
+        for lesson in await directory.lessons(
+            identity.school.id, teacher_id=identity.person_id, hybrid_only=True
+        ):
+            label = lesson.name if len(schools) == 1 else f"{lesson.name} · {identity.school.name}"
+            data = encode("tc", "st", identity.school.id, lesson.id)
+            rows.append([InlineKeyboardButton(label, callback_data=data)])
+    if not rows:
+        await say(update, context, dashboard_texts.teacher_no_hybrid_text())
+        return
+    await say(
+        update, context, dashboard_texts.teacher_pick_stats_text(), InlineKeyboardMarkup(rows)
+    )
+
+
+async def show_teacher_stats(
+    update: Update, context: Context, school_id: int, lesson: LessonRef
+) -> None:
+    """The lesson's stats panel, read-only: a button per week (its bookings), refresh."""
+    stats = await services_of(context).booking.lesson_stats(school_id, lesson.id)
+    weeks = [
+        InlineKeyboardButton(
+            dashboard_texts.week_label(w),
+            callback_data=encode("tc", "wk", school_id, lesson.id, w.week, 0),
+        )
+        for w in stats.weeks
+    ]
+    rows = [weeks[i : i + 2] for i in range(0, len(weeks), 2)]
+    rows.append(
+        [InlineKeyboardButton("🔄 Refresh", callback_data=encode("tc", "st", school_id, lesson.id))]
+    )
+    await say(
+        update,
+        context,
+        dashboard_texts.lesson_panel_text(lesson, stats),
+        InlineKeyboardMarkup(rows),
+    )
+
+
+async def _own_lesson(
+    update: Update, context: Context, school_id: int, lesson_id: int
+) -> LessonRef | None:
+    """The lesson, when the presser teaches it or is an admin of its school; else refused."""
+    me = await who(update, context)
+    teacher = me.role_in(Role.TEACHER, school_id)
+    try:
+        lesson = await services_of(context).directory.lesson(school_id, lesson_id)
+    except NotFound:
+        lesson = None
+    allowed = lesson is not None and (
+        (teacher is not None and lesson.teacher_id == teacher.person_id)
+        or me.role_in(Role.ADMIN, school_id) is not None
+    )
+    if lesson is None or not allowed:
+        query = update.callback_query
+        logger.warning(
+            "refused: telegram %s pressed %r", me.telegram_id, query.data if query else ""
+        )
+        await say(update, context, texts.NOT_YOUR_LESSON)
+        return None
+    return lesson
+
+
+async def stats_callback(update: Update, context: Context) -> None:
+    """tc:st — the stats of a teacher's own lesson, read-only."""
+    query = update.callback_query
+    if query is None:
+        raise RuntimeError("query is None")
+    await query.answer()
+    school_id, lesson_id = args_of(update)
+    lesson = await _own_lesson(update, context, school_id, lesson_id)
+    if lesson is None:
+        return
+    if not lesson.is_hybrid:
+        await say(update, context, texts.not_hybrid(lesson))
+        return
+    try:
+        await show_teacher_stats(update, context, school_id, lesson)
+    except DomainError as exc:
+        await say(update, context, esc(exc.message))
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """The teacher's buttons; /lessons and /bookings are routed by handlers.admin.routes."""
     for action, fields, callback in (
         ("wk", 4, week_callback),
         ("at", 3, mark_callback),
         ("ap", 4, all_present_callback),
+        ("st", 2, stats_callback),
     ):
         application.add_handler(
             CallbackQueryHandler(callback, pattern=fields_pattern("tc", action, fields))

@@ -64,7 +64,11 @@ def booking_line(b: BookingView) -> str:
 
 
 def stats_json(s: LessonStats, student_keys: dict[int, str] | None = None) -> dict[str, Any]:
-    """The stats; each student not booked by key (``student``) and name (``student_name``)."""
+    """The stats; each student not booked by key (``student``) and name (``student_name``).
+
+    ``pending`` and ``to_book`` count what can still be booked (a past week, every slot of
+    which has started, is left out; its students without a booking are in
+    ``not_booked_past``); ``completion_rate`` is booked / (booked + to_book)."""
     keys = student_keys or {}
     return {
         "lesson": s.lesson_key,
@@ -77,11 +81,21 @@ def stats_json(s: LessonStats, student_keys: dict[int, str] | None = None) -> di
         "completed": s.completed,
         "pending": s.pending,
         "completion_rate": round(s.completion_rate, 4),
+        "to_book": s.pending,
+        "attended": s.attended,
+        "no_show": s.no_show,
+        "past_weeks": list(s.past_weeks),
+        "not_booked_past": s.not_booked_past,
         "weeks": [
             {
                 "week": w.week,
                 "booked": w.booked,
                 "expected": w.expected,
+                "past": w.past,
+                "to_book": w.to_book,
+                "not_booked_count": w.not_booked,
+                "attended": w.attended,
+                "no_show": w.no_show,
                 "not_booked": [
                     {
                         "student": keys.get(m.student_id, str(m.student_id)),
@@ -360,7 +374,8 @@ async def _stats(runtime: Runtime, school_id: int, args: argparse.Namespace, _: 
     print(
         f"  booked {stats.booked} of {stats.expected} expected "
         f"({stats.completion_rate:.0%}), {stats.pending} still to book, "
-        f"{stats.completed} completed"
+        f"{stats.completed} completed, {stats.no_show} no-show"
+        + (f", {stats.not_booked_past} not booked in past weeks" if stats.not_booked_past else "")
     )
     for week in stats.weeks:
         missing = ", ".join(
@@ -369,6 +384,8 @@ async def _stats(runtime: Runtime, school_id: int, args: argparse.Namespace, _: 
         )
         print(
             f"  week {week.week}: {week.booked}/{week.expected} booked"
+            + (" (past)" if week.past else "")
+            + f", {week.attended} attended, {week.no_show} no-show"
             + (f"; not booked: {missing}" if missing else "")
         )
     return 0

@@ -6,6 +6,7 @@ A mixin of :class:`core.booking.service.BookingService`; each method is one unit
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,7 +24,7 @@ from core.booking.queries import (
     to_view,
 )
 from core.booking.rules import hybrid_of, is_free
-from core.booking.stats import BookingFact, EnrolledStudent, compute_stats
+from core.booking.stats import BookingFact, EnrolledStudent, compute_stats, past_weeks
 from core.clock import Clock
 from core.db.engine import unit_of_work
 from core.db.models import (
@@ -198,20 +199,22 @@ class BookingReads:
             lesson = await self._hybrid_lesson(session, school_id, lesson_id)
             return await self._stats(session, lesson)
 
-    async def school_stats(self, school_id: int) -> list[LessonStats]:
-        """Stats of every hybrid lesson of the school, by lesson name."""
+    async def school_stats(
+        self, school_id: int, *, term_id: int | None = None, teacher_id: int | None = None
+    ) -> list[LessonStats]:
+        """Stats of the school's hybrid lessons (of one term, of one teacher), by lesson name."""
         async with unit_of_work(self.sessions) as session:
-            lessons = (
-                await session.scalars(
-                    lesson_query(school_id)
-                    .where(Lesson.type == LessonType.HYBRID)
-                    .order_by(Lesson.name, Lesson.id)
-                )
-            ).all()
+            query = lesson_query(school_id).where(Lesson.type == LessonType.HYBRID)
+            if term_id is not None:
+                query = query.where(Lesson.term_id == term_id)
+            if teacher_id is not None:
+                query = query.where(Lesson.teacher_id == teacher_id)
+            lessons = (await session.scalars(query.order_by(Lesson.name, Lesson.id))).all()
             return [await self._stats(session, lesson) for lesson in lessons if lesson.hybrid]
 
     async def _stats(self, session: AsyncSession, lesson: Lesson) -> LessonStats:
         hybrid = hybrid_of(lesson)
+        tz = ZoneInfo(await timezone_of(session, lesson.school_id))
         reachable = (
             select(func.count())
             .select_from(Parent)
@@ -245,4 +248,5 @@ class BookingReads:
             individual_weeks=hybrid.individual_weeks,
             students=students,
             bookings=[BookingFact(s, w, st) for s, w, st in facts],
+            past_weeks=past_weeks(lesson, tz, self.clock.now()),
         )

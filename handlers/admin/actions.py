@@ -17,8 +17,8 @@ from core.errors import DomainError, InvalidState
 from core.schedule import Slot
 from core.views import BookingView, LessonStats, MissingStudent
 from handlers import slot_pages
+from handlers.admin import dashboard_texts, texts
 from handlers.admin import keyboards as kb
-from handlers.admin import texts
 from handlers.admin.dashboard import (
     actor_of,
     admin_in,
@@ -49,7 +49,7 @@ async def new_booking_student(update: Update, context: Context) -> None:
         return
     services = services_of(context)
     stats = await services.booking.lesson_stats(school_id, lesson_id)
-    missing = next((w.missing for w in stats.weeks if w.week == week), ())
+    missing = _to_book(stats, week)
     shown, at, pages = page_of(missing, page[0] if page else 0, STUDENTS_PER_PAGE)
     text = (
         texts.pick_student_text(stats.lesson_name, week, at, pages)
@@ -95,7 +95,7 @@ async def _still_to_book(
     slots an admin may book for them."""
     services = services_of(context)
     stats = await services.booking.lesson_stats(school_id, lesson_id)
-    missing = next((w.missing for w in stats.weeks if w.week == week), ())
+    missing = _to_book(stats, week)
     student = next((m for m in missing if m.student_id == student_id), None)
     if student is None:
         raise InvalidState(f"That student has no booking left to make in week {week}.")
@@ -103,6 +103,15 @@ async def _still_to_book(
         school_id, lesson_id, week, actor=actor_of(identity)
     )
     return stats, student, slots
+
+
+def _to_book(stats: LessonStats, week: int) -> tuple[MissingStudent, ...]:
+    """The students still to book that week; a week that is over is refused in plain words
+    (a stale 'Book for a family' button)."""
+    of_week = next((w for w in stats.weeks if w.week == week), None)
+    if of_week is not None and of_week.past:
+        raise InvalidState(dashboard_texts.week_over_text(stats.lesson_name, week))
+    return of_week.missing if of_week else ()
 
 
 def _day_of(slots: list[Slot], tz: ZoneInfo, day: list[int]) -> tuple[list[Slot], int | None]:

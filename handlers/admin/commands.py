@@ -191,9 +191,14 @@ async def close_command(update: Update, context: Context) -> None:
 
 @admin_step
 async def stats_command(update: Update, context: Context) -> None:
-    """/stats LESSON — the lesson's panel: stats per week and who still has to book."""
-    me = await _admin(update, context)
-    if me is None:
+    """/stats LESSON — the lesson's panel: stats per week and who still has to book
+    (a teacher: of their own lessons, read-only)."""
+    me = await who(update, context)
+    if not me.is_admin and me.is_teacher:
+        await teacher.teacher_stats(update, context, me, list(context.args or []))
+        return
+    if not me.is_admin:
+        await refuse(update, context, me, None)
         return
     key = await _needs_argument(update, context, "stats", me)
     if key is None:

@@ -1,4 +1,5 @@
-"""The admin dashboard: lessons, a lesson's panel, open/close, a week's bookings, a booking.
+"""The admin dashboard: a term's lessons (the current term by default, earlier and later ones
+a tap away, one teacher's if asked), a lesson's panel, open/close, a week's bookings, a booking.
 
 Also the access check every admin screen goes through: the school id of each button is
 re-validated against the user's roles (``Who.role_in``), whatever the button says.
@@ -8,17 +9,18 @@ from __future__ import annotations
 
 import functools
 import logging
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from core.admin_view import page_of
+from core.admin_view import AdminView, current_term, neighbours, page_of
 from core.directory import Identity, Role
 from core.errors import DomainError, SlotUnavailable
 from core.views import Actor
+from handlers.admin import dashboard_keyboards, dashboard_texts, texts
 from handlers.admin import keyboards as kb
-from handlers.admin import texts
 from handlers.callbacks import decode
 from handlers.common import clear_flow, reply_fresh_menu
 from handlers.context import Context, Handler, Who, services_of, who
@@ -141,17 +143,59 @@ def admin_step(callback: Callback) -> Callback:
 
 
 async def show_dashboard(
-    update: Update, context: Context, identity: Identity, page: int = 0
+    update: Update,
+    context: Context,
+    identity: Identity,
+    page: int = 0,
+    *,
+    term_id: int = 0,
+    teacher_id: int = 0,
 ) -> None:
-    """The school's hybrid lessons, a page of them at a time (a big school has many)."""
-    stats = await services_of(context).booking.school_stats(identity.school.id)
-    shown, page, pages = page_of(stats, page, LESSONS_PER_PAGE)
-    await say(
-        update,
-        context,
-        texts.dashboard_text(identity.school.name, shown, page, pages),
-        kb.dashboard(identity.school.id, shown, page, pages, export=True),
+    """One term's hybrid lessons (the current term unless ``term_id`` names another), of one
+    teacher when ``teacher_id`` names one, a page of them at a time (a big school has many).
+    A term or teacher not of this school (a stale or forged button) is said so, and the
+    current term, all teachers, shown instead."""
+    services = services_of(context)
+    school = identity.school
+    view = AdminView(services.sessions)
+    terms = await view.terms(school.id)
+    today = services.clock.now().astimezone(ZoneInfo(school.timezone)).date()
+    note = ""
+    term = next((t for t in terms if t.id == term_id), None)
+    if term_id and term is None:
+        note, teacher_id = dashboard_texts.unknown_term_note(), 0
+    term = term or current_term(terms, today)
+    teacher_name = await view.teacher_name(school.id, teacher_id) if teacher_id else None
+    if teacher_id and teacher_name is None:
+        note, teacher_id = dashboard_texts.unknown_teacher_note(), 0
+    stats = await services.booking.school_stats(
+        school.id, term_id=term.id if term else None, teacher_id=teacher_id or None
     )
+    shown, page, pages = page_of(stats, page, LESSONS_PER_PAGE)
+    earlier, later = neighbours(terms, term) if term else (None, None)
+    text = dashboard_texts.dashboard_text(
+        school.name,
+        shown,
+        page,
+        pages,
+        term=term,
+        today=today,
+        teacher_name=teacher_name,
+        note=esc(note),
+    )
+    markup = dashboard_keyboards.dashboard(
+        school.id,
+        shown,
+        page,
+        pages,
+        term=term,
+        earlier=earlier,
+        later=later,
+        teacher_id=teacher_id,
+        teacher_name=teacher_name,
+        export=True,
+    )
+    await say(update, context, text, markup)
 
 
 async def show_lesson(
@@ -164,7 +208,7 @@ async def show_lesson(
     services = services_of(context)
     lesson = await services.directory.lesson(school_id, lesson_id)
     stats = await services.booking.lesson_stats(school_id, lesson_id)
-    text = texts.lesson_panel_text(lesson, stats)
+    text = dashboard_texts.lesson_panel_text(lesson, stats)
     await say(
         update,
         context,
@@ -187,15 +231,20 @@ async def show_week(
         raise SlotUnavailable(texts.bad_week(lesson, str(week)))
     bookings = await services.booking.lesson_bookings(school_id, lesson_id, week=week)
     stats = await services.booking.lesson_stats(school_id, lesson_id)
-    missing = next((w.missing for w in stats.weeks if w.week == week), ())
+    of_week = next((w for w in stats.weeks if w.week == week), None)
+    missing = of_week.missing if of_week else ()
+    past = of_week is not None and of_week.past
     shown, page, pages = page_of(bookings, page)
     from handlers.admin import reach  # reach builds on this module's helpers
 
     cut_off = await reach.unreachable_families(
         context, school_id, (m.family_id for m in missing if m.unreachable)
     )
-    text = texts.week_bookings_text(lesson, week, shown, len(bookings), page, pages, missing)
-    markup = kb.week_bookings(school_id, lesson_id, week, shown, page, pages, bool(missing))
+    text = texts.week_bookings_text(
+        lesson, week, shown, len(bookings), page, pages, missing, past=past
+    )
+    can_book = bool(missing) and not past  # a week that is over offers no booking
+    markup = kb.week_bookings(school_id, lesson_id, week, shown, page, pages, can_book)
     await say(
         update,
         context,
@@ -225,12 +274,44 @@ async def show_booking(
 
 @admin_step
 async def home(update: Update, context: Context) -> None:
-    """ad:home — the school's hybrid lessons, open or closed, booked of expected; ad:hp —
-    another page of them."""
+    """ad:home — the current term's hybrid lessons, open or closed, booked of expected;
+    ad:hp — another page of them."""
     school_id, *page = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is not None:
         await show_dashboard(update, context, identity, page[0] if page else 0)
+
+
+@admin_step
+async def term_dashboard(update: Update, context: Context) -> None:
+    """ad:tm — one term's hybrid lessons, of one teacher (0: all), a page of them."""
+    school_id, term_id, teacher_id, page = args_of(update)
+    identity = await admin_in(update, context, school_id)
+    if identity is not None:
+        await show_dashboard(
+            update, context, identity, page, term_id=term_id, teacher_id=teacher_id
+        )
+
+
+@admin_step
+async def teacher_filter(update: Update, context: Context) -> None:
+    """ad:tf — pick the teacher whose lessons of that term the dashboard shows."""
+    school_id, term_id = args_of(update)
+    identity = await admin_in(update, context, school_id)
+    if identity is None:
+        return
+    view = AdminView(services_of(context).sessions)
+    term = next((t for t in await view.terms(school_id) if t.id == term_id), None)
+    if term is None:
+        await show_dashboard(update, context, identity, term_id=term_id)  # says it is unknown
+        return
+    teachers = await view.term_teachers(school_id, term.id)
+    await say(
+        update,
+        context,
+        dashboard_texts.pick_teacher_text(term),
+        dashboard_keyboards.teacher_picker(school_id, term, teachers),
+    )
 
 
 @admin_step

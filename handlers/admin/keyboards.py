@@ -2,8 +2,8 @@
 
 Callback data of the ``ad`` area (every id re-validated by the handler):
 
-- ``ad:home:<school>`` dashboard (``ad:hp:<school>:<page>`` another page of it);
-  ``ad:l:<school>:<lesson>`` lesson panel;
+- ``ad:home:<school>``, ``ad:hp``, ``ad:tm``, ``ad:tf`` the dashboard by term (see
+  handlers.admin.dashboard_keyboards); ``ad:l:<school>:<lesson>`` lesson panel;
   ``ad:tog:<school>:<lesson>:<1 open|0 close>`` open or close bookings;
 - ``ad:wk:<school>:<lesson>:<week>:<page>`` a week's bookings; ``ad:b:<school>:<booking>``
   a booking's card;
@@ -38,7 +38,8 @@ from core.directory import LessonRef
 from core.schedule import Slot
 from core.views import BookingView, LessonStats, MissingStudent
 from handlers import slot_pages
-from handlers.admin.texts import CANCEL_REASONS, booking_button_label, lesson_button_label
+from handlers.admin.dashboard_texts import week_label
+from handlers.admin.texts import CANCEL_REASONS, booking_button_label
 from handlers.callbacks import encode, to_minute
 from handlers.formatting import slot_label
 
@@ -75,27 +76,6 @@ def school_picker(schools: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     )
 
 
-def dashboard(
-    school_id: int,
-    lessons: Sequence[LessonStats],
-    page: int = 0,
-    pages: int = 1,
-    export: bool = False,
-) -> InlineKeyboardMarkup:
-    """A button per hybrid lesson of the page, then paging (and the term export, if asked)."""
-    extra = [[InlineKeyboardButton("📤 Export term (xlsx)", callback_data=ad("xp", school_id, 0))]]
-    rows = [
-        [
-            InlineKeyboardButton(
-                lesson_button_label(s), callback_data=ad("l", school_id, s.lesson_id)
-            )
-        ]
-        for s in lessons
-    ]
-    nav = pager(AREA, "hp", (school_id,), page, pages)
-    return InlineKeyboardMarkup(rows + nav + (extra if export else []))
-
-
 def lesson_panel(school_id: int, lesson: LessonRef, stats: LessonStats) -> InlineKeyboardMarkup:
     """Open/close, one button per individual week, remind, back."""
     toggle = (
@@ -106,10 +86,7 @@ def lesson_panel(school_id: int, lesson: LessonRef, stats: LessonStats) -> Inlin
         )
     )
     weeks = [
-        InlineKeyboardButton(
-            f"Week {w.week}: {w.booked}/{w.expected}",
-            callback_data=ad("wk", school_id, lesson.id, w.week, 0),
-        )
+        InlineKeyboardButton(week_label(w), callback_data=ad("wk", school_id, lesson.id, w.week, 0))
         for w in stats.weeks
     ]
     rows = [[toggle]]
@@ -122,7 +99,8 @@ def lesson_panel(school_id: int, lesson: LessonRef, stats: LessonStats) -> Inlin
             InlineKeyboardButton("🔄 Refresh", callback_data=ad("l", school_id, lesson.id)),
         ]
     )
-    rows.append([InlineKeyboardButton("⬅ All lessons", callback_data=ad("home", school_id))])
+    back = ad("tm", school_id, lesson.term_id, 0, 0) if lesson.term_id else ad("home", school_id)
+    rows.append([InlineKeyboardButton("⬅ All lessons", callback_data=back)])
     return InlineKeyboardMarkup(rows)
 
 

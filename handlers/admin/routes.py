@@ -19,7 +19,9 @@ from handlers.common import register_text_step
 # action -> (number of integer fields, callback)
 BUTTONS = {
     "home": (1, admin_dashboard.home),
-    "hp": (2, admin_dashboard.home),  # another page of the dashboard
+    "hp": (2, admin_dashboard.home),  # another page of the dashboard (older messages)
+    "tm": (4, admin_dashboard.term_dashboard),  # a term's lessons, of a teacher, a page
+    "tf": (2, admin_dashboard.teacher_filter),
     "l": (2, admin_dashboard.lesson_panel),
     "tog": (3, admin_dashboard.toggle),
     "wk": (4, admin_dashboard.week_bookings),

@@ -10,8 +10,9 @@ from datetime import date, datetime
 
 from core.db.models import BookingStatus, LessonType
 from core.directory import LessonRef
+from core.i18n import gettext as _
 from core.schedule import DAYS
-from core.views import BookingView, LessonStats, MissingStudent
+from core.views import BookingView, MissingStudent
 from handlers.formatting import booking_when, day_date, esc, long_date, who_acted
 
 CANCEL_REASONS: dict[int, str] = {
@@ -24,7 +25,7 @@ NOT_ADMIN = "That is for the school's admins, so nothing was changed. /help show
 NOT_THIS_SCHOOL = "You are not an admin of that school, so nothing was changed."
 TEACHER_READ_ONLY = (
     "Teachers can look but not change anything here, so nothing was changed. "
-    "You can look with /lessons, /bookings LESSON [week] and /calendar; "
+    "You can look with /lessons, /bookings LESSON [week], /stats LESSON and /calendar; "
     "for changes please ask the school's admin."
 )
 NOT_YOUR_LESSON = "That is not one of your lessons, so I can't show its bookings."
@@ -58,66 +59,14 @@ def percent(rate: float) -> str:
     return f"{round(rate * 100)}%"
 
 
-# ------------------------------------------------------------------ dashboard and lesson
-
-
-def lesson_button_label(stats: LessonStats) -> str:
-    """'🟢 Piano Foundations · open · 2/6'."""
-    dot = "🟢" if stats.bookings_open else "🔴"
-    return (
-        f"{dot} {stats.lesson_name} · {open_word(stats.bookings_open)} · "
-        f"{stats.booked}/{stats.expected}"
-    )
-
-
-def dashboard_text(
-    school_name: str, lessons: Sequence[LessonStats], page: int = 0, pages: int = 1
-) -> str:
-    where = f" (page {page + 1} of {pages})" if pages > 1 else ""
-    lines = [f"<b>{esc(school_name)}</b> · hybrid lessons{where}", ""]
-    if not lessons:
-        lines.append("No hybrid lessons in this school yet.")
-        return "\n".join(lines)
-    for stats in lessons:
-        lines.append(
-            f"• {esc(stats.lesson_name)} (<code>{esc(stats.lesson_key)}</code>): "
-            f"{open_word(stats.bookings_open)}, {stats.booked}/{stats.expected} booked"
-        )
-    lines += ["", "Pick a lesson for its weeks, bookings and actions."]
-    return "\n".join(lines)
-
-
-NAMES_PER_WEEK = 8  # who still has to book, per week of the lesson panel; then a count
+# ------------------------------------------------------------------ lesson
+# (the dashboard's and a lesson panel's texts are in handlers.admin.dashboard_texts)
 
 
 def missing_label(student: MissingStudent) -> str:
     """'Liam Smith (Smith family)', with '⚠ unreachable' when no parent can get a message."""
     text = f"{student.student_name} ({student.family_name})"
     return f"{text} ⚠ unreachable" if student.unreachable else text
-
-
-def lesson_panel_text(lesson: LessonRef, stats: LessonStats) -> str:
-    """Stats of one hybrid lesson: totals, then each individual week with who still has to book."""
-    lines = [
-        f"<b>{esc(lesson.name)}</b> (<code>{esc(lesson.key)}</code>)",
-        f"{esc(lesson.teacher_name)} · {esc(DAYS[lesson.day].title())} {lesson.start_time}"
-        f" · {esc(lesson.term_name)}",
-        f"Bookings are <b>{open_word(stats.bookings_open)}</b>.",
-        f"Enrolled: {stats.enrolled} · booked {stats.booked}/{stats.expected} "
-        f"({percent(stats.completion_rate)}) · still to book: {stats.pending}"
-        + (f" · completed: {stats.completed}" if stats.completed else ""),
-    ]
-    for week in stats.weeks:
-        monday = lesson.week_monday(week.week)
-        lines.append("")
-        lines.append(
-            f"<b>Week {week.week}</b> ({esc(day_date(monday))}): {week.booked}/{week.expected} booked"
-        )
-        if week.missing:
-            names = ", ".join(missing_label(m) for m in week.missing[:NAMES_PER_WEEK])
-            more = len(week.missing) - NAMES_PER_WEEK
-            lines.append("To book: " + esc(names) + (f" and {more} more" if more > 0 else ""))
-    return "\n".join(lines)
 
 
 def toggled_text(lesson_name: str, is_open: bool, changed: bool) -> str:
@@ -153,19 +102,27 @@ def week_bookings_text(
     page: int,
     pages: int,
     missing: Sequence[MissingStudent],
+    past: bool = False,
 ) -> str:
-    """One page (of ``pages``) of a week's bookings, then the families still to book."""
+    """One page (of ``pages``) of a week's bookings, then the families still to book (of a
+    week that is over: those who did not book)."""
     monday = lesson.week_monday(week)
     title = f"<b>{esc(lesson.name)}</b> · week {week} ({esc(day_date(monday))})"
     lines = [title, f"{total} booking{'' if total == 1 else 's'}" + _page_note(page, pages)]
     lines += [booking_line(b) for b in bookings] or ["No bookings yet."]
     lines.append("")
+    if past:
+        lines.append(week_over_note())
     if missing:
-        lines.append("<b>Still to book</b>")
+        lines.append(_("<b>Not booked</b>") if past else "<b>Still to book</b>")
         lines += [f"• {esc(missing_label(m))}" for m in missing]
-    else:
+    elif not past:
         lines.append(NOBODY_MISSING)
     return "\n".join(lines)
+
+
+def week_over_note() -> str:
+    return _("This week is over: nobody can book it any more.")
 
 
 def _page_note(page: int, pages: int) -> str:

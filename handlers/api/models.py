@@ -227,6 +227,11 @@ class WeekStats(Shape):
     booked: int
     expected: int
     unbooked: list[UnbookedStudent]
+    past: bool  # every slot has started: nobody can book the week any more
+    toBook: int  # still to book (0 for a past week)
+    notBooked: int  # enrolled students without a booking
+    attended: int  # bookings marked COMPLETED
+    noShow: int  # bookings marked NO_SHOW
 
 
 class BookingStats(Shape):
@@ -241,6 +246,9 @@ class BookingStats(Shape):
     pendingCount: int
     completionRate: float
     weeks: list[WeekStats]
+    noShowCount: int
+    pastWeeks: list[int]
+    notBookedPastCount: int  # students who booked nothing in a week that is now past
 
 
 class BookingsOpen(Shape):

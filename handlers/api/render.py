@@ -82,9 +82,17 @@ def booking_stats(stats: LessonStats) -> models.BookingStats:
                     )
                     for m in week.missing
                 ],
+                past=week.past,
+                toBook=week.to_book,
+                notBooked=week.not_booked,
+                attended=week.attended,
+                noShow=week.no_show,
             )
             for week in stats.weeks
         ],
+        noShowCount=stats.no_show,
+        pastWeeks=list(stats.past_weeks),
+        notBookedPastCount=stats.not_booked_past,
     )
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
+from core.admin_view import TermRef
 from core.db.models import BookingStatus
 from core.schedule import Slot
+from core.views import WeekStats
+from handlers.admin import dashboard_keyboards as dkb
 from handlers.admin import keyboards as kb
 from handlers.calendar import keyboards as cal
 from handlers.calendar.texts import CalendarMode
@@ -38,7 +42,47 @@ def test_school_picker_and_dashboard_lead_to_the_school_and_lesson() -> None:
         ("A", "ad:home:1"),
         ("B", "ad:home:2"),
     ]
-    assert buttons(kb.dashboard(3, [STATS])) == [("🟢 Piano Foundations · open · 1/6", "ad:l:3:1")]
+    assert buttons(dkb.dashboard(3, [STATS])) == [("🟢 Piano Foundations · open · 1/6", "ad:l:3:1")]
+
+
+TERM0 = TermRef(5, "t0", "Term 0", date(2026, 10, 5), 10)
+TERM1 = TermRef(6, "t1", "Term 1", date(2027, 2, 1), 10)
+TERM2 = TermRef(7, "t2", "Term 2", date(2027, 4, 26), 10)
+
+
+def test_dashboard_by_term_moves_to_the_terms_around_it_and_filters_by_teacher() -> None:
+    markup = dkb.dashboard(
+        3, [STATS], term=TERM1, earlier=TERM0, later=TERM2, teacher_id=9, teacher_name="Sam"
+    )
+    assert data_of(markup, "Piano Foundations") == "ad:l:3:1"
+    assert data_of(markup, "◀ Term 0") == "ad:tm:3:5:9:0"  # the filter stays on
+    assert data_of(markup, "Term 2 ▶") == "ad:tm:3:7:9:0"
+    assert data_of(markup, "👤 Sam") == "ad:tf:3:6"
+    assert all_parse(markup)
+    first = dkb.dashboard(3, [STATS], 0, 2, term=TERM0, later=TERM1, export=True)
+    assert not any(text.startswith("◀") for text, _ in buttons(first))
+    assert data_of(first, "Next") == "ad:tm:3:5:0:1"
+    assert data_of(first, "All teachers") == "ad:tf:3:5"
+    assert data_of(first, "Export term (xlsx)") == "ad:xp:3:0"
+
+
+def test_teacher_picker_offers_all_teachers_first() -> None:
+    markup = dkb.teacher_picker(3, TERM1, [(9, "Kim Lee"), (8, "Sam Jones")])
+    assert buttons(markup) == [
+        ("All teachers", "ad:tm:3:6:0:0"),
+        ("Kim Lee", "ad:tm:3:6:9:0"),
+        ("Sam Jones", "ad:tm:3:6:8:0"),
+    ]
+
+
+def test_a_past_week_says_so_on_its_button_and_the_panel_leads_back_to_its_term() -> None:
+    past = STATS.__class__(
+        **{**_fields(STATS), "weeks": (WeekStats(4, 1, 3, (LIAM,), past=True), STATS.weeks[1])}
+    )
+    markup = kb.lesson_panel(3, replace(PIANO, term_id=6), past)
+    assert data_of(markup, "Week 4: 1/3 · over") == "ad:wk:3:1:4:0"
+    assert data_of(markup, "Week 8: 0/3") == "ad:wk:3:1:8:0"
+    assert data_of(markup, "All lessons") == "ad:tm:3:6:0:0"
 
 
 def test_lesson_panel_toggle_weeks_and_the_remind_contract() -> None:

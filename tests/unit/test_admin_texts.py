@@ -2,29 +2,76 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
+from core.admin_view import TermRef
 from core.db.models import BookingStatus, LessonType
 from core.directory import LessonRef
+from core.views import WeekStats
+from handlers.admin import dashboard_texts as dtexts
 from handlers.admin import texts
 from handlers.calendar.texts import CalendarMode, calendar_title, filter_label, term_caption
-from tests.support.samples import LIAM, PIANO, STATS
+from tests.support.samples import LIAM, MIA, PIANO, STATS
 from tests.support.samples import emma_booking as booking
 
 
 def test_lesson_button_shows_open_state_and_booked_of_expected() -> None:
-    assert texts.lesson_button_label(STATS) == "🟢 Piano Foundations · open · 1/6"
+    assert dtexts.lesson_button_label(STATS) == "🟢 Piano Foundations · open · 1/6"
 
 
 def test_dashboard_lists_each_lesson_with_its_key() -> None:
-    text = texts.dashboard_text("School <alpha>", [STATS])
+    text = dtexts.dashboard_text("School <alpha>", [STATS])
     assert "School &lt;alpha&gt;" in text
     assert "<code>piano</code>" in text and "open, 1/6 booked" in text
-    assert "No hybrid lessons" in texts.dashboard_text("S", [])
+    assert "No hybrid lessons" in dtexts.dashboard_text("S", [])
+
+
+def test_dashboard_names_its_term_whether_it_is_now_and_the_teacher_filter() -> None:
+    term = TermRef(6, "t1", "Term 1", date(2027, 2, 1), 10)
+    text = dtexts.dashboard_text("S", [STATS], term=term, today=date(2027, 3, 1))
+    assert "Term 1 (Mon 1 Feb – Sun 11 Apr 2027) · now" in text
+    later = dtexts.dashboard_text("S", [], term=term, today=date(2027, 1, 1), teacher_name="Kim")
+    assert "· coming up" in later and "Teacher: Kim" in later
+    assert "Kim has no hybrid lessons in this term." in later
+    earlier = dtexts.dashboard_text("S", [], term=term, today=date(2027, 5, 1), note="Gone.")
+    assert earlier.startswith("Gone.") and "2027) · over" in earlier
+    assert "No hybrid lessons in this term." in earlier
+
+
+def test_lesson_panel_counts_attendance_and_tells_a_past_week_from_one_to_book() -> None:
+    past = replace(
+        STATS,
+        booked=2,
+        completed=1,
+        no_show=1,
+        pending=3,
+        not_booked_past=1,
+        completion_rate=0.4,
+        weeks=(
+            WeekStats(4, 2, 3, (MIA,), past=True, attended=1, no_show=1),
+            WeekStats(8, 0, 3, (LIAM,)),
+        ),
+    )
+    text = dtexts.lesson_panel_text(PIANO, past)
+    assert "booked 2/5 (40%) · still to book: 3" in text
+    assert "not booked in weeks that are over: 1 · attended 1 · no-show 1" in text
+    assert "<b>Week 4</b> (Mon 22 Feb): 2/3 booked · not booked 1 · over" in text
+    assert "Not booked: Mia Brown" in text and "To book: Mia" not in text
+    assert "To book: Liam Smith (Smith family)" in text
+
+
+def test_a_past_week_lists_who_did_not_book_without_asking_to_book() -> None:
+    text = texts.week_bookings_text(PIANO, 4, [], 0, 0, 1, [LIAM], past=True)
+    assert "This week is over" in text and "<b>Not booked</b>" in text
+    assert "Still to book" not in text
+    assert texts.NOBODY_MISSING not in texts.week_bookings_text(
+        PIANO, 4, [], 0, 0, 1, [], past=True
+    )
 
 
 def test_lesson_panel_has_each_week_and_marks_unreachable_families() -> None:
-    text = texts.lesson_panel_text(PIANO, STATS)
+    text = dtexts.lesson_panel_text(PIANO, STATS)
     assert "Bookings are <b>open</b>" in text and "17%" in text
     assert "<b>Week 4</b> (Mon 22 Feb): 1/3 booked" in text
     assert "Mia Brown (Brown &amp; Co family) ⚠ unreachable" in text

@@ -103,3 +103,41 @@ def test_a_lesson_without_students_expects_nothing_and_does_not_divide_by_zero()
         (8, 0, 0, ()),
     ]
     assert result.bookings_open is False
+
+
+def test_a_past_week_leaves_the_to_book_count_but_keeps_its_not_booked():
+    result = compute_stats(
+        lesson_id=7,
+        lesson_key="piano",
+        lesson_name="Piano Foundations",
+        bookings_open=True,
+        individual_weeks=[4, 8],
+        students=[EMMA, LIAM, MIA],
+        bookings=[BookingFact(1, 4, COMPLETED), BookingFact(2, 4, NO_SHOW)],
+        past_weeks=[4],
+    )
+    week4, week8 = result.weeks
+    assert (week4.past, week4.booked, week4.not_booked, week4.to_book) == (True, 2, 1, 0)
+    assert (week4.attended, week4.no_show) == (1, 1)
+    assert week4.still_to_book == () and [m.student_name for m in week4.missing] == ["Mia Brown"]
+    assert (week8.past, week8.to_book) == (False, 3)
+    assert result.expected == 6  # the contract: students x individual weeks
+    assert (result.booked, result.pending, result.not_booked_past) == (2, 3, 1)
+    assert result.completion_rate == pytest.approx(2 / 5)  # booked over booked + to book
+    assert (result.attended, result.no_show, result.past_weeks) == (1, 1, (4,))
+    assert result.missing_families == ["Brown family", "Smith family"]  # week 8 only
+
+
+def test_every_week_past_and_nothing_booked_does_not_divide_by_zero():
+    result = compute_stats(
+        lesson_id=7,
+        lesson_key="piano",
+        lesson_name="Piano Foundations",
+        bookings_open=False,
+        individual_weeks=[4],
+        students=[EMMA],
+        bookings=[],
+        past_weeks=[4],
+    )
+    assert (result.pending, result.not_booked_past, result.completion_rate) == (0, 1, 0.0)
+    assert result.missing_families == []
