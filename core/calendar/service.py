@@ -348,9 +348,7 @@ class CalendarService:
     ) -> list[CalendarEvent]:
         # plain rows, not ORM objects: a busy week holds hundreds of them
         query = (
-            select(
-                Event.id, Event.type, Event.title, Event.start_at, Event.end_at, Location.name
-            )
+            select(Event.id, Event.type, Event.title, Event.start_at, Event.end_at, Location.name)
             .outerjoin(Location, Location.id == Event.location_id)
             .where(Event.school_id == school_id, Event.start_at < hi, Event.end_at > lo)
         )
