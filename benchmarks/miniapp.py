@@ -8,8 +8,9 @@ server on 127.0.0.1 and opens the admin's calendar in Debian's chromium (Playwri
 
 - first load: a fresh browser context (empty cache) from navigation start until every one of
   the week's events is in the grid (performance.now() in the page);
-- week change: from the click on "next" (from the week before) until the 300 are drawn,
-  API round trip included;
+- week change: from the click on "next" (from the week before, 200 ms after the calendar
+  appeared) until the 300 are drawn, API round trip included when the page has not fetched
+  the week yet; and the same click made at once, in the frame the first events are drawn;
 - what the first load downloads: transferred bytes (compressed, headers included) of the
   page and everything it fetched, from the Resource Timing entries.
 """
@@ -131,15 +132,22 @@ async def first_load(browser: Any, url: str, expected: int) -> tuple[float, floa
     return ms, busy, transferred
 
 
-async def week_change(browser: Any, url_before: str, expected: int) -> tuple[float, float]:
-    """(wall ms, main-thread ms) from the click on "next" to the 300 events drawn."""
+async def week_change(
+    browser: Any, url_before: str, expected: int, at_once: bool = False
+) -> tuple[float, float]:
+    """(wall ms, main-thread ms) from the click on "next" to the 300 events drawn: 200 ms
+    after the calendar appears (a person reading the week), or ``at_once``, in the frame its
+    first events are drawn (the next week's prefetch has then barely started)."""
     context = await browser.new_context(viewport={"width": 420, "height": 860})
     page = await context.new_page()
     cdp = await context.new_cdp_session(page)
     await cdp.send("Performance.enable")
     await page.goto(url_before)
-    await page.wait_for_selector(".fc-next-button")
-    await page.wait_for_timeout(200)
+    if at_once:
+        await page.wait_for_function(f"({COUNT_EVENTS})() > 0", polling="raf")
+    else:
+        await page.wait_for_selector(".fc-next-button")
+        await page.wait_for_timeout(200)
     before = await task_seconds(cdp)
     ms = await page.evaluate(
         f"""() => new Promise((resolve) => {{
@@ -191,7 +199,7 @@ async def main(runs: int, events: int, markdown: bool) -> int:
             page = await browser.new_page()
             total = await week_count(week, page)
             await page.close()
-            firsts, first_busy, sizes, changes, change_busy = [], [], [], [], []
+            firsts, first_busy, sizes, changes, change_busy, at_once = [], [], [], [], [], []
             await first_load(browser, week, total)  # warm the server and the OS caches
             for _ in range(runs):
                 ms, busy, size = await first_load(browser, week, total)
@@ -201,6 +209,7 @@ async def main(runs: int, events: int, markdown: bool) -> int:
                 ms, busy = await week_change(browser, before, total)
                 changes.append(ms)
                 change_busy.append(busy)
+                at_once.append((await week_change(browser, before, total, at_once=True))[0])
             await browser.close()
     finally:
         if runner is not None:
@@ -216,6 +225,7 @@ async def main(runs: int, events: int, markdown: bool) -> int:
         ("  of which the page's main thread", f"{busy_first:.0f} ms", ""),
         ("week change (API + render)", f"{change:.0f} ms", f"< {TARGETS['change_ms']:.0f} ms"),
         ("  of which the page's main thread", f"{busy_change:.0f} ms", ""),
+        ("week change tapped at once", f"{statistics.median(at_once):.0f} ms", ""),
         ("first load, transferred (gzip)", f"{kb:.0f} KB", f"< {TARGETS['kb']:.0f} KB"),
     ]
     load = os.getloadavg()[0]
@@ -232,6 +242,7 @@ async def main(runs: int, events: int, markdown: bool) -> int:
             print(f"  {row[0]:34} {row[1]:>8}  (target {row[2]})")
         print(f"  first load runs: {', '.join(f'{x:.0f}' for x in firsts)} ms")
         print(f"  week change runs: {', '.join(f'{x:.0f}' for x in changes)} ms")
+        print(f"  tapped at once runs: {', '.join(f'{x:.0f}' for x in at_once)} ms")
     ok = first < TARGETS["first_ms"] and change < TARGETS["change_ms"] and kb < TARGETS["kb"]
     return 0 if ok else 1
 

@@ -8,14 +8,23 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import joinedload
 
 from core.booking.lessons import Occurrence, occurrences
 from core.booking.service import booking_query, lesson_query, to_view
 from core.calendar.events import CalendarEvent, EventKind
 from core.clock import Clock
 from core.db.engine import unit_of_work
-from core.db.models import Booking, BookingStatus, Enrolment, Event, Lesson, School, Student
+from core.db.models import (
+    Booking,
+    BookingStatus,
+    Enrolment,
+    Event,
+    Lesson,
+    Location,
+    School,
+    Student,
+    Term,
+)
 from core.errors import NotFound
 from core.views import BookingView
 
@@ -206,16 +215,34 @@ class CalendarService:
                     .where(Student.family_id == filters.family_id)
                 )
             )
+        # only the terms that reach into the range (a day either side for the zone): a week
+        # reads its term's lessons, not every lesson the school ever had
+        query = query.where(
+            Lesson.term_id.in_(
+                select(Term.id).where(
+                    Term.school_id == school_id,
+                    Term.start_date <= hi.date() + timedelta(days=1),
+                    Term.start_date + Term.weeks * 7 >= lo.date() - timedelta(days=1),
+                )
+            )
+        )
         lessons = (await session.scalars(query)).unique().all()
-        ids = [lesson.id for lesson in lessons]
-        pupils = await self._pupils(session, ids)
-        booked = await self._booked(session, ids)
+        scheduled = [(lesson, list(occurrences(lesson, tz, lo, hi))) for lesson in lessons]
+        scheduled = [(lesson, occs) for lesson, occs in scheduled if occs]
+        pupils = await self._pupils(session, [lesson.id for lesson, _ in scheduled])
+        individual = [
+            (lesson.id, occ.week)
+            for lesson, occs in scheduled
+            for occ in occs
+            if occ.kind is EventKind.HYBRID_PLACEHOLDER
+        ]
+        booked = await self._booked(session, individual)
         family = filters.family_id
         events: list[CalendarEvent] = []
-        for lesson in lessons:
+        for lesson, occs in scheduled:
             enrolled = pupils.get(lesson.id, [])
             scope = enrolled if family is None else [p for p in enrolled if p.family_id == family]
-            for occ in occurrences(lesson, tz, lo, hi):
+            for occ in occs:
                 to_book = None
                 mine = None if family is None else scope
                 if occ.kind is EventKind.HYBRID_PLACEHOLDER:
@@ -259,16 +286,27 @@ class CalendarService:
         return found
 
     @staticmethod
-    async def _booked(session: AsyncSession, lesson_ids: list[int]) -> set[tuple[int, int, int]]:
-        """(lesson, week, student) of every active booking of these lessons."""
-        if not lesson_ids:
+    async def _booked(
+        session: AsyncSession, lesson_weeks: list[tuple[int, int]]
+    ) -> set[tuple[int, int, int]]:
+        """(lesson, week, student) of every active booking of these lessons' weeks."""
+        if not lesson_weeks:
             return set()
+        lesson_ids = sorted({lesson_id for lesson_id, _ in lesson_weeks})
+        weeks = sorted({week for _, week in lesson_weeks})
         rows = await session.execute(
             select(Booking.lesson_id, Booking.week, Booking.student_id).where(
-                Booking.lesson_id.in_(lesson_ids), Booking.status != BookingStatus.CANCELLED
+                Booking.lesson_id.in_(lesson_ids),
+                Booking.week.in_(weeks),
+                Booking.status != BookingStatus.CANCELLED,
             )
         )
-        return {(lesson_id, week, student_id) for lesson_id, week, student_id in rows}
+        wanted = set(lesson_weeks)
+        return {
+            (lesson_id, week, student_id)
+            for lesson_id, week, student_id in rows
+            if (lesson_id, week) in wanted
+        }
 
     async def _booking_events(
         self,
@@ -308,24 +346,18 @@ class CalendarService:
         lo: datetime,
         hi: datetime,
     ) -> list[CalendarEvent]:
+        # plain rows, not ORM objects: a busy week holds hundreds of them
         query = (
-            select(Event)
-            .options(joinedload(Event.location))
+            select(Event.id, Event.type, Event.title, Event.start_at, Event.end_at, Location.name)
+            .outerjoin(Location, Location.id == Event.location_id)
             .where(Event.school_id == school_id, Event.start_at < hi, Event.end_at > lo)
         )
         if filters.location_id is not None:
             query = query.where(Event.location_id == filters.location_id)
-        rows = (await session.scalars(query)).all()
+        rows = (await session.execute(query)).all()
         return [
-            school_event(
-                event.id,
-                event.type,
-                event.title,
-                event.start_at,
-                event.end_at,
-                event.location.name if event.location else None,
-            )
-            for event in rows
+            school_event(event_id, event_type, title, start_at, end_at, location)
+            for event_id, event_type, title, start_at, end_at, location in rows
         ]
 
     async def booking_events(self, school_id: int, booking_ids: list[int]) -> list[CalendarEvent]:

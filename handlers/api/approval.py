@@ -1,6 +1,6 @@
 """The approval area of the JSON API: confirm or decline a PENDING booking.
 
-`POST /api/v1/bookings/{id}/confirm` and `POST /api/v1/bookings/{id}/decline` `{reason?}`,
+`POST /api/hybrid-bookings/{id}/confirm` and `POST /api/hybrid-bookings/{id}/decline` `{reason?}`,
 for the lesson's teacher (a Mini App user) and the school (its admins, its API key). The
 rules are core.booking.approval's, as for the chat's buttons and `musicbot approve|decline`;
 a second decision is 409 with who decided. When the process runs the bot, the family is
@@ -26,7 +26,7 @@ routes = api.routes
 logger = logging.getLogger(__name__)
 
 DECIDERS = "the lesson's teacher and the school's admins"
-BASE = "/api/v1/bookings/{id}"
+BASE = "/api/hybrid-bookings/{id}"
 
 
 class BookingDecline(models.Request):

@@ -18,7 +18,7 @@ ERROR_WORDS = {
     401: "no or bad credentials",
     403: "not allowed (role, or not your student)",
     404: "unknown, or another school's",
-    409: "slot taken, or already booked that week",
+    409: "slot taken, already booked that week, or the booking's state (attendance before the start)",
     413: "request body too large",
     422: "a rule refuses (24-hour notice, bookings closed, not an individual week)",
     503: "temporarily unavailable",
@@ -47,11 +47,29 @@ def _parameters(model: type[BaseModel], where: str, schemas: dict[str, Any]) -> 
     ]
 
 
+def _success(e: Endpoint, refs: dict[Any, Any]) -> dict[str, Any]:
+    """The success answer: the JSON envelope, or a file download."""
+    if not e.files:
+        schema = refs[(_envelope(e), "serialization")]
+        return {"description": "success", "content": {"application/json": {"schema": schema}}}
+    return {
+        "description": "the file, as an attachment",
+        "headers": {
+            "Content-Disposition": {
+                "description": 'attachment; filename="SCHOOL-TERM-WHAT.EXT"',
+                "schema": {"type": "string"},
+            }
+        },
+        "content": {media: {"schema": {"type": "string", "format": "binary"}} for media in e.files},
+    }
+
+
 def build_document(endpoints: list[Endpoint], *, server_url: str = "/") -> dict[str, Any]:
     """The whole document; every schema under components, referenced by name."""
     wanted: list[tuple[type[BaseModel], Any]] = [(models.Failure, "serialization")]
     for e in endpoints:
-        wanted.append((_envelope(e), "serialization"))
+        if not e.files:
+            wanted.append((_envelope(e), "serialization"))
         for model in (e.path_model, e.query, e.body):
             if model is not None:
                 wanted.append((model, "validation"))
@@ -64,12 +82,7 @@ def build_document(endpoints: list[Endpoint], *, server_url: str = "/") -> dict[
             parameters += _parameters(e.path_model, "path", schemas)
         if e.query is not None:
             parameters += _parameters(e.query, "query", schemas)
-        responses: dict[str, Any] = {
-            str(e.status): {
-                "description": "success",
-                "content": {"application/json": {"schema": refs[(_envelope(e), "serialization")]}},
-            }
-        }
+        responses: dict[str, Any] = {str(e.status): _success(e, refs)}
         for status in (*e.errors, 413):
             responses[str(status)] = {
                 "description": ERROR_WORDS.get(status, "refused"),

@@ -5,7 +5,9 @@ An operation is an async function taking an `ApiCall` (caller, parsed path, quer
 and returning the `data` of the success envelope (a model or a list of models). The wrapper
 authenticates, validates with the declared models (400 with `{path, message}` items), runs
 the operation, turns domain errors into their status codes (handlers.api.errors) and wraps
-the answer in `{"status": "success", "data": ...}`.
+the answer in `{"status": "success", "data": ...}`. An operation declared with `files` (the
+media types it may answer with, e.g. an export) returns a `FileAnswer` instead, sent as it is
+with its content type and an attachment file name.
 """
 
 from __future__ import annotations
@@ -39,6 +41,25 @@ class ApiCall:
 Operation = Callable[[ApiCall], Awaitable[Any]]
 
 
+@dataclass(frozen=True)
+class FileAnswer:
+    """A file as the answer (no envelope): its bytes, media type and download name."""
+
+    body: bytes
+    content_type: str
+    filename: str
+    charset: str | None = None
+
+    def response(self) -> web.Response:
+        disposition = f'attachment; filename="{self.filename}"'
+        return web.Response(
+            body=self.body,
+            content_type=self.content_type,
+            charset=self.charset,
+            headers={"Content-Disposition": disposition},
+        )
+
+
 @dataclass
 class Endpoint:
     """One operation as the OpenAPI document describes it."""
@@ -55,6 +76,7 @@ class Endpoint:
     body: type[BaseModel] | None = None
     body_required: bool = True
     errors: tuple[int, ...] = ()
+    files: tuple[str, ...] = ()  # media types of a file answer; empty: the JSON envelope
     adapter: TypeAdapter[Any] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -82,6 +104,7 @@ class ApiRoutes:
         body: type[BaseModel] | None = None,
         body_required: bool = True,
         errors: tuple[int, ...] = (),
+        files: tuple[str, ...] = (),
     ) -> Callable[[Operation], Operation]:
         def register(operation: Operation) -> Operation:
             endpoint = Endpoint(
@@ -97,6 +120,7 @@ class ApiRoutes:
                 body,
                 body_required,
                 tuple(sorted({400, 401, *errors})),
+                files,
             )
             self.endpoints.append(endpoint)
 
@@ -170,6 +194,8 @@ async def run(endpoint: Endpoint, operation: Operation, request: web.Request) ->
         return error_response(exc.status, exc.message, exc.errors)
     except DomainError as exc:
         return error_response(status_of(exc), exc.message)
+    if isinstance(data, FileAnswer):
+        return data.response()
     # the envelope around pydantic's own JSON encoding of the data (no second encoder)
     payload = b'{"status":"success","data":' + endpoint.adapter.dump_json(data) + b"}"
     return web.Response(body=payload, status=endpoint.status, content_type="application/json")

@@ -51,7 +51,7 @@ async def test_confirm_through_the_api_tells_the_family(
     request = bot_api.user(TEACHER).last_message or {}
     assert "waits for your confirmation" in request["text"]
 
-    path = f"/api/v1/bookings/{made['id']}"
+    path = f"/api/hybrid-bookings/{made['id']}"
     status, body = await api.call("POST", f"{path}/confirm", api.tma(BOB))
     assert status == 403, body  # a parent does not decide
     status, body = await api.call("POST", f"{path}/confirm", api.key(api.beta_key))
@@ -80,7 +80,7 @@ async def test_decline_through_the_api_frees_the_slot(
     alpha, _ = schools
     await _approval_on(services, alpha)
     made = await _book(api)
-    path = f"/api/v1/bookings/{made['id']}"
+    path = f"/api/hybrid-bookings/{made['id']}"
     status, body = await api.call("POST", f"{path}/decline", api.key(), json={"reason": "x" * 501})
     assert status == 400, body
     status, body = await api.call(
@@ -96,7 +96,7 @@ async def test_decline_through_the_api_frees_the_slot(
     assert status == 200 and "15:00" in [s["startTime"] for s in slots["data"]]
     status, body = await api.call("POST", f"{path}/confirm", api.tma(TEACHER))
     assert status == 409 and "already declined" in body["message"]
-    status, body = await api.call("POST", "/api/v1/bookings/999999/confirm", api.key())
+    status, body = await api.call("POST", "/api/hybrid-bookings/999999/confirm", api.key())
     assert status == 404
     status, body = await api.call("POST", f"{path}/confirm")
     assert status == 401

@@ -25,8 +25,13 @@ PATHS = {
     "/api/hybrid-bookings/lessons/{lessonId}/hybrid/send-reminders": {"post"},
     "/api/calendar/events": {"get"},
     "/api/me": {"get"},  # extension: the Mini App's menus (handlers/api/me.py)
-    "/api/v1/bookings/{id}/confirm": {"post"},  # extension: approval (handlers/api/approval.py)
-    "/api/v1/bookings/{id}/decline": {"post"},
+    "/api/hybrid-bookings/{id}/confirm": {"post"},  # extension: approval (handlers/api/approval.py)
+    "/api/hybrid-bookings/{id}/decline": {"post"},
+    # extensions: the office (handlers/api/office.py)
+    "/api/exports/{what}": {"get"},
+    "/api/hybrid-bookings/{id}/attendance": {"post"},
+    "/api/hybrid-bookings/lessons/{lessonId}/hybrid/attendance": {"post"},
+    "/api/hybrid-bookings/lessons/{lessonId}/hybrid/attendance/all-present": {"post"},
 }
 
 
@@ -44,6 +49,16 @@ async def test_the_document_is_valid_openapi_31_covering_every_route(api: Api) -
     assert (week["minimum"], week["maximum"]) == (1, 15)  # the validator's own rule
     assert {"201", "400", "401", "403", "404", "409", "422"} <= set(create["responses"])
     assert "lesson" in schemas["HybridBooking"]["properties"]
+    export = doc["paths"]["/api/exports/{what}"]["get"]
+    files = export["responses"]["200"]["content"]
+    assert set(files) == {
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    assert {p["name"] for p in export["parameters"]} == {"what", "termId", "format", "school"}
+    mark = doc["paths"]["/api/hybrid-bookings/{id}/attendance"]["post"]
+    assert {"403", "404", "409"} <= set(mark["responses"])
+    assert schemas["BookingAttendance"]["properties"]["status"]["$ref"].endswith("AttendanceMark")
 
 
 async def test_schemathesis_finds_no_server_error_and_no_answer_off_schema(

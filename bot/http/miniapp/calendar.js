@@ -33,6 +33,16 @@ function wallTimeIn(zone) {
   };
 }
 
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeHtml = (text) => String(text ?? "").replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+function eventHtml(time, title) {
+  return (
+    `<div class="fc-event-main-frame"><div class="fc-event-time">${time}</div>` +
+    `<div class="fc-event-title-container"><div class="fc-event-title">${escapeHtml(title)}</div></div></div>`
+  );
+}
+
 function pick(object, ...names) {
   for (const name of names) {
     if (object && object[name] !== undefined && object[name] !== null && object[name] !== "") return object[name];
@@ -112,47 +122,143 @@ export function calendarView(api, me, box) {
     slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     headerToolbar: { left: "prev,next today", center: "title", right: "timeGridDay,timeGridWeek,dayGridMonth" },
     buttonText: { today: "Today", day: "Day", week: "Week", month: "Month" },
-    events: async (info, success, failure) => {
-      const end = new Date(info.end.getTime() - 86400000);
-      try {
-        const events = await api.get("/api/calendar/events", {
-          startDate: info.startStr.slice(0, 10),
-          endDate: end.toISOString().slice(0, 10),
-          termId: terms.value,
-          teacherId: isAdmin ? teachers.value : "",
-          locationId: isAdmin ? locations.value : "",
-        });
-        status.textContent = events.length ? "" : "Nothing on the calendar in these days.";
-        success(
-          events.map((event) => {
-            const kind = kindOf(event);
-            return {
-              id: String(event.id),
-              title: event.title,
-              start: toWall(event.start),
-              end: toWall(event.end),
-              backgroundColor: KINDS[kind].color,
-              borderColor: KINDS[kind].color,
-              textColor: KINDS[kind].text,
-              classNames: [`kind-${kind}`],
-              extendedProps: { resource: event.resource || {}, kind, description: event.description },
-            };
-          }),
-        );
-      } catch (error) {
-        status.textContent = error.message;
-        status.className = "error";
-        failure(error);
-      }
-    },
+    datesSet: (info) => weeks.show(info.start, info.end),
+    // the event's inside as one prepared string: much cheaper to draw than FullCalendar's
+    // own components for a few hundred events (the same classes, so the same look)
+    displayEventTime: false,
+    eventContent: (arg) => ({ html: arg.event.extendedProps.html }),
     eventClick: (info) => {
       const kind = info.event.extendedProps.kind;
       showDetail(info.event.title, detailRows(info.event, kind));
     },
   });
+  const toEvent = (event) => {
+    const kind = kindOf(event);
+    const start = toWall(event.start);
+    const end = toWall(event.end);
+    return {
+      id: String(event.id),
+      title: event.title,
+      start,
+      end,
+      backgroundColor: KINDS[kind].color,
+      borderColor: KINDS[kind].color,
+      textColor: KINDS[kind].text,
+      classNames: [`kind-${kind}`],
+      extendedProps: {
+        resource: event.resource || {},
+        kind,
+        description: event.description,
+        html: eventHtml(`${start.slice(11, 16)}–${end.slice(11, 16)}`, event.title),
+      },
+    };
+  };
+  const fetchDays = async (first, last) => {
+    const events = await api.get("/api/calendar/events", {
+      startDate: first,
+      endDate: last,
+      termId: terms.value,
+      teacherId: isAdmin ? teachers.value : "",
+      locationId: isAdmin ? locations.value : "",
+    });
+    return events.map(toEvent);
+  };
+  const weeks = weekCache(() => calendar, fetchDays, status);
   for (const control of [terms, teachers, locations]) {
-    control.addEventListener("change", () => calendar.refetchEvents());
+    control.addEventListener("change", () => weeks.reset());
   }
   calendar.render();
   return calendar;
+}
+
+const DAY_MS = 86400000;
+const isoDay = (time) => new Date(time).toISOString().slice(0, 10);
+
+/** The Mondays (ISO dates) of the weeks that the days [start, end) touch. */
+function mondaysOf(start, end) {
+  const first = start.getTime() - ((start.getUTCDay() + 6) % 7) * DAY_MS;
+  const mondays = [];
+  for (let t = first; t < end.getTime(); t += 7 * DAY_MS) mondays.push(isoDay(t));
+  return mondays;
+}
+
+/**
+ * The calendar's events, a week at a time: each week is fetched once (one request for the
+ * weeks a view still lacks) and added to FullCalendar as an event source of its own, so a
+ * week change only draws the new range from events already parsed, never removes and
+ * re-adds them; after each view the neighbouring ranges are fetched while the page idles.
+ * A filter change starts afresh. The calendar is rebuilt (and so refreshed) on each visit.
+ */
+function weekCache(calendarOf, fetchDays, status) {
+  const loaded = new Map(); // Monday -> Promise of that week's fetch
+  const perDay = new Map(); // ISO day -> events starting that day (for "nothing here")
+  const seen = new Set(); // event ids already in FullCalendar
+  let generation = 0;
+  let shown = null;
+
+  function load(mondays) {
+    const missing = mondays.filter((monday) => !loaded.has(monday));
+    if (!missing.length) return Promise.all(mondays.map((monday) => loaded.get(monday)));
+    const asked = generation;
+    const last = isoDay(Date.parse(`${missing[missing.length - 1]}T00:00:00Z`) + 6 * DAY_MS);
+    const fetched = fetchDays(missing[0], last).then((events) => {
+      if (asked !== generation) return;
+      const fresh = events.filter((event) => !seen.has(event.id));
+      for (const event of fresh) {
+        seen.add(event.id);
+        const day = event.start.slice(0, 10);
+        perDay.set(day, (perDay.get(day) || 0) + 1);
+      }
+      if (fresh.length) calendarOf().addEventSource({ events: fresh });
+    });
+    fetched.catch(() => {
+      if (asked === generation) for (const monday of missing) loaded.delete(monday);
+    });
+    for (const monday of missing) loaded.set(monday, fetched);
+    return Promise.all(mondays.map((monday) => loaded.get(monday)));
+  }
+
+  function prefetch(start, end) {
+    const span = end.getTime() - start.getTime();
+    const before = mondaysOf(new Date(start.getTime() - span), start);
+    const after = mondaysOf(end, new Date(end.getTime() + span));
+    // after this view is drawn (the next task), the next range first: the likely tap
+    setTimeout(() => {
+      load(after).catch(() => {});
+      load(before).catch(() => {});
+    }, 0);
+  }
+
+  async function show(start, end) {
+    shown = { start, end };
+    const asked = generation;
+    status.className = "hint";
+    try {
+      await load(mondaysOf(start, end));
+    } catch (error) {
+      if (asked !== generation || shown.start !== start) return;
+      status.textContent = error.message;
+      status.className = "error";
+      return;
+    }
+    if (asked !== generation || shown.start !== start) return;
+    let count = 0;
+    for (let t = start.getTime(); t < end.getTime(); t += DAY_MS) count += perDay.get(isoDay(t)) || 0;
+    status.textContent = count ? "" : "Nothing on the calendar in these days.";
+    prefetch(start, end);
+  }
+
+  function reset() {
+    generation += 1;
+    loaded.clear();
+    perDay.clear();
+    seen.clear();
+    const calendar = calendarOf();
+    calendar.batchRendering(() => {
+      for (const source of calendar.getEventSources()) source.remove();
+    });
+    if (shown) show(shown.start, shown.end);
+  }
+
+  return { show, reset };
 }
