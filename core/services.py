@@ -18,6 +18,7 @@ from core.directory import Directory
 from core.exports import ExportService
 from core.family_view import FamilyViewService
 from core.invites import InviteService
+from core.waitlist.service import WaitlistService
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Services:
     chat_steps: ChatSteps
     exports: ExportService
     attendance: AttendanceService
+    waitlist: WaitlistService
 
     @property
     def engine(self) -> AsyncEngine:
@@ -43,10 +45,11 @@ class Services:
     @classmethod
     def build(cls, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Services:
         catalogs = CatalogCache()  # shared: one lesson cache per process
+        booking = BookingService(sessions, clock, catalogs)
         return cls(
             sessions=sessions,
             clock=clock,
-            booking=BookingService(sessions, clock, catalogs),
+            booking=booking,
             family_view=FamilyViewService(sessions, clock, catalogs),
             catalogs=catalogs,
             calendar=CalendarService(sessions, clock),
@@ -56,4 +59,5 @@ class Services:
             chat_steps=ChatSteps(sessions, clock),
             exports=ExportService(sessions, clock),
             attendance=AttendanceService(sessions, clock),
+            waitlist=WaitlistService(sessions, clock, booking),
         )
