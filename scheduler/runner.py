@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +28,8 @@ from scheduler.notifier import Notifier
 from scheduler.sweeps import run_sweep
 
 logger = logging.getLogger(__name__)
+
+Job = Callable[[asyncio.Event], Awaitable[object]]  # a sweep of its own, given ``stopping``
 
 SWEEP_SECONDS = 60
 MISFIRE_GRACE_SECONDS = 300
@@ -48,9 +51,15 @@ class SchedulerHandle:
 
 
 async def start_scheduler(
-    sessions: async_sessionmaker[AsyncSession], notifier: Notifier, clock: Clock
+    sessions: async_sessionmaker[AsyncSession],
+    notifier: Notifier,
+    clock: Clock,
+    *,
+    jobs: Mapping[str, Job] | None = None,
 ) -> SchedulerHandle:
-    """Start the reminder jobs on the running event loop; the first sweep runs in a few seconds."""
+    """Start the reminder jobs on the running event loop; the first sweep runs in a few seconds.
+
+    ``jobs``: more sweeps by name (bot/ gives the waitlist's offers), run like the reminders'."""
     scheduler = AsyncIOScheduler(
         event_loop=asyncio.get_running_loop(), timezone=UTC, job_defaults=dict(JOB_DEFAULTS)
     )
@@ -70,7 +79,32 @@ async def start_scheduler(
         finally:
             handle.running.discard(task)
 
+    async def extra(name: str, job: Job) -> None:
+        if handle.stopping.is_set():
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            handle.running.add(task)
+        try:
+            await job(handle.stopping)
+        except Exception:  # the job must survive a database hiccup; next minute tries again
+            logger.exception("%s sweep failed", name)
+        finally:
+            if task is not None:
+                handle.running.discard(task)
+
     first = datetime.now(UTC) + timedelta(seconds=5)
+    for name, job in (jobs or {}).items():
+        scheduler.add_job(
+            extra,
+            "interval",
+            seconds=SWEEP_SECONDS,
+            args=[name, job],
+            id=f"sweep-{name}",
+            name=f"{name} sweep",
+            next_run_time=first,
+            replace_existing=True,
+        )
     for kind in (SESSION, NOT_BOOKED):
         scheduler.add_job(
             sweep,

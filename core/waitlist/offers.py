@@ -189,8 +189,17 @@ async def due_offers(sessions: async_sessionmaker[AsyncSession], now: datetime) 
     async with unit_of_work(sessions) as session:
         rows = (
             await session.execute(
-                select(WaitlistOffer, WaitlistEntry, FreedSlot, Lesson, Teacher, Student, School,
-                       Parent.id, Parent.telegram_id)  # fmt: skip
+                select(
+                    WaitlistOffer,
+                    WaitlistEntry,
+                    FreedSlot,
+                    Lesson,
+                    Teacher,
+                    Student,
+                    School,
+                    Parent.id,
+                    Parent.telegram_id,
+                )  # fmt: skip
                 .join(WaitlistEntry, WaitlistEntry.id == WaitlistOffer.entry_id)
                 .join(FreedSlot, FreedSlot.id == WaitlistOffer.freed_slot_id)
                 .join(Lesson, Lesson.id == WaitlistEntry.lesson_id)
@@ -231,7 +240,7 @@ async def due_offers(sessions: async_sessionmaker[AsyncSession], now: datetime) 
                     kind=WAITLIST,
                     school_id=school.id,
                     parent_id=parent_id,
-                    chat_id=int(chat_id),
+                    chat_id=int(chat_id or 0),  # never 0: the join skips parents not in chat
                     notice=notice,
                 )
             )

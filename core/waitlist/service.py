@@ -58,42 +58,37 @@ class WaitingView:
     offered_until: datetime | None = None  # an open offer to this family, until then
 
 
-def _entries(school_id: int) -> Select[tuple[WaitlistEntry, Lesson, Student, Family]]:
+def _entries(school_id: int) -> Select[WaitlistEntry, Lesson, Student, Family]:
     return (
         select(WaitlistEntry, Lesson, Student, Family)
         .join(Lesson, Lesson.id == WaitlistEntry.lesson_id)
         .join(Student, Student.id == WaitlistEntry.student_id)
         .join(Family, Family.id == Student.family_id)
         .where(WaitlistEntry.school_id == school_id, WaitlistEntry.left_at.is_(None))
-        .order_by(
-            Lesson.key, WaitlistEntry.week, WaitlistEntry.joined_at, WaitlistEntry.id
-        )
+        .order_by(Lesson.key, WaitlistEntry.week, WaitlistEntry.joined_at, WaitlistEntry.id)
     )
 
 
 async def _views(
-    session: AsyncSession, query: Select[tuple[WaitlistEntry, Lesson, Student, Family]]
+    session: AsyncSession, query: Select[WaitlistEntry, Lesson, Student, Family]
 ) -> list[WaitingView]:
     rows = (await session.execute(query)).all()
     if not rows:
         return []
     weeks = {(entry.lesson_id, entry.week) for entry, *_ in rows}
-    ranked = (
-        select(
-            WaitlistEntry.id,
-            func.row_number()
-            .over(
-                partition_by=(WaitlistEntry.lesson_id, WaitlistEntry.week),
-                order_by=(WaitlistEntry.joined_at, WaitlistEntry.id),
-            )
-            .label("position"),
+    ranked = select(
+        WaitlistEntry.id,
+        func.row_number()
+        .over(
+            partition_by=(WaitlistEntry.lesson_id, WaitlistEntry.week),
+            order_by=(WaitlistEntry.joined_at, WaitlistEntry.id),
         )
-        .where(
-            WaitlistEntry.left_at.is_(None),
-            func.row(WaitlistEntry.lesson_id, WaitlistEntry.week).in_(
-                [func.row(lesson, week) for lesson, week in weeks]
-            ),
-        )
+        .label("position"),
+    ).where(
+        WaitlistEntry.left_at.is_(None),
+        func.row(WaitlistEntry.lesson_id, WaitlistEntry.week).in_(
+            [func.row(lesson, week) for lesson, week in weeks]
+        ),
     )
     positions = {row.id: int(row.position) for row in (await session.execute(ranked)).all()}
     ids = [entry.id for entry, *_ in rows]

@@ -35,7 +35,9 @@ def join_button(school_id: int, student_id: int, lesson_id: int, week: int) -> I
 
 
 def leave_button(view: WaitingView) -> InlineKeyboardButton:
-    return InlineKeyboardButton(leave_label(), callback_data=encode("wl", "l", view.school_id, view.id))
+    return InlineKeyboardButton(
+        leave_label(), callback_data=encode("wl", "l", view.school_id, view.id)
+    )
 
 
 def on_list_line(view: WaitingView) -> str:
@@ -86,9 +88,7 @@ def waitlist_rows(entries: Sequence[WaitingView]) -> list[list[InlineKeyboardBut
     return [
         [
             InlineKeyboardButton(
-                _("Leave waitlist: {child}, week {week}").format(
-                    child=e.student_name, week=e.week
-                ),
+                _("Leave waitlist: {child}, week {week}").format(child=e.student_name, week=e.week),
                 callback_data=encode("wl", "l", e.school_id, e.id),
             )
         ]
@@ -101,7 +101,8 @@ def offer_text(notice: WaitlistOfferNotice) -> str:
     start, end = notice.start_at.astimezone(tz), notice.end_at.astimezone(tz)
     return "\n".join(
         [
-            "<b>" + _("🔔 A slot has freed up: {lesson}").format(lesson=esc(notice.lesson_name))
+            "<b>"
+            + _("🔔 A slot has freed up: {lesson}").format(lesson=esc(notice.lesson_name))
             + "</b>",
             _("{child} – week {week}, {day}, {start}–{end}").format(
                 child=esc(notice.student_name),
@@ -138,4 +139,3 @@ def declined_text() -> str:
 
 def lost_text(message: str) -> str:
     return esc(message)
-

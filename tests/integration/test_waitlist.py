@@ -140,9 +140,7 @@ async def test_accepting_books_the_slot_through_the_booking_path_and_leaves_the_
     view = await services.waitlist.accept(alpha.school, smith(alpha), offer_id)
     assert view.student_name == "Liam Smith" and view.start_at == MON4_1500
     assert view.booked_by.startswith("parent:")
-    assert [w.student_name for w in await services.waitlist.waiting(alpha.school)] == [
-        "Mia Brown"
-    ]
+    assert [w.student_name for w in await services.waitlist.waiting(alpha.school)] == ["Mia Brown"]
     assert (await offer_ids(services))[offer_id] == "ACCEPTED"
     await sweep(services, notifier)
     assert delivered(api) == {"1011": 1}  # the slot is gone: Brown is not offered it
@@ -226,7 +224,9 @@ async def test_a_restart_mid_offer_sends_nothing_twice(api, world, notifier, clo
     await prepare_offers(services.sessions, services.booking, clock.now())
     [message] = await due_offers(services.sessions, clock.now())
     # a process claimed the message and was killed before sending (its lease still runs)
-    assert await reminders.claim(services.sessions, message, clock.now(), lease=timedelta(seconds=1))
+    assert await reminders.claim(
+        services.sessions, message, clock.now(), lease=timedelta(seconds=1)
+    )
     assert (await sweep(services, notifier)).sent == 0
     await asyncio.sleep(1.2)  # the lease ran out: the next sweep takes the message over
     assert (await sweep(services, notifier)).sent == 1
