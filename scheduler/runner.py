@@ -59,7 +59,8 @@ async def start_scheduler(
 ) -> SchedulerHandle:
     """Start the reminder jobs on the running event loop; the first sweep runs in a few seconds.
 
-    ``jobs``: more sweeps by name (bot/ gives the waitlist's offers), run like the reminders'."""
+    ``jobs``: more sweeps by name (bot/ gives the waitlist's offers), run each minute right
+    after the session sweep, in its job (so the job list stays the reminders' two)."""
     scheduler = AsyncIOScheduler(
         event_loop=asyncio.get_running_loop(), timezone=UTC, job_defaults=dict(JOB_DEFAULTS)
     )
@@ -73,38 +74,21 @@ async def start_scheduler(
             raise RuntimeError("a sweep must run as a task")
         handle.running.add(task)
         try:
-            await run_sweep(sessions, notifier, clock, kind, stopping=handle.stopping)
-        except Exception:  # the job must survive a database hiccup; next minute tries again
-            logger.exception("%s sweep failed", kind)
+            try:
+                await run_sweep(sessions, notifier, clock, kind, stopping=handle.stopping)
+            except Exception:  # the job must survive a database hiccup; next minute tries again
+                logger.exception("%s sweep failed", kind)
+            for name, job in (jobs or {}).items() if kind == SESSION else ():
+                if handle.stopping.is_set():
+                    break
+                try:  # after the session reminders, in the same job: one job per minute
+                    await job(handle.stopping)
+                except Exception:
+                    logger.exception("%s sweep failed", name)
         finally:
             handle.running.discard(task)
 
-    async def extra(name: str, job: Job) -> None:
-        if handle.stopping.is_set():
-            return
-        task = asyncio.current_task()
-        if task is not None:
-            handle.running.add(task)
-        try:
-            await job(handle.stopping)
-        except Exception:  # the job must survive a database hiccup; next minute tries again
-            logger.exception("%s sweep failed", name)
-        finally:
-            if task is not None:
-                handle.running.discard(task)
-
     first = datetime.now(UTC) + timedelta(seconds=5)
-    for name, job in (jobs or {}).items():
-        scheduler.add_job(
-            extra,
-            "interval",
-            seconds=SWEEP_SECONDS,
-            args=[name, job],
-            id=f"sweep-{name}",
-            name=f"{name} sweep",
-            next_run_time=first,
-            replace_existing=True,
-        )
     for kind in (SESSION, NOT_BOOKED):
         scheduler.add_job(
             sweep,

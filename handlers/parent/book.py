@@ -141,12 +141,15 @@ async def slots_screen(
     name, lesson = overview.child.name, overview.lesson
     waiting = await entry_of_week(context, step, student_id, lesson_id, week)
 
-    def waitlisted(screen: Screen) -> Screen:
-        """The week's waitlist: join it (no slot fits), or see the place on it and leave."""
+    def waitlisted(screen: Screen, button: bool = True) -> Screen:
+        """The week's waitlist: join it (no slot fits), or see the place on it and leave.
+        A week shown by days (more free slots than one screen) shows only the place."""
         text, keyboard = screen
         if waiting is not None:
             text += "\n\n" + waitlist_words.on_list_line(waiting)
         keyboard = keyboard or InlineKeyboardMarkup([])
+        if not button:
+            return text, keyboard
         ids = (step.school_id, student_id, lesson_id, week)
         return text, with_waitlist(keyboard, *ids, waiting)
 
@@ -161,10 +164,10 @@ async def slots_screen(
         keyboard = keyboards.slots_keyboard(
             step.school_id, student_id, lesson_id, week, shown, tz, day
         )
-        return waitlisted((text, keyboard))
+        return waitlisted((text, keyboard), button=False)
     text = texts.slots_text(name, lesson, week, slots, overview.family.timezone)
     keyboard = keyboards.slots_keyboard(step.school_id, student_id, lesson_id, week, slots, tz)
-    return waitlisted((text, keyboard))
+    return waitlisted((text, keyboard), button=not slot_pages.day_first(slots))
 
 
 # ---------------------------------------------------------------- commands
