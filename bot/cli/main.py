@@ -18,6 +18,7 @@ from bot.app import PollingConflict
 from bot.cli import api_keys
 from bot.cli import commands as cli_commands
 from bot.cli import term as cli_term
+from bot.cli import waitlist as cli_waitlist
 from bot.logs import configure_logging
 from bot.runtime import DatabaseUnavailable
 from bot.settings import Settings
@@ -181,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         _school(p)
         _fmt(p)
     cli_term.add_parsers(sub)  # export, attendance
+    cli_waitlist.add_parser(sub)
     return parser
 
 
