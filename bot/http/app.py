@@ -22,7 +22,7 @@ from bot.http.webhook import webhook_routes
 from core.api_keys import ApiKeys
 from core.processed_updates import ProcessedUpdates
 from core.services import Services
-from handlers.api import bookings, calendar, feeds, lessons, me, openapi
+from handlers.api import bookings, calendar, feeds, lessons, me, openapi, waitlist
 from handlers.api.context import API_CONTEXT, ApiContext, SendReminders
 from handlers.context import app_data
 
@@ -37,10 +37,11 @@ ROUTE_TABLES: list[web.RouteTableDef] = [
     calendar.routes,
     feeds.routes,
     me.routes,
+    waitlist.routes,
     miniapp_files.routes,
 ]
 # The API areas whose operations make the OpenAPI document.
-API_AREAS = (bookings.api, lessons.api, calendar.api, me.api)
+API_AREAS = (bookings.api, lessons.api, calendar.api, me.api, waitlist.api)
 
 
 @dataclass(frozen=True)

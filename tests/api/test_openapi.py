@@ -25,6 +25,8 @@ PATHS = {
     "/api/hybrid-bookings/lessons/{lessonId}/hybrid/send-reminders": {"post"},
     "/api/calendar/events": {"get"},
     "/api/me": {"get"},  # extension: the Mini App's menus (handlers/api/me.py)
+    # extension: the waitlist of a full week (handlers/api/waitlist.py)
+    "/api/v1/lessons/{lessonId}/weeks/{weekNumber}/waitlist": {"post", "delete", "get"},
 }
 
 
