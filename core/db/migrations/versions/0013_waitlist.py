@@ -3,9 +3,10 @@
 ``waitlist_entries``: a child waits for a slot of one lesson's individual week (at most one
 waiting entry per child, lesson and week). ``waitlist_freed_slots`` is an outbox: a trigger
 on ``bookings`` writes a row, in the transaction that frees it, whenever an active booking
-of a week somebody waits for leaves the active statuses (cancelled, a PENDING declined) or
-moves to another time; the same trigger takes a child off the list once it has an active
-booking of that week, however it was made. ``waitlist_offers``: a freed slot offered to one
+of a week somebody waits for stops holding its slot (PENDING or CONFIRMED to anything but
+the attendance marks: cancelled, a PENDING declined) or moves to another time; the same
+trigger takes a child off the list once it has an active booking of that week, however it
+was made. ``waitlist_offers``: a freed slot offered to one
 waiting family at a time (the sweep in scheduler/waitlist.py; sent once through the
 sent-reminder log).
 
@@ -27,8 +28,11 @@ depends_on: str | Sequence[str] | None = None
 TRIGGER_FUNCTION = """
 CREATE FUNCTION waitlist_booking_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' AND OLD.status <> 'CANCELLED'
-     AND (NEW.status = 'CANCELLED' OR NEW.start_at <> OLD.start_at
+  -- a booking holding its slot (PENDING or CONFIRMED) that stops holding it: cancelled,
+  -- declined, any status but the attendance marks; or moved to another time
+  IF TG_OP = 'UPDATE' AND OLD.status IN ('PENDING', 'CONFIRMED')
+     AND (NEW.status NOT IN ('PENDING', 'CONFIRMED', 'COMPLETED', 'NO_SHOW')
+          OR NEW.start_at <> OLD.start_at
           OR NEW.week <> OLD.week OR NEW.lesson_id <> OLD.lesson_id) THEN
     IF EXISTS (SELECT 1 FROM waitlist_entries e
                WHERE e.lesson_id = OLD.lesson_id AND e.week = OLD.week
@@ -40,9 +44,10 @@ BEGIN
          clock_timestamp());
     END IF;
   END IF;
-  IF NEW.status <> 'CANCELLED'
-     AND (TG_OP = 'INSERT' OR OLD.status = 'CANCELLED' OR NEW.week <> OLD.week
-          OR NEW.lesson_id <> OLD.lesson_id) THEN
+  -- a child with a booking of the week (made any way) leaves that week's list
+  IF NEW.status IN ('PENDING', 'CONFIRMED')
+     AND (TG_OP = 'INSERT' OR OLD.status NOT IN ('PENDING', 'CONFIRMED')
+          OR NEW.week <> OLD.week OR NEW.lesson_id <> OLD.lesson_id) THEN
     UPDATE waitlist_entries SET left_at = clock_timestamp(), left_reason = 'BOOKED'
      WHERE lesson_id = NEW.lesson_id AND week = NEW.week AND student_id = NEW.student_id
        AND left_at IS NULL;
