@@ -10,6 +10,12 @@ the Application's notifier (``bot.reminders.notifier_for``: its own paced Bot).
 Reports messages/s sustained, 429s received, duplicates and lost messages (deliveries per
 chat from the server's metrics against the expected set), and peak memory.
 Target: >= 28 messages/s, no duplicates, none lost.
+
+``--scenario waitlist``: waitlist offers instead (:func:`run_waitlist`). N lessons of one
+family each (their own teacher, so no slot of one overlaps another's), every family on its
+lesson's week-4 waitlist and one freed slot per lesson in the outbox, as the bookings
+trigger writes it; one waitlist sweep makes the N offers (``prepare_offers``) and sends them
+through the production notifier; a second sweep must send nothing.
 """
 
 # ruff: noqa: E402 (imports follow the sys.path fix below)
@@ -141,14 +147,114 @@ async def run(families: int, workers: int, rate: float | None) -> dict[str, floa
     }
 
 
+WAITLIST_SQL = [
+    *SCHOOL_SQL[:5],  # the school, a teacher, the location, room and term
+    "INSERT INTO teachers (id, school_id, key, name)"
+    " SELECT g + 1, 1, 't' || g, 'Teacher ' || g FROM generate_series(1, :n) g",
+    "INSERT INTO lessons (id, school_id, key, name, type, term_id, teacher_id, location_id,"
+    " room_id, day, start_time, duration_minutes) SELECT g, 1, 'l' || g, 'Lesson ' || g,"
+    " 'HYBRID', 1, g + 1, 1, 1, 0, '16:00', 60 FROM generate_series(1, :n) g",
+    "INSERT INTO hybrid_patterns (lesson_id, school_id, individual_weeks, slot_minutes,"
+    " bookings_open, opened_at) SELECT g, 1, ARRAY[4], 30, true, :now"
+    " FROM generate_series(1, :n) g",
+    "INSERT INTO availability_windows (lesson_id, day, start_time, end_time)"
+    " SELECT g, 0, '09:00', '10:00' FROM generate_series(1, :n) g",
+    *SCHOOL_SQL[8:11],  # families, parents, students
+    "INSERT INTO enrolments (lesson_id, student_id, school_id)"
+    " SELECT g, g, 1 FROM generate_series(1, :n) g",
+    "INSERT INTO waitlist_entries (school_id, lesson_id, week, student_id, parent_id,"
+    " joined_by, joined_at) SELECT 1, g, 4, g, g, 'bench', :now FROM generate_series(1, :n) g",
+    # Monday of week 4 (2027-02-22) 09:00 in Sydney is 2027-02-21 22:00 UTC
+    "INSERT INTO waitlist_freed_slots (school_id, lesson_id, week, start_at, end_at, freed_at)"
+    " SELECT 1, g, 4, '2027-02-21 22:00+00', '2027-02-21 22:30+00', :now"
+    " FROM generate_series(1, :n) g",
+]
+
+
+async def run_waitlist(
+    families: int, workers: int, rate: float | None
+) -> dict[str, float | int | str]:
+    """Waitlist offers for ``families`` families at once: made, sent once, paced."""
+    from core.waitlist.offers import prepare_offers
+    from scheduler.waitlist import run_waitlist_sweep
+
+    server = start_test_server()
+    name = unique_name("bench")
+    url = await server.create_database(name)
+    engine = make_engine(url, pool_size=workers + 4)
+    api = LocalBotApi(limits=FloodLimits(global_per_second=30, per_chat_per_second=1))
+    await api.start()
+    try:
+        await migrate(engine)
+        started = time.perf_counter()
+        async with engine.begin() as conn:
+            for statement in WAITLIST_SQL:
+                await conn.execute(
+                    text(statement), {"n": families, "now": NOW, "first": FIRST_CHAT}
+                )
+        insert_s = time.perf_counter() - started
+        clock = FixedClock(NOW)
+        services = Services.build(make_session_factory(engine), clock)
+        application = build_application(
+            services, token=TOKEN, base_url=api.base_url, base_file_url=api.base_file_url
+        )
+        await application.initialize()
+        notifier = notifier_for(application)
+        if rate:
+            notifier.pacer.interval = 1.0 / rate
+        started = time.perf_counter()
+        made = await prepare_offers(services.sessions, services.booking, clock.now())
+        plan_s = time.perf_counter() - started
+        assert made == families, f"expected {families} offers, got {made}"
+        started = time.perf_counter()
+        report = await run_waitlist_sweep(
+            services.sessions, services.booking, notifier, clock, workers=workers
+        )
+        sweep_s = time.perf_counter() - started
+        assert report is not None
+        again = await run_waitlist_sweep(
+            services.sessions, services.booking, notifier, clock, workers=workers
+        )
+        await application.shutdown()
+        metrics = api.metrics()
+        log = await core.log_counts(services.sessions)
+    finally:
+        await api.stop()
+        await engine.dispose()
+        await server.drop_database(name)
+        server.close()
+    delivered: dict[str, int] = metrics["delivered"]
+    expected = {str(FIRST_CHAT + g) for g in range(1, families + 1)}
+    return {
+        "scenario": "waitlist",
+        "families": families,
+        "insert_s": round(insert_s, 2),
+        "offers_made_s": round(plan_s, 2),
+        "sweep_s": round(sweep_s, 1),
+        "sent": report.sent,
+        "failed": report.failed,
+        "rate": round(report.sent / sweep_s, 2),
+        "responses_429": int(metrics["responses_429"]),
+        "flood_waits": notifier.flood_waits,
+        "duplicates": sum(max(0, n - 1) for n in delivered.values()),
+        "lost": len(expected - set(delivered)),
+        "unexpected": len(set(delivered) - expected),
+        "second_sweep_sent": again.sent if again else -1,
+        "log": str(log),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--rate", type=float, help="override the notifier's messages/s")
+    parser.add_argument("--scenario", choices=("not-booked", "waitlist"), default="not-booked")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    result = asyncio.run(run(args.families, args.workers, args.rate))
+    scenario = run_waitlist if args.scenario == "waitlist" else run
+    result = asyncio.run(scenario(args.families, args.workers, args.rate))
     print(f"python {platform.python_version()} on {platform.machine()}")
     for key, value in result.items():
         print(f"{key:>18}: {value}")

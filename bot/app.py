@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -105,6 +106,8 @@ def build_application(
     data = app_data(application)
     data.services = services
     data.settings = settings
+    if settings is not None:
+        services.waitlist.offer_for = timedelta(minutes=settings.waitlist_offer_minutes)
     data.start_scheduler = start_scheduler
     data.api_urls = (token, base_url, base_file_url)
 

@@ -9,6 +9,7 @@ reminder through ``bot_data.remind_now``.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from handlers.reminder_texts import render
 from scheduler.notifier import Notifier, notifier_request
 from scheduler.runner import SchedulerHandle, start_scheduler, stop_scheduler
 from scheduler.sweeps import remind_now
+from scheduler.waitlist import run_waitlist_sweep
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -53,10 +55,21 @@ class ReminderWiring:
             request,
         )  # fmt: skip
 
+    async def waitlist_sweep(self, stopping: asyncio.Event | None = None) -> SweepReport | None:
+        """The waitlist's offers: made in order and each sent once (scheduler/waitlist.py)."""
+        services = self.services
+        return await run_waitlist_sweep(
+            services.sessions, services.booking, self.notifier, services.clock,
+            offer_for=services.waitlist.offer_for, stopping=stopping,
+        )  # fmt: skip
+
     async def start(self) -> SchedulerHandle:
         if self.scheduler is None:
             self.scheduler = await start_scheduler(
-                self.services.sessions, self.notifier, self.services.clock
+                self.services.sessions,
+                self.notifier,
+                self.services.clock,
+                jobs={"waitlist": self.waitlist_sweep},
             )
         return self.scheduler
 

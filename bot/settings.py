@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     http_port: int | None = Field(default=None, ge=0, le=65535)
     public_url: str = ""
     webapp_auth_max_age: int = Field(default=86400, ge=1)
+    # how long a waitlist offer of a freed slot stands before the next family is offered it
+    waitlist_offer_minutes: int = Field(default=120, ge=1, le=10080)
     # webhook mode (optional): Telegram calls WEBHOOK_URL, which reaches this process's HTTP
     # server (behind your TLS proxy); requests must carry WEBHOOK_SECRET
     webhook_url: str = ""

@@ -19,6 +19,7 @@ from core.directory import Directory
 from core.exports import ExportService
 from core.family_view import FamilyViewService
 from core.invites import InviteService
+from core.waitlist.service import WaitlistService
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Services:
     exports: ExportService
     attendance: AttendanceService
     approval: ApprovalService
+    waitlist: WaitlistService
 
     @property
     def engine(self) -> AsyncEngine:
@@ -45,10 +47,11 @@ class Services:
     @classmethod
     def build(cls, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Services:
         catalogs = CatalogCache()  # shared: one lesson cache per process
+        booking = BookingService(sessions, clock, catalogs)
         return cls(
             sessions=sessions,
             clock=clock,
-            booking=BookingService(sessions, clock, catalogs),
+            booking=booking,
             family_view=FamilyViewService(sessions, clock, catalogs),
             catalogs=catalogs,
             calendar=CalendarService(sessions, clock),
@@ -59,4 +62,5 @@ class Services:
             exports=ExportService(sessions, clock),
             attendance=AttendanceService(sessions, clock),
             approval=ApprovalService(sessions, clock),
+            waitlist=WaitlistService(sessions, clock, booking),
         )

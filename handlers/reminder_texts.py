@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from core.reminders.service import NotBookedNotice, Reminder, SessionNotice
+from core.waitlist.notice import WaitlistOfferNotice
 from handlers.callbacks import encode
 from handlers.formatting import booking_when, day_date, esc
+from handlers.parent import waitlist_texts
 
 Buttons = list[list[tuple[str, str]]]
 
@@ -57,4 +59,6 @@ def render(reminder: Reminder) -> tuple[str, Buttons]:
     notice = reminder.notice
     if isinstance(notice, SessionNotice):
         return session_text(notice), []
+    if isinstance(notice, WaitlistOfferNotice):  # the waitlist's offers (core.waitlist.offers)
+        return waitlist_texts.offer_text(notice), waitlist_texts.offer_buttons(notice)
     return not_booked_text(notice), not_booked_buttons(notice)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +28,8 @@ from scheduler.notifier import Notifier
 from scheduler.sweeps import run_sweep
 
 logger = logging.getLogger(__name__)
+
+Job = Callable[[asyncio.Event], Awaitable[object]]  # a sweep of its own, given ``stopping``
 
 SWEEP_SECONDS = 60
 MISFIRE_GRACE_SECONDS = 300
@@ -48,9 +51,16 @@ class SchedulerHandle:
 
 
 async def start_scheduler(
-    sessions: async_sessionmaker[AsyncSession], notifier: Notifier, clock: Clock
+    sessions: async_sessionmaker[AsyncSession],
+    notifier: Notifier,
+    clock: Clock,
+    *,
+    jobs: Mapping[str, Job] | None = None,
 ) -> SchedulerHandle:
-    """Start the reminder jobs on the running event loop; the first sweep runs in a few seconds."""
+    """Start the reminder jobs on the running event loop; the first sweep runs in a few seconds.
+
+    ``jobs``: more sweeps by name (bot/ gives the waitlist's offers), run each minute right
+    after the session sweep, in its job (so the job list stays the reminders' two)."""
     scheduler = AsyncIOScheduler(
         event_loop=asyncio.get_running_loop(), timezone=UTC, job_defaults=dict(JOB_DEFAULTS)
     )
@@ -64,9 +74,17 @@ async def start_scheduler(
             raise RuntimeError("a sweep must run as a task")
         handle.running.add(task)
         try:
-            await run_sweep(sessions, notifier, clock, kind, stopping=handle.stopping)
-        except Exception:  # the job must survive a database hiccup; next minute tries again
-            logger.exception("%s sweep failed", kind)
+            try:
+                await run_sweep(sessions, notifier, clock, kind, stopping=handle.stopping)
+            except Exception:  # the job must survive a database hiccup; next minute tries again
+                logger.exception("%s sweep failed", kind)
+            for name, job in (jobs or {}).items() if kind == SESSION else ():
+                if handle.stopping.is_set():
+                    break
+                try:  # after the session reminders, in the same job: one job per minute
+                    await job(handle.stopping)
+                except Exception:
+                    logger.exception("%s sweep failed", name)
         finally:
             handle.running.discard(task)
 

@@ -12,6 +12,7 @@ from typing import Any
 from bot.cli import approval as cli_approval
 from bot.cli import listing
 from bot.cli import term as cli_term
+from bot.cli import waitlist as cli_waitlist
 from bot.cli.api_keys import api_key_command
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
@@ -193,6 +194,7 @@ async def _school_command(runtime: Runtime, args: argparse.Namespace, settings: 
         "attendance": cli_term.attendance,
         "approve": cli_approval.decide,
         "decline": cli_approval.decide,
+        "waitlist": cli_waitlist.waitlist,
     }[args.command]
     return await handler(runtime, school.id, args, settings)
 

@@ -19,6 +19,7 @@ from bot.cli import api_keys
 from bot.cli import approval as cli_approval
 from bot.cli import commands as cli_commands
 from bot.cli import term as cli_term
+from bot.cli import waitlist as cli_waitlist
 from bot.logs import configure_logging
 from bot.runtime import DatabaseUnavailable
 from bot.settings import Settings
@@ -191,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         _fmt(p)
     cli_term.add_parsers(sub)  # export, attendance
     cli_approval.add_parsers(sub, ID)  # approve, decline
+    cli_waitlist.add_parser(sub)
     return parser
 
 

@@ -22,7 +22,7 @@ from bot.http.webhook import webhook_routes
 from core.api_keys import ApiKeys
 from core.processed_updates import ProcessedUpdates
 from core.services import Services
-from handlers.api import approval, bookings, calendar, feeds, lessons, me, office, openapi
+from handlers.api import approval, bookings, calendar, feeds, lessons, me, office, openapi, waitlist
 from handlers.api.context import API_CONTEXT, ApiContext, SendReminders
 from handlers.approval.chat import notices_through
 from handlers.context import app_data
@@ -40,10 +40,19 @@ ROUTE_TABLES: list[web.RouteTableDef] = [
     me.routes,
     approval.routes,
     office.routes,
+    waitlist.routes,
     miniapp_files.routes,
 ]
 # The API areas whose operations make the OpenAPI document.
-API_AREAS = (bookings.api, lessons.api, calendar.api, me.api, approval.api, office.api)
+API_AREAS = (
+    bookings.api,
+    lessons.api,
+    calendar.api,
+    me.api,
+    approval.api,
+    office.api,
+    waitlist.api,
+)
 
 
 @dataclass(frozen=True)

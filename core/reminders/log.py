@@ -45,7 +45,8 @@ OUTCOMES = (SENT, FAILED, BLOCKED, RETRY, UNKNOWN)
 LEASE = timedelta(seconds=60)  # longer than a send with its retries (the notifier renews it)
 STALE_CLAIM = timedelta(minutes=10)
 MAX_ATTEMPTS = 60  # claims of one reminder (about an hour of sweeps) before it is FAILED
-SWEEP_LOCKS = {NOT_BOOKED: 727_002, SESSION: 727_003}  # advisory locks: one sweeper per kind
+# advisory locks: one sweeper per kind (the waitlist's offers: core.waitlist.rules.WAITLIST)
+SWEEP_LOCKS = {NOT_BOOKED: 727_002, SESSION: 727_003, "waitlist_offer": 727_014}
 
 
 @dataclass

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core.views import BookingView
+from core.waitlist.notice import WaitlistOfferNotice
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ class Reminder:
     school_id: int
     parent_id: int
     chat_id: int
-    notice: NotBookedNotice | SessionNotice
+    notice: NotBookedNotice | SessionNotice | WaitlistOfferNotice
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from handlers.callbacks import from_minute, to_minute
 from handlers.common import change_made
 from handlers.context import Context, services_of
 from handlers.parent import keyboards, texts
+from handlers.parent import waitlist_texts as waitlist_words
 from handlers.parent.common import (
     ParentStep,
     family_view,
@@ -42,6 +43,7 @@ from handlers.parent.common import (
     send_calendar_file,
     show,
 )
+from handlers.parent.waitlist import entry_of_week, with_waitlist
 
 logger = logging.getLogger(__name__)
 
@@ -138,8 +140,22 @@ async def slots_screen(
     except BookingsClosed as exc:
         return texts.refusal(exc.message), back
     name, lesson = overview.child.name, overview.lesson
+    waiting = await entry_of_week(context, step, student_id, lesson_id, week)
+
+    def waitlisted(screen: Screen, button: bool = True) -> Screen:
+        """The week's waitlist: join it (no slot fits), or see the place on it and leave.
+        A week shown by days (more free slots than one screen) shows only the place."""
+        text, keyboard = screen
+        if waiting is not None:
+            text += "\n\n" + waitlist_words.on_list_line(waiting)
+        keyboard = keyboard or InlineKeyboardMarkup([])
+        if not button:
+            return text, keyboard
+        ids = (step.school_id, student_id, lesson_id, week)
+        return text, with_waitlist(keyboard, *ids, waiting)
+
     if not slots:
-        return texts.no_slots_text(name, lesson, week), back
+        return waitlisted((texts.no_slots_text(name, lesson, week), back))
     tz = overview.family.tz
     if near is not None:
         day = slot_pages.part_of(slots, tz, near)
@@ -149,9 +165,10 @@ async def slots_screen(
         keyboard = keyboards.slots_keyboard(
             step.school_id, student_id, lesson_id, week, shown, tz, day
         )
-        return text, keyboard
+        return waitlisted((text, keyboard), button=False)
     text = texts.slots_text(name, lesson, week, slots, overview.family.timezone)
-    return text, keyboards.slots_keyboard(step.school_id, student_id, lesson_id, week, slots, tz)
+    keyboard = keyboards.slots_keyboard(step.school_id, student_id, lesson_id, week, slots, tz)
+    return waitlisted((text, keyboard), button=not slot_pages.day_first(slots))
 
 
 # ---------------------------------------------------------------- commands

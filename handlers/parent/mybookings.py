@@ -32,7 +32,7 @@ from handlers.approval.chat import announce_request
 from handlers.callbacks import from_minute, to_minute
 from handlers.common import change_made, clear_flow, expect_text, register_text_step
 from handlers.context import Context, Handler, services_of, who
-from handlers.parent import keyboards, texts
+from handlers.parent import keyboards, texts, waitlist_texts
 from handlers.parent.common import (
     ParentStep,
     family_view,
@@ -57,9 +57,13 @@ async def _list_screen(
     context: Context, school_id: int, school_name: str, parent_id: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     bookings = await services_of(context).booking.parent_bookings(school_id, parent_id)
-    return texts.bookings_list(school_name, bookings), keyboards.bookings_keyboard(
-        school_id, bookings
+    waiting = await services_of(context).waitlist.family_entries(school_id, parent_id)
+    keyboard = keyboards.bookings_keyboard(school_id, bookings)
+    rows = [*keyboard.inline_keyboard, *waitlist_texts.waitlist_rows(waiting)]
+    text = "\n".join(
+        [texts.bookings_list(school_name, bookings), *waitlist_texts.waitlist_lines(waiting)]
     )
+    return text, InlineKeyboardMarkup(rows)
 
 
 async def mybookings_command(update: Update, context: Context) -> None:

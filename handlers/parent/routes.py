@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler
 
-from handlers.parent import book, mybookings, start
+from handlers.parent import book, mybookings, start, waitlist
 from handlers.parent.common import stale_button
 
 
@@ -13,4 +13,5 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     start.register(application)
     book.register(application)
     mybookings.register(application)
-    application.add_handler(CallbackQueryHandler(stale_button, pattern=r"^(bk|my|sc):"))
+    waitlist.register(application)
+    application.add_handler(CallbackQueryHandler(stale_button, pattern=r"^(bk|my|sc|wl):"))

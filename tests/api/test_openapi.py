@@ -32,6 +32,12 @@ PATHS = {
     "/api/hybrid-bookings/{id}/attendance": {"post"},
     "/api/hybrid-bookings/lessons/{lessonId}/hybrid/attendance": {"post"},
     "/api/hybrid-bookings/lessons/{lessonId}/hybrid/attendance/all-present": {"post"},
+    # extension: the waitlist of a full week (handlers/api/waitlist.py)
+    "/api/hybrid-bookings/lessons/{lessonId}/hybrid/weeks/{weekNumber}/waitlist": {
+        "post",
+        "delete",
+        "get",
+    },
 }
 
 
