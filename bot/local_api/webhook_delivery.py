@@ -3,8 +3,9 @@
 With a webhook set (``setWebhook url=... secret_token=...``), every new update is POSTed
 to the URL as JSON with the ``X-Telegram-Bot-Api-Secret-Token`` header, up to
 ``max_connections`` (default 40) at a time. An update counts as delivered when the answer
-is 2xx; otherwise (refused, 5xx, a timeout) it is sent again after a short pause, until it
-is acknowledged or ``give_up_after`` seconds have passed. Only loopback URLs are called.
+is 2xx; otherwise (refused, 5xx, a 409 "another process is handling it", a timeout) it is
+sent again after a pause that doubles from ``retry_pause`` up to ``max_pause``, until it is
+acknowledged or ``give_up_after`` seconds have passed. Only loopback URLs are called.
 The ids of acknowledged updates are kept in ``acknowledged`` (for tests and benchmarks).
 """
 
@@ -44,6 +45,7 @@ class WebhookDelivery:
         *,
         max_connections: int = 40,
         retry_pause: float = 0.2,
+        max_pause: float = 2.0,
         give_up_after: float = 120.0,
     ) -> None:
         if not _loopback(url):
@@ -51,6 +53,7 @@ class WebhookDelivery:
         self.url = url
         self.secret = secret
         self.retry_pause = retry_pause
+        self.max_pause = max_pause
         self.give_up_after = give_up_after
         self._slots = asyncio.Semaphore(max(1, min(100, max_connections)))
         self._session: aiohttp.ClientSession | None = None
@@ -85,6 +88,7 @@ class WebhookDelivery:
 
     async def _deliver(self, update: JSONDict) -> None:
         deadline = time.monotonic() + self.give_up_after
+        pause = self.retry_pause
         while True:
             async with self._slots:
                 if await self._post(update):
@@ -94,7 +98,8 @@ class WebhookDelivery:
                 self.given_up.append(int(update["update_id"]))
                 return
             self.retries += 1
-            await asyncio.sleep(self.retry_pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, self.max_pause)
 
     async def close(self) -> None:
         """Stop delivering (pending updates are dropped) and close the connections."""
