@@ -6,7 +6,8 @@ to the URL as JSON with the ``X-Telegram-Bot-Api-Secret-Token`` header, up to
 is 2xx; otherwise (refused, 5xx, a 409 "another process is handling it", a timeout) it is
 sent again after a pause that doubles from ``retry_pause`` up to ``max_pause``, until it is
 acknowledged or ``give_up_after`` seconds have passed. Only loopback URLs are called.
-The ids of acknowledged updates are kept in ``acknowledged`` (for tests and benchmarks).
+The ids of acknowledged updates are kept in ``acknowledged``, and why a POST failed (its
+status, or the error) is counted in ``failures`` (for tests and benchmarks).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import time
+from collections import Counter
 from urllib.parse import urlparse
 
 import aiohttp
@@ -62,6 +64,7 @@ class WebhookDelivery:
         self.attempts = 0
         self.retries = 0
         self.given_up: list[int] = []
+        self.failures: Counter[str] = Counter()
 
     @property
     def pending(self) -> int:
@@ -82,8 +85,12 @@ class WebhookDelivery:
                 self.url, json=update, headers={SECRET_HEADER: self.secret}
             ) as response:
                 await response.read()
-                return 200 <= response.status < 300
-        except (aiohttp.ClientError, TimeoutError, OSError):
+                if 200 <= response.status < 300:
+                    return True
+                self.failures[str(response.status)] += 1
+                return False
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            self.failures[type(exc).__name__] += 1
             return False
 
     async def _deliver(self, update: JSONDict) -> None:
