@@ -2,8 +2,8 @@
 once and acknowledged only after it was handled.
 
 An update is claimed in ``processed_updates`` with a lease (core.processed_updates), handled
-in the request (through the Application's update processor, so at most its
-``concurrent_updates`` at once), marked done, and only then answered 200: a process killed
+in the request (at most the Application's ``concurrent_updates`` at once, from claim to
+mark), marked done, and only then answered 200: a process killed
 mid-update has acknowledged nothing, and Telegram's resend is handled, once its lease runs
 out, by whichever process it reaches. An update id already handled (a resend, to this
 process or another behind the load balancer) is acknowledged and dropped; one another
@@ -70,11 +70,12 @@ def webhook_routes(
     routes = web.RouteTableDef()
     bot_id = bot_id_of(application.bot.token)
     drain = drain or Drain()
+    # updates handled at once, from claim to mark (the others wait their turn in the request,
+    # holding no database connection): the Application's concurrent_updates
+    slots = asyncio.Semaphore(application.update_processor.max_concurrent_updates)
 
     async def handle(update: Update) -> None:
-        await application.update_processor.process_update(
-            update, application.process_update(update)
-        )
+        await application.process_update(update)
 
     @asynccontextmanager
     async def leased(update_id: int) -> AsyncIterator[None]:
@@ -126,7 +127,8 @@ def webhook_routes(
         if drain.draining:
             return web.Response(status=503, text="draining")
         with drain.handling():
-            return await claimed_and_handled(update, update_id)
+            async with slots:
+                return await claimed_and_handled(update, update_id)
 
     async def claimed_and_handled(update: Update, update_id: int) -> web.Response:
         if processed is None:
