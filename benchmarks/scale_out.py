@@ -256,10 +256,23 @@ async def run_phase(server: Any, name: str, processes: int, parents: int, kill: 
         return phase
     finally:
         await cluster.stop()
+        report_warnings(name, workdir)
         await api.stop()
         await engine.dispose()
         await server.drop_database(db_name)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report_warnings(name: str, workdir: Path) -> None:
+    """The bot processes' distinct warnings (first few), so a refusal has its reason."""
+    seen: dict[str, int] = {}
+    for log in sorted(workdir.glob("bot*/out.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            if " WARNING " in line or " ERROR " in line:
+                key = line.split(" ", 3)[-1][:160]
+                seen[key] = seen.get(key, 0) + 1
+    for line, count in sorted(seen.items(), key=lambda item: -item[1])[:5]:
+        print(f"  {name}: {count} x {line}", file=sys.stderr)
 
 
 def table(phases: list[Phase]) -> str:

@@ -47,7 +47,7 @@ DONE = "UPDATE processed_updates SET lease_until = NULL WHERE bot_id = $1 AND up
 RELEASE = """
 DELETE FROM processed_updates WHERE bot_id = $1 AND update_id = $2 AND lease_until IS NOT NULL
 """
-PRUNE = "DELETE FROM processed_updates WHERE received_at < $1 AND lease_until IS NULL"
+PRUNE = "DELETE FROM processed_updates WHERE received_at < $1"  # a lease two days old is dead
 
 
 class Claim(enum.Enum):
