@@ -71,6 +71,7 @@ async def deliver_one(
 
     status = FAILED
     detail: str | None = "unexpected error"
+    stopped = False
     try:
         text, buttons = notifier.render(reminder)
         delivery = await notifier.send(
@@ -82,6 +83,7 @@ async def deliver_one(
             status, detail = UNKNOWN, "stopped while sending; not resent"
         else:  # stopped while waiting: nothing went out, release it
             status, detail = RETRY, "released: the process stopped before sending"
+        stopped = True
         raise
     except Exception:
         logger.exception("reminder %s to parent %s failed", reminder.key, reminder.parent_id)
@@ -90,9 +92,10 @@ async def deliver_one(
             report.skipped += 1
         else:
             try:
-                status = await asyncio.shield(
-                    core.record(sessions, reminder.key, status, clock.now(), detail, token=token)
-                )
+                # marked at once, in this task (a shield's task would start a turn later):
+                # the send's return to this commit is the only window for a duplicate
+                mark = core.record(sessions, reminder.key, status, clock.now(), detail, token=token)
+                status = await (asyncio.shield(mark) if stopped else mark)
             except Exception:  # the lease runs out and another sweep sends it again
                 logger.exception("reminder %s: could not record %s", reminder.key, status)
             report.add(status)
