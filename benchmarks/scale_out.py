@@ -11,14 +11,17 @@ Bot API server (in this process), N ``python -m bot run`` processes (each its ow
 HTTP_PORT; the same DATABASE_URL, WEBHOOK_URL = the balancer, WEBHOOK_SECRET) and HAProxy
 with deploy/haproxy.cfg in front. The Bot API server POSTs every update to the balancer
 (retrying until a 2xx, as Telegram does). Then every parent at once sends ``/book`` and
-presses week 4, a slot of its own and Confirm: 4 updates each.
+presses week 4, a slot of its own (picked by its time, which stays put while others book)
+and Confirm: 4 updates each.
 
 Phases: 1, 2 and 3 processes; then 3 processes with one killed (SIGKILL) when half the
 parents have confirmed. Reported per phase: updates/s and bookings/s over the wall time,
 p50/p99 press-to-answer (press to the bot's next screen), and the checks: double bookings
 (a student twice in a week, a teacher's slot twice: SQL), parents who gave up waiting
-(60 s), acknowledged updates never answered even after the rush has drained ("lost"), and the most holders of a sweep's advisory lock seen at once
-(sampled in pg_locks every 50 ms; must be at most 1).
+(60 s), acknowledged updates never answered even after the rush has drained ("lost"), the
+webhook's resends (a process killed or draining: refused, 409 or 503, then resent), and the
+most holders of a sweep's advisory lock seen at once (sampled in pg_locks every 50 ms; must
+be at most 1). The cluster itself (HAProxy and the processes) is tests/support/cluster.py.
 """
 
 from __future__ import annotations
@@ -28,27 +31,26 @@ import asyncio
 import importlib.util
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 _ROOT = Path(__file__).resolve().parent.parent
 _HERE = str(Path(__file__).resolve().parent)
 sys.path[:] = [p for p in sys.path if p not in (_HERE, "")]  # benchmarks/calendar.py
 sys.path.insert(0, str(_ROOT))
 
-import aiohttp  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from bot.local_api import BotEvent, LocalBotApi  # noqa: E402
 from core.db.engine import make_engine, make_session_factory, migrate  # noqa: E402
 from core.reminders.log import SWEEP_LOCKS  # noqa: E402
+from tests.support.cluster import Cluster, haproxy_binary  # noqa: E402
 from tests.support.pg import start_test_server, unique_name  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("bot_throughput", Path(_HERE) / "bot_throughput.py")
@@ -60,18 +62,10 @@ _spec.loader.exec_module(bot_throughput)
 TOKEN = "123456:SCALE-OUT-TOKEN"
 SECRET = "scaleOutSecret-0123456789"
 TELEGRAM_BASE = bot_throughput.TELEGRAM_BASE
+LONDON = ZoneInfo("Europe/London")  # the benchmark school's timezone
 TEACHERS = bot_throughput.TEACHERS
-HAPROXY_CFG = _ROOT / "deploy" / "haproxy.cfg"
-BACKENDS = 3  # servers in deploy/haproxy.cfg
-START_WAIT = 120.0
 ANSWER_WAIT = 60.0  # a parent waits this long for an answer, then gives up
 DRAIN = 90.0  # after the rush: late answers still count (only never-answered is lost)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -86,6 +80,7 @@ class Phase:
     lost_acknowledged: int = 0  # of those, presses whose update had been acknowledged
     sweep_holders_max: int = 0
     killed: int = 0
+    resends: int = 0
 
     @property
     def updates(self) -> int:
@@ -96,100 +91,26 @@ class Phase:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
 
 
-class Cluster:
-    """N bot processes and HAProxy, started and ended by pid."""
-
-    def __init__(self, api: LocalBotApi, db_url: str, workdir: Path) -> None:
-        self.api = api
-        self.db_url = db_url
-        self.workdir = workdir
-        self.lb_port = free_port()
-        self.ports = [free_port() for _ in range(BACKENDS)]
-        self.bots: list[subprocess.Popen[bytes]] = []
-        self.haproxy: subprocess.Popen[bytes] | None = None
-
-    async def start(self, processes: int) -> None:
-        haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
-        env = {
-            **os.environ,
-            "MUSICBOT_LB_BIND": f"127.0.0.1:{self.lb_port}",
-            **{f"MUSICBOT_BOT{i + 1}": f"127.0.0.1:{port}" for i, port in enumerate(self.ports)},
-        }
-        self.haproxy = subprocess.Popen(  # noqa: ASYNC220
-            [haproxy, "-db", "-q", "-f", str(HAPROXY_CFG)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=(self.workdir / "haproxy.log").open("wb"),
-        )
-        for index in range(processes):
-            self.bots.append(self._start_bot(index))
-        async with aiohttp.ClientSession() as session:
-            for port in self.ports[:processes]:
-                await self._healthy(session, f"http://127.0.0.1:{port}/healthz")
-            await self._healthy(session, f"http://127.0.0.1:{self.lb_port}/healthz")
-        await asyncio.sleep(2.0)  # the balancer's checks mark the servers not started down
-        if self.api.webhook is None:
-            raise RuntimeError("no process set the webhook")
-
-    def _start_bot(self, index: int) -> subprocess.Popen[bytes]:
-        home = self.workdir / f"bot{index + 1}"
-        home.mkdir(exist_ok=True)
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": self.api.base_url,
-            "DATABASE_URL": self.db_url,
-            "DATA_DIR": str(home / "var"),
-            "LOG_LEVEL": "WARNING",
-            "HTTP_LISTEN": "127.0.0.1",
-            "HTTP_PORT": str(self.ports[index]),
-            "WEBHOOK_URL": f"http://127.0.0.1:{self.lb_port}/telegram",
-            "WEBHOOK_SECRET": SECRET,
-            "PYTHONUNBUFFERED": "1",
-        }
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=home,
-            env=env,
-            stdout=(home / "out.log").open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-
-    async def _healthy(self, session: aiohttp.ClientSession, url: str) -> None:
-        deadline = time.monotonic() + START_WAIT
-        while time.monotonic() < deadline:
-            for bot in self.bots:
-                if bot.poll() is not None:
-                    raise RuntimeError(f"a bot process exited ({bot.returncode}); see its out.log")
-            try:
-                async with session.get(url) as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-        raise TimeoutError(f"{url} not healthy after {START_WAIT:.0f} s")
-
-    def kill(self, index: int) -> None:
-        os.kill(self.bots[index].pid, signal.SIGKILL)
-
-    def stop(self) -> None:
-        for process in [*self.bots, *([self.haproxy] if self.haproxy else [])]:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in [*self.bots, *([self.haproxy] if self.haproxy else [])]:
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 # ---------------------------------------------------------------- simulated parents
 
 
 def _screen(event: BotEvent) -> bool:
     return event.kind in ("edit_text", "send")
+
+
+def own_slot_minute(index: int) -> int:
+    """The start (minutes since the epoch, as in callback data) of parent ``index``'s slot:
+    parents of one teacher take its week-4 slots in order (Mon-Wed 15:00-19:00, 15 min).
+
+    Picking "the n-th free slot on the screen" instead (as this script first did) made
+    parents collide: once a parent of the same teacher had booked, the list was one
+    shorter, the n-th was someone else's slot, and one of the two met "slot taken" and a
+    screen without Confirm ("gave up"), more often the more processes raced."""
+    n = index // TEACHERS
+    monday = bot_throughput.TERM_START + timedelta(weeks=3)
+    local = datetime.combine(monday + timedelta(days=n // 16), datetime.min.time())
+    start = local.replace(hour=15, tzinfo=LONDON) + timedelta(minutes=15 * (n % 16))
+    return int(start.timestamp()) // 60
 
 
 class Parents:
@@ -228,9 +149,9 @@ class Parents:
         mid = int(event.message_id or 0)
         week = self._button(uid, mid, lambda b: next(d for t, d in b if "to book" in t))
         await self._act(uid, lambda: self.api.press(uid, mid, week))
-        slot_index = index // TEACHERS
+        own = f":{own_slot_minute(index)}"
         slot = self._button(
-            uid, mid, lambda b: [d for _t, d in b if d.startswith("bk:k:")][slot_index]
+            uid, mid, lambda b: next(d for _t, d in b if d.startswith("bk:k:") and d.endswith(own))
         )
         await self._act(uid, lambda: self.api.press(uid, mid, slot))
         confirm = self._button(uid, mid, lambda b: next(d for t, d in b if "Confirm" in t))
@@ -292,7 +213,7 @@ async def run_phase(server: Any, name: str, processes: int, parents: int, kill: 
     api = LocalBotApi(bot_username="scale_bot", settle_timeout=ANSWER_WAIT)
     api.register_bot(TOKEN)
     workdir = Path(tempfile.mkdtemp(prefix="scale_out_"))
-    cluster = Cluster(api, db_url, workdir)
+    cluster = Cluster(api, db_url, workdir, token=TOKEN, secret=SECRET)
     try:
         await migrate(engine)
         await bot_throughput.build_school(make_session_factory(engine), parents)
@@ -322,6 +243,9 @@ async def run_phase(server: Any, name: str, processes: int, parents: int, kill: 
             print(f"  {name}: a parent failed: {failure!r}", file=sys.stderr)
         phase.unanswered = len(failures)
         await drain(api)
+        phase.resends = api.webhook.retries if api.webhook else 0
+        if api.webhook is not None and api.webhook.failures:
+            print(f"  {name}: webhook POSTs refused: {dict(api.webhook.failures)}", file=sys.stderr)
         acknowledged = set(api.webhook.acknowledged if api.webhook else [])
         phase.lost_acknowledged = sum(
             1
@@ -331,25 +255,38 @@ async def run_phase(server: Any, name: str, processes: int, parents: int, kill: 
         await count_bookings(engine, phase)
         return phase
     finally:
-        cluster.stop()
+        await cluster.stop()
+        report_warnings(name, workdir)
         await api.stop()
         await engine.dispose()
         await server.drop_database(db_name)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def report_warnings(name: str, workdir: Path) -> None:
+    """The bot processes' distinct warnings (first few), so a refusal has its reason."""
+    seen: dict[str, int] = {}
+    for log in sorted(workdir.glob("bot*/out.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            if " WARNING " in line or " ERROR " in line:
+                key = line.split(" ", 3)[-1][:160]
+                seen[key] = seen.get(key, 0) + 1
+    for line, count in sorted(seen.items(), key=lambda item: -item[1])[:5]:
+        print(f"  {name}: {count} x {line}", file=sys.stderr)
+
+
 def table(phases: list[Phase]) -> str:
     lines = [
         "| processes | updates/s | bookings/s | p50 press→answer (ms) | p99 (ms) | "
         "double bookings | unanswered parents | lost acknowledged updates | "
-        "sweep lock holders (max) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "webhook resends | sweep lock holders (max) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for p in phases:
         lines.append(
             f"| {p.name} | {p.updates / p.seconds:.0f} | {p.bookings / p.seconds:.1f} | "
             f"{p.p(0.5):.0f} | {p.p(0.99):.0f} | {p.double_bookings} | {p.unanswered} | "
-            f"{p.lost_acknowledged} | {p.sweep_holders_max} |"
+            f"{p.lost_acknowledged} | {p.resends} | {p.sweep_holders_max} |"
         )
     return "\n".join(lines)
 
@@ -359,7 +296,10 @@ async def main_async(args: argparse.Namespace) -> int:
     phases: list[Phase] = []
     try:
         plan = [("1", 1, False), ("2", 2, False), ("3", 3, False), ("3, one killed", 3, True)]
+        wanted = args.phases.split(",")
         for name, processes, kill in plan:
+            if (name[0] if not kill else "kill") not in wanted:
+                continue
             phase = await asyncio.wait_for(
                 run_phase(server, name, processes, args.parents, kill), 600
             )
@@ -378,9 +318,14 @@ async def main_async(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--parents", type=int, default=150, help="simulated parents (≤ 480)")
+    parser.add_argument(
+        "--phases", default="1,2,3,kill", help="which phases, e.g. 2,3 (default 1,2,3,kill)"
+    )
     args = parser.parse_args(argv)
-    if shutil.which("haproxy") is None and not os.path.exists("/usr/sbin/haproxy"):
-        print("haproxy is not installed (apt-get install haproxy)", file=sys.stderr)
+    try:
+        haproxy_binary()
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
         return 2
     if not 10 <= args.parents <= 480:
         parser.error("--parents must be between 10 and 480 (10 teachers × 48 slots)")

@@ -11,6 +11,7 @@ from typing import Any
 
 import aiohttp
 import httpx
+from aiohttp import web
 from httpx_aiohttp import AiohttpTransport
 from telegram import Update
 from telegram.error import Conflict, NetworkError, TelegramError
@@ -18,6 +19,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRa
 from telegram.request import HTTPXRequest
 
 from bot.http import WebhookRoute, build_http_app, start_http_server
+from bot.http.drain import DRAIN
 from bot.polling import BackoffRequest
 from bot.reminders import start_reminders, stop_reminders, wire_reminders
 from bot.runtime import open_runtime
@@ -47,6 +49,11 @@ class PollingConflict(RuntimeError):
 CONNECTION_POOL_SIZE = 16
 # `musicbot run` waits this long (seconds, with backoff) for a database that is down at start-up
 STARTUP_WAIT = 120.0
+# on SIGTERM, the updates in hand get this long to finish before the HTTP server closes
+DRAIN_WAIT = 30.0
+# webhook requests Telegram may have open at once (its maximum; the default is 40): each is
+# an update being handled, at most `concurrent_updates` of them per process
+WEBHOOK_CONNECTIONS = 100
 
 
 def default_rate_limiter() -> AIORateLimiter:
@@ -211,6 +218,11 @@ async def run_polling(settings: Settings) -> int:
     Long polling by default; with WEBHOOK_URL set, Telegram's updates come to the webhook
     route instead (several processes may then share the work behind a load balancer). The
     HTTP server (health, API, Mini App, webhook) runs on HTTP_LISTEN:HTTP_PORT either way.
+
+    SIGTERM (or SIGINT) drains: /healthz turns 503 and new webhook updates are refused with
+    503 (the load balancer moves them to another process), the updates in hand are finished
+    and acknowledged, then the server, polling, the reminder sweeps (their claims released)
+    and the application stop; the exit status is 0.
     """
     token = settings.require_token()
     webhook = settings.webhook()
@@ -234,7 +246,7 @@ async def run_polling(settings: Settings) -> int:
             stop.set()
 
         await start_bot(application, polling=webhook is None, on_conflict=on_conflict)
-        server = None
+        server: web.AppRunner | None = None
         try:
             http_app = build_http_app(
                 runtime.services,
@@ -247,7 +259,10 @@ async def run_polling(settings: Settings) -> int:
             server = await start_http_server(http_app, settings.listen, settings.port)
             if webhook is not None:
                 await application.bot.set_webhook(
-                    webhook.url, secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES
+                    webhook.url,
+                    secret_token=webhook.secret,
+                    allowed_updates=Update.ALL_TYPES,
+                    max_connections=WEBHOOK_CONNECTIONS,
                 )
             logger.info("bot @%s is running; Ctrl+C to stop", application.bot.username)
             await stop.wait()
@@ -255,6 +270,9 @@ async def run_polling(settings: Settings) -> int:
                 logger.info("stopping")
         finally:
             if server is not None:
+                drain = http_app[DRAIN]
+                drain.start()
+                await drain.wait(DRAIN_WAIT)
                 await server.cleanup()
             if conflict:  # PTB's last "mark as read" poll meets the same Conflict: not news
                 logging.getLogger("telegram.ext.Updater").setLevel(logging.CRITICAL)

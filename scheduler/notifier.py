@@ -80,6 +80,14 @@ def never_sent(error: TimedOut) -> bool:
     return isinstance(error.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
+@dataclass(slots=True)
+class Progress:
+    """Whether a request of this send is on its way right now: a send stopped then may have
+    been delivered; one stopped while it waits (its turn, a backoff) was not."""
+
+    requesting: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     status: str  # SENT, BLOCKED, FAILED, RETRY, UNKNOWN, or SKIPPED
@@ -217,6 +225,7 @@ class Notifier:
         buttons: Buttons | None = None,
         *,
         before_attempt: BeforeAttempt | None = None,
+        progress: Progress | None = None,
     ) -> Delivery:
         markup = keyboard(buttons)
         attempts = floods = 0
@@ -226,9 +235,7 @@ class Notifier:
                 return Delivery(SKIPPED, None, attempts, floods)
             attempts += 1
             try:
-                await self.bot.send_message(
-                    chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-                )
+                await self._request(chat_id, text, markup, progress or Progress())
                 return Delivery(SENT, None, attempts, floods)
             except RetryAfter as exc:
                 floods += 1
@@ -266,6 +273,17 @@ class Notifier:
             except TelegramError as exc:
                 logger.warning("chat %s: message failed: %s", chat_id, exc)
                 return Delivery(FAILED, str(exc), attempts, floods)
+
+    async def _request(
+        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, progress: Progress
+    ) -> None:
+        progress.requesting = True
+        try:
+            await self.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        finally:
+            progress.requesting = False
 
     def _backoff(self, attempts: int) -> float:
         return min(30.0, self.backoff_seconds * 2.0 ** (attempts - 1))

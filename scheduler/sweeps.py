@@ -28,13 +28,14 @@ from core.reminders.service import (
     LEASE,
     NOT_BOOKED,
     ON_DEMAND,
+    RETRY,
     SENT,
     SESSION,
     UNKNOWN,
     Reminder,
     SweepReport,
 )
-from scheduler.notifier import SKIPPED, Notifier
+from scheduler.notifier import SKIPPED, Notifier, Progress
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +53,14 @@ async def deliver_one(
     *,
     lease: timedelta = LEASE,
 ) -> None:
-    """Turn, claim, send, mark; one family's failure is logged and never stops the sweep."""
+    """Turn, claim, send, mark; one family's failure is logged and never stops the sweep.
+
+    Stopped (the process shutting down) while it waits (a backoff, a flood wait), the claim
+    is released (RETRY: the next sweep of any process sends it); stopped mid-request, it may
+    have been delivered: UNKNOWN, not resent."""
     token = core.new_token()
     claimed = False
+    progress = Progress()
 
     async def before_attempt(attempt: int) -> bool:
         nonlocal claimed
@@ -65,14 +71,19 @@ async def deliver_one(
 
     status = FAILED
     detail: str | None = "unexpected error"
+    stopped = False
     try:
         text, buttons = notifier.render(reminder)
         delivery = await notifier.send(
-            reminder.chat_id, text, buttons, before_attempt=before_attempt
+            reminder.chat_id, text, buttons, before_attempt=before_attempt, progress=progress
         )
         status, detail = delivery.status, delivery.detail
-    except asyncio.CancelledError:  # stopped mid-send: it may or may not have gone out
-        status, detail = UNKNOWN, "stopped while sending; not resent"
+    except asyncio.CancelledError:
+        if progress.requesting:  # stopped mid-request: it may or may not have gone out
+            status, detail = UNKNOWN, "stopped while sending; not resent"
+        else:  # stopped while waiting: nothing went out, release it
+            status, detail = RETRY, "released: the process stopped before sending"
+        stopped = True
         raise
     except Exception:
         logger.exception("reminder %s to parent %s failed", reminder.key, reminder.parent_id)
@@ -81,9 +92,10 @@ async def deliver_one(
             report.skipped += 1
         else:
             try:
-                status = await asyncio.shield(
-                    core.record(sessions, reminder.key, status, clock.now(), detail, token=token)
-                )
+                # marked at once, in this task (a shield's task would start a turn later):
+                # the send's return to this commit is the only window for a duplicate
+                mark = core.record(sessions, reminder.key, status, clock.now(), detail, token=token)
+                status = await (asyncio.shield(mark) if stopped else mark)
             except Exception:  # the lease runs out and another sweep sends it again
                 logger.exception("reminder %s: could not record %s", reminder.key, status)
             report.add(status)

@@ -17,6 +17,7 @@ from telegram.ext import Application
 
 from bot.http import health, miniapp_files
 from bot.http.compression import gzip_json
+from bot.http.drain import DRAIN, Drain
 from bot.http.middlewares import WEBHOOK_PATHS, errors_as_json
 from bot.http.webhook import webhook_routes
 from core.api_keys import ApiKeys
@@ -88,11 +89,12 @@ def build_http_app(
     the webhook and for sending reminders from the API."""
     app = web.Application(client_max_size=max_body, middlewares=[errors_as_json, gzip_json])
     tables = list(ROUTE_TABLES if route_tables is None else route_tables)
+    drain = app[DRAIN] = Drain()  # musicbot run starts it on SIGTERM (/healthz then 503)
     if webhook is not None:
         if application is None:
             raise ValueError("the webhook route needs the Telegram application")
         processed = ProcessedUpdates(services.engine, services.clock)
-        tables.append(webhook_routes(application, webhook.path, webhook.secret, processed))
+        tables.append(webhook_routes(application, webhook.path, webhook.secret, processed, drain))
         app[WEBHOOK_PATHS] = frozenset({webhook.path})
     for table in tables:
         app.router.add_routes(table)

@@ -1,4 +1,5 @@
-"""`GET /healthz`: 200 while the database answers, 503 otherwise (for a load balancer)."""
+"""`GET /healthz`: 200 while the database answers, 503 otherwise (for a load balancer);
+503 with ``"draining": true`` too once the process is stopping (bot.http.drain)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import logging
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.http.drain import DRAIN
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,11 @@ async def database_answers(engine: AsyncEngine) -> bool:
 @routes.get("/healthz")
 async def healthz(request: web.Request) -> web.Response:
     up = await database_answers(request.app[HEALTH_ENGINE])
+    drain = request.app.get(DRAIN)
+    if drain is not None and drain.draining:
+        return web.json_response(
+            {"ok": False, "database": "up" if up else "down", "draining": True}, status=503
+        )
     return web.json_response(
         {"ok": up, "database": "up" if up else "down"}, status=200 if up else 503
     )

@@ -3,9 +3,11 @@
 With a webhook set (``setWebhook url=... secret_token=...``), every new update is POSTed
 to the URL as JSON with the ``X-Telegram-Bot-Api-Secret-Token`` header, up to
 ``max_connections`` (default 40) at a time. An update counts as delivered when the answer
-is 2xx; otherwise (refused, 5xx, a timeout) it is sent again after a short pause, until it
-is acknowledged or ``give_up_after`` seconds have passed. Only loopback URLs are called.
-The ids of acknowledged updates are kept in ``acknowledged`` (for tests and benchmarks).
+is 2xx; otherwise (refused, 5xx, a 409 "another process is handling it", a timeout) it is
+sent again after a pause that doubles from ``retry_pause`` up to ``max_pause``, until it is
+acknowledged or ``give_up_after`` seconds have passed. Only loopback URLs are called.
+The ids of acknowledged updates are kept in ``acknowledged``, and why a POST failed (its
+status, or the error) is counted in ``failures`` (for tests and benchmarks).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import time
+from collections import Counter
 from urllib.parse import urlparse
 
 import aiohttp
@@ -44,6 +47,7 @@ class WebhookDelivery:
         *,
         max_connections: int = 40,
         retry_pause: float = 0.2,
+        max_pause: float = 2.0,
         give_up_after: float = 120.0,
     ) -> None:
         if not _loopback(url):
@@ -51,6 +55,7 @@ class WebhookDelivery:
         self.url = url
         self.secret = secret
         self.retry_pause = retry_pause
+        self.max_pause = max_pause
         self.give_up_after = give_up_after
         self._slots = asyncio.Semaphore(max(1, min(100, max_connections)))
         self._session: aiohttp.ClientSession | None = None
@@ -59,6 +64,7 @@ class WebhookDelivery:
         self.attempts = 0
         self.retries = 0
         self.given_up: list[int] = []
+        self.failures: Counter[str] = Counter()
 
     @property
     def pending(self) -> int:
@@ -79,12 +85,17 @@ class WebhookDelivery:
                 self.url, json=update, headers={SECRET_HEADER: self.secret}
             ) as response:
                 await response.read()
-                return 200 <= response.status < 300
-        except (aiohttp.ClientError, TimeoutError, OSError):
+                if 200 <= response.status < 300:
+                    return True
+                self.failures[str(response.status)] += 1
+                return False
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            self.failures[type(exc).__name__] += 1
             return False
 
     async def _deliver(self, update: JSONDict) -> None:
         deadline = time.monotonic() + self.give_up_after
+        pause = self.retry_pause
         while True:
             async with self._slots:
                 if await self._post(update):
@@ -94,7 +105,8 @@ class WebhookDelivery:
                 self.given_up.append(int(update["update_id"]))
                 return
             self.retries += 1
-            await asyncio.sleep(self.retry_pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, self.max_pause)
 
     async def close(self) -> None:
         """Stop delivering (pending updates are dropped) and close the connections."""

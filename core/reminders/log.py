@@ -23,10 +23,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, text, update
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.db.driver import Driver
 from core.db.engine import unit_of_work
 from core.db.models import SentReminder
 from core.reminders.notices import Reminder
@@ -161,6 +162,15 @@ async def renew(
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+MARK = """
+UPDATE sent_reminders
+SET status = CASE WHEN $2::text = 'RETRY' AND attempts >= $5 THEN 'FAILED' ELSE $2::text END,
+    detail = $3, sent_at = $4, lease_until = NULL
+WHERE dedupe_key = $1 AND ($6::text IS NULL OR (claim_token = $6 AND status = 'CLAIMED'))
+RETURNING status
+"""
+
+
 async def record(
     sessions: async_sessionmaker[AsyncSession],
     key: str,
@@ -172,32 +182,25 @@ async def record(
     max_attempts: int = MAX_ATTEMPTS,
 ) -> str:
     """Mark the outcome of a claimed reminder; returns the status recorded (a RETRY past
-    ``max_attempts`` claims is FAILED). With ``token``, only that claim's owner marks it."""
-    final = (
-        case((SentReminder.attempts >= max_attempts, FAILED), else_=RETRY)
-        if status == RETRY
-        else literal(status)
+    ``max_attempts`` claims is FAILED). With ``token``, only that claim's owner marks it.
+
+    One statement in its own transaction (one round trip), run as soon as the send returns:
+    the time between the Bot API's delivery and this commit is the only window in which a
+    killed process leaves a message sent but unmarked (it is then sent again)."""
+    engine: AsyncEngine = sessions.kw["bind"]
+    row = await Driver(engine).fetchrow(
+        MARK,
+        key,
+        status,
+        (detail or None) and detail[:500],
+        now if status == SENT else None,
+        max_attempts,
+        token,
     )
-    where = [SentReminder.dedupe_key == key]
-    if token is not None:
-        where += [SentReminder.claim_token == token, SentReminder.status == CLAIMED]
-    async with unit_of_work(sessions) as session:
-        recorded = await session.scalar(
-            update(SentReminder)
-            .where(*where)
-            .values(
-                status=final,
-                detail=(detail or None) and detail[:500],
-                sent_at=now if status == SENT else None,
-                lease_until=None,
-            )
-            .returning(SentReminder.status)
-        )
-        await session.commit()
-    if recorded is None:
+    if row is None:
         logger.warning("reminder %s: the claim was taken over before %s was marked", key, status)
         return status
-    return str(recorded)
+    return str(row["status"])
 
 
 async def settled(sessions: async_sessionmaker[AsyncSession], keys: Iterable[str]) -> set[str]:
