@@ -7,7 +7,7 @@ Telegram's resend is then handled by whichever process it reaches. Rows from bef
 revision were handled already: NULL.
 
 Revision ID: 0016
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-02
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0010"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
