@@ -32,7 +32,13 @@ from core.booking.rules import (
     time_ok,
 )
 from core.clock import Clock
-from core.db.driver import FOREIGN_KEY_VIOLATION, Driver, StatementRefused
+from core.db.driver import (
+    DEADLOCK_DETECTED,
+    FOREIGN_KEY_VIOLATION,
+    INVALID_TEXT,
+    Driver,
+    StatementFailed,
+)
 from core.db.engine import unit_of_work
 from core.db.models import BookingStatus
 from core.errors import (
@@ -59,6 +65,15 @@ def log_not_yours(actor: Actor, student_id: int, school_id: int) -> None:
         student_id,
         school_id,
     )
+
+
+def _overtaken_by_import(exc: StatementFailed) -> bool:
+    """Whether the booking statement failed because an import got there first."""
+    if exc.sqlstate in (FOREIGN_KEY_VIOLATION, DEADLOCK_DETECTED):
+        # a deadlock: an import re-teaching lessons met this booking's new row while the
+        # booking waited for the import's lock (core.booking.sql); PostgreSQL undid one
+        return True
+    return exc.sqlstate == INVALID_TEXT and booking_sql.CATALOG_MOVED in str(exc)
 
 
 class CatalogBookings:
@@ -185,11 +200,12 @@ class CatalogBookings:
                     version=catalog.version,
                     for_school=acts_for_school(actor),
                 )
-            except StatementRefused as exc:
-                if exc.sqlstate != FOREIGN_KEY_VIOLATION:
+            except StatementFailed as exc:
+                if not _overtaken_by_import(exc):
                     raise
-                # an import gave the lesson another teacher (or removed the student) after
-                # this statement read the catalog version: read it afresh and try again
+                # an import gave the lesson another teacher (or removed the student), or
+                # changed the catalog while this booking waited for it: nothing was written;
+                # read the catalog afresh and try again
                 self.catalogs.forget(school_id)
                 catalog = await self._catalog(school_id, lesson_id=lesson_id)
                 continue

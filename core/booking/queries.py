@@ -91,8 +91,8 @@ async def hold_off_bookings(session: AsyncSession, school_key: str) -> None:
     """Until this transaction ends, no booking of the school is made (an import's guard).
 
     Locks the school's row ``FOR UPDATE``: bookings in progress are waited for, and a new
-    booking statement waits (core.booking.sql.BOOK reads the row ``FOR KEY SHARE``), then
-    sees the catalog version this transaction wrote and retries against it."""
+    booking that has inserted waits (core.booking.sql.BOOK then locks the row ``FOR KEY
+    SHARE``), sees the catalog version this transaction wrote, is undone and retried."""
     await session.execute(select(School.id).where(School.key == school_key).with_for_update())
 
 

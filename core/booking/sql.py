@@ -13,10 +13,15 @@ stays right while the tables grow (a plan made while bookings was small would ot
 scan it). The statements run on :class:`core.db.driver.Driver`.
 
 An import of the school's file holds the school's row ``FOR UPDATE`` from its first
-statement (:func:`core.booking.queries.hold_off_bookings`); the booking statement reads the
-catalog version ``FOR KEY SHARE`` (the lock its foreign key to ``schools`` takes anyway), so
-it waits for an import under way and then reads the version that import wrote: a booking
-can never land in a week the import removes after checking for bookings in the way.
+statement (:func:`core.booking.queries.hold_off_bookings`). Once the booking is inserted,
+and only then, the statement locks that row ``FOR KEY SHARE`` and reads the catalog version
+again: it waits for an import under way and then reads the version that import wrote (or
+the import waits for the booking to commit and then sees it). If the version moved, the
+statement fails (``CATALOG_MOVED``) and the whole insert is undone: a booking can never
+land in a week the import removes after checking for bookings in the way. A refused attempt
+takes no lock: it stays a read-only transaction (no transaction id, no WAL, no commit
+flush), where a lock on the school's one row made every refusal of a rush a write and had
+every booking of the school queue on that row.
 """
 
 from __future__ import annotations
@@ -41,8 +46,7 @@ WITH facts AS (
                 AS bookings_open,
            COALESCE((SELECT hp.approval FROM hybrid_patterns hp WHERE hp.lesson_id = $2),
                     false) AND NOT $13::boolean AS pending,
-           (SELECT sc.catalog_version FROM schools sc WHERE sc.id = $1 FOR KEY SHARE)
-                AS version
+           (SELECT sc.catalog_version FROM schools sc WHERE sc.id = $1) AS version
     FROM students st
     WHERE st.id = $4 AND st.school_id = $1
 ), inserted AS (
@@ -57,9 +61,21 @@ WITH facts AS (
       AND (facts.bookings_open OR $13::boolean)
     ON CONFLICT DO NOTHING
     RETURNING id
+), held AS (
+    SELECT sc.catalog_version AS version FROM schools sc
+    WHERE sc.id = $1 AND EXISTS (SELECT 1 FROM inserted)
+    FOR KEY SHARE
 )
-SELECT facts.*, (SELECT id FROM inserted) AS booking_id FROM facts
+SELECT facts.*, (SELECT id FROM inserted) AS booking_id,
+       -- plain SQL has no RAISE: a failing cast of a run-time text aborts the statement
+       (SELECT CASE WHEN held.version = $12 THEN held.version
+                    ELSE CAST('catalog moved to version ' || held.version AS integer) END
+          FROM held) AS held_version
+FROM facts
 """
+
+# in the error of a booking an import overtook (the cast in BOOK); nothing was written
+CATALOG_MOVED = "catalog moved to version"
 
 WEEK_STATE = """
 SELECT (SELECT catalog_version FROM schools WHERE id = $1) AS version,

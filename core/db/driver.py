@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 FOREIGN_KEY_VIOLATION = "23503"
 UNIQUE_VIOLATION = "23505"
 EXCLUSION_VIOLATION = "23P01"
+INVALID_TEXT = "22P02"  # invalid_text_representation (a failed cast)
+DEADLOCK_DETECTED = "40P01"
 
 # SQLSTATEs meaning the connection or the server is gone: class 08 (connection exception),
 # 57P01-57P03 (admin shutdown, crash shutdown, cannot connect now), 53300 (too many

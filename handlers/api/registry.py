@@ -60,6 +60,15 @@ class FileAnswer:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class EncodedJson:
+    """An operation's ``data`` already encoded, exactly as the endpoint's declared type
+    would encode it (a hot read renders from cached pieces; the OpenAPI document still comes
+    from the declared type)."""
+
+    body: bytes
+
+
 @dataclass
 class Endpoint:
     """One operation as the OpenAPI document describes it."""
@@ -197,5 +206,6 @@ async def run(endpoint: Endpoint, operation: Operation, request: web.Request) ->
     if isinstance(data, FileAnswer):
         return data.response()
     # the envelope around pydantic's own JSON encoding of the data (no second encoder)
-    payload = b'{"status":"success","data":' + endpoint.adapter.dump_json(data) + b"}"
+    encoded = data.body if isinstance(data, EncodedJson) else endpoint.adapter.dump_json(data)
+    payload = b'{"status":"success","data":' + encoded + b"}"
     return web.Response(body=payload, status=endpoint.status, content_type="application/json")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from pydantic import TypeAdapter
+
 from core.calendar.events import CalendarEvent as CoreEvent
 from core.calendar.events import EventKind
 from core.schedule import DAYS, Slot
@@ -24,6 +26,31 @@ def time_slot(slot: Slot, tz: ZoneInfo) -> models.TimeSlot:
         end=end.isoformat(),
         available=True,
     )
+
+
+_TIME_SLOT = TypeAdapter(models.TimeSlot)
+# (id of a slot, zone) -> (the slot, its JSON). A week's slots are the catalog's own objects
+# (core.booking.catalog.SchoolCatalog.week_slots), the same ones request after request, so
+# each is encoded once per catalog version; the entry holds the slot, so its id is not
+# reused while the entry lives, and a reloaded catalog's new slots simply get new entries.
+_SLOT_JSON: dict[tuple[int, ZoneInfo], tuple[Slot, bytes]] = {}
+SLOT_JSON_LIMIT = 50_000  # entries; the cache starts afresh past it
+
+
+def time_slots_json(slots: list[Slot], tz: ZoneInfo) -> bytes:
+    """The JSON of ``[time_slot(s, tz) for s in slots]``, byte for byte as pydantic encodes
+    the list (a unit test holds the two equal), without building a model per slot."""
+    parts = []
+    for slot in slots:
+        key = (id(slot), tz)
+        known = _SLOT_JSON.get(key)
+        if known is None or known[0] is not slot:
+            known = (slot, _TIME_SLOT.dump_json(time_slot(slot, tz)))
+            if len(_SLOT_JSON) >= SLOT_JSON_LIMIT:
+                _SLOT_JSON.clear()
+            _SLOT_JSON[key] = known
+        parts.append(known[1])
+    return b"[" + b",".join(parts) + b"]"
 
 
 def hybrid_booking(booking: BookingView) -> models.HybridBooking:
