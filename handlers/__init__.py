@@ -10,7 +10,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import common, teacher
+from handlers import agenda, common, teacher
 from handlers.admin import remind
 from handlers.admin import routes as admin
 from handlers.calendar import view as calendar_view
@@ -24,6 +24,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     parent.register(application)
     admin.register(application)
     teacher.register(application)
+    agenda.register(application)
     calendar_view.register(application)
     remind.register(application)
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, common.text_message))

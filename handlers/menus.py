@@ -29,6 +29,7 @@ TEACHER_COMMANDS = (
     ("lessons", "Your lessons"),
     ("bookings", "Bookings of a lesson: /bookings LESSON [week]"),
     ("calendar", "Your week"),
+    ("agenda", "Evening agenda of the next day: /agenda off|on"),
 )
 ADMIN_COMMANDS = (
     ("admin", "Dashboard of hybrid lessons"),
