@@ -166,7 +166,7 @@ class _Checker:
             if lead in first:
                 self.add(
                     f"{path}[{index}]",
-                    f"{format_duration(lead)} is listed twice (also {path}[{first[lead]}])",
+                    f"the same lead time as {path}[{first[lead]}] ({format_duration(lead)})",
                 )
             else:
                 first[lead] = index

@@ -30,7 +30,9 @@ async def school_rules(services: Services, school: int, reminders: dict[str, Any
         await session.execute(update(School).where(School.id == school).values(reminders=reminders))
 
 
-async def sweep(bot_app: Any, services: Services, clock: FixedClock, at: datetime, kind: str) -> None:
+async def sweep(
+    bot_app: Any, services: Services, clock: FixedClock, at: datetime, kind: str
+) -> None:
     clock.set(at)
     notifier = wire_reminders(bot_app).notifier
     assert await run_sweep(services.sessions, notifier, clock, kind) is not None
