@@ -12,6 +12,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from core.db.driver import is_unavailable
 from core.errors import DatabaseUnavailable
+from core.i18n import gettext as _
 from handlers.context import Context, services_of, who
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ def help_text(is_parent: bool, is_teacher: bool, is_admin: bool, known: bool) ->
         ]
     if is_teacher:
         lines += ["/lessons – your lessons", "/bookings LESSON [week] – who booked what"]
+        lines.append(_("/agenda off|on – your evening agenda of the next day"))
     if is_admin:
         lines += [
             "/admin – dashboard of hybrid lessons",
