@@ -16,6 +16,14 @@ family each (their own teacher, so no slot of one overlaps another's), every fam
 lesson's week-4 waitlist and one freed slot per lesson in the outbox, as the bookings
 trigger writes it; one waitlist sweep makes the N offers (``prepare_offers``) and sends them
 through the production notifier; a second sweep must send nothing.
+
+``--scenario leadtimes`` (issue 14 item 5): a term's lead-time reminders and teachers'
+agendas at once. N families each with one booked individual session (Monday of week 4,
+09:00-18:45 in 15-minute slots, 40 per teacher, so N/40 teachers), the school file's
+``before_session: [24h, 2h]`` and ``teacher_agenda: "18:00"``. Phase 1, Sunday 19:00 after
+an outage since the morning: every 24-hour reminder and every agenda due in one sweep.
+Phase 2, Monday 07:00-18:45 every 15 minutes: the 2-hour reminders, sweep after sweep,
+with a repeat sweep at each instant. Expected: 2 messages per parent, 1 per teacher.
 """
 
 # ruff: noqa: E402 (imports follow the sys.path fix below)
@@ -36,7 +44,7 @@ import logging
 import platform
 import resource
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
@@ -46,7 +54,7 @@ from bot.reminders import notifier_for
 from core.clock import FixedClock
 from core.db.engine import make_engine, make_session_factory, migrate
 from core.reminders import service as core
-from core.reminders.service import NOT_BOOKED
+from core.reminders.service import NOT_BOOKED, SESSION
 from core.services import Services
 from scheduler.sweeps import run_sweep
 from tests.support.pg import start_test_server, unique_name
@@ -245,16 +253,138 @@ async def run_waitlist(
     }
 
 
+LEAD_TEACHER_CHAT = 20_000_000
+PER_TEACHER = 40  # 09:00-18:45 in 15-minute slots
+SUNDAY_19 = datetime(2027, 2, 21, 8, 0, tzinfo=UTC)  # Sunday 21 Feb 19:00 in Sydney
+MONDAY_09 = datetime(2027, 2, 21, 22, 0, tzinfo=UTC)  # Monday 22 Feb 09:00 in Sydney
+
+LEAD_SQL = [
+    "INSERT INTO schools (id, key, name, timezone, reminders) VALUES (1, 'bench',"
+    " 'Bench School', 'Australia/Sydney',"
+    """ '{"before_session": ["24h", "2h"], "teacher_agenda": "18:00"}')""",
+    "INSERT INTO teachers (id, school_id, key, name, telegram_id) SELECT g, 1, 't' || g,"
+    " 'Teacher ' || g, :teacher_chat + g FROM generate_series(1, :t) g",
+    "INSERT INTO locations (id, school_id, key, name) VALUES (1, 1, 'main', 'Main Studio')",
+    "INSERT INTO rooms (id, school_id, location_id, key, name) VALUES (1, 1, 1, 'r1', 'Room 1')",
+    "INSERT INTO terms (id, school_id, key, name, start_date, weeks)"
+    " VALUES (1, 1, 't1', 'Term 1', '2027-02-01', 10)",
+    "INSERT INTO lessons (id, school_id, key, name, type, term_id, teacher_id, location_id,"
+    " room_id, day, start_time, duration_minutes) SELECT g, 1, 'l' || g, 'Piano ' || g,"
+    " 'HYBRID', 1, g, 1, 1, 0, '08:00', 60 FROM generate_series(1, :t) g",
+    "INSERT INTO hybrid_patterns (lesson_id, school_id, individual_weeks, slot_minutes,"
+    " bookings_open) SELECT g, 1, ARRAY[4], 15, false FROM generate_series(1, :t) g",
+    "INSERT INTO families (id, school_id, key, name)"
+    " SELECT g, 1, 'f' || g, 'Family ' || g FROM generate_series(1, :n) g",
+    "INSERT INTO parents (id, school_id, family_id, key, name, telegram_id)"
+    " SELECT g, 1, g, 'p' || g, 'Parent ' || g, :first + g FROM generate_series(1, :n) g",
+    "INSERT INTO students (id, school_id, family_id, key, name)"
+    " SELECT g, 1, g, 's' || g, 'Student ' || g FROM generate_series(1, :n) g",
+    "INSERT INTO enrolments (lesson_id, student_id, school_id)"
+    " SELECT (g - 1) / :per + 1, g, 1 FROM generate_series(1, :n) g",
+    "INSERT INTO bookings (school_id, lesson_id, student_id, teacher_id, week, start_at,"
+    " end_at, status, booked_by, sequence, created_at, updated_at)"
+    " SELECT 1, (g - 1) / :per + 1, g, (g - 1) / :per + 1, 4,"
+    " CAST(:monday AS timestamptz) + ((g - 1) % :per) * interval '15 minutes',"
+    " CAST(:monday AS timestamptz) + ((g - 1) % :per + 1) * interval '15 minutes',"
+    " 'CONFIRMED', 'bench', 0, :now, :now FROM generate_series(1, :n) g",
+]
+
+
+async def run_leadtimes(families: int, workers: int) -> dict[str, float | int | str]:
+    """A term's lead-time reminders and agendas for N families at once (see the docstring)."""
+    teachers = -(-families // PER_TEACHER)
+    server = start_test_server()
+    name = unique_name("bench")
+    url = await server.create_database(name)
+    engine = make_engine(url, pool_size=workers + 4)
+    api = LocalBotApi(limits=FloodLimits(global_per_second=30, per_chat_per_second=1))
+    await api.start()
+    params = {
+        "n": families, "t": teachers, "per": PER_TEACHER, "first": FIRST_CHAT,
+        "teacher_chat": LEAD_TEACHER_CHAT, "monday": MONDAY_09, "now": NOW,
+    }  # fmt: skip
+    try:
+        await migrate(engine)
+        started = time.perf_counter()
+        async with engine.begin() as conn:
+            for statement in LEAD_SQL:
+                await conn.execute(text(statement), params)
+        insert_s = time.perf_counter() - started
+        clock = FixedClock(SUNDAY_19)
+        services = Services.build(make_session_factory(engine), clock)
+        application = build_application(
+            services, token=TOKEN, base_url=api.base_url, base_file_url=api.base_file_url
+        )
+        await application.initialize()
+        notifier = notifier_for(application)
+        sent = repeats = 0
+        started = time.perf_counter()
+        burst = await run_sweep(services.sessions, notifier, clock, SESSION, workers=workers)
+        burst_s = time.perf_counter() - started
+        assert burst is not None
+        sent += burst.sent
+        again = await run_sweep(services.sessions, notifier, clock, SESSION, workers=workers)
+        repeats += again.sent if again else 0
+        step = MONDAY_09 - timedelta(hours=2)
+        day_started = time.perf_counter()
+        while step < MONDAY_09 + timedelta(minutes=15 * PER_TEACHER):
+            clock.set(step)
+            report = await run_sweep(services.sessions, notifier, clock, SESSION, workers=workers)
+            sent += report.sent if report else 0
+            again = await run_sweep(services.sessions, notifier, clock, SESSION, workers=workers)
+            repeats += again.sent if again else 0
+            step += timedelta(minutes=15)
+        day_s = time.perf_counter() - day_started
+        total_s = time.perf_counter() - started
+        await application.shutdown()
+        metrics = api.metrics()
+        log = await core.log_counts(services.sessions)
+    finally:
+        await api.stop()
+        await engine.dispose()
+        await server.drop_database(name)
+        server.close()
+    delivered: dict[str, int] = metrics["delivered"]
+    expected = {str(FIRST_CHAT + g): 2 for g in range(1, families + 1)}
+    expected |= {str(LEAD_TEACHER_CHAT + g): 1 for g in range(1, teachers + 1)}
+    return {
+        "scenario": "leadtimes",
+        "families": families,
+        "teachers": teachers,
+        "insert_s": round(insert_s, 2),
+        "burst_sent": burst.sent,
+        "burst_s": round(burst_s, 1),
+        "burst_rate": round(burst.sent / burst_s, 2),
+        "day_s": round(day_s, 1),
+        "sent": sent,
+        "total_s": round(total_s, 1),
+        "rate": round(sent / total_s, 2),
+        "responses_429": int(metrics["responses_429"]),
+        "flood_waits": notifier.flood_waits,
+        "duplicates": sum(max(0, n - expected.get(c, 0)) for c, n in delivered.items()),
+        "lost": sum(max(0, n - delivered.get(c, 0)) for c, n in expected.items()),
+        "second_sweep_sent": repeats,
+        "log": str(log),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--rate", type=float, help="override the notifier's messages/s")
-    parser.add_argument("--scenario", choices=("not-booked", "waitlist"), default="not-booked")
+    parser.add_argument(
+        "--scenario", choices=("not-booked", "waitlist", "leadtimes"), default="not-booked"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    scenario = run_waitlist if args.scenario == "waitlist" else run
-    result = asyncio.run(scenario(args.families, args.workers, args.rate))
+    if args.scenario == "leadtimes":
+        result = asyncio.run(run_leadtimes(args.families, args.workers))
+    elif args.scenario == "waitlist":
+        result = asyncio.run(run_waitlist(args.families, args.workers, args.rate))
+    else:
+        result = asyncio.run(run(args.families, args.workers, args.rate))
     print(f"python {platform.python_version()} on {platform.machine()}")
     for key, value in result.items():
         print(f"{key:>18}: {value}")

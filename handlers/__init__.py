@@ -10,7 +10,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import common, teacher
+from handlers import agenda, common, teacher
 from handlers.admin import remind
 from handlers.admin import routes as admin
 from handlers.approval import chat as approval
@@ -25,6 +25,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     parent.register(application)
     admin.register(application)
     teacher.register(application)
+    agenda.register(application)
     calendar_view.register(application)
     remind.register(application)
     approval.register(application)

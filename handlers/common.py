@@ -100,6 +100,7 @@ def help_text(is_parent: bool, is_teacher: bool, is_admin: bool, known: bool) ->
             "/bookings LESSON [week] – who booked what",
             _("/stats LESSON – booked, not booked and attendance of your lesson"),
         ]
+        lines.append(_("/agenda off|on – your evening agenda of the next day"))
     if is_admin:
         lines += [
             "/admin – dashboard of hybrid lessons",

@@ -30,6 +30,7 @@ TEACHER_COMMANDS = (
     ("bookings", "Bookings of a lesson: /bookings LESSON [week]"),
     ("stats", "Stats of your lesson: /stats LESSON"),
     ("calendar", "Your week"),
+    ("agenda", "Evening agenda of the next day: /agenda off|on"),
 )
 ADMIN_COMMANDS = (
     ("admin", "Dashboard of hybrid lessons"),

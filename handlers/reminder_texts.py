@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from core.db.models import BookingStatus
+from core.i18n import gettext as _
+from core.i18n import ngettext
+from core.reminders.notices import AgendaNotice, DigestNotice
 from core.reminders.service import NotBookedNotice, Reminder, SessionNotice
 from core.waitlist.notice import WaitlistOfferNotice
 from handlers.callbacks import encode
-from handlers.formatting import booking_when, day_date, esc
+from handlers.formatting import booking_when, clock, day_date, esc, fit, long_date
 from handlers.parent import waitlist_texts
+
+DIGEST_FAMILIES = 40  # families named in one digest; the rest are counted
 
 Buttons = list[list[tuple[str, str]]]
 
@@ -54,6 +62,59 @@ def session_text(notice: SessionNotice) -> str:
     )
 
 
+def agenda_text(notice: AgendaNotice) -> str:
+    """A teacher's booked sessions of one day, in order."""
+    tz = ZoneInfo(notice.timezone)
+    lines = ["<b>" + esc(_("Your sessions on {day}").format(day=long_date(notice.day))) + "</b>"]
+    for view in notice.sessions:
+        where = f" · {esc(view.place)}" if view.place else ""
+        pending = (
+            " " + esc(_("(waiting for confirmation)"))
+            if view.status == BookingStatus.PENDING
+            else ""
+        )
+        lines.append(
+            f"{clock(view.start_at, tz)}–{clock(view.end_at, tz)} {esc(view.student_name)}"
+            f" · {esc(view.lesson_name)}{where}{pending}"
+        )
+    lines += ["", esc(_("/agenda off stops these evening messages."))]
+    return fit("\n".join(lines))
+
+
+def digest_text(notice: DigestNotice) -> str:
+    """An admin's digest: who has not booked a lesson that has been open for days."""
+    count = len(notice.families)
+    title = ngettext(
+        "{lesson}: {n} family still to book",
+        "{lesson}: {n} families still to book",
+        count,
+    ).format(lesson=notice.lesson_name, n=count)
+    opened = ngettext(
+        "Bookings have been open for {days} day.",
+        "Bookings have been open for {days} days.",
+        notice.open_days,
+    ).format(days=notice.open_days)
+    lines = [f"<b>{esc(title)}</b>", esc(opened)]
+    for family in notice.families[:DIGEST_FAMILIES]:
+        weeks = ", ".join(
+            _("{child} (week {week})").format(child=item.student_name, week=item.week)
+            for item in family.items
+        )
+        unreachable = " " + _("– not reachable in chat") if family.unreachable else ""
+        lines.append(f"• {esc(family.family_name)}: {esc(weeks)}{esc(unreachable)}")
+    if count > DIGEST_FAMILIES:
+        lines.append(esc(_("… and {n} more families.").format(n=count - DIGEST_FAMILIES)))
+    lines += [
+        "",
+        esc(
+            _("/remind {lesson} reminds them now; /stats {lesson} shows every week.").format(
+                lesson=notice.lesson_key
+            )
+        ),
+    ]
+    return fit("\n".join(lines))
+
+
 def render(reminder: Reminder) -> tuple[str, Buttons]:
     """The message text and buttons of a reminder."""
     notice = reminder.notice
@@ -61,4 +122,8 @@ def render(reminder: Reminder) -> tuple[str, Buttons]:
         return session_text(notice), []
     if isinstance(notice, WaitlistOfferNotice):  # the waitlist's offers (core.waitlist.offers)
         return waitlist_texts.offer_text(notice), waitlist_texts.offer_buttons(notice)
+    if isinstance(notice, AgendaNotice):
+        return agenda_text(notice), []
+    if isinstance(notice, DigestNotice):
+        return digest_text(notice), []
     return not_booked_text(notice), not_booked_buttons(notice)

@@ -17,12 +17,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
 from core.reminders import service as core
+from core.reminders.agenda import due_agendas
+from core.reminders.digest import due_digests
+from core.reminders.rules import AGENDA, DIGEST
 from core.reminders.service import (
     FAILED,
     LEASE,
@@ -129,7 +132,21 @@ async def deliver(
     return report
 
 
-FINDERS = {SESSION: core.due_sessions, NOT_BOOKED: core.due_not_booked}
+async def _due_by_the_clock(
+    sessions: async_sessionmaker[AsyncSession], now: datetime
+) -> list[Reminder]:
+    """The session sweep's list: session reminders at their lead times, teachers' agendas."""
+    return [*await core.due_sessions(sessions, now), *await due_agendas(sessions, now)]
+
+
+async def _due_to_book(sessions: async_sessionmaker[AsyncSession], now: datetime) -> list[Reminder]:
+    """The not-booked sweep's list: families' rounds, then admins' digests."""
+    return [*await core.due_not_booked(sessions, now), *await due_digests(sessions, now)]
+
+
+FINDERS = {SESSION: _due_by_the_clock, NOT_BOOKED: _due_to_book}
+# the kinds each sweep sends, whose claims left by a stopped process it ends
+SWEPT_KINDS = {SESSION: (SESSION, AGENDA), NOT_BOOKED: (NOT_BOOKED, ON_DEMAND, DIGEST)}
 
 
 async def sweep_all(
@@ -165,8 +182,7 @@ async def run_sweep(
         )
         if stopping is None or not stopping.is_set():
             # an admin's one-off is never due again: the not-booked sweep ends its claims too
-            kinds = (kind, ON_DEMAND) if kind == NOT_BOOKED else (kind,)
-            await core.expire_stale_claims(sessions, kinds=kinds)
+            await core.expire_stale_claims(sessions, kinds=SWEPT_KINDS[kind])
     if report.due:
         logger.info(
             "%s sweep: %s due, %s sent, %s to retry, %s failed, %s blocked, %s unanswered, "

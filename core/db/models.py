@@ -107,6 +107,8 @@ class Teacher(Base):
     key: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # the teacher's own /agenda off (0014); imports never touch it
+    agenda_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class Location(Base):

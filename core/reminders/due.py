@@ -9,8 +9,12 @@
   sends failed for a passing reason (or whose claim was left by a stopped process) is the
   same round again at the next sweep: it does not count twice toward ``max_times``.
   Key ``nb:<lesson>:<family>:<opened minute>:<round>:<parent>``.
-- **session**: ``hours_before`` before a confirmed individual session.
-  Key ``ss:<booking>:<start epoch>:<parent>`` (a rescheduled session is reminded again).
+- **session**: at each lead time (``before_session``, default ``[24h]``) before a confirmed
+  individual session; a late one only while no shorter lead time is due.
+  Key ``ss:<booking>:<start epoch>:<lead minutes>m:<parent>`` (a rescheduled session is
+  reminded again at the lead times of its new time).
+- **quiet hours** (``quiet_hours``): nothing of the above is due inside them; what falls
+  due then goes at their end, if it still is (a session that has begun is not reminded).
 - **on demand** (an admin's ``/remind``): the not-booked reminder now, whatever the cadence.
   Key ``od:<lesson>:<request>:<family>:<parent>``: one request never sends twice.
 """
@@ -51,13 +55,16 @@ from core.reminders.rules import (
     SESSION,
     bookable_weeks,
     check_remindable,
+    lead_due,
     opened_token,
+    quiet_now,
     retry_due,
     round_due,
     school_rules,
-    session_due,
 )
 from core.schedule import week_monday
+
+LEGACY_LEAD = timedelta(hours=24)  # the one lead time the log's older keys were made for
 
 # --- due computation -----------------------------------------------------------------------
 
@@ -182,10 +189,11 @@ async def due_not_booked(
             await session.execute(select(School.id, School.timezone, School.reminders))
         ).all()
         for school_id, tz_name, raw in schools:
-            rules = school_rules(raw).not_booked
-            if not rules.enabled:
-                continue
+            school = school_rules(raw)
+            rules = school.not_booked
             tz = ZoneInfo(tz_name)
+            if not rules.enabled or quiet_now(now, tz, school.quiet_hours):
+                continue
             lessons = await _open_hybrid_lessons(session, school_id)
             if not lessons:
                 continue
@@ -284,18 +292,41 @@ def tally(plan: OnDemandPlan, outcomes: dict[str, str]) -> OnDemandTally:
     )
 
 
+def session_key(booking_id: int, start_at: datetime, lead: timedelta, parent_id: int) -> str:
+    """``ss:<booking>:<start epoch>:<lead minutes>m:<parent>``: one per lead time, and a
+    moved session (another start) is reminded again at each lead time of its new time."""
+    minutes = int(lead.total_seconds()) // 60
+    return f"ss:{booking_id}:{int(start_at.timestamp())}:{minutes}m:{parent_id}"
+
+
+def legacy_session_key(booking_id: int, start_at: datetime, parent_id: int) -> str:
+    """The key of the one 24-hour reminder before lead times (kept: not sent twice)."""
+    return f"ss:{booking_id}:{int(start_at.timestamp())}:{parent_id}"
+
+
+async def _legacy_sent(session: AsyncSession, keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    rows = await session.scalars(
+        select(SentReminder.dedupe_key).where(SentReminder.dedupe_key.in_(keys))
+    )
+    return set(rows)
+
+
 async def due_sessions(sessions: async_sessionmaker[AsyncSession], now: datetime) -> list[Reminder]:
-    """Every session reminder due now: confirmed sessions starting within ``hours_before``."""
+    """Every session reminder due now: for each confirmed session ahead, the reminder of its
+    lead time due now (:func:`core.reminders.rules.lead_due`), outside the quiet hours."""
     due: list[Reminder] = []
     async with unit_of_work(sessions) as session:
         schools = (
             await session.execute(select(School.id, School.timezone, School.reminders))
         ).all()
         for school_id, tz_name, raw in schools:
-            rules = school_rules(raw).session
-            if not rules.enabled:
+            rules = school_rules(raw)
+            leads = rules.lead_times()
+            if not leads or quiet_now(now, ZoneInfo(tz_name), rules.quiet_hours):
                 continue
-            horizon = now + timedelta(hours=rules.hours_before)
+            horizon = now + max(leads)
             bookings = (
                 await session.scalars(
                     booking_query(school_id)
@@ -310,12 +341,21 @@ async def due_sessions(sessions: async_sessionmaker[AsyncSession], now: datetime
             if not bookings:
                 continue
             parents = await _reachable_parents(session, school_id)
+            found: list[tuple[Reminder, str | None]] = []
             for booking in bookings:
-                if not session_due(now, booking.start_at, rules.hours_before):
+                lead = lead_due(now, booking.start_at, leads)
+                if lead is None:
                     continue
-                notice = SessionNotice(to_view(booking, tz_name))
-                epoch = int(booking.start_at.timestamp())
+                notice = SessionNotice(to_view(booking, tz_name), lead)
                 for parent_id, chat_id in parents.get(booking.student.family_id, ()):
-                    key = f"ss:{booking.id}:{epoch}:{parent_id}"
-                    due.append(Reminder(key, SESSION, school_id, parent_id, chat_id, notice))
+                    key = session_key(booking.id, booking.start_at, lead, parent_id)
+                    legacy = (
+                        legacy_session_key(booking.id, booking.start_at, parent_id)
+                        if lead == LEGACY_LEAD
+                        else None
+                    )
+                    reminder = Reminder(key, SESSION, school_id, parent_id, chat_id, notice)
+                    found.append((reminder, legacy))
+            sent_before = await _legacy_sent(session, [k for _, k in found if k is not None])
+            due += [r for r, legacy in found if legacy is None or legacy not in sent_before]
     return due

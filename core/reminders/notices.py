@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from core.views import BookingView
 from core.waitlist.notice import WaitlistOfferNotice
@@ -32,6 +32,36 @@ class NotBookedNotice:
 @dataclass(frozen=True, slots=True)
 class SessionNotice:
     booking: BookingView
+    lead: timedelta | None = None  # the lead time this reminder is for (None: unnamed)
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaNotice:
+    """A teacher's booked sessions of one day (local date), in order."""
+
+    teacher_name: str
+    day: date
+    timezone: str
+    sessions: tuple[BookingView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StillToBook:
+    """A family of a digest and the children and weeks it still has to book."""
+
+    family_name: str
+    items: tuple[BookNow, ...]
+    unreachable: bool  # no parent of the family can be reached in chat
+
+
+@dataclass(frozen=True, slots=True)
+class DigestNotice:
+    """An admin's digest: a lesson's bookings have been open a while; who has not booked."""
+
+    lesson_key: str
+    lesson_name: str
+    open_days: int
+    families: tuple[StillToBook, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +71,9 @@ class Reminder:
     key: str
     kind: str
     school_id: int
-    parent_id: int
+    parent_id: int | None  # None: a teacher's agenda or an admin's digest
     chat_id: int
-    notice: NotBookedNotice | SessionNotice | WaitlistOfferNotice
+    notice: NotBookedNotice | SessionNotice | WaitlistOfferNotice | AgendaNotice | DigestNotice
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ Rules come from ``School.reminders``, the school file's optional ``reminders:`` 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 NOT_BOOKED = "not_booked"
 SESSION = "session"
 ON_DEMAND = "on_demand"
+AGENDA = "agenda"  # a teacher's next-day agenda (sent by the session sweep)
+DIGEST = "digest"  # an admin's who-has-not-booked digest (sent by the not-booked sweep)
 
 
 class NothingToBook(NotAllowed):
@@ -101,6 +104,47 @@ def retry_due(now: datetime, *, rules: NotBookedReminders, tz: ZoneInfo) -> bool
 def session_due(now: datetime, start_at: datetime, hours_before: int) -> bool:
     """From ``hours_before`` before the session until it starts."""
     return start_at - timedelta(hours=hours_before) <= now < start_at
+
+
+def lead_due(now: datetime, start_at: datetime, leads: Iterable[timedelta]) -> timedelta | None:
+    """The lead time whose session reminder is due now, or None.
+
+    Each lead time's reminder is due from ``start_at - lead`` (absolute time, so a
+    daylight-saving night changes nothing) until the next shorter lead time's instant, or
+    the start for the shortest. A reminder missed while the bot was down (or held by quiet
+    hours) still goes out late while the session is ahead, but never once a shorter lead
+    time is due: then only that one goes (no "in 24 hours" an hour before the lesson)."""
+    if now >= start_at:
+        return None
+    passed = [lead for lead in leads if start_at - lead <= now]
+    return min(passed) if passed else None
+
+
+def quiet_now(now: datetime, tz: ZoneInfo, quiet: tuple[time, time] | None) -> bool:
+    """Is it quiet hours at the school (its local wall-clock time, whatever the offset)?"""
+    return quiet is not None and in_window(now.astimezone(tz).time(), *quiet)
+
+
+def agenda_days(now: datetime, tz: ZoneInfo, at: time | None) -> list[date]:
+    """The days whose teacher's agenda may be due now (local dates).
+
+    Tomorrow's from ``at`` until local midnight; and today's, for an agenda that could not
+    go out the evening before (quiet hours, downtime): the caller sends it only while
+    today's first session is still ahead."""
+    if at is None:
+        return []
+    local = now.astimezone(tz)
+    days = [local.date()]
+    if local.time() >= at:
+        days.append(local.date() + timedelta(days=1))
+    return days
+
+
+def digest_due(now: datetime, opened_at: datetime | None, after_days: int | None) -> bool:
+    """An admin's digest is due once bookings have been open ``after_days`` days."""
+    if after_days is None or opened_at is None:
+        return False
+    return now >= opened_at + timedelta(days=after_days)
 
 
 def bookable_weeks(lesson: Lesson, tz: ZoneInfo, now: datetime) -> list[int]:

@@ -9,11 +9,20 @@ type validation (see :mod:`core.school_file.loader`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from core.school_file.fields import field_path, minutes_after_midnight
-from core.school_file.schema import SECTIONS, Hybrid, Lesson, Parsed, Term, validate_item
+from core.school_file.fields import field_path, format_duration, minutes_after_midnight
+from core.school_file.schema import (
+    MAX_LEAD_TIMES,
+    SECTIONS,
+    Hybrid,
+    Lesson,
+    Parsed,
+    Reminders,
+    Term,
+    validate_item,
+)
 
 __all__ = ["MAX_WEEKS", "cross_item_problems"]
 
@@ -63,6 +72,11 @@ def _keyed(parsed: Parsed) -> dict[str, list[tuple[str, str]]]:
 
 
 # --- meaning: uniqueness, references, weeks and times ------------------------------------------
+
+
+def _inside(at: time, start: time, end: time) -> bool:
+    """Is a local time inside ``[start, end)``, a span that may run past midnight?"""
+    return start <= at < end if start <= end else at >= start or at < end
 
 
 class _Checker:
@@ -126,6 +140,36 @@ class _Checker:
                 f"{_hm(not_booked.window_end)} is not after "
                 f"window_start {_hm(not_booked.window_start)}",
             )
+        self.check_lead_times(school.reminders)
+        quiet, agenda = school.reminders.quiet_hours, school.reminders.teacher_agenda
+        if quiet is not None and agenda is not None and _inside(agenda, *quiet):
+            self.add(
+                "school.reminders.teacher_agenda",
+                f"{_hm(agenda)} is inside quiet_hours {_hm(quiet[0])}-{_hm(quiet[1])}: "
+                "the agenda would wait for the morning",
+            )
+
+    def check_lead_times(self, reminders: Reminders) -> None:
+        """``before_session``: at most a few lead times, none twice, not with hours_before."""
+        leads = reminders.before_session
+        if leads is None:
+            return
+        path = "school.reminders.before_session"
+        if "hours_before" in reminders.session.model_fields_set:
+            self.add(path, "give either before_session or session.hours_before, not both")
+        if not leads:
+            self.add(path, 'must list at least one lead time, like ["24h"]')
+        if len(leads) > MAX_LEAD_TIMES:
+            self.add(path, f"at most {MAX_LEAD_TIMES} lead times, got {len(leads)}")
+        first: dict[timedelta, int] = {}
+        for index, lead in enumerate(leads):
+            if lead in first:
+                self.add(
+                    f"{path}[{index}]",
+                    f"the same lead time as {path}[{first[lead]}] ({format_duration(lead)})",
+                )
+            else:
+                first[lead] = index
 
     def check_terms(self) -> None:
         for index, term in self.parsed.valid["terms"].items():

@@ -10,7 +10,7 @@ with.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,6 +20,9 @@ from core.schedule import DAYS, parse_hhmm
 
 __all__ = [
     "HHMM",
+    "AgendaTime",
+    "LeadTime",
+    "QuietHours",
     "Day",
     "EventType",
     "FileModel",
@@ -34,6 +37,7 @@ __all__ = [
     "TimeZoneName",
     "Weeks",
     "field_path",
+    "format_duration",
     "minutes_after_midnight",
 ]
 
@@ -147,6 +151,68 @@ def _serialize_time(value: time) -> str:
     return value.strftime("%H:%M")
 
 
+_DURATION_RE = re.compile(r"^\s*(\d{1,5})\s*([mhd])\s*$")
+_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
+MAX_LEAD = timedelta(days=14)
+
+
+def _lead_time(value: object) -> timedelta:
+    """A lead time before a session: ``30m``, ``2h`` or ``1d``; more than 0, at most 14 days."""
+    if isinstance(value, timedelta):
+        return value
+    match = _DURATION_RE.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f'{value!r} is not a lead time: write it like "30m", "2h" or "1d"')
+    lead = int(match.group(1)) * _UNITS[match.group(2)]
+    if lead <= timedelta(0):
+        raise ValueError(f"{value!r}: a lead time must be more than 0")
+    if lead > MAX_LEAD:
+        raise ValueError(f"{value!r}: a lead time is at most 14 days")
+    return lead
+
+
+def format_duration(value: timedelta) -> str:
+    """A lead time as the school file writes it: whole days, hours or minutes ("2h")."""
+    minutes = int(value.total_seconds()) // 60
+    if minutes % 1440 == 0 and minutes > 2880:
+        return f"{minutes // 1440}d"
+    if minutes % 60 == 0:
+        return f"{minutes // 60}h"
+    return f"{minutes}m"
+
+
+def _quiet_hours(value: object) -> tuple[time, time]:
+    """Quiet hours ``"21:00-08:00"``: local times, the end exclusive, past midnight allowed."""
+    if isinstance(value, tuple):
+        return value
+    if not isinstance(value, str) or value.count("-") != 1:
+        raise ValueError(f'{value!r} is not quiet hours: write them like "21:00-08:00"')
+    start_text, end_text = value.split("-")
+    start, end = parse_hhmm(start_text.strip()), parse_hhmm(end_text.strip())
+    if start == end:
+        raise ValueError(f"{value!r}: quiet hours must end at another time than they start")
+    return start, end
+
+
+def _serialize_quiet(value: tuple[time, time]) -> str:
+    return f"{_serialize_time(value[0])}-{_serialize_time(value[1])}"
+
+
+def _agenda_time(value: object) -> time | None:
+    """The teacher's agenda time ``"18:00"``, or ``off`` (YAML reads a bare off as false)."""
+    if value is None or value is False or value == "off":
+        return None
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f'{value!r} is not an agenda time: write a time like "18:00", or off')
+    return parse_hhmm(value)
+
+
+def _serialize_agenda(value: time | None) -> str | None:
+    return None if value is None else _serialize_time(value)
+
+
 Key = Annotated[str, AfterValidator(_key)]
 Name = Annotated[str, AfterValidator(_name)]
 HHMM = Annotated[time, BeforeValidator(_hhmm), PlainSerializer(_serialize_time, when_used="json")]
@@ -159,6 +225,19 @@ Phone = Annotated[str | None, BeforeValidator(_phone)]
 TimeZoneName = Annotated[str, AfterValidator(_timezone)]
 EventType = Annotated[str, AfterValidator(_event_type)]
 Weeks = Annotated[list[int], AfterValidator(_week_list)]
+LeadTime = Annotated[
+    timedelta, BeforeValidator(_lead_time), PlainSerializer(format_duration, when_used="json")
+]
+QuietHours = Annotated[
+    tuple[time, time],
+    BeforeValidator(_quiet_hours),
+    PlainSerializer(_serialize_quiet, when_used="json"),
+]
+AgendaTime = Annotated[
+    time | None,
+    BeforeValidator(_agenda_time),
+    PlainSerializer(_serialize_agenda, when_used="json"),
+]
 LessonTypeName = Literal["INDIVIDUAL", "GROUP", "BAND", "HYBRID"]
 
 

@@ -19,13 +19,17 @@ in ``School.reminders`` with every default filled in::
           window_end: "20:00"    # default "20:00"
         session:               # before a booked individual session
           enabled: true        # default true
-          hours_before: 24     # default 24
+          hours_before: 24     # default 24 (one lead time; or give before_session)
+        before_session: [24h, 2h]   # default [24h]: one reminder per lead time (30m, 2h, 1d)
+        teacher_agenda: "18:00"     # default off: each teacher's next-day agenda, local time
+        admin_digest_after_days: 3  # default off: admins hear who has not booked yet
+        quiet_hours: "21:00-08:00"  # default none: nothing the bot starts itself is sent then
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any, TypeGuard, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -34,16 +38,19 @@ from pydantic import ValidationError
 from core.schedule import DAYS
 from core.school_file.fields import (
     HHMM,
+    AgendaTime,
     Day,
     EventType,
     FileModel,
     Key,
+    LeadTime,
     LessonTypeName,
     LocalDate,
     LocalDateTime,
     Name,
     Phone,
     PositiveInt,
+    QuietHours,
     TelegramId,
     TimeZoneName,
     Weeks,
@@ -59,6 +66,7 @@ __all__ = [
     "Family",
     "Hybrid",
     "Lesson",
+    "MAX_LEAD_TIMES",
     "Location",
     "NotBookedReminders",
     "Parent",
@@ -89,13 +97,29 @@ class SessionReminders(FileModel):
     hours_before: PositiveInt = 24
 
 
+MAX_LEAD_TIMES = 4
+
+
 class Reminders(FileModel):
     not_booked: NotBookedReminders = NotBookedReminders()
     session: SessionReminders = SessionReminders()
+    # lead times of the session reminders, e.g. ["24h", "2h"]; None: session.hours_before
+    before_session: list[LeadTime] | None = None
+    teacher_agenda: AgendaTime = None  # local time of the evening agenda; None: off
+    admin_digest_after_days: PositiveInt | None = None  # None: no digest
+    quiet_hours: QuietHours | None = None  # local [start, end): nothing sent by itself
+
+    def lead_times(self) -> tuple[timedelta, ...]:
+        """The session reminders' lead times, longest first (none when they are off)."""
+        if not self.session.enabled:
+            return ()
+        if self.before_session is None:
+            return (timedelta(hours=self.session.hours_before),)
+        return tuple(sorted(set(self.before_session), reverse=True))
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON-ready dict stored in ``School.reminders`` (times as "HH:MM")."""
-        return self.model_dump(mode="json")
+        return self.model_dump(mode="json", exclude_none=True)  # off keys: left out
 
 
 class SchoolInfo(FileModel):
