@@ -118,10 +118,14 @@ def _language() -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def format_day(day: date) -> str:
-    """'Mon 22 Feb' / 'пн, 22 февр.' / 'Mo., 22. Feb.' in the current language."""
+def format_day(day: date, *, padded: bool = False) -> str:
+    """'Mon 22 Feb' / 'пн, 22 февр.' / 'Mo., 22. Feb.' in the current language
+    (``padded``: 'Mon 01 Mar')."""
     language = _language()
-    return format_date(day, _SHORT_DAY[language], locale=_locale(language))
+    pattern = _SHORT_DAY[language]
+    if padded:
+        pattern = pattern.replace("d", "dd", 1) if pattern.startswith("EEE") else pattern
+    return format_date(day, pattern, locale=_locale(language))
 
 
 def format_day_month(day: date) -> str:

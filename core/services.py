@@ -18,6 +18,7 @@ from core.directory import Directory
 from core.exports import ExportService
 from core.family_view import FamilyViewService
 from core.invites import InviteService
+from core.languages import Languages
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Services:
     chat_steps: ChatSteps
     exports: ExportService
     attendance: AttendanceService
+    languages: Languages
 
     @property
     def engine(self) -> AsyncEngine:
@@ -56,4 +58,5 @@ class Services:
             chat_steps=ChatSteps(sessions, clock),
             exports=ExportService(sessions, clock),
             attendance=AttendanceService(sessions, clock),
+            languages=Languages(sessions),
         )

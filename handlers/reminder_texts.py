@@ -1,7 +1,10 @@
-"""What reminders say, and their buttons (pure; HTML parse mode)."""
+"""What reminders say, and their buttons (pure; HTML parse mode), in the recipient's language
+(``Reminder.language``, core.languages)."""
 
 from __future__ import annotations
 
+from core.i18n import gettext as _
+from core.i18n import use_language
 from core.reminders.service import NotBookedNotice, Reminder, SessionNotice
 from handlers.callbacks import encode
 from handlers.formatting import booking_when, day_date, esc
@@ -10,17 +13,23 @@ Buttons = list[list[tuple[str, str]]]
 
 
 def not_booked_text(notice: NotBookedNotice) -> str:
+    headline = _("{lesson}: please book an individual slot").format(lesson=esc(notice.lesson_name))
     lines = [
-        f"<b>{esc(notice.lesson_name)}: please book an individual slot</b>",
-        f"{esc(notice.family_name)}, these individual weeks still need a booking:",
+        f"<b>{headline}</b>",
+        _("{family}, these individual weeks still need a booking:").format(
+            family=esc(notice.family_name)
+        ),
     ]
     lines += [
-        f"• {esc(item.student_name)} – week {item.week} (from {day_date(item.week_monday)})"
+        "• "
+        + _("{child} – week {week} (from {monday})").format(
+            child=esc(item.student_name), week=item.week, monday=day_date(item.week_monday)
+        )
         for item in notice.items
     ]
     lines += [
         "",
-        "Tap a button to pick a time. A slot can be booked until 24 hours before it starts.",
+        _("Tap a button to pick a time. A slot can be booked until 24 hours before it starts."),
     ]
     return "\n".join(lines)
 
@@ -30,7 +39,7 @@ def not_booked_buttons(notice: NotBookedNotice) -> Buttons:
     return [
         [
             (
-                f"Book {item.student_name} – week {item.week}",
+                _("Book {child} – week {week}").format(child=item.student_name, week=item.week),
                 encode("bk", "s", notice.school_id, item.student_id, notice.lesson_id, item.week),
             )
         ]
@@ -42,19 +51,20 @@ def session_text(notice: SessionNotice) -> str:
     booking = notice.booking
     return "\n".join(
         [
-            f"<b>Reminder: {esc(booking.lesson_name)}</b>",
+            "<b>" + _("Reminder: {lesson}").format(lesson=esc(booking.lesson_name)) + "</b>",
             f"{esc(booking.student_name)} – {booking_when(booking)}",
-            f"Teacher: {esc(booking.teacher_name)}",
-            f"Room: {esc(booking.place)}",
+            _("Teacher: {teacher}").format(teacher=esc(booking.teacher_name)),
+            _("Room: {room}").format(room=esc(booking.place)),
             "",
-            "/mybookings shows all your bookings.",
+            _("/mybookings shows all your bookings."),
         ]
     )
 
 
 def render(reminder: Reminder) -> tuple[str, Buttons]:
-    """The message text and buttons of a reminder."""
+    """The message text and buttons of a reminder, in its recipient's language."""
     notice = reminder.notice
-    if isinstance(notice, SessionNotice):
-        return session_text(notice), []
-    return not_booked_text(notice), not_booked_buttons(notice)
+    with use_language(reminder.language):
+        if isinstance(notice, SessionNotice):
+            return session_text(notice), []
+        return not_booked_text(notice), not_booked_buttons(notice)

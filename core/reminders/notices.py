@@ -43,6 +43,7 @@ class Reminder:
     parent_id: int
     chat_id: int
     notice: NotBookedNotice | SessionNotice
+    language: str | None = None  # the recipient's (core.languages); None: the current one
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ from core.school_file.fields import (
     EventType,
     FileModel,
     Key,
+    Language,
     LessonTypeName,
     LocalDate,
     LocalDateTime,
@@ -102,6 +103,8 @@ class SchoolInfo(FileModel):
     key: Key
     name: Name
     timezone: TimeZoneName
+    # the language of users who chose none and whose Telegram client's language we lack
+    language: Language | None = None
     reminders: Reminders = Reminders()
 
 
