@@ -140,6 +140,12 @@ def format_long_date(day: date) -> str:
     return format_date(day, _LONG_DATE[language], locale=_locale(language))
 
 
+def format_date_year(day: date) -> str:
+    """'1 Feb 2027' / '1 февр. 2027 г.' / '1. Feb. 2027'."""
+    language = _language()
+    return format_date(day, _DAY_MONTH[language] + " y", locale=_locale(language))
+
+
 def format_weekday(day: date, width: str = "abbreviated") -> str:
     """The day of the week: 'Mon' ('abbreviated') or 'Monday' ('wide')."""
     pattern = "EEE" if width == "abbreviated" else "EEEE"

@@ -247,7 +247,8 @@ def booking_details(view: BookingView) -> list[str]:
 
 
 def booking_card(view: BookingView, headline: str | None = None) -> str:
-    lines = [f"<b>{esc(headline or _('Your booking'))}</b>", "", *booking_details(view)]
+    headline = headline or _("Your booking")
+    lines = [f"<b>{esc(headline)}</b>", "", *booking_details(view)]
     if not view.active:
         lines += ["", _("This booking is cancelled.")]
     else:

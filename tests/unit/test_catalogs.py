@@ -11,6 +11,7 @@ import io
 import re
 import shlex
 import string
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,21 @@ def _placeholders(text: str) -> set[str]:
     except ValueError:
         names.add("<unbalanced braces>")
     return names
+
+
+def test_no_text_is_translated_inside_an_f_string() -> None:
+    """Babel's extractor does not look inside f-strings (Python 3.11 tokenizes them whole):
+    a ``_("...")`` there would never reach the catalogs."""
+    inside = re.compile(r"""(?<![\w.])(?:_|N_|gettext|ngettext|pgettext)\(\s*['"]""")
+    found = []
+    for package in ("bot", "core", "handlers", "scheduler"):
+        for path in (ROOT / package).rglob("*.py"):
+            with tokenize.open(path) as source:
+                for token in tokenize.generate_tokens(source.readline):
+                    if token.type == tokenize.STRING and re.match(r"^[rRbB]*[fF]", token.string):
+                        if inside.search(token.string):
+                            found.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+    assert not found, f"move these texts out of their f-strings: {found}"
 
 
 def test_the_readme_commands_use_the_catalogs_of_the_package() -> None:
