@@ -85,9 +85,11 @@ def test_no_text_is_translated_inside_an_f_string() -> None:
         for path in (ROOT / package).rglob("*.py"):
             with tokenize.open(path) as source:
                 for token in tokenize.generate_tokens(source.readline):
-                    if token.type == tokenize.STRING and re.match(r"^[rRbB]*[fF]", token.string):
-                        if inside.search(token.string):
-                            found.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+                    f_string = token.type == tokenize.STRING and re.match(
+                        r"^[rRbB]*[fF]", token.string
+                    )
+                    if f_string and inside.search(token.string):
+                        found.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
     assert not found, f"move these texts out of their f-strings: {found}"
 
 
