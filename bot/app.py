@@ -182,7 +182,9 @@ async def _set_menus(application: Application) -> None:  # type: ignore[type-arg
         return
     try:
         accounts = await services.directory.telegram_accounts()
-        await set_all_menus(application.bot, accounts, CommandMenus(services.sessions))
+        languages = await services.languages.menu_languages()
+        ledger = CommandMenus(services.sessions)
+        await set_all_menus(application.bot, accounts, ledger, languages)
         await set_menu_button(application.bot, app_data(application).settings)
     except asyncio.CancelledError:
         raise

@@ -19,6 +19,7 @@ from core.directory import Directory
 from core.exports import ExportService
 from core.family_view import FamilyViewService
 from core.invites import InviteService
+from core.languages import Languages
 from core.waitlist.service import WaitlistService
 
 
@@ -38,6 +39,7 @@ class Services:
     attendance: AttendanceService
     approval: ApprovalService
     waitlist: WaitlistService
+    languages: Languages
 
     @property
     def engine(self) -> AsyncEngine:
@@ -63,4 +65,5 @@ class Services:
             attendance=AttendanceService(sessions, clock),
             approval=ApprovalService(sessions, clock),
             waitlist=WaitlistService(sessions, clock, booking),
+            languages=Languages(sessions),
         )

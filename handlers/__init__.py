@@ -10,7 +10,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import agenda, common, teacher
+from handlers import agenda, common, language, teacher
 from handlers.admin import remind
 from handlers.admin import routes as admin
 from handlers.approval import chat as approval
@@ -19,7 +19,9 @@ from handlers.parent import routes as parent
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    """Wire every handler in one group: the first match wins, so the catch-alls go last."""
+    """Wire every handler in one group: the first match wins, so the catch-alls go last.
+    Before them all (group -1), the update's language is set (handlers.language)."""
+    language.register(application)
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(CommandHandler("cancel", common.cancel_command))
     parent.register(application)

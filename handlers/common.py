@@ -12,7 +12,9 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from core.db.driver import is_unavailable
 from core.errors import DatabaseUnavailable
+from core.i18n import N_
 from core.i18n import gettext as _
+from handlers import refusals
 from handlers.context import Context, services_of, who
 
 logger = logging.getLogger(__name__)
@@ -20,12 +22,12 @@ logger = logging.getLogger(__name__)
 TextStep = Callable[[Update, Context, tuple[int, ...]], Awaitable[None]]
 _TEXT_STEPS: dict[str, TextStep] = {}
 
-NOTHING_CHANGED = (
+NOTHING_CHANGED = N_(
     "Sorry, something went wrong on our side. Nothing was changed. Please try again in a moment."
 )
 DB_DOWN = DatabaseUnavailable().message  # "temporarily unavailable. Nothing was changed."
-STALE_BUTTON = "That button is out of date. Here is a fresh menu."
-CHANGE_SAVED = (
+STALE_BUTTON = N_("That button is out of date. Here is a fresh menu.")
+CHANGE_SAVED = N_(
     "Your change is saved (/mybookings shows it), but I could not send you everything about "
     "it just now."
 )
@@ -42,7 +44,7 @@ def _changed(update: Update, context: Context) -> bool:
     return context.chat_data is not None and context.chat_data.get(_CHANGED_IN) == update.update_id
 
 
-STOPPED = "Okay, stopped. Nothing was changed, and the buttons above no longer work. /help"
+STOPPED = N_("Okay, stopped. Nothing was changed, and the buttons above no longer work. /help")
 STOP_STEP = "stopped"  # after /cancel: (message id of the /cancel,); older buttons are stale
 
 
@@ -71,47 +73,52 @@ def intro_lines(is_parent: bool, is_teacher: bool, is_admin: bool) -> list[str]:
     """One line per role saying what this account is here for."""
     lines = []
     if is_parent:
-        lines.append("You book your children's individual lesson slots here.")
+        lines.append(_("You book your children's individual lesson slots here."))
     if is_teacher:
-        lines.append("You teach here: see your lessons, who booked which slot, your week.")
+        lines.append(_("You teach here: see your lessons, who booked which slot, your week."))
     if is_admin:
-        lines.append("You run the school's bookings: open, close, remind, book for families.")
+        lines.append(_("You run the school's bookings: open, close, remind, book for families."))
     return [*lines, ""]
 
 
 def help_text(is_parent: bool, is_teacher: bool, is_admin: bool, known: bool) -> str:
-    lines = ["<b>Music school bookings</b>", ""]
+    lines = ["<b>" + _("Music school bookings") + "</b>", ""]
     if not known:
         lines += [
-            "I book individual lesson slots for families of the school.",
-            "To start, open the invite link the school sent you, or ask the school office for one.",
+            _("I book individual lesson slots for families of the school."),
+            _(
+                "To start, open the invite link the school sent you, "
+                "or ask the school office for one."
+            ),
+            _("/language – choose the language I speak"),
         ]
         return "\n".join(lines)
     lines += intro_lines(is_parent, is_teacher, is_admin)
     if is_parent:
         lines += [
-            "/book – book an individual slot for your child",
-            "/mybookings – see, move or cancel bookings",
-            "/calendar – your family's week",
+            _("/book – book an individual slot for your child"),
+            _("/mybookings – see, move or cancel bookings"),
+            _("/calendar – your family's week"),
         ]
     if is_teacher:
         lines += [
-            "/lessons – your lessons",
-            "/bookings LESSON [week] – who booked what",
+            _("/lessons – your lessons"),
+            _("/bookings LESSON [week] – who booked what"),
             _("/stats LESSON – booked, not booked and attendance of your lesson"),
         ]
         lines.append(_("/agenda off|on – your evening agenda of the next day"))
     if is_admin:
         lines += [
-            "/admin – dashboard of hybrid lessons",
+            _("/admin – dashboard of hybrid lessons"),
             "/lessons, /stats LESSON, /bookings LESSON [week]",
             "/open LESSON, /close LESSON, /remind LESSON, /invite FAMILY",
         ]
     if is_teacher or is_admin:
-        lines.append("/calendar – the week as a picture")
-    lines.append("/cancel – leave the current step")
+        lines.append(_("/calendar – the week as a picture"))
+    lines.append(_("/cancel – leave the current step"))
+    lines.append(_("/language – choose the language I speak"))
     if is_parent:
-        lines += ["", "Booking, moving or cancelling needs at least 24 hours' notice."]
+        lines += ["", _("Booking, moving or cancelling needs at least 24 hours' notice.")]
     return "\n".join(lines)
 
 
@@ -135,7 +142,7 @@ async def cancel_command(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is not None:
         await services_of(context).chat_steps.set(user.id, STOP_STEP, (message.message_id,))
-    await message.reply_text(STOPPED)
+    await message.reply_text(_(STOPPED))
 
 
 async def stopped_before(update: Update, context: Context) -> bool:
@@ -165,8 +172,10 @@ async def text_message(update: Update, context: Context) -> None:
             await step(update, context, awaiting.args)
             return
     await message.reply_text(
-        "Please use the buttons, or a command: /book to book, /mybookings for your bookings, "
-        "/help for everything else."
+        _(
+            "Please use the buttons, or a command: /book to book, /mybookings for your "
+            "bookings, /help for everything else."
+        )
     )
 
 
@@ -174,7 +183,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     """A command the bot does not know."""
     if update.effective_message is None:
         raise RuntimeError("update.effective_message is None")
-    await update.effective_message.reply_text("I don't know that command. /help lists mine.")
+    await update.effective_message.reply_text(_("I don't know that command. /help lists mine."))
 
 
 async def stale_button(update: Update, context: Context) -> None:
@@ -183,7 +192,7 @@ async def stale_button(update: Update, context: Context) -> None:
     if query is None:
         raise RuntimeError("query is None")
     logger.info("update %s: unknown callback data %r", update.update_id, query.data)
-    await query.answer(STALE_BUTTON, show_alert=False)
+    await query.answer(_(STALE_BUTTON), show_alert=False)
     await reply_fresh_menu(update, context)
 
 
@@ -212,13 +221,14 @@ async def error_handler(update: object, context: Context) -> None:
         # expected while the database restarts: one line, no traceback
         logger.warning("update %s: database unavailable: %s", update_id, error)
         text = error.message if isinstance(error, DatabaseUnavailable) else DB_DOWN
+        text = refusals.translated(text)
     else:
         logger.error("update %s failed", update_id, exc_info=error)
-        text = NOTHING_CHANGED
+        text = _(NOTHING_CHANGED)
     if not isinstance(update, Update):
         return
     if _changed(update, context):
-        text = CHANGE_SAVED
+        text = _(CHANGE_SAVED)
     try:
         if update.callback_query is not None:
             try:

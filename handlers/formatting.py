@@ -6,7 +6,11 @@ import html
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from core.i18n import N_, format_clock, format_day, format_long_date, ngettext
+from core.i18n import gettext as _
 from core.views import BookingView
+
+ROLES = {"admin": N_("admin"), "parent": N_("parent"), "teacher": N_("teacher")}
 
 
 def esc(text: object) -> str:
@@ -15,36 +19,36 @@ def esc(text: object) -> str:
 
 
 def day_date(day: date) -> str:
-    """'Mon 22 Feb'."""
-    return f"{day:%a} {day.day} {day:%b}"
+    """'Mon 22 Feb' in the current language (core.i18n: Babel's dates)."""
+    return format_day(day)
 
 
 def long_date(day: date) -> str:
-    """'Monday 22 February 2027'."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    """'Monday 22 February 2027' in the current language."""
+    return format_long_date(day)
 
 
 def clock(moment: datetime, tz: ZoneInfo) -> str:
     """'15:30' in the school's time."""
-    return f"{moment.astimezone(tz):%H:%M}"
+    return format_clock(moment.astimezone(tz))
 
 
 def slot_label(start: datetime, tz: ZoneInfo) -> str:
     """'Mon 22 Feb 15:30'."""
     local = start.astimezone(tz)
-    return f"{day_date(local.date())} {local:%H:%M}"
+    return f"{day_date(local.date())} {format_clock(local)}"
 
 
 def booking_when(booking: BookingView) -> str:
     """'Monday 22 February 2027, 15:00–15:30'."""
     return (
         f"{long_date(booking.local_start.date())}, "
-        f"{booking.local_start:%H:%M}–{booking.local_end:%H:%M}"
+        f"{format_clock(booking.local_start)}–{format_clock(booking.local_end)}"
     )
 
 
 def tz_note(tz_name: str) -> str:
-    return f"Times are {tz_name.replace('_', ' ')} time."
+    return _("Times are {zone} time.").format(zone=tz_name.replace("_", " "))
 
 
 MAX_MESSAGE = 4096  # Telegram's limit on a message's text
@@ -63,7 +67,9 @@ def fit(text: str, limit: int = MAX_MESSAGE) -> str:
             break
         kept.append(line)
         size += len(line) + 1
-    return "\n".join(kept) + f"\n… ({len(lines) - len(kept)} more lines not shown)"
+    left = len(lines) - len(kept)
+    note = ngettext("{n} more line not shown", "{n} more lines not shown", left).format(n=left)
+    return "\n".join(kept) + f"\n… ({note})"
 
 
 def who_acted(label: str) -> str:
@@ -71,9 +77,10 @@ def who_acted(label: str) -> str:
     'parent:12 Jane Smith' -> 'Jane Smith (parent)', 'parent:12' -> 'parent', 'cli' -> 'the school (command line)'."""
     role, sep, rest = label.partition(":")
     if not sep:
-        return "the school (command line)" if label == "cli" else label
+        return _("the school (command line)") if label == "cli" else label
     if role == "parent":
-        number, _, name = rest.partition(" ")
+        number, _space, name = rest.partition(" ")
         if number.isdigit():
             rest = name
-    return f"{rest} ({role})" if rest else role
+    role_words = _(ROLES[role]) if role in ROLES else role
+    return f"{rest} ({role_words})" if rest else role_words

@@ -3,6 +3,8 @@
 At start-up :func:`set_all_menus` runs in the background (polling does not wait for it) and
 sets only the menus that changed since they were last set (:mod:`core.menus` remembers a
 digest per account), so a restart with ten thousand linked accounts costs a few calls.
+Each account's menu is set once per language (``language_code``; Telegram shows the one of
+the client's language) and once without a language code, in the account's own language.
 """
 
 from __future__ import annotations
@@ -10,46 +12,63 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+)
 from telegram.error import TelegramError
 
 from core.directory import Role
+from core.i18n import LANGUAGES, N_, pick_language, use_language
+from core.i18n import gettext as _
 from core.menus import DEFAULT_MENU, CommandMenus
 
 logger = logging.getLogger(__name__)
 
 PARENT_COMMANDS = (
-    ("book", "Book an individual lesson slot"),
-    ("mybookings", "See, move or cancel your bookings"),
-    ("calendar", "Your family's week"),
+    ("book", N_("Book an individual lesson slot")),
+    ("mybookings", N_("See, move or cancel your bookings")),
+    ("calendar", N_("Your family's week")),
 )
 TEACHER_COMMANDS = (
-    ("lessons", "Your lessons"),
-    ("bookings", "Bookings of a lesson: /bookings LESSON [week]"),
-    ("stats", "Stats of your lesson: /stats LESSON"),
-    ("calendar", "Your week"),
-    ("agenda", "Evening agenda of the next day: /agenda off|on"),
+    ("lessons", N_("Your lessons")),
+    ("bookings", N_("Bookings of a lesson: /bookings LESSON [week]")),
+    ("stats", N_("Stats of your lesson: /stats LESSON")),
+    ("calendar", N_("Your week")),
+    ("agenda", N_("Evening agenda of the next day: /agenda off|on")),
 )
 ADMIN_COMMANDS = (
-    ("admin", "Dashboard of hybrid lessons"),
-    ("lessons", "Hybrid lessons, open or closed"),
-    ("stats", "Stats of a lesson: /stats LESSON"),
-    ("bookings", "Bookings: /bookings LESSON [week]"),
-    ("open", "Open bookings: /open LESSON"),
-    ("close", "Close bookings: /close LESSON"),
-    ("remind", "Remind families who have not booked: /remind LESSON"),
-    ("invite", "Invite links of a family: /invite FAMILY"),
-    ("calendar", "The school's week"),
+    ("admin", N_("Dashboard of hybrid lessons")),
+    ("lessons", N_("Hybrid lessons, open or closed")),
+    ("stats", N_("Stats of a lesson: /stats LESSON")),
+    ("bookings", N_("Bookings: /bookings LESSON [week]")),
+    ("open", N_("Open bookings: /open LESSON")),
+    ("close", N_("Close bookings: /close LESSON")),
+    ("remind", N_("Remind families who have not booked: /remind LESSON")),
+    ("invite", N_("Invite links of a family: /invite FAMILY")),
+    ("calendar", N_("The school's week")),
 )
 BATCH = 100  # menus remembered per transaction while setting them
-ALWAYS = (("help", "What I can do"), ("cancel", "Leave the current step"))
-STRANGER = (("start", "Start, or link your account with an invite"), *ALWAYS)
+ALWAYS = (
+    ("help", N_("What I can do")),
+    ("language", N_("Choose the language I speak")),
+    ("cancel", N_("Leave the current step")),
+)
+STRANGER = (("start", N_("Start, or link your account with an invite")), *ALWAYS)
+# (chosen with /language, the school's): an account's languages as its menus need them
+MenuLanguages = tuple[str | None, str | None]
+# one account's menus: by language_code ("" for a client whose language has no menu)
+Menus = dict[str, list[BotCommand]]
 
 
 def commands_for(roles: Iterable[Role]) -> list[BotCommand]:
-    """The menu for a set of roles: parent first, then teacher, then admin; no duplicates."""
+    """The menu for a set of roles, in the current language: parent first, then teacher, then
+    admin; no duplicates."""
     roles = set(roles)
     chosen: list[tuple[str, str]] = []
     if Role.ADMIN in roles:
@@ -59,42 +78,79 @@ def commands_for(roles: Iterable[Role]) -> list[BotCommand]:
     if Role.PARENT in roles:
         chosen = list(PARENT_COMMANDS) + chosen
     if not chosen:
-        return [BotCommand(c, d) for c, d in STRANGER]
+        return [BotCommand(c, _(d)) for c, d in STRANGER]
     seen: set[str] = set()
     menu: list[BotCommand] = []
     for command, description in (*chosen, *ALWAYS):
         if command not in seen:
             seen.add(command)
-            menu.append(BotCommand(command, description))
+            menu.append(BotCommand(command, _(description)))
     return menu
 
 
-def menu_digest(menu: Iterable[BotCommand]) -> str:
-    """A short fingerprint of a menu: equal menus, equal digests."""
-    pairs = [(c.command, c.description) for c in menu]
-    return hashlib.sha256(json.dumps(pairs).encode()).hexdigest()
+def menus_for(roles: Iterable[Role], languages: MenuLanguages = (None, None)) -> Menus:
+    """An account's menus, one per ``language_code`` Telegram matches against the client's
+    (and "" for any other client): in the language chosen with /language when there is
+    one, else in the client's own; "" in the school's language, else English."""
+    roles = set(roles)
+    chosen, school = languages
+    menus: Menus = {}
+    for code in ("", *LANGUAGES):
+        with use_language(pick_language(chosen, code or school)):
+            menus[code] = commands_for(roles)
+    return menus
+
+
+def menu_digest(menu: Iterable[BotCommand] | Menus) -> str:
+    """A short fingerprint of a menu (or of an account's menus): equal menus, equal digests."""
+    if isinstance(menu, dict):
+        pairs: object = {code: [(c.command, c.description) for c in m] for code, m in menu.items()}
+    else:
+        pairs = [(c.command, c.description) for c in menu]
+    return hashlib.sha256(json.dumps(pairs, sort_keys=True).encode()).hexdigest()
+
+
+async def _set_menus(bot: Bot, scope: BotCommandScope, menus: Menus) -> None:
+    for code, menu in menus.items():
+        await bot.set_my_commands(menu, scope=scope, language_code=code or None)
 
 
 async def set_menu(
-    bot: Bot, telegram_id: int, roles: Iterable[Role], ledger: CommandMenus | None = None
+    bot: Bot,
+    telegram_id: int,
+    roles: Iterable[Role],
+    ledger: CommandMenus | None = None,
+    *,
+    chosen: str | None = None,
+    school: str | None = None,
 ) -> None:
-    """Set one account's menu (and remember it in ``ledger``); a failure is logged, never fatal."""
-    menu = commands_for(roles)
+    """Set one account's menus (and remember them in ``ledger``); a failure is logged, never
+    fatal. ``chosen``: the language picked with /language; ``school``: the school's."""
+    menus = menus_for(roles, (chosen, school))
     try:
-        await bot.set_my_commands(menu, scope=BotCommandScopeChat(chat_id=telegram_id))
+        await _set_menus(bot, BotCommandScopeChat(chat_id=telegram_id), menus)
     except TelegramError as exc:
         logger.warning("could not set the command menu of %s: %s", telegram_id, exc)
         return
     if ledger is not None:
-        await ledger.record(bot.id, {telegram_id: menu_digest(menu)})
+        await ledger.record(bot.id, {telegram_id: menu_digest(menus)})
 
 
-async def set_all_menus(bot: Bot, accounts: dict[int, set[Role]], ledger: CommandMenus) -> int:
-    """The default menu and each account's, where they differ from what was last set; how
-    many were set."""
-    menus = {telegram_id: commands_for(roles) for telegram_id, roles in accounts.items()}
-    menus[DEFAULT_MENU] = commands_for(())
-    stale = await ledger.stale(bot.id, {tid: menu_digest(menu) for tid, menu in menus.items()})
+async def set_all_menus(
+    bot: Bot,
+    accounts: dict[int, set[Role]],
+    ledger: CommandMenus,
+    languages: Mapping[int, MenuLanguages] | None = None,
+) -> int:
+    """The default menus and each account's, where they differ from what was last set; how
+    many accounts' were set (each account has a menu per language)."""
+    languages = languages or {}
+    menus = {
+        telegram_id: menus_for(roles, languages.get(telegram_id, (None, None)))
+        for telegram_id, roles in accounts.items()
+    }
+    menus[DEFAULT_MENU] = menus_for(())
+    stale = await ledger.stale(bot.id, {tid: menu_digest(m) for tid, m in menus.items()})
     done: dict[int, str] = {}
     for telegram_id, digest in stale.items():
         scope = (
@@ -103,7 +159,7 @@ async def set_all_menus(bot: Bot, accounts: dict[int, set[Role]], ledger: Comman
             else BotCommandScopeChat(chat_id=telegram_id)
         )
         try:
-            await bot.set_my_commands(menus[telegram_id], scope=scope)
+            await _set_menus(bot, scope, menus[telegram_id])
         except TelegramError as exc:
             logger.warning("could not set the command menu of %s: %s", telegram_id, exc)
             continue

@@ -7,6 +7,7 @@ dashboard can mark the family; any other send failure is logged and skipped.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -14,6 +15,7 @@ from telegram.error import Forbidden, TelegramError
 
 from core.calendar.ics import booking_ics
 from core.calendar.service import booking_event
+from core.i18n import use_language
 from core.services import Services
 from core.views import BookingView
 
@@ -31,16 +33,22 @@ async def tell_family(
     services: Services,
     school_id: int,
     family_id: int,
-    text: str,
-    document: tuple[str, bytes] | None = None,
+    text: str | Callable[[], str],
+    document: tuple[str, bytes] | Callable[[], tuple[str, bytes]] | None = None,
 ) -> int:
-    """Send ``text`` (HTML) and the optional file to every reachable parent; how many got it."""
+    """Send ``text`` (HTML) and the optional file to every reachable parent; how many got it.
+    Given as functions, both are built for each parent in their language (core.languages)."""
     told = 0
-    for parent_id, chat_id in await services.directory.parent_chat_ids(school_id, family_id):
+    parents = await services.directory.parent_chat_ids(school_id, family_id)
+    languages = await services.languages.of_accounts(school_id, [chat for _, chat in parents])
+    for parent_id, chat_id in parents:
+        with use_language(languages.get(chat_id)):
+            message = text() if callable(text) else text
+            attached = document() if callable(document) else document
         try:
-            await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-            if document is not None:
-                filename, data = document
+            await bot.send_message(chat_id, message, parse_mode=ParseMode.HTML)
+            if attached is not None:
+                filename, data = attached
                 await bot.send_document(chat_id, document=data, filename=filename)
             told += 1
         except Forbidden:

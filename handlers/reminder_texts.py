@@ -1,4 +1,5 @@
-"""What reminders say, and their buttons (pure; HTML parse mode)."""
+"""What reminders say, and their buttons (pure; HTML parse mode), in the recipient's language
+(``Reminder.language``, core.languages)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from core.db.models import BookingStatus
 from core.i18n import gettext as _
-from core.i18n import ngettext
+from core.i18n import ngettext, use_language
 from core.reminders.notices import AgendaNotice, DigestNotice
 from core.reminders.service import NotBookedNotice, Reminder, SessionNotice
 from core.waitlist.notice import WaitlistOfferNotice
@@ -20,17 +21,23 @@ Buttons = list[list[tuple[str, str]]]
 
 
 def not_booked_text(notice: NotBookedNotice) -> str:
+    headline = _("{lesson}: please book an individual slot").format(lesson=esc(notice.lesson_name))
     lines = [
-        f"<b>{esc(notice.lesson_name)}: please book an individual slot</b>",
-        f"{esc(notice.family_name)}, these individual weeks still need a booking:",
+        f"<b>{headline}</b>",
+        _("{family}, these individual weeks still need a booking:").format(
+            family=esc(notice.family_name)
+        ),
     ]
     lines += [
-        f"• {esc(item.student_name)} – week {item.week} (from {day_date(item.week_monday)})"
+        "• "
+        + _("{child} – week {week} (from {monday})").format(
+            child=esc(item.student_name), week=item.week, monday=day_date(item.week_monday)
+        )
         for item in notice.items
     ]
     lines += [
         "",
-        "Tap a button to pick a time. A slot can be booked until 24 hours before it starts.",
+        _("Tap a button to pick a time. A slot can be booked until 24 hours before it starts."),
     ]
     return "\n".join(lines)
 
@@ -40,7 +47,7 @@ def not_booked_buttons(notice: NotBookedNotice) -> Buttons:
     return [
         [
             (
-                f"Book {item.student_name} – week {item.week}",
+                _("Book {child} – week {week}").format(child=item.student_name, week=item.week),
                 encode("bk", "s", notice.school_id, item.student_id, notice.lesson_id, item.week),
             )
         ]
@@ -52,12 +59,12 @@ def session_text(notice: SessionNotice) -> str:
     booking = notice.booking
     return "\n".join(
         [
-            f"<b>Reminder: {esc(booking.lesson_name)}</b>",
+            "<b>" + _("Reminder: {lesson}").format(lesson=esc(booking.lesson_name)) + "</b>",
             f"{esc(booking.student_name)} – {booking_when(booking)}",
-            f"Teacher: {esc(booking.teacher_name)}",
-            f"Room: {esc(booking.place)}",
+            _("Teacher: {teacher}").format(teacher=esc(booking.teacher_name)),
+            _("Room: {room}").format(room=esc(booking.place)),
             "",
-            "/mybookings shows all your bookings.",
+            _("/mybookings shows all your bookings."),
         ]
     )
 
@@ -116,14 +123,15 @@ def digest_text(notice: DigestNotice) -> str:
 
 
 def render(reminder: Reminder) -> tuple[str, Buttons]:
-    """The message text and buttons of a reminder."""
+    """The message text and buttons of a reminder, in its recipient's language."""
     notice = reminder.notice
-    if isinstance(notice, SessionNotice):
-        return session_text(notice), []
-    if isinstance(notice, WaitlistOfferNotice):  # the waitlist's offers (core.waitlist.offers)
-        return waitlist_texts.offer_text(notice), waitlist_texts.offer_buttons(notice)
-    if isinstance(notice, AgendaNotice):
-        return agenda_text(notice), []
-    if isinstance(notice, DigestNotice):
-        return digest_text(notice), []
-    return not_booked_text(notice), not_booked_buttons(notice)
+    with use_language(reminder.language):
+        if isinstance(notice, SessionNotice):
+            return session_text(notice), []
+        if isinstance(notice, WaitlistOfferNotice):  # the waitlist's offers (core.waitlist.offers)
+            return waitlist_texts.offer_text(notice), waitlist_texts.offer_buttons(notice)
+        if isinstance(notice, AgendaNotice):
+            return agenda_text(notice), []
+        if isinstance(notice, DigestNotice):
+            return digest_text(notice), []
+        return not_booked_text(notice), not_booked_buttons(notice)

@@ -18,9 +18,10 @@ from datetime import date
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from core.i18n import ngettext
 from core.schedule import Slot
 from handlers.callbacks import from_minute, to_minute
-from handlers.formatting import day_date
+from handlers.formatting import clock, day_date
 
 MAX_ON_SCREEN = 48
 MAX_PARTS = 96  # a week of one-minute slots round the clock would have 210 parts
@@ -38,12 +39,10 @@ class Part:
     def label(self, tz: ZoneInfo) -> str:
         """'Mon 22 Feb · 12 free', or 'Mon 22 Feb 08:00–11:45 · 48' for part of a day."""
         if self.whole_day:
-            return f"{day_date(self.day)} · {len(self.slots)} free"
+            n = len(self.slots)
+            return f"{day_date(self.day)} · " + ngettext("{n} free", "{n} free", n).format(n=n)
         first, last = self.slots[0].start_at, self.slots[-1].start_at
-        return (
-            f"{day_date(self.day)} {first.astimezone(tz):%H:%M}–{last.astimezone(tz):%H:%M}"
-            f" · {len(self.slots)}"
-        )
+        return f"{day_date(self.day)} {clock(first, tz)}–{clock(last, tz)} · {len(self.slots)}"
 
 
 def day_first(slots: Sequence[Slot]) -> bool:

@@ -17,19 +17,21 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
+from core.i18n import N_
+from core.i18n import gettext as _
 from handlers.context import Context, bot_data_of
 
 logger = logging.getLogger(__name__)
 
 OPEN_TEXT = {
-    "calendar": "Tap to see the calendar as a page: filters, and each event's details.",
-    "manage": "Tap to manage bookings as a page: open or close, remind, who booked which slot.",
-    "book": "Tap to book, move or cancel as a page.",
+    "calendar": N_("Tap to see the calendar as a page: filters, and each event's details."),
+    "manage": N_("Tap to manage bookings as a page: open or close, remind, who booked which slot."),
+    "book": N_("Tap to book, move or cancel as a page."),
 }
 BUTTON = {
-    "calendar": "📅 Open the calendar",
-    "manage": "🛠 Open the school page",
-    "book": "📝 Open the booking page",
+    "calendar": N_("📅 Open the calendar"),
+    "manage": N_("🛠 Open the school page"),
+    "book": N_("📝 Open the booking page"),
 }
 
 
@@ -49,8 +51,8 @@ async def offer_miniapp(update: Update, context: Context, tab: str) -> None:
         return
     if update.effective_chat.type != "private":  # web_app buttons work in private chats only
         return
-    button = InlineKeyboardButton(BUTTON[tab], web_app=WebAppInfo(url))
-    await message.reply_text(OPEN_TEXT[tab], reply_markup=InlineKeyboardMarkup([[button]]))
+    button = InlineKeyboardButton(_(BUTTON[tab]), web_app=WebAppInfo(url))
+    await message.reply_text(_(OPEN_TEXT[tab]), reply_markup=InlineKeyboardMarkup([[button]]))
 
 
 async def set_menu_button(bot: Bot, settings: Any) -> None:

@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 
 from core.calendar.layout import Block, WeekLayout
 from core.calendar.painter import BACKGROUND, INK, MUTED, _drawable, _font, _wrap, default_font_path
+from core.i18n import gettext as _
 
 __all__ = ["AGENDA_WIDTH", "agenda_rows", "render_agenda_png"]
 
@@ -79,8 +80,8 @@ def render_agenda_png(layout: WeekLayout, *, font_path: str | None = None) -> by
         draw.text((MARGIN, y), text(layout.subtitle), font=_font(22, path), fill=MUTED)
     y += 26 + 24
     if not days:
-        draw.text((MARGIN, y), "No lessons this week", font=_font(DAY_SIZE, path), fill=MUTED)
-    for (header, _), rows in zip(days, wrapped, strict=True):
+        draw.text((MARGIN, y), _("No lessons this week"), font=_font(DAY_SIZE, path), fill=MUTED)
+    for (header, _entries), rows in zip(days, wrapped, strict=True):
         draw.text((MARGIN, y), text(header), font=_font(DAY_SIZE, path), fill=INK)
         y += DAY_SIZE + 14
         draw.line((MARGIN, y - 6, AGENDA_WIDTH - MARGIN, y - 6), fill=MUTED, width=1)

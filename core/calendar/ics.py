@@ -17,6 +17,9 @@ Two equivalent outputs:
 
 A subscribed feed (core/calendar/feeds.py) also passes ``refresh``: the poll interval it
 suggests to calendar apps (``REFRESH-INTERVAL`` and Outlook's ``X-PUBLISHED-TTL``).
+
+The words (summaries, descriptions) are in the current language (core.i18n): a booking's
+file in the family's, a feed's in English.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import Literal
 from icalendar import Calendar, Event, vDuration, vText
 
 from core.calendar.events import CalendarEvent
+from core.i18n import gettext as _
 
 __all__ = [
     "PRODID",
@@ -155,7 +159,10 @@ def _event_props(event: CalendarEvent, stamp: datetime) -> Iterator[Prop]:
         yield "LOCATION", _clean(location)
     description = "\n".join(
         part
-        for part in (f"Teacher: {event.teacher}" if event.teacher else None, event.description)
+        for part in (
+            _("Teacher: {teacher}").format(teacher=event.teacher) if event.teacher else None,
+            event.description,
+        )
         if part
     )
     if description:

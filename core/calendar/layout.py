@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.calendar.events import CalendarEvent, EventKind
+from core.i18n import N_, format_date_year, format_day, ngettext
+from core.i18n import gettext as _
 
 __all__ = [
     "KIND_COLOURS",
@@ -38,14 +40,14 @@ DEFAULT_LAST_HOUR = 21
 MIN_BLOCK_MINUTES = 10  # a zero-length or DST-folded event still gets a visible block
 
 KIND_LABELS: dict[EventKind, str] = {
-    EventKind.INDIVIDUAL: "Individual lesson",
-    EventKind.GROUP: "Group class",
-    EventKind.BAND: "Band",
-    EventKind.HYBRID_GROUP: "Hybrid – group week",
-    EventKind.HYBRID_PLACEHOLDER: "Hybrid – individual week (to book)",
-    EventKind.BOOKED_SESSION: "Booked individual session",
-    EventKind.MEET_AND_GREET: "Meet & greet",
-    EventKind.OTHER_EVENT: "Other event",
+    EventKind.INDIVIDUAL: N_("Individual lesson"),
+    EventKind.GROUP: N_("Group class"),
+    EventKind.BAND: N_("Band"),
+    EventKind.HYBRID_GROUP: N_("Hybrid – group week"),
+    EventKind.HYBRID_PLACEHOLDER: N_("Hybrid – individual week (to book)"),
+    EventKind.BOOKED_SESSION: N_("Booked individual session"),
+    EventKind.MEET_AND_GREET: N_("Meet & greet"),
+    EventKind.OTHER_EVENT: N_("Other event"),
 }
 
 # Okabe-Ito palette (distinguishable with the common colour-vision deficiencies),
@@ -75,7 +77,7 @@ class DayColumn:
     @property
     def header(self) -> str:
         """Short header such as ``"Mon 1 Feb"``."""
-        return f"{self.day:%a} {self.day.day} {self.day:%b}"
+        return format_day(self.day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,20 +181,20 @@ def layout_week(
     kinds = list(EventKind) if full_legend else [k for k in EventKind if counts[k]]
     return WeekLayout(
         title=title,
-        subtitle=f"Week of {_long_date(monday)} · {tz.key}",
+        subtitle=_("Week of {date}").format(date=_long_date(monday)) + f" · {tz.key}",
         tz_name=tz.key,
         week_start=monday,
         days=days,
         first_hour=lo,
         last_hour=hi,
         blocks=tuple(blocks),
-        legend=tuple(LegendEntry(k, KIND_LABELS[k], KIND_COLOURS[k]) for k in kinds),
+        legend=tuple(LegendEntry(k, _(KIND_LABELS[k]), KIND_COLOURS[k]) for k in kinds),
         event_counts={k: counts[k] for k in EventKind if counts[k]},
     )
 
 
 def _long_date(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return format_date_year(day)
 
 
 def _day_bounds_utc(monday: date, tz: ZoneInfo) -> list[datetime]:
@@ -315,11 +317,12 @@ def summarize_week(layout: WeekLayout, *, per_day: int = 3, max_chars: int = 102
     """
     lines = [layout.title, layout.subtitle] if layout.title else [layout.subtitle]
     if layout.is_empty:
-        lines.append("No lessons this week.")
+        lines.append(_("No lessons this week."))
         return _clip("\n".join(lines), max_chars)
     total = sum(layout.event_counts.values())
-    counts = ", ".join(f"{KIND_LABELS[k]}: {n}" for k, n in layout.event_counts.items())
-    lines.append(f"{total} {'entry' if total == 1 else 'entries'} — {counts}")
+    counts = ", ".join(f"{_(KIND_LABELS[k])}: {n}" for k, n in layout.event_counts.items())
+    entries = ngettext("{n} entry", "{n} entries", total).format(n=total)
+    lines.append(f"{entries} — {counts}")
     for day in layout.days:
         starts = [b for b in layout.blocks if b.day_index == day.index and not b.continued]
         if not starts:

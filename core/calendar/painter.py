@@ -16,6 +16,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from core.calendar.layout import RGB, Block, LegendEntry, WeekLayout
+from core.i18n import gettext as _
 
 __all__ = ["BUNDLED_FONT", "default_font_path", "render_week_png"]
 
@@ -193,7 +194,7 @@ class _Painter:
         self._draw_title()
         self._draw_grid()
         if self.layout.is_empty:
-            self._draw_empty_note("No lessons this week")
+            self._draw_empty_note(_("No lessons this week"))
         for block in self.layout.blocks:
             self._draw_block(block)
         self._draw_legend()

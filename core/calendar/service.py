@@ -26,6 +26,7 @@ from core.db.models import (
     Term,
 )
 from core.errors import NotFound
+from core.i18n import gettext as _
 from core.views import BookingView
 
 
@@ -47,14 +48,22 @@ def booking_event(booking: BookingView) -> CalendarEvent:
     return CalendarEvent(
         uid=f"booking-{booking.id}",
         kind=EventKind.BOOKED_SESSION,
-        title=f"{booking.lesson_name}: {booking.student_name} (individual)",
+        title=_("{lesson}: {child} (individual)").format(
+            lesson=booking.lesson_name, child=booking.student_name
+        ),
         start=booking.start_at,
         end=booking.end_at,
         teacher=booking.teacher_name,
         location=booking.location_name,
         room=booking.room_name,
-        description=f"Individual session of {booking.student_name} with {booking.teacher_name}, "
-        f"week {booking.week}. Booking #{booking.id}.",
+        description=_(
+            "Individual session of {child} with {teacher}, week {week}. Booking #{number}."
+        ).format(
+            child=booking.student_name,
+            teacher=booking.teacher_name,
+            week=booking.week,
+            number=booking.id,
+        ),
         sequence=booking.sequence,
         cancelled=booking.status is BookingStatus.CANCELLED,
         short=booking.student_name,
@@ -83,7 +92,7 @@ def lesson_event(
     """One weekly session of a lesson (a hybrid lesson's individual week: a placeholder;
     ``staff`` look at it and don't book, so theirs says no "book a slot")."""
     suffix = (
-        (" (individual week)" if staff else " (individual week: book a slot)")
+        (_(" (individual week)") if staff else _(" (individual week: book a slot)"))
         if occ.kind is EventKind.HYBRID_PLACEHOLDER
         else ""
     )
@@ -96,7 +105,7 @@ def lesson_event(
         teacher=teacher,
         location=location,
         room=room,
-        description=f"Week {occ.week} of {term_name}",
+        description=_("Week {week} of {term}").format(week=occ.week, term=term_name),
         sequence=sequence,
         lesson_key=lesson_key,
         lesson_name=lesson_name,
@@ -131,8 +140,10 @@ def lesson_short(
     the school's view how many still book."""
     if kind is EventKind.HYBRID_PLACEHOLDER:
         if not mine:
-            return f"{lesson_name}: {to_book} to book"
-        return f"{lesson_name}: {first_names(mine)} to book"
+            return _("{lesson}: {count} to book").format(lesson=lesson_name, count=to_book)
+        return _("{lesson}: {children} to book").format(
+            lesson=lesson_name, children=first_names(mine)
+        )
     if mine:
         return f"{lesson_name} · {first_names(mine)}"
     return None

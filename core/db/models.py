@@ -76,12 +76,27 @@ class School(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64))
+    # the school file's school.language: the language of users who chose none (core.i18n)
+    language: Mapped[str | None] = mapped_column(String(8))
     reminders: Mapped[dict[str, Any]] = mapped_column(
         JSONB, default=dict, server_default=text("'{}'")
     )
     # bumped by every import that changes lessons, terms, rooms or people: caches check it
     catalog_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(_tstz(), server_default=func.now())
+
+
+class UserLanguage(Base):
+    """A Telegram account's language: the one chosen with /language, and the one its client
+    last reported (reminders use it for someone who never chose). Keyed by the account, not
+    a role: one person may be a parent in two schools and a teacher in a third."""
+
+    __tablename__ = "user_languages"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chosen: Mapped[str | None] = mapped_column(String(8))
+    client: Mapped[str | None] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(_tstz(), server_default=func.now())
 
 
 class Admin(Base):

@@ -45,8 +45,10 @@ from core.db.models import (
     School,
     SentReminder,
     Student,
+    UserLanguage,
 )
 from core.errors import NotFound
+from core.i18n import pick_language
 from core.reminders.log import CLAIMED, RETRY
 from core.reminders.notices import BookNow, NotBookedNotice, OnDemandPlan, Reminder, SessionNotice
 from core.reminders.rules import (
@@ -81,10 +83,20 @@ async def _open_hybrid_lessons(session: AsyncSession, school_id: int) -> list[Le
 
 async def _reachable_parents(
     session: AsyncSession, school_id: int
-) -> dict[int, list[tuple[int, int]]]:
-    """family id -> [(parent id, chat id)] of parents linked in chat and not blocked."""
+) -> dict[int, list[tuple[int, int, str]]]:
+    """family id -> [(parent id, chat id, language)] of parents linked in chat and not
+    blocked; each parent's language as the bot addresses them (core.languages)."""
     rows = await session.execute(
-        select(Parent.family_id, Parent.id, Parent.telegram_id)
+        select(
+            Parent.family_id,
+            Parent.id,
+            Parent.telegram_id,
+            UserLanguage.chosen,
+            UserLanguage.client,
+            School.language,
+        )
+        .join(School, School.id == Parent.school_id)
+        .outerjoin(UserLanguage, UserLanguage.telegram_id == Parent.telegram_id)
         .where(
             Parent.school_id == school_id,
             Parent.telegram_id.is_not(None),
@@ -92,10 +104,11 @@ async def _reachable_parents(
         )
         .order_by(Parent.id)
     )
-    parents: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for family_id, parent_id, telegram_id in rows:
+    parents: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for family_id, parent_id, telegram_id, chosen, client, school in rows:
         if telegram_id is not None:  # always: the query skips NULLs
-            parents[family_id].append((parent_id, telegram_id))
+            language = pick_language(chosen, client, school)
+            parents[family_id].append((parent_id, telegram_id, language))
     return parents
 
 
@@ -217,9 +230,13 @@ async def due_not_booked(
                     else:
                         continue
                     notice = _notice(school_id, lesson, family, tz_name, items)
-                    for parent_id, chat_id in parents.get(family_id, ()):
+                    for parent_id, chat_id, language in parents.get(family_id, ()):
                         key = f"nb:{lesson.id}:{family_id}:{token}:{number}:{parent_id}"
-                        due.append(Reminder(key, NOT_BOOKED, school_id, parent_id, chat_id, notice))
+                        due.append(
+                            Reminder(
+                                key, NOT_BOOKED, school_id, parent_id, chat_id, notice, language
+                            )
+                        )
     return due
 
 
@@ -260,9 +277,11 @@ async def not_booked_now(
     for family_id, notice in notices.items():
         chats = parents.get(family_id, ())
         unreachable += not chats
-        for parent_id, chat_id in chats:
+        for parent_id, chat_id, language in chats:
             key = f"od:{lesson_ref}:{request}:{family_id}:{parent_id}"
-            reminders.append(Reminder(key, ON_DEMAND, school_id, parent_id, chat_id, notice))
+            reminders.append(
+                Reminder(key, ON_DEMAND, school_id, parent_id, chat_id, notice, language)
+            )
             family_of[key] = family_id
     return OnDemandPlan(lesson_name, reminders, len(notices), unreachable, family_of)
 
@@ -347,14 +366,16 @@ async def due_sessions(sessions: async_sessionmaker[AsyncSession], now: datetime
                 if lead is None:
                     continue
                 notice = SessionNotice(to_view(booking, tz_name), lead)
-                for parent_id, chat_id in parents.get(booking.student.family_id, ()):
+                for parent_id, chat_id, language in parents.get(booking.student.family_id, ()):
                     key = session_key(booking.id, booking.start_at, lead, parent_id)
                     legacy = (
                         legacy_session_key(booking.id, booking.start_at, parent_id)
                         if lead == LEGACY_LEAD
                         else None
                     )
-                    reminder = Reminder(key, SESSION, school_id, parent_id, chat_id, notice)
+                    reminder = Reminder(
+                        key, SESSION, school_id, parent_id, chat_id, notice, language
+                    )
                     found.append((reminder, legacy))
             sent_before = await _legacy_sent(session, [k for _, k in found if k is not None])
             due += [r for r, legacy in found if legacy is None or legacy not in sent_before]

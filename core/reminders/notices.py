@@ -74,6 +74,7 @@ class Reminder:
     parent_id: int | None  # None: a teacher's agenda or an admin's digest
     chat_id: int
     notice: NotBookedNotice | SessionNotice | WaitlistOfferNotice | AgendaNotice | DigestNotice
+    language: str | None = None  # the recipient's (core.languages); None: the current one
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 
+from core.i18n import LANGUAGES, supported
 from core.schedule import DAYS, parse_hhmm
 
 __all__ = [
@@ -136,6 +137,13 @@ def _timezone(value: str) -> str:
     return value
 
 
+def _language(value: str) -> str:
+    language = supported(value)
+    if language is None or language != value.strip().lower():
+        raise ValueError(f"{value!r} is not a language of the bot (one of {', '.join(LANGUAGES)})")
+    return language
+
+
 def _week_list(value: list[int]) -> list[int]:
     if not value:
         raise ValueError("must list at least one week")
@@ -223,6 +231,7 @@ LocalDate = Annotated[date, BeforeValidator(_date)]
 LocalDateTime = Annotated[datetime, BeforeValidator(_local_datetime)]
 Phone = Annotated[str | None, BeforeValidator(_phone)]
 TimeZoneName = Annotated[str, AfterValidator(_timezone)]
+Language = Annotated[str, AfterValidator(_language)]
 EventType = Annotated[str, AfterValidator(_event_type)]
 Weeks = Annotated[list[int], AfterValidator(_week_list)]
 LeadTime = Annotated[

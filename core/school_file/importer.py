@@ -126,6 +126,7 @@ class _Importer:
         values = {
             "name": info.name,
             "timezone": info.timezone,
+            "language": info.language,
             "reminders": info.reminders.as_dict(),
         }
         query = select(m.School).where(m.School.key == info.key).with_for_update()

@@ -43,6 +43,7 @@ from core.school_file.fields import (
     EventType,
     FileModel,
     Key,
+    Language,
     LeadTime,
     LessonTypeName,
     LocalDate,
@@ -126,6 +127,8 @@ class SchoolInfo(FileModel):
     key: Key
     name: Name
     timezone: TimeZoneName
+    # the language of users who chose none and whose Telegram client's language we lack
+    language: Language | None = None
     reminders: Reminders = Reminders()
 
 

@@ -160,7 +160,7 @@ async def new_booking_confirm(update: Update, context: Context) -> None:
         update,
         context,
         booking,
-        texts.parent_booked_notice(identity.school.name, booking),
+        lambda: texts.parent_booked_notice(identity.school.name, booking),
         texts.booked_text,
     )
 
@@ -169,11 +169,12 @@ async def announce(
     update: Update,
     context: Context,
     booking: BookingView,
-    notice: str,
+    notice: Callable[[], str],
     outcome: Callable[[BookingView, int], str],
 ) -> None:
-    """After an admin's change: tell the family (with the booking's .ics), then show the
-    booking with the outcome and whom it reached."""
+    """After an admin's change: tell the family (with the booking's .ics), each parent in
+    their language (``notice`` builds the text), then show the admin the booking with the
+    outcome and whom it reached."""
     services = services_of(context)
     told = await tell_family(
         context.bot,
@@ -181,7 +182,7 @@ async def announce(
         booking.school_id,
         booking.family_id,
         notice,
-        booking_file(booking, services),
+        lambda: booking_file(booking, services),
     )
     await show_booking(update, context, booking.school_id, booking.id, outcome(booking, told))
 
@@ -247,7 +248,7 @@ async def move_confirm(update: Update, context: Context) -> None:
         update,
         context,
         booking,
-        texts.parent_moved_notice(identity.school.name, booking, before.start_at),
+        lambda: texts.parent_moved_notice(identity.school.name, booking, before.start_at),
         texts.moved_text,
     )
 
@@ -333,7 +334,7 @@ async def _cancel(
         update,
         context,
         booking,
-        texts.parent_cancelled_notice(identity.school.name, booking),
+        lambda: texts.parent_cancelled_notice(identity.school.name, booking),
         texts.cancelled_text,
     )
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from core.db.models import BookingStatus, LessonType
 from core.directory import LessonRef
+from core.i18n import format_clock
 from core.i18n import gettext as _
 from core.schedule import DAYS
 from core.views import BookingView, MissingStudent
@@ -224,31 +225,55 @@ def told_text(told: int) -> str:
 # ------------------------------------------------------------------ what parents are told
 
 
+# the notices to parents (in each parent's language: handlers.notify_parents)
+
+
 def parent_booked_notice(school_name: str, booking: BookingView) -> str:
-    return (
-        f"{esc(school_name)} booked an individual session for {esc(booking.student_name)}:\n"
-        f"<b>{esc(booking.lesson_name)}</b>, {esc(booking_when(booking))}, "
-        f"with {esc(booking.teacher_name)} ({esc(booking.place)}).\n"
+    return _(
+        "{school} booked an individual session for {child}:\n"
+        "<b>{lesson}</b>, {when}, with {teacher} ({place}).\n"
         "The calendar file is attached. /mybookings shows all your bookings."
+    ).format(
+        school=esc(school_name),
+        child=esc(booking.student_name),
+        lesson=esc(booking.lesson_name),
+        when=esc(booking_when(booking)),
+        teacher=esc(booking.teacher_name),
+        place=esc(booking.place),
     )
 
 
 def parent_moved_notice(school_name: str, booking: BookingView, old_start: datetime) -> str:
-    old = f"{long_date(old_start.astimezone(booking.tz).date())}, {old_start.astimezone(booking.tz):%H:%M}"
-    return (
-        f"{esc(school_name)} moved {esc(booking.student_name)}'s "
-        f"<b>{esc(booking.lesson_name)}</b> session\n"
-        f"from {esc(old)}\nto <b>{esc(booking_when(booking))}</b>.\n"
+    local = old_start.astimezone(booking.tz)
+    old = f"{long_date(local.date())}, {format_clock(local)}"
+    return _(
+        "{school} moved {child}'s <b>{lesson}</b> session\n"
+        "from {old}\nto <b>{when}</b>.\n"
         "The updated calendar file is attached."
+    ).format(
+        school=esc(school_name),
+        child=esc(booking.student_name),
+        lesson=esc(booking.lesson_name),
+        old=esc(old),
+        when=esc(booking_when(booking)),
     )
 
 
 def parent_cancelled_notice(school_name: str, booking: BookingView) -> str:
-    reason = f"\nReason: {esc(booking.cancel_reason)}" if booking.cancel_reason else ""
-    return (
-        f"{esc(school_name)} cancelled {esc(booking.student_name)}'s "
-        f"<b>{esc(booking.lesson_name)}</b> session on {esc(booking_when(booking))}.{reason}\n"
+    reason = (
+        "\n" + _("Reason: {reason}").format(reason=esc(booking.cancel_reason))
+        if booking.cancel_reason
+        else ""
+    )
+    return _(
+        "{school} cancelled {child}'s <b>{lesson}</b> session on {when}.{reason}\n"
         "The calendar file attached removes it from your calendar. /book to pick another time."
+    ).format(
+        school=esc(school_name),
+        child=esc(booking.student_name),
+        lesson=esc(booking.lesson_name),
+        when=esc(booking_when(booking)),
+        reason=reason,
     )
 
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from core.directory import Identity, Role
+from core.i18n import set_language
 from core.views import Actor
 from handlers.api.context import ApiContext
 from handlers.api.errors import ApiError, bad_request, forbidden, unauthorized
@@ -110,6 +111,16 @@ def telegram_id_of(fields: dict[str, str]) -> int:
     return telegram_id
 
 
+def _client_language(fields: dict[str, str]) -> str | None:
+    """The ``language_code`` of the init data's user (checked already), if any."""
+    try:
+        user = json.loads(fields.get("user", ""))
+    except ValueError:
+        return None
+    code = user.get("language_code") if isinstance(user, dict) else None
+    return code if isinstance(code, str) else None
+
+
 async def authenticate(request: web.Request, context: ApiContext, school: str | None) -> Caller:
     """The caller of a request, or ApiError: 401 without valid credentials; 400 for an account
     in several schools without `?school=`; 404 for a school the caller is not in."""
@@ -129,6 +140,9 @@ async def authenticate(request: web.Request, context: ApiContext, school: str | 
         now = context.services.clock.now().timestamp()
         fields = check_init_data(credential, context.bot_token, context.auth_max_age, now)
         telegram_id = telegram_id_of(fields)
+        # the Mini App's answers (and error messages) in the account's language
+        client = _client_language(fields)
+        set_language(await context.services.languages.for_update(telegram_id, client))
         return _person(await context.services.directory.identities(telegram_id), school)
     raise unauthorized()
 

@@ -21,6 +21,7 @@ from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from core.errors import DomainError
+from handlers import refusals
 from handlers.api.auth import Caller, authenticate
 from handlers.api.context import API_CONTEXT, ApiContext
 from handlers.api.errors import ApiError, bad_request, error_response, invalid_input, status_of
@@ -202,7 +203,8 @@ async def run(endpoint: Endpoint, operation: Operation, request: web.Request) ->
     except ApiError as exc:
         return error_response(exc.status, exc.message, exc.errors)
     except DomainError as exc:
-        return error_response(status_of(exc), exc.message)
+        # a Mini App user's language (set at authentication); a school's key: English
+        return error_response(status_of(exc), refusals.translated(exc.message))
     if isinstance(data, FileAnswer):
         return data.response()
     # the envelope around pydantic's own JSON encoding of the data (no second encoder)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from core.i18n import gettext as _
 from handlers.calendar.texts import CalendarMode, filter_label, view_label
 from handlers.callbacks import encode
 
@@ -60,11 +61,12 @@ def week_keyboard(
     def to(day: int) -> str:
         return week_data(school_id, mode, day, teacher_id, location_id, phone)
 
-    this = "• This week •" if monday == today_monday else "This week"
+    this_week = _("This week")
+    this = f"• {this_week} •" if monday == today_monday else this_week
     nav = [
-        InlineKeyboardButton("◀ week", callback_data=to(monday - 7)),
+        InlineKeyboardButton(_("◀ week"), callback_data=to(monday - 7)),
         InlineKeyboardButton(this, callback_data=to(today_monday)),
-        InlineKeyboardButton("week ▶", callback_data=to(monday + 7)),
+        InlineKeyboardButton(_("week ▶"), callback_data=to(monday + 7)),
     ]
     rows = [nav]
     if mode is CalendarMode.ADMIN:
@@ -74,13 +76,13 @@ def week_keyboard(
         rows.append(
             [
                 InlineKeyboardButton(
-                    filter_label("Teacher", teacher_names.get(teacher_id), pick=True),
+                    filter_label(_("Teacher"), teacher_names.get(teacher_id), pick=True),
                     callback_data=encode(
                         AREA, "tp", school_id, int(mode), monday, teacher_id, location_id
                     ),
                 ),
                 InlineKeyboardButton(
-                    filter_label("Location", location_names.get(location_id)),
+                    filter_label(_("Location"), location_names.get(location_id)),
                     callback_data=week_data(school_id, mode, monday, teacher_id, next_location),
                 ),
             ]
@@ -88,13 +90,13 @@ def week_keyboard(
     rows.append(
         [
             InlineKeyboardButton(
-                "📅 Term .ics",
+                _("📅 Term .ics"),
                 callback_data=encode(
                     AREA, "ics", school_id, int(mode), monday, teacher_id, location_id
                 ),
             ),
             InlineKeyboardButton(
-                "🗓 Week grid" if phone else "📱 Phone view",
+                _("🗓 Week grid") if phone else _("📱 Phone view"),
                 callback_data=week_data(
                     school_id, mode, monday, teacher_id, location_id, not phone
                 ),
@@ -113,7 +115,7 @@ def teacher_picker(
     teachers: Sequence[tuple[int, str]],
 ) -> InlineKeyboardMarkup:
     """Every teacher of the school, two a row, and "All teachers": each shows that week."""
-    choices = [(0, "All teachers"), *teachers]
+    choices = [(0, _("All teachers")), *teachers]
     buttons = [
         InlineKeyboardButton(
             f"• {name} •" if tid == teacher_id else name,

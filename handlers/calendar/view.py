@@ -34,6 +34,7 @@ from core.calendar.layout import layout_week, summarize_week
 from core.calendar.painter import render_week_png
 from core.calendar.service import CalendarFilter
 from core.directory import Identity, Role
+from core.i18n import gettext as _
 from handlers.admin.dashboard import args_of
 from handlers.calendar import keyboards as kb
 from handlers.calendar import texts
@@ -169,7 +170,7 @@ async def calendar_command(update: Update, context: Context) -> None:
     me = await who(update, context)
     views = views_of(me)
     if not views:
-        await message.reply_text(texts.NOT_KNOWN)
+        await message.reply_text(_(texts.NOT_KNOWN))
         return
     now = services_of(context).clock.now()
     if len(views) == 1:
@@ -185,7 +186,7 @@ async def calendar_command(update: Update, context: Context) -> None:
         i.school.id: day_number(this_monday(now, ZoneInfo(i.school.timezone))) for i, _ in views
     }
     choices = [(i.school.id, i.school.name, mode) for i, mode in views]
-    await message.reply_text(texts.PICK_VIEW, reply_markup=kb.view_picker(choices, mondays))
+    await message.reply_text(_(texts.PICK_VIEW), reply_markup=kb.view_picker(choices, mondays))
     await offer_feeds(update, context, views)
     await offer_miniapp(update, context, "calendar")
 
@@ -246,7 +247,7 @@ async def _pressed_view(update: Update, context: Context) -> tuple[CalendarView,
         chat = update.effective_chat
         if chat is None:
             raise RuntimeError("chat is None")
-        await context.bot.send_message(chat.id, texts.NOT_YOURS)
+        await context.bot.send_message(chat.id, _(texts.NOT_YOURS))
         return None
     return view, monday_of(from_day_number(day))
 
@@ -309,7 +310,7 @@ async def term_ics_callback(update: Update, context: Context) -> None:
         raise RuntimeError("chat is None")
     term = term_for_week(await AdminView(services.sessions).terms(school.id), monday)
     if term is None:
-        await context.bot.send_message(chat.id, texts.NO_TERM)
+        await context.bot.send_message(chat.id, _(texts.NO_TERM))
         return
     events = await services.calendar.events(school.id, term.start_date, term.last_day, view.filters)
     data = build_ics(

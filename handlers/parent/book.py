@@ -25,6 +25,7 @@ from core.errors import (
     SlotUnavailable,
 )
 from core.family_view import FamilySnapshot, WeekStatus
+from core.i18n import gettext as _
 from handlers import slot_pages
 from handlers.approval.chat import announce_request
 from handlers.callbacks import from_minute, to_minute
@@ -129,7 +130,7 @@ async def slots_screen(
     entry = next((w for w in overview.weeks if w.week == week), None)
     back = keyboards.refusal_keyboard(step.school_id, student_id, lesson_id)
     if entry is None or entry.status in (WeekStatus.GROUP, WeekStatus.PAST):
-        note = texts.WEEK_NOTES[texts.NOTE_OF_STATUS.get(entry.status, 2) if entry else 2]
+        note = _(texts.WEEK_NOTES[texts.NOTE_OF_STATUS.get(entry.status, 2) if entry else 2])
         return texts.refusal(note), back
     if entry.status is WeekStatus.BOOKED and entry.booking is not None:
         return texts.already_booked_other(entry.booking), keyboards.booking_keyboard(entry.booking)
@@ -372,8 +373,9 @@ async def week_note(update: Update, context: Context) -> None:
     if query is None:
         raise RuntimeError("query is None")
     parts = (query.data or "").split(":")
-    note = texts.WEEK_NOTES.get(int(parts[-1])) if parts[-1].isdigit() else None
-    await query.answer(note or texts.STALE)
+    known = texts.WEEK_NOTES.get(int(parts[-1])) if parts[-1].isdigit() else None
+    note = _(known) if known is not None else None
+    await query.answer(note or _(texts.STALE))
 
 
 async def close_flow(update: Update, context: Context) -> None:
@@ -381,7 +383,7 @@ async def close_flow(update: Update, context: Context) -> None:
     if update.callback_query is None:
         raise RuntimeError("update.callback_query is None")
     await update.callback_query.answer()
-    await show(update, texts.CLOSED_FLOW)
+    await show(update, _(texts.CLOSED_FLOW))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -21,6 +21,7 @@ from core.calendar.ics import booking_ics
 from core.calendar.service import booking_event
 from core.directory import Identity, Role
 from core.family_view import FamilyViewService
+from core.i18n import gettext as _
 from core.views import Actor, BookingView
 from handlers.callbacks import decode
 from handlers.common import stopped_before
@@ -85,7 +86,7 @@ async def parent_step(update: Update, context: Context, arity: int) -> ParentSte
             me.telegram_id,
             callback.args[0],
         )
-        text = texts.FORGED if me.is_parent else texts.NOT_A_PARENT
+        text = _(texts.FORGED) if me.is_parent else _(texts.NOT_A_PARENT)
         await show(update, text, keyboards.fresh_start_keyboard(_first_school(me)))
         return None
     return ParentStep(update.update_id, parent, callback.args[1:])
@@ -115,7 +116,7 @@ async def refuse_stale(update: Update, context: Context) -> None:
         "update %s: stale parent button %r", update.update_id, query.data if query else None
     )
     me = await who(update, context)
-    await show(update, texts.STALE, keyboards.fresh_start_keyboard(_first_school(me)))
+    await show(update, _(texts.STALE), keyboards.fresh_start_keyboard(_first_school(me)))
 
 
 async def stale_button(update: Update, context: Context) -> None:
@@ -137,7 +138,7 @@ async def refuse_forged(update: Update, step: ParentStep, reason: str) -> None:
         step.school_id,
         reason,
     )
-    await show(update, texts.FORGED, keyboards.fresh_start_keyboard(step.school_id))
+    await show(update, _(texts.FORGED), keyboards.fresh_start_keyboard(step.school_id))
 
 
 async def show(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
@@ -203,4 +204,4 @@ async def send_calendar_file(context: Context, chat_id: int, view: BookingView) 
     except TelegramError as exc:
         logger.warning("booking %s: calendar file not delivered to %s: %s", view.id, chat_id, exc)
         with contextlib.suppress(TelegramError):
-            await context.bot.send_message(chat_id, texts.CALENDAR_FILE_NOT_SENT)
+            await context.bot.send_message(chat_id, _(texts.CALENDAR_FILE_NOT_SENT))

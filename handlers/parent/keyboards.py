@@ -25,13 +25,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.directory import Child, LessonRef, SchoolRef
 from core.family_view import WeekEntry, WeekStatus
+from core.i18n import N_
+from core.i18n import gettext as _
 from core.schedule import Slot
 from core.views import BookingView
 from handlers import slot_pages
 from handlers.callbacks import encode, to_minute
 from handlers.parent import texts
 
-BACK = "‹ Back"
+BACK = N_("‹ Back")
 SLOTS_PER_ROW = 4
 
 
@@ -54,8 +56,8 @@ def fresh_start_keyboard(school_id: int | None) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button("Book a slot", "bk", "c", school_id),
-                _button("My bookings", "my", "l", school_id),
+                _button(_("Book a slot"), "bk", "c", school_id),
+                _button(_("My bookings"), "my", "l", school_id),
             ]
         ]
     )
@@ -63,7 +65,7 @@ def fresh_start_keyboard(school_id: int | None) -> InlineKeyboardMarkup:
 
 def children_keyboard(school_id: int, children: Sequence[Child]) -> InlineKeyboardMarkup:
     rows = [[_button(c.name, "bk", "l", school_id, c.id)] for c in children]
-    rows.append([_button("Close", "bk", "x", school_id)])
+    rows.append([_button(_("Close"), "bk", "x", school_id)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -79,9 +81,9 @@ def lessons_keyboard(
 
 def _back_to_children(school_id: int, has_choice: bool) -> InlineKeyboardButton:
     return (
-        _button(BACK, "bk", "c", school_id)
+        _button(_(BACK), "bk", "c", school_id)
         if has_choice
-        else _button("Close", "bk", "x", school_id)
+        else _button(_("Close"), "bk", "x", school_id)
     )
 
 
@@ -112,10 +114,10 @@ def _back_button(
     school_id: int, student_id: int, back: tuple[str, ...] | None
 ) -> InlineKeyboardButton:
     if back == ("l",):
-        return _button(BACK, "bk", "l", school_id, student_id)
+        return _button(_(BACK), "bk", "l", school_id, student_id)
     if back == ("c",):
-        return _button(BACK, "bk", "c", school_id)
-    return _button("Close", "bk", "x", school_id)
+        return _button(_(BACK), "bk", "c", school_id)
+    return _button(_("Close"), "bk", "x", school_id)
 
 
 def slot_rows(
@@ -156,13 +158,13 @@ def slots_keyboard(
     prefix = (school_id, student_id, lesson_id, week)
     if day is not None:
         rows = slot_rows(slots, tz, "bk", "k", *prefix)
-        rows.append([_button(BACK, "bk", "s", *prefix)])
+        rows.append([_button(_(BACK), "bk", "s", *prefix)])
     elif slot_pages.day_first(slots):
         rows = day_rows(slots, tz, "bk", "d", *prefix)
-        rows.append([_button(BACK, "bk", "w", school_id, student_id, lesson_id)])
+        rows.append([_button(_(BACK), "bk", "w", school_id, student_id, lesson_id)])
     else:
         rows = slot_rows(slots, tz, "bk", "k", *prefix)
-        rows.append([_button(BACK, "bk", "w", school_id, student_id, lesson_id)])
+        rows.append([_button(_(BACK), "bk", "w", school_id, student_id, lesson_id)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -177,9 +179,11 @@ def confirm_keyboard(
     """Confirm, or back to the slots (of the day the slot is in, when the week has days)."""
     prefix = (school_id, student_id, lesson_id, week)
     back = (
-        _button(BACK, "bk", "s", *prefix) if day is None else _button(BACK, "bk", "d", *prefix, day)
+        _button(_(BACK), "bk", "s", *prefix)
+        if day is None
+        else _button(_(BACK), "bk", "d", *prefix, day)
     )
-    return InlineKeyboardMarkup([[_button("✅ Confirm", "bk", "y", *prefix, minute)], [back]])
+    return InlineKeyboardMarkup([[_button(_("✅ Confirm"), "bk", "y", *prefix, minute)], [back]])
 
 
 def refusal_keyboard(
@@ -188,8 +192,10 @@ def refusal_keyboard(
     """After a refusal in the booking flow: back to the weeks (or slots) of the lesson."""
     rows = []
     if week is not None:
-        rows.append([_button("See free slots", "bk", "s", school_id, student_id, lesson_id, week)])
-    rows.append([_button("Back to weeks", "bk", "w", school_id, student_id, lesson_id)])
+        rows.append(
+            [_button(_("See free slots"), "bk", "s", school_id, student_id, lesson_id, week)]
+        )
+    rows.append([_button(_("Back to weeks"), "bk", "w", school_id, student_id, lesson_id)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -199,18 +205,18 @@ def booking_keyboard(view: BookingView) -> InlineKeyboardMarkup:
     if view.active:
         rows.append(
             [
-                _button("Reschedule", "my", "r", view.school_id, view.id),
-                _button("Cancel booking", "my", "c", view.school_id, view.id),
+                _button(_("Reschedule"), "my", "r", view.school_id, view.id),
+                _button(_("Cancel booking"), "my", "c", view.school_id, view.id),
             ]
         )
-    rows.append([_button("My bookings", "my", "l", view.school_id)])
+    rows.append([_button(_("My bookings"), "my", "l", view.school_id)])
     return InlineKeyboardMarkup(rows)
 
 
 def bookings_keyboard(school_id: int, bookings: Sequence[BookingView]) -> InlineKeyboardMarkup:
     ordered = sorted(bookings, key=lambda b: (b.student_name, b.start_at))
     rows = [[_button(texts.booking_button(b), "my", "v", school_id, b.id)] for b in ordered]
-    rows.append([_button("Book a slot", "bk", "c", school_id)])
+    rows.append([_button(_("Book a slot"), "bk", "c", school_id)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -220,13 +226,13 @@ def reschedule_keyboard(
     """Free slots of the booking's week, or its days when too many (``day``: one day's)."""
     if day is not None:
         rows = slot_rows(slots, view.tz, "my", "t", view.school_id, view.id)
-        rows.append([_button(BACK, "my", "r", view.school_id, view.id)])
+        rows.append([_button(_(BACK), "my", "r", view.school_id, view.id)])
     elif slot_pages.day_first(slots):
         rows = day_rows(slots, view.tz, "my", "d", view.school_id, view.id)
-        rows.append([_button(BACK, "my", "v", view.school_id, view.id)])
+        rows.append([_button(_(BACK), "my", "v", view.school_id, view.id)])
     else:
         rows = slot_rows(slots, view.tz, "my", "t", view.school_id, view.id)
-        rows.append([_button(BACK, "my", "v", view.school_id, view.id)])
+        rows.append([_button(_(BACK), "my", "v", view.school_id, view.id)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -235,25 +241,25 @@ def reschedule_confirm_keyboard(
 ) -> InlineKeyboardMarkup:
     """Move it, or back to the slots (of the slot's day, when the week has days)."""
     back = (
-        _button(BACK, "my", "r", view.school_id, view.id)
+        _button(_(BACK), "my", "r", view.school_id, view.id)
         if day is None
-        else _button(BACK, "my", "d", view.school_id, view.id, day)
+        else _button(_(BACK), "my", "d", view.school_id, view.id, day)
     )
     return InlineKeyboardMarkup(
-        [[_button("✅ Move it", "my", "m", view.school_id, view.id, minute)], [back]]
+        [[_button(_("✅ Move it"), "my", "m", view.school_id, view.id, minute)], [back]]
     )
 
 
 def cancel_reasons_keyboard(view: BookingView) -> InlineKeyboardMarkup:
     reasons = [
-        _button(label, "my", "q", view.school_id, view.id, code)
+        _button(_(label), "my", "q", view.school_id, view.id, code)
         for code, label in texts.CANCEL_REASONS.items()
     ]
     return InlineKeyboardMarkup(
         [
             *_rows(reasons, 3),
-            [_button("Other (type it)", "my", "o", view.school_id, view.id)],
-            [_button("‹ Keep it", "my", "v", view.school_id, view.id)],
+            [_button(_("Other (type it)"), "my", "o", view.school_id, view.id)],
+            [_button(_("‹ Keep it"), "my", "v", view.school_id, view.id)],
         ]
     )
 
@@ -261,7 +267,7 @@ def cancel_reasons_keyboard(view: BookingView) -> InlineKeyboardMarkup:
 def cancel_confirm_keyboard(view: BookingView, reason_code: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [_button("Yes, cancel it", "my", "z", view.school_id, view.id, reason_code)],
-            [_button("‹ Keep it", "my", "v", view.school_id, view.id)],
+            [_button(_("Yes, cancel it"), "my", "z", view.school_id, view.id, reason_code)],
+            [_button(_("‹ Keep it"), "my", "v", view.school_id, view.id)],
         ]
     )

@@ -26,6 +26,7 @@ from core.errors import (
     SlotUnavailable,
 )
 from core.family_view import parent_can_change
+from core.i18n import gettext as _
 from core.views import BookingView
 from handlers import slot_pages
 from handlers.approval.chat import announce_request
@@ -286,7 +287,7 @@ async def type_reason(
     await expect_text(update, context, REASON_STEP, step.school_id, view.id)
     await show(
         update,
-        texts.cancel_reason_prompt(view) + "\n\n" + texts.TYPE_REASON,
+        texts.cancel_reason_prompt(view) + "\n\n" + _(texts.TYPE_REASON),
         keyboards.cancel_reasons_keyboard(view),
     )
 
@@ -298,19 +299,19 @@ async def reason_typed(update: Update, context: Context, args: tuple[int, ...]) 
         raise RuntimeError("message is None")
     reason = (message.text or "").strip()[:200]
     if not reason:
-        await reply(update, texts.EMPTY_REASON)
+        await reply(update, _(texts.EMPTY_REASON))
         return
     school_id, booking_id = args
     me = await who(update, context)
     parent = me.role_in(Role.PARENT, school_id)
     if parent is None:
         logger.warning("update %s: typed reason for school %s refused", update.update_id, school_id)
-        await reply(update, texts.FORGED)
+        await reply(update, _(texts.FORGED))
         return
     try:
         view = await family_view(context).family_booking(school_id, parent.person_id, booking_id)
     except FORGED_ERRORS:
-        await reply(update, texts.NOT_FOUND, keyboards.fresh_start_keyboard(school_id))
+        await reply(update, _(texts.NOT_FOUND), keyboards.fresh_start_keyboard(school_id))
         return
     # kept with the account (any bot process) until Confirm; no longer awaiting text
     if update.effective_user is None:
@@ -344,7 +345,7 @@ async def cancel_card(
     typed = await _typed(update, context, view.id) if code == texts.TYPED_REASON else None
     reason = texts.reason_text(code, typed)
     if reason is None:
-        await show(update, texts.REASON_LOST, keyboards.cancel_reasons_keyboard(view))
+        await show(update, _(texts.REASON_LOST), keyboards.cancel_reasons_keyboard(view))
         return
     await show(
         update, texts.cancel_confirm(view, reason), keyboards.cancel_confirm_keyboard(view, code)
@@ -363,7 +364,7 @@ async def cancel_booking(
     typed = await _typed(update, context, view.id) if code == texts.TYPED_REASON else None
     reason = texts.reason_text(code, typed)
     if reason is None:
-        await show(update, texts.REASON_LOST, keyboards.cancel_reasons_keyboard(view))
+        await show(update, _(texts.REASON_LOST), keyboards.cancel_reasons_keyboard(view))
         return
     try:
         done = await services_of(context).booking.cancel_booking(

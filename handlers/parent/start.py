@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from core.errors import InvalidInvite
+from core.i18n import gettext as _
 from core.menus import CommandMenus
 from handlers.common import help_text
 from handlers.context import Context, services_of, who
@@ -29,7 +30,7 @@ async def start_command(update: Update, context: Context) -> None:
         return
     me = await who(update, context)
     if not me.is_known:
-        await reply(update, texts.STRANGER)
+        await reply(update, _(texts.STRANGER))
         return
     await reply(update, texts.welcome_back(me.identities[0].name, me.is_parent))
 
@@ -51,11 +52,15 @@ async def _redeem(update: Update, context: Context, token: str) -> None:
         await reply(update, texts.refusal(exc.message) + hint)
         return
     me = await who(update, context)
+    services = services_of(context)
+    chosen, school = (await services.languages.menu_languages(user.id)).get(user.id, (None, None))
     await set_menu(
         context.bot,
         user.id,
         {i.role for i in me.identities},
-        CommandMenus(services_of(context).sessions),
+        CommandMenus(services.sessions),
+        chosen=chosen,
+        school=school,
     )
     await reply(update, texts.greeting_linked(linked.parent_name, linked.school_name))
 

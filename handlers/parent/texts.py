@@ -1,4 +1,7 @@
-"""Every text a parent reads: linking, booking, their bookings and refusals (pure, HTML)."""
+"""Every text a parent reads: linking, booking, their bookings and refusals (pure, HTML).
+
+In the current language (core.i18n): the constants are marked with ``N_`` and translated
+with ``_()`` where a message is built (``_(texts.STALE)``); the functions translate."""
 
 from __future__ import annotations
 
@@ -9,93 +12,104 @@ from zoneinfo import ZoneInfo
 
 from core.directory import LessonRef
 from core.family_view import WeekEntry, WeekStatus
+from core.i18n import N_, format_clock, format_day, format_day_month, format_weekday, ngettext
+from core.i18n import gettext as _
 from core.schedule import Slot
 from core.views import BookingView
-from handlers import slot_pages
+from handlers import refusals, slot_pages
 from handlers.approval import texts as approval_texts
 from handlers.formatting import booking_when, day_date, esc, long_date, tz_note
 
-CANCEL_REASONS: dict[int, str] = {1: "Illness", 2: "Schedule clash", 3: "Holiday"}
+CANCEL_REASONS: dict[int, str] = {1: N_("Illness"), 2: N_("Schedule clash"), 3: N_("Holiday")}
 TYPED_REASON = 0  # the reason was typed, kept with the chat (core.chat_steps) until confirmed
 
-STRANGER = (
+STRANGER = N_(
     "Hello! I book individual lesson slots for families of a music school.\n\n"
     "To start, open the invite link your school sent you "
     "(it looks like t.me/…?start=…), or ask the school office for one."
 )
-NOT_A_PARENT = (
+NOT_A_PARENT = N_(
     "Booking is for parents. Your account is not linked to a family yet: "
     "open the invite link your school sent you, or ask the school office for one."
 )
-ADMIN_NOT_PARENT = (
+ADMIN_NOT_PARENT = N_(
     "/book is how parents book. To book for a family: /admin, pick the lesson and the week, "
     'then "➕ Book for a family" (or <code>musicbot book</code> on the command line).'
 )
-TEACHER_NOT_PARENT = (
+TEACHER_NOT_PARENT = N_(
     "/book is how parents book your slots. /bookings LESSON [week] shows who booked what, "
     "/calendar your week."
 )
-STALE = "That button is out of date. Here is a fresh start:"
-FORGED = "That button is not one of yours, so nothing was changed. Here is a fresh start:"
-CALENDAR_FILE_NOT_SENT = (
+STALE = N_("That button is out of date. Here is a fresh start:")
+FORGED = N_("That button is not one of yours, so nothing was changed. Here is a fresh start:")
+CALENDAR_FILE_NOT_SENT = N_(
     "Your booking is saved (/mybookings shows it); I could not send its calendar file just now."
 )
-NOT_FOUND = "I can't find that any more, so nothing was changed. Here is a fresh start:"
-CLOSED_FLOW = "Closed. /book to book a slot, /mybookings for your bookings."
-TYPE_REASON = "Please type the reason for cancelling in one message (or /cancel to stop)."
-EMPTY_REASON = "Please type a short reason, or /cancel to stop."
-REASON_LOST = "I lost the reason you typed. Please choose a reason again:"
+NOT_FOUND = N_("I can't find that any more, so nothing was changed. Here is a fresh start:")
+CLOSED_FLOW = N_("Closed. /book to book a slot, /mybookings for your bookings.")
+TYPE_REASON = N_("Please type the reason for cancelling in one message (or /cancel to stop).")
+EMPTY_REASON = N_("Please type a short reason, or /cancel to stop.")
+REASON_LOST = N_("I lost the reason you typed. Please choose a reason again:")
 
 WEEK_NOTES: dict[int, str] = {
-    1: "A group week: the class meets as usual, no booking needed.",
-    2: "That week is over.",
-    3: "Bookings for this lesson are closed right now. The school will open them.",
-    4: "Pick a time below.",
+    1: N_("A group week: the class meets as usual, no booking needed."),
+    2: N_("That week is over."),
+    3: N_("Bookings for this lesson are closed right now. The school will open them."),
+    4: N_("Pick a time below."),
 }
 NOTE_OF_STATUS = {WeekStatus.GROUP: 1, WeekStatus.PAST: 2, WeekStatus.CLOSED: 3}
 
 
 def greeting_linked(parent_name: str, school_name: str) -> str:
-    return (
-        f"Welcome, {esc(parent_name)}! Your account is now linked to {esc(school_name)}.\n\n"
+    return _(
+        "Welcome, {parent}! Your account is now linked to {school}.\n\n"
         "/book – book an individual slot for your child\n"
         "/mybookings – see, move or cancel bookings\n"
         "/help – everything else"
-    )
+    ).format(parent=esc(parent_name), school=esc(school_name))
 
 
 def welcome_back(name: str, is_parent: bool) -> str:
-    lines = [f"Welcome back, {esc(name)}!", ""]
+    lines = [_("Welcome back, {name}!").format(name=esc(name)), ""]
     if is_parent:
-        lines += ["/book – book an individual slot", "/mybookings – see, move or cancel bookings"]
-    lines.append("/help – what I can do for you")
+        lines += [
+            _("/book – book an individual slot"),
+            _("/mybookings – see, move or cancel bookings"),
+        ]
+    lines.append(_("/help – what I can do for you"))
     return "\n".join(lines)
 
 
+PURPOSES = {"booking": N_("booking"), "list": N_("list")}
+
+
 def choose_school(purpose: str) -> str:
-    return f"You are a parent in more than one school. Which school is this {purpose} for?"
+    what = _(PURPOSES[purpose]) if purpose in PURPOSES else purpose
+    return _(
+        "You are a parent in more than one school. Which school is this {purpose} for?"
+    ).format(purpose=what)
 
 
 def choose_child(school_name: str) -> str:
-    return f"<b>{esc(school_name)}</b>\nWhich child would you like to book for?"
+    return f"<b>{esc(school_name)}</b>\n" + _("Which child would you like to book for?")
 
 
 def no_children(school_name: str) -> str:
-    return (
-        f"I don't see any child of yours enrolled in a hybrid lesson at {esc(school_name)}. "
+    return _(
+        "I don't see any child of yours enrolled in a hybrid lesson at {school}. "
         "Please contact the school."
-    )
+    ).format(school=esc(school_name))
 
 
 def choose_lesson(child_name: str) -> str:
-    return f"<b>{esc(child_name)}</b>\nWhich lesson?"
+    return f"<b>{esc(child_name)}</b>\n" + _("Which lesson?")
 
 
 def no_lessons(child_name: str) -> str:
-    return (
-        f"{esc(child_name)} is not enrolled in a lesson with individual weeks. "
+    return _(
+        "{child} is not enrolled in a lesson with individual weeks. "
         "Please contact the school if that is wrong."
-    )
+    ).format(child=esc(child_name))
 
 
 def weeks_text(child_name: str, lesson: LessonRef, weeks: Sequence[WeekEntry]) -> str:
@@ -103,32 +117,35 @@ def weeks_text(child_name: str, lesson: LessonRef, weeks: Sequence[WeekEntry]) -
     closed = any(w.status is WeekStatus.CLOSED for w in weeks)
     lines = [f"<b>{esc(child_name)} · {esc(lesson.name)}</b>", esc(lesson.term_name), ""]
     if to_book:
-        lines.append("Individual weeks to book: " + ", ".join(f"week {w}" for w in to_book) + ".")
+        weeks_list = ", ".join(_("week {week}").format(week=w) for w in to_book)
+        lines.append(_("Individual weeks to book: {weeks}.").format(weeks=weeks_list))
     elif closed:
-        lines.append("Bookings are closed right now; the school will open them.")
+        lines.append(_("Bookings are closed right now; the school will open them."))
     else:
-        lines.append("Nothing left to book in this lesson.")
-    lines += ["", "📝 to book · ✅ booked · 👥 group week · 🔒 closed · past"]
+        lines.append(_("Nothing left to book in this lesson."))
+    lines += ["", _("📝 to book · ✅ booked · 👥 group week · 🔒 closed · past")]
     return "\n".join(lines)
 
 
 def week_label(entry: WeekEntry) -> str:
-    head = f"Week {entry.week} · {day_date(entry.monday)[4:]}"
+    week = _("Week {week}").format(week=entry.week)
     if entry.status is WeekStatus.BOOKED and entry.booking is not None:
-        return f"Week {entry.week} · ✅ {entry.booking.local_start:%a %H:%M}"
+        start = entry.booking.local_start
+        return f"{week} · ✅ {format_weekday(start)} {format_clock(start)}"
     marker = {
-        WeekStatus.GROUP: "👥 group",
-        WeekStatus.TO_BOOK: "📝 to book",
-        WeekStatus.PAST: "past",
-        WeekStatus.CLOSED: "🔒 closed",
+        WeekStatus.GROUP: _("👥 group"),
+        WeekStatus.TO_BOOK: _("📝 to book"),
+        WeekStatus.PAST: _("past"),
+        WeekStatus.CLOSED: _("🔒 closed"),
     }[entry.status]
-    return f"{head} · {marker}"
+    return f"{week} · {format_day_month(entry.monday)} · {marker}"
 
 
 def week_dates(lesson: LessonRef, week: int) -> str:
     monday = lesson.week_monday(week)
-    return (
-        f"week {week} ({day_date(monday)} – {day_date(monday.fromordinal(monday.toordinal() + 6))})"
+    sunday = monday.fromordinal(monday.toordinal() + 6)
+    return _("week {week} ({monday} – {sunday})").format(
+        week=week, monday=day_date(monday), sunday=day_date(sunday)
     )
 
 
@@ -138,16 +155,16 @@ def slots_text(
     tz = ZoneInfo(tz_name)
     lines = [
         f"<b>{esc(child_name)} · {esc(lesson.name)}</b>",
-        f"Free slots in {week_dates(lesson, week)}:",
+        _("Free slots in {week}:").format(week=week_dates(lesson, week)),
     ]
     if slot_pages.day_first(slots):  # too many to list: a line per day, then a day first
         lines += _day_summary(slots, tz)
-        lines += ["", f"{tz_note(tz_name)} Pick a day:"]
+        lines += ["", f"{tz_note(tz_name)} " + _("Pick a day:")]
         return "\n".join(lines)
     for day, day_slots in slot_pages.by_day(slots, tz):
-        times = ", ".join(f"{s.start_at.astimezone(tz):%H:%M}" for s in day_slots)
+        times = ", ".join(format_clock(s.start_at.astimezone(tz)) for s in day_slots)
         lines.append(f"• {day_date(day)}: {times}")
-    lines += ["", f"{tz_note(tz_name)} Pick a time:"]
+    lines += ["", f"{tz_note(tz_name)} " + _("Pick a time:")]
     return "\n".join(lines)
 
 
@@ -156,38 +173,41 @@ def _day_summary(slots: Sequence[Slot], tz: ZoneInfo) -> list[str]:
     lines = []
     for day, day_slots in slot_pages.by_day(slots, tz):
         first, last = day_slots[0].start_at.astimezone(tz), day_slots[-1].start_at.astimezone(tz)
-        lines.append(f"• {day_date(day)}: {len(day_slots)} free, {first:%H:%M}–{last:%H:%M}")
+        free = ngettext("{n} free", "{n} free", len(day_slots)).format(n=len(day_slots))
+        lines.append(f"• {day_date(day)}: {free}, {format_clock(first)}–{format_clock(last)}")
     return lines
 
 
 def no_slots_text(child_name: str, lesson: LessonRef, week: int) -> str:
-    return (
-        f"<b>{esc(child_name)} · {esc(lesson.name)}</b>\n"
-        f"No slots left in {week_dates(lesson, week)}: every slot is taken or less than "
+    return f"<b>{esc(child_name)} · {esc(lesson.name)}</b>\n" + _(
+        "No slots left in {week}: every slot is taken or less than "
         "24 hours away. Please pick another week, or contact the school."
-    )
+    ).format(week=week_dates(lesson, week))
 
 
 def not_a_parent(is_known: bool, is_admin: bool, is_teacher: bool) -> str:
     """Why a parent's command does not apply to this account, in the account's own role."""
     if is_admin:
-        return ADMIN_NOT_PARENT
+        return _(ADMIN_NOT_PARENT)
     if is_teacher:
-        return TEACHER_NOT_PARENT
-    return NOT_A_PARENT if is_known else STRANGER
+        return _(TEACHER_NOT_PARENT)
+    return _(NOT_A_PARENT) if is_known else _(STRANGER)
 
 
 def slot_button(slot: Slot, tz: ZoneInfo) -> str:
-    return f"{slot.start_at.astimezone(tz):%a %H:%M}"
+    local = slot.start_at.astimezone(tz)
+    return f"{format_weekday(local)} {format_clock(local)}"
 
 
 def slot_taken(slots_screen: str, just: bool = True) -> str:
     """``just``: the slot went while the parent looked (a race, or a screen minutes old);
     otherwise it went some time ago (an old screen), or is now too close to book."""
     headline = (
-        "Sorry, that slot has just been taken." if just else "Sorry, that slot is no longer free."
+        _("Sorry, that slot has just been taken.")
+        if just
+        else _("Sorry, that slot is no longer free.")
     )
-    return f"{headline} Here is what is still free.\n\n" + slots_screen
+    return f"{headline} " + _("Here is what is still free.") + "\n\n" + slots_screen
 
 
 def confirm_card(child_name: str, lesson: LessonRef, week: int, slot: Slot, tz_name: str) -> str:
@@ -195,67 +215,75 @@ def confirm_card(child_name: str, lesson: LessonRef, week: int, slot: Slot, tz_n
     start, end = slot.start_at.astimezone(tz), slot.end_at.astimezone(tz)
     return "\n".join(
         [
-            "<b>Please check and confirm</b>",
+            "<b>" + _("Please check and confirm") + "</b>",
             "",
-            f"Child: {esc(child_name)}",
-            f"Lesson: {esc(lesson.name)} (individual session, week {week})",
-            f"Teacher: {esc(lesson.teacher_name)}",
-            f"Date: {long_date(start.date())}",
-            f"Time: {start:%H:%M}–{end:%H:%M}",
-            f"Location: {esc(lesson.location_name or '—')}",
-            f"Room: {esc(lesson.room_name or '—')}",
+            _("Child: {child}").format(child=esc(child_name)),
+            _lesson_line(lesson.name, week),
+            _("Teacher: {teacher}").format(teacher=esc(lesson.teacher_name)),
+            _("Date: {date}").format(date=long_date(start.date())),
+            _("Time: {start}–{end}").format(start=format_clock(start), end=format_clock(end)),
+            _("Location: {location}").format(location=esc(lesson.location_name or "—")),
+            _("Room: {room}").format(room=esc(lesson.room_name or "—")),
             "",
             tz_note(tz_name),
         ]
     )
 
 
+def _lesson_line(lesson_name: str, week: int) -> str:
+    return _("Lesson: {lesson} (individual session, week {week})").format(
+        lesson=esc(lesson_name), week=week
+    )
+
+
 def booking_details(view: BookingView) -> list[str]:
     return [
-        f"Child: {esc(view.student_name)}",
-        f"Lesson: {esc(view.lesson_name)} (individual session, week {view.week})",
-        f"Teacher: {esc(view.teacher_name)}",
-        f"When: {booking_when(view)}",
-        f"Location: {esc(view.location_name or '—')}",
-        f"Room: {esc(view.room_name or '—')}",
+        _("Child: {child}").format(child=esc(view.student_name)),
+        _lesson_line(view.lesson_name, view.week),
+        _("Teacher: {teacher}").format(teacher=esc(view.teacher_name)),
+        _("When: {when}").format(when=booking_when(view)),
+        _("Location: {location}").format(location=esc(view.location_name or "—")),
+        _("Room: {room}").format(room=esc(view.room_name or "—")),
     ]
 
 
-def booking_card(view: BookingView, headline: str = "Your booking") -> str:
+def booking_card(view: BookingView, headline: str | None = None) -> str:
+    headline = headline or _("Your booking")
     lines = [f"<b>{esc(headline)}</b>", "", *booking_details(view)]
     if view.awaiting_confirmation:
         lines += ["", approval_texts.pending_card_note()]
     if not view.active:
-        lines += ["", "This booking is cancelled."]
+        lines += ["", _("This booking is cancelled.")]
     else:
-        lines += ["", tz_note(view.timezone), "Changes need 24 hours' notice."]
+        lines += ["", tz_note(view.timezone), _("Changes need 24 hours' notice.")]
     return "\n".join(lines)
 
 
 def booked(view: BookingView) -> str:
     if view.awaiting_confirmation:
         return booking_card(view, approval_texts.pending_headline())
-    return booking_card(view, "Booked ✅")
+    return booking_card(view, _("Booked ✅"))
 
 
 def already_booked(view: BookingView) -> str:
-    return booking_card(view, "Already booked — here it is")
+    return booking_card(view, _("Already booked — here it is"))
 
 
 def already_booked_other(view: BookingView) -> str:
     return booking_card(
         view,
-        f"{view.student_name} already has a booking in week {view.week}. "
-        "You can move it with Reschedule.",
+        _("{child} already has a booking in week {week}. You can move it with Reschedule.").format(
+            child=view.student_name, week=view.week
+        ),
     )
 
 
 def calendar_caption(view: BookingView) -> str:
     if not view.active:
-        return "Cancelled: open this file to remove the session from your calendar."
+        return _("Cancelled: open this file to remove the session from your calendar.")
     if view.sequence:
-        return "Updated: open this file to move the session in your calendar."
-    return "Add to calendar: open this file."
+        return _("Updated: open this file to move the session in your calendar.")
+    return _("Add to calendar: open this file.")
 
 
 def ics_file_name(view: BookingView) -> str:
@@ -263,7 +291,8 @@ def ics_file_name(view: BookingView) -> str:
 
 
 def refusal(message: str, school_name: str | None = None) -> str:
-    text = esc(message)
+    """A core refusal (English, as core.errors words it) in the current language."""
+    text = esc(refusals.translated(message))
     if school_name and "school" in message.lower():
         text += f"\n\n({esc(school_name)})"
     return text
@@ -271,8 +300,8 @@ def refusal(message: str, school_name: str | None = None) -> str:
 
 def bookings_list(school_name: str, bookings: Sequence[BookingView]) -> str:
     if not bookings:
-        return f"<b>{esc(school_name)}</b>\nNo upcoming bookings. /book to book a slot."
-    lines = [f"<b>{esc(school_name)}</b> · upcoming bookings"]
+        return f"<b>{esc(school_name)}</b>\n" + _("No upcoming bookings. /book to book a slot.")
+    lines = [f"<b>{esc(school_name)}</b> · " + _("upcoming bookings")]
     by_child = groupby(
         sorted(bookings, key=lambda b: (b.student_name, b.start_at)), key=lambda b: b.student_name
     )
@@ -283,39 +312,52 @@ def bookings_list(school_name: str, bookings: Sequence[BookingView]) -> str:
             if view.awaiting_confirmation:
                 line += f" ({approval_texts.waiting_note()})"
             lines.append(line)
-    lines += ["", "Tap a booking to move or cancel it."]
+    lines += ["", _("Tap a booking to move or cancel it.")]
     return "\n".join(lines)
 
 
 def booking_button(view: BookingView) -> str:
     first = view.student_name.split()[0]
-    return f"{first} · {view.lesson_name} · {view.local_start:%a %d %b %H:%M}"
+    start = view.local_start
+    return f"{first} · {view.lesson_name} · {format_day(start, padded=True)} {format_clock(start)}"
 
 
 def reschedule_text(view: BookingView, slots: Sequence[Slot], *, one_day: bool = False) -> str:
     """The free slots to move to: a week's (by day when too many), or ``one_day``'s."""
-    head = (
-        f"<b>Move {esc(view.student_name)}'s {esc(view.lesson_name)}</b>\nNow: {booking_when(view)}"
+    move = _("Move {child}'s {lesson}").format(
+        child=esc(view.student_name), lesson=esc(view.lesson_name)
     )
+    head = f"<b>{move}</b>\n" + _("Now: {when}").format(when=booking_when(view))
     if not slots:
         return (
             head
-            + "\n\nNo other free slots in that week. Keep it, cancel it, or contact the school."
+            + "\n\n"
+            + _("No other free slots in that week. Keep it, cancel it, or contact the school.")
         )
     if one_day:
         day = day_date(slots[0].start_at.astimezone(view.tz).date())
         return (
-            head + f"\n\nFree slots on {day}, week {view.week} ({tz_note(view.timezone)}) "
-            "Pick the new time:"
+            head
+            + "\n\n"
+            + _("Free slots on {day}, week {week} ({zone}) Pick the new time:").format(
+                day=day, week=view.week, zone=tz_note(view.timezone)
+            )
         )
     if slot_pages.day_first(slots):
         summary = "\n".join(_day_summary(slots, view.tz))
         return (
-            head + f"\n\nFree slots in week {view.week}:\n{summary}\n\n"
-            f"{tz_note(view.timezone)} Pick a day:"
+            head
+            + "\n\n"
+            + _("Free slots in week {week}:").format(week=view.week)
+            + f"\n{summary}\n\n{tz_note(view.timezone)} "
+            + _("Pick a day:")
         )
     return (
-        head + f"\n\nFree slots in week {view.week} ({tz_note(view.timezone)}) Pick the new time:"
+        head
+        + "\n\n"
+        + _("Free slots in week {week} ({zone}) Pick the new time:").format(
+            week=view.week, zone=tz_note(view.timezone)
+        )
     )
 
 
@@ -324,45 +366,57 @@ def reschedule_confirm(view: BookingView, slot: Slot) -> str:
     start, end = slot.start_at.astimezone(tz), slot.end_at.astimezone(tz)
     return "\n".join(
         [
-            f"<b>Move {esc(view.student_name)}'s {esc(view.lesson_name)}?</b>",
+            "<b>"
+            + _("Move {child}'s {lesson}?").format(
+                child=esc(view.student_name), lesson=esc(view.lesson_name)
+            )
+            + "</b>",
             "",
-            f"From: {booking_when(view)}",
-            f"To: {long_date(start.date())}, {start:%H:%M}–{end:%H:%M}",
+            _("From: {when}").format(when=booking_when(view)),
+            _("To: {when}").format(
+                when=f"{long_date(start.date())}, {format_clock(start)}–{format_clock(end)}"
+            ),
             "",
-            "The old slot is released only once the new one is yours.",
+            _("The old slot is released only once the new one is yours."),
         ]
     )
 
 
 def rescheduled(view: BookingView) -> str:
-    return booking_card(view, "Moved ✅")
+    return booking_card(view, _("Moved ✅"))
 
 
 def cancel_reason_prompt(view: BookingView) -> str:
-    return (
-        f"<b>Cancel {esc(view.student_name)}'s {esc(view.lesson_name)}?</b>\n"
-        f"{booking_when(view)}\n\nWhy? Choose a reason, or type your own."
+    cancel = _("Cancel {child}'s {lesson}?").format(
+        child=esc(view.student_name), lesson=esc(view.lesson_name)
+    )
+    return f"<b>{cancel}</b>\n{booking_when(view)}\n\n" + _(
+        "Why? Choose a reason, or type your own."
     )
 
 
 def cancel_confirm(view: BookingView, reason: str) -> str:
     return (
-        "<b>Cancel this booking?</b>\n\n"
+        "<b>"
+        + _("Cancel this booking?")
+        + "</b>\n\n"
         + "\n".join(booking_details(view))
-        + f"\nReason: {esc(reason)}"
+        + "\n"
+        + _("Reason: {reason}").format(reason=esc(reason))
     )
 
 
 def cancelled(view: BookingView) -> str:
-    return booking_card(view, "Cancelled")
+    return booking_card(view, _("Cancelled"))
 
 
 def reason_text(code: int, typed: str | None) -> str | None:
     if code == TYPED_REASON:
         return typed
-    return CANCEL_REASONS.get(code)
+    reason = CANCEL_REASONS.get(code)
+    return _(reason) if reason is not None else None
 
 
 def minute_label(moment: datetime, tz: ZoneInfo) -> str:
     local = moment.astimezone(tz)
-    return f"{day_date(local.date())} {local:%H:%M}"
+    return f"{day_date(local.date())} {format_clock(local)}"

@@ -101,6 +101,8 @@ def test_the_wheel_holds_every_file_the_code_reads(wheel: Path) -> None:
     assert {
         "bot/demo-school.yaml",
         "core/calendar/fonts/DejaVuSans.ttf",
+        "core/locale/ru/LC_MESSAGES/musicbot.mo",
+        "core/locale/de/LC_MESSAGES/musicbot.mo",
         "core/db/migrations/env.py",
         "core/db/migrations/script.py.mako",
     } <= names

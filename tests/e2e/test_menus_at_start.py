@@ -11,11 +11,14 @@ from telegram.ext import Application
 from bot.app import build_application, menus_set, start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from core.db.models import Teacher
+from core.i18n import LANGUAGES
 from core.services import Services
 from tests.support.chat import TOKEN
 from tests.support.factories import SchoolIds
 
 ACCOUNTS = 8  # two schools: admin, teacher, two parents each
+# each account's menu is set per language_code (en, ru, de) and once without one (issue 15)
+PER_ACCOUNT = 1 + len(LANGUAGES)
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -62,10 +65,11 @@ async def test_a_restart_sets_only_the_menus_that_changed(
     alpha, _ = schools
     async for application in restarted(api, services):
         await menus_set(application)
-    assert api.calls["setMyCommands"] == ACCOUNTS + 1  # each account, and the default menu
+    # each account, and the default menu
+    assert api.calls["setMyCommands"] == (ACCOUNTS + 1) * PER_ACCOUNT
     async for application in restarted(api, services):
         await menus_set(application)
-    assert api.calls["setMyCommands"] == ACCOUNTS + 1  # nothing changed: nothing set
+    assert api.calls["setMyCommands"] == (ACCOUNTS + 1) * PER_ACCOUNT  # nothing changed
     async with services.sessions() as session:  # Jane Smith also teaches now
         await session.execute(
             update(Teacher).where(Teacher.id == alpha.teacher).values(telegram_id=1011)
@@ -73,6 +77,7 @@ async def test_a_restart_sets_only_the_menus_that_changed(
         await session.commit()
     async for application in restarted(api, services):
         await menus_set(application)
-    assert api.calls["setMyCommands"] == ACCOUNTS + 1 + 1  # only Jane's menu changed
+    # only Jane's menus changed
+    assert api.calls["setMyCommands"] == (ACCOUNTS + 1 + 1) * PER_ACCOUNT
     jane = [c["command"] for c in api.menu_for(1011)]
     assert "book" in jane and "lessons" in jane

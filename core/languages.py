@@ -1,0 +1,109 @@
+"""Who speaks what: each Telegram account's language, remembered in the database.
+
+An account's language is, in order: the one chosen with /language; else its Telegram
+client's ``language_code`` when we have that language (``ru-RU`` is Russian); else its
+school's (the school file's ``school.language``); else English (:func:`core.i18n.pick_language`).
+The client's code is remembered too, so a reminder the bot starts itself speaks the
+language the person's client last reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.db.driver import Driver
+from core.db.engine import engine_of
+from core.i18n import pick_language, supported
+
+__all__ = ["Languages"]
+
+# one round trip per update: the choice, the school's language, and the client's code
+# remembered when it changed (a writable CTE runs whether or not it is read)
+_FOR_UPDATE = """
+WITH me AS (SELECT chosen, client FROM user_languages WHERE telegram_id = $1),
+saved AS (
+    INSERT INTO user_languages (telegram_id, client)
+    SELECT $1, $2::text WHERE $2::text IS NOT NULL
+                          AND $2::text IS DISTINCT FROM (SELECT client FROM me)
+    ON CONFLICT (telegram_id) DO UPDATE SET client = EXCLUDED.client, updated_at = now()
+    RETURNING 1
+)
+SELECT (SELECT chosen FROM me) AS chosen, (SELECT client FROM me) AS client,
+       (SELECT s.language FROM schools s
+         WHERE s.language IS NOT NULL AND s.id IN (
+               SELECT school_id FROM parents WHERE telegram_id = $1
+               UNION SELECT school_id FROM teachers WHERE telegram_id = $1
+               UNION SELECT school_id FROM admins WHERE telegram_id = $1)
+         ORDER BY s.id LIMIT 1) AS school
+"""
+_CHOOSE = """
+INSERT INTO user_languages (telegram_id, chosen) VALUES ($1, $2)
+ON CONFLICT (telegram_id) DO UPDATE SET chosen = EXCLUDED.chosen, updated_at = now()
+"""
+# accounts of one school, as a message the bot starts itself addresses them
+_OF_ACCOUNTS = """
+SELECT t.telegram_id, ul.chosen, ul.client, s.language AS school
+  FROM unnest(CAST($2 AS bigint[])) AS t(telegram_id)
+  JOIN schools s ON s.id = $1
+  LEFT JOIN user_languages ul ON ul.telegram_id = t.telegram_id
+"""
+
+# every linked account's choice and school language, for its command menus
+_MENU_LANGUAGES = """
+WITH accounts AS (
+    SELECT telegram_id, school_id FROM parents WHERE telegram_id IS NOT NULL
+    UNION SELECT telegram_id, school_id FROM teachers WHERE telegram_id IS NOT NULL
+    UNION SELECT telegram_id, school_id FROM admins WHERE telegram_id IS NOT NULL
+)
+SELECT a.telegram_id, min(ul.chosen) AS chosen,
+       (array_agg(s.language ORDER BY s.id) FILTER (WHERE s.language IS NOT NULL))[1] AS school
+  FROM accounts a
+  JOIN schools s ON s.id = a.school_id
+  LEFT JOIN user_languages ul ON ul.telegram_id = a.telegram_id
+ WHERE $1::bigint IS NULL OR a.telegram_id = $1
+ GROUP BY a.telegram_id
+"""
+
+
+class Languages:
+    """Each account's language: read on every update, chosen with /language."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.driver = Driver(engine_of(sessions))
+
+    async def for_update(self, telegram_id: int, client_code: str | None) -> str:
+        """The language to answer this account in, its client reporting ``client_code``."""
+        code = client_code[:16] if client_code else None
+        row = await self.driver.fetchrow(_FOR_UPDATE, telegram_id, code)
+        if row is None:  # never: the SELECT has no FROM
+            return pick_language(code)
+        return pick_language(row["chosen"], code or row["client"], row["school"])
+
+    async def choose(self, telegram_id: int, language: str) -> str:
+        """Remember the account's choice (a language we have); the language now in force."""
+        chosen = supported(language)
+        if chosen is None:
+            raise ValueError(f"{language!r} is not a language of the bot")
+        await self.driver.execute(_CHOOSE, telegram_id, chosen)
+        return chosen
+
+    async def menu_languages(
+        self, telegram_id: int | None = None
+    ) -> dict[int, tuple[str | None, str | None]]:
+        """Every linked account's (or one's): (language chosen, its school's language)."""
+        rows = await self.driver.fetch(_MENU_LANGUAGES, telegram_id)
+        return {int(r["telegram_id"]): (r["chosen"], r["school"]) for r in rows}
+
+    async def of_accounts(self, school_id: int, telegram_ids: Iterable[int]) -> dict[int, str]:
+        """The language of each account, as a message from this school addresses it."""
+        ids = list(dict.fromkeys(telegram_ids))
+        if not ids:
+            return {}
+        rows = await self.driver.fetch(_OF_ACCOUNTS, school_id, ids)
+        languages = {
+            int(row["telegram_id"]): pick_language(row["chosen"], row["client"], row["school"])
+            for row in rows
+        }
+        return {tid: languages.get(tid, pick_language()) for tid in ids}

@@ -1,0 +1,67 @@
+"""The core's refusals in the user's language (core.errors messages are English: the CLI
+and the API's school keys show them as they are).
+
+A refusal whose words are in the catalog is shown translated; the messages the core builds
+with names in them ("Mia already has a booking in week 4.") are matched by their shape.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.i18n import N_
+from core.i18n import gettext as _
+
+# the core's fixed messages a user of the chat or the Mini App meets
+FIXED = (
+    N_(
+        "The booking system is temporarily unavailable. Nothing was changed. "
+        "Please try again in a few minutes."
+    ),
+    N_("That slot has just been taken."),
+    N_("That is less than 24 hours away, so it can't be changed here. Please contact the school."),
+    N_("Bookings for this lesson are closed right now."),
+    N_("That child is not in your family."),
+    N_("This invite link is not valid. Please ask the school for a new one."),
+    N_("This invite link has already been used. Please ask the school for a new one."),
+    N_("This invite link has expired. Please ask the school for a new one."),
+    N_("That is not one of the lesson's slots."),
+    N_("The booking is already at that time."),
+    N_("The teacher has another lesson at that time."),
+    N_("The school's lessons are being updated; please try again."),
+    N_("The booking was not made."),
+    N_("That booking is not one of your family's."),
+    N_("No such lesson in this school."),
+    N_(
+        "Bookings for this lesson are closed, so it can't be moved right now. "
+        "You can still cancel it, or contact the school."
+    ),
+)
+# the core's messages with names in them: (pattern, translatable text with the same names)
+SHAPED: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"(?P<child>.+) already has a booking in week (?P<week>\d+)\."),
+        N_("{child} already has a booking in week {week}."),
+    ),
+    (
+        re.compile(
+            r"(?P<child>.+) already has a booking for (?P<lesson>.+) in week (?P<week>\d+)\."
+        ),
+        N_("{child} already has a booking for {lesson} in week {week}."),
+    ),
+    (
+        re.compile(r"(?P<child>.+) is not enrolled in (?P<lesson>.+)\."),
+        N_("{child} is not enrolled in {lesson}."),
+    ),
+)
+
+
+def translated(message: str) -> str:
+    """The refusal in the current language (as it is when we have no words for it)."""
+    if message in FIXED:
+        return _(message)
+    for pattern, text in SHAPED:
+        match = pattern.fullmatch(message)
+        if match is not None:
+            return _(text).format(**match.groupdict())
+    return _(message)
