@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.booking.service import booking_query, to_view
 from core.db.engine import unit_of_work
 from core.db.models import Booking, BookingStatus, School, Teacher
+from core.reminders.languages import languages_of
 from core.reminders.notices import AgendaNotice, Reminder
 from core.reminders.rules import AGENDA, agenda_days, quiet_now, school_rules
 from core.views import BookingView
@@ -81,6 +82,7 @@ async def due_agendas(sessions: async_sessionmaker[AsyncSession], now: datetime)
             teachers = await _teachers(session, school_id)
             if not teachers:
                 continue
+            languages = await languages_of(session, school_id, (c for _, c in teachers.values()))
             today = now.astimezone(tz).date()
             for day in days:
                 by_teacher = await _sessions_of_day(session, school_id, day, tz_name)
@@ -92,7 +94,8 @@ async def due_agendas(sessions: async_sessionmaker[AsyncSession], now: datetime)
                     name, chat_id = teachers[teacher_id]
                     notice = AgendaNotice(name, day, tz_name, tuple(views))
                     key = agenda_key(teacher_id, day)
-                    due.append(Reminder(key, AGENDA, school_id, None, chat_id, notice))
+                    language = languages.get(chat_id)
+                    due.append(Reminder(key, AGENDA, school_id, None, chat_id, notice, language))
     return due
 
 

@@ -21,6 +21,7 @@ from core.booking.rules import hybrid_of
 from core.db.engine import unit_of_work
 from core.db.models import Admin, School
 from core.reminders.due import _open_hybrid_lessons, _pending, _reachable_parents
+from core.reminders.languages import languages_of
 from core.reminders.notices import DigestNotice, Reminder, StillToBook
 from core.reminders.rules import (
     DIGEST,
@@ -69,6 +70,7 @@ async def due_digests(sessions: async_sessionmaker[AsyncSession], now: datetime)
             if not lessons:
                 continue
             parents = await _reachable_parents(session, school_id)
+            languages = await languages_of(session, school_id, (c for _, c in admins))
             for lesson in lessons:
                 pending = await _pending(session, lesson, bookable_weeks(lesson, tz, now))
                 if not pending:
@@ -82,5 +84,6 @@ async def due_digests(sessions: async_sessionmaker[AsyncSession], now: datetime)
                 notice = DigestNotice(lesson.key, lesson.name, days, families)
                 for admin_id, chat_id in admins:
                     key = digest_key(lesson.id, opened_at, admin_id)
-                    due.append(Reminder(key, DIGEST, school_id, None, chat_id, notice))
+                    language = languages.get(chat_id)
+                    due.append(Reminder(key, DIGEST, school_id, None, chat_id, notice, language))
     return due

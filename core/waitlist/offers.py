@@ -14,6 +14,7 @@ holding another offer now, is offered it until ``offer_for`` has passed (never p
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, select, update
@@ -24,6 +25,7 @@ from core.booking.service import BookingService
 from core.db.engine import unit_of_work
 from core.db.models import Lesson, Parent, School, Student, Teacher
 from core.errors import BookingsClosed, NotFound
+from core.reminders.languages import languages_of
 from core.reminders.notices import Reminder
 from core.waitlist import tables as t
 from core.waitlist.notice import WaitlistOfferNotice
@@ -244,4 +246,10 @@ async def due_offers(sessions: async_sessionmaker[AsyncSession], now: datetime) 
                     notice=notice,
                 )
             )
-    return reminders
+        schools = {r.school_id for r in reminders}
+        languages: dict[tuple[int, int], str] = {}
+        for school_id in schools:
+            chats = (r.chat_id for r in reminders if r.school_id == school_id)
+            for chat_id, language in (await languages_of(session, school_id, chats)).items():
+                languages[(school_id, chat_id)] = language
+    return [replace(r, language=languages.get((r.school_id, r.chat_id))) for r in reminders]

@@ -185,3 +185,28 @@ async def test_two_processes_delivering_the_same_agendas_and_digests_send_each_o
     assert sum(r.sent for r in reports) == 2 and sum(r.skipped for r in reports) == 2
     delivered = api.metrics()["delivered"]
     assert delivered == {str(TEACHER_CHAT): 1, str(ADMIN_CHAT): 1}
+
+
+async def test_agendas_and_digests_speak_each_recipients_language(api, world, notifier, clock):
+    """The teacher chose German with /language; the admin's client reports Russian: the
+    agenda and the digest come in those languages, not the process's default English."""
+    from core.db.engine import unit_of_work
+    from core.db.models import UserLanguage
+
+    services, alpha = world
+    async with unit_of_work(services.sessions) as session:
+        session.add(UserLanguage(telegram_id=TEACHER_CHAT, chosen="de", client="en"))
+        session.add(UserLanguage(telegram_id=ADMIN_CHAT, chosen=None, client="ru-RU"))
+        await session.commit()
+    await set_rules(services, alpha.school, {"teacher_agenda": "18:00"})
+    await book_at(services, alpha, 4, "15:00")
+    await agendas_at(services, notifier, clock, AGENDA_EVENING)
+    [agenda] = api.chat(TEACHER_CHAT)
+    assert agenda["text"].splitlines()[0].startswith("Ihre Termine am ")
+    assert "Your sessions" not in agenda["text"]
+    # the digest's and the waitlist offers' recipients are looked up the same way
+    from core.reminders.languages import languages_of
+
+    async with services.sessions() as session:
+        found = await languages_of(session, alpha.school, [ADMIN_CHAT, TEACHER_CHAT, 4242])
+    assert found == {ADMIN_CHAT: "ru", TEACHER_CHAT: "de", 4242: "en"}
