@@ -18,7 +18,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
+import xlsxwriter  # type: ignore[import-untyped]
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -288,17 +288,27 @@ def to_csv(export: TermExport) -> bytes:
 
 
 def to_xlsx(export: TermExport) -> bytes:
-    """The export as an Excel workbook (openpyxl, write-only: fast for a big term)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=export.kind.value.capitalize())
-    sheet.freeze_panes = "A2"
-    widths = {"A": 9, "B": 22, "C": 22, "D": 26, "E": 20, "F": 6, "G": 11, "H": 11}
-    for column, width in widths.items():
-        sheet.column_dimensions[column].width = width
-    sheet.append(export.columns)
-    for row in export.rows:
-        sheet.append(row.values(export.kind))
-    book.properties.title = f"{export.school_name}: {export.term_name} ({export.kind.value})"
+    """The export as an Excel workbook (XlsxWriter: real date cells, the header frozen).
+
+    Texts stay texts: a family or a reason typed as "=..." or "https://..." is never turned
+    into a formula or a link."""
     out = io.BytesIO()
-    book.save(out)
+    options = {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "default_date_format": "yyyy-mm-dd",
+    }
+    book = xlsxwriter.Workbook(out, options)
+    sheet = book.add_worksheet(export.kind.value.capitalize())
+    sheet.freeze_panes(1, 0)
+    for column, width in enumerate((9, 22, 22, 26, 20, 6, 11, 11)):
+        sheet.set_column(column, column, width)
+    sheet.write_row(0, 0, export.columns)
+    for number, row in enumerate(export.rows, start=1):
+        sheet.write_row(number, 0, row.values(export.kind))
+    book.set_properties(
+        {"title": f"{export.school_name}: {export.term_name} ({export.kind.value})"}
+    )
+    book.close()
     return out.getvalue()

@@ -170,3 +170,17 @@ async def test_musicbot_export_writes_csv_to_stdout_and_xlsx_to_a_file(
     assert load_workbook(target).active.max_row == 1  # the header: nothing has started
     code, out, err = await run_cli(env, tmp_path, "export", "--school", "alpha", "--term", "t9")
     assert code == 1 and err.startswith("error: No term 't9'"), err
+
+
+async def test_a_typed_formula_or_link_stays_text_in_the_xlsx(term_world):
+    """A cancel reason typed by a parent as '=HYPERLINK(...)' must not become a formula."""
+    from dataclasses import replace
+
+    services, alpha, _ = term_world
+    export = await services.exports.term_export(alpha.school, "t1", ExportKind.BOOKINGS)
+    typed = '=HYPERLINK("https://example.invalid","click")'
+    export = replace(export, rows=(replace(export.rows[0], cancel_reason=typed),))
+    sheet = load_workbook(io.BytesIO(to_xlsx(export))).active
+    cell = sheet.cell(row=2, column=15)
+    assert cell.value == typed and cell.data_type == "s"
+    assert sheet.freeze_panes == "A2"
