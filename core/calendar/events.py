@@ -47,3 +47,5 @@ class CalendarEvent:
     # a placeholder: how many (of the family's, in a family's view) still have to book its week;
     # the picture leaves out a placeholder with nobody left to book
     to_book: int | None = None
+    # a booked session still waiting for the teacher's confirmation (PENDING): TENTATIVE
+    tentative: bool = False

@@ -152,7 +152,10 @@ def _event_props(event: CalendarEvent, stamp: datetime) -> Iterator[Prop]:
     yield "DTEND", _utc(max(event.end, event.start))
     yield "SUMMARY", _clean(event.title)
     yield "SEQUENCE", event.sequence
-    yield "STATUS", "CANCELLED" if event.cancelled else "CONFIRMED"
+    # RFC 5545: a session still waiting for the teacher's confirmation is TENTATIVE (the
+    # decision raises SEQUENCE, so calendar apps take the change)
+    status = "CANCELLED" if event.cancelled else "TENTATIVE" if event.tentative else "CONFIRMED"
+    yield "STATUS", status
     yield "TRANSP", "TRANSPARENT" if event.cancelled else "OPAQUE"
     location = ", ".join(part for part in (event.location, event.room) if part)
     if location:

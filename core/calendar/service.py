@@ -66,6 +66,7 @@ def booking_event(booking: BookingView) -> CalendarEvent:
         ),
         sequence=booking.sequence,
         cancelled=booking.status is BookingStatus.CANCELLED,
+        tentative=booking.status is BookingStatus.PENDING,
         short=booking.student_name,
         lesson_key=booking.lesson_key,
         lesson_name=booking.lesson_name,

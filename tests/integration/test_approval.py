@@ -222,3 +222,18 @@ def test_a_bad_approval_value_is_refused_with_its_path() -> None:
         )
     )
     assert any(".hybrid.approval" in p for p in problems), problems
+
+
+async def test_a_waiting_booking_is_tentative_in_its_calendar_file_until_confirmed(world) -> None:
+    from core.calendar.ics import booking_ics
+    from core.calendar.service import booking_event
+
+    services, alpha, _ = world
+    booking_id = await _pending(services, alpha)
+    waiting = booking_event(await services.booking.get_booking(alpha.school, booking_id))
+    text = booking_ics(waiting, "Australia/Sydney").decode()
+    assert "STATUS:TENTATIVE" in text and "STATUS:CONFIRMED" not in text
+    await services.approval.confirm(alpha.school, sam(alpha), booking_id)
+    confirmed = booking_event(await services.booking.get_booking(alpha.school, booking_id))
+    text = booking_ics(confirmed, "Australia/Sydney").decode()
+    assert "STATUS:CONFIRMED" in text and confirmed.sequence > waiting.sequence
