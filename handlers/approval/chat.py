@@ -114,8 +114,9 @@ async def confirm_callback(update: Update, context: Context) -> None:
     await tell_family(context.bot, services, view, confirmed=True)
 
 
-async def decline_ask_callback(update: Update, context: Context) -> None:
-    """apv:n — the reasons to decline with (nothing is changed yet)."""
+async def _show_while_decidable(update: Update, context: Context, *, asking: bool) -> None:
+    """The reasons to decline with (``asking``) or Confirm / Decline again, while the
+    booking still waits for a decision (nothing is changed)."""
     query = update.callback_query
     if query is None:
         raise RuntimeError("query is None")
@@ -129,12 +130,22 @@ async def decline_ask_callback(update: Update, context: Context) -> None:
     except DomainError as exc:
         await say(update, context, texts.refused(exc.message))
         return
-    await say(
-        update,
-        context,
-        texts.reason_prompt(found[1]),
-        keyboards.reason_keyboard(school_id, booking_id),
-    )
+    if asking:
+        text, keyboard = (
+            texts.reason_prompt(found[1]),
+            keyboards.reason_keyboard(school_id, booking_id),
+        )
+    else:
+        text, keyboard = (
+            texts.request_text(found[1]),
+            keyboards.decide_keyboard(school_id, booking_id),
+        )
+    await say(update, context, text, keyboard)
+
+
+async def decline_ask_callback(update: Update, context: Context) -> None:
+    """apv:n — the reasons to decline with (nothing is changed yet)."""
+    await _show_while_decidable(update, context, asking=True)
 
 
 async def decline_callback(update: Update, context: Context) -> None:
@@ -165,25 +176,7 @@ async def decline_callback(update: Update, context: Context) -> None:
 
 async def back_callback(update: Update, context: Context) -> None:
     """apv:b — the booking with Confirm / Decline again (while it still waits)."""
-    query = update.callback_query
-    if query is None:
-        raise RuntimeError("query is None")
-    await query.answer()
-    school_id, booking_id = args_of(update)
-    found = await _approver(update, context, school_id, booking_id)
-    if found is None:
-        return
-    try:
-        await services_of(context).approval.check_decidable(school_id, found[0], booking_id)
-    except DomainError as exc:
-        await say(update, context, texts.refused(exc.message))
-        return
-    await say(
-        update,
-        context,
-        texts.request_text(found[1]),
-        keyboards.decide_keyboard(school_id, booking_id),
-    )
+    await _show_while_decidable(update, context, asking=False)
 
 
 def notices_through(application: Application) -> Callable[[BookingView, str], Awaitable[None]]:  # type: ignore[type-arg]

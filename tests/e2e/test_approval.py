@@ -103,6 +103,10 @@ async def test_teacher_declines_with_a_reason_and_the_slot_is_free_again(
     asked = await tap(teacher, "✖ Decline")
     assert "Decline Mia Brown's booking?" in asked["text"]
     assert "Decline without a reason" in labels(teacher)
+    await tap(teacher, "« Back")  # Back shows Confirm / Decline again, nothing changed
+    assert labels(teacher) == ["✅ Confirm", "✖ Decline"]
+    asked = await tap(teacher, "✖ Decline")
+    assert "Decline Mia Brown's booking?" in asked["text"]
     before = api.seq
     declined = await tap(teacher, "Please choose another time.")
     assert "Declined by Sam Jones" in declined["text"]
