@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from core.db.models import BookingStatus, LessonType
 from core.directory import LessonRef
-from core.i18n import N_, format_clock, format_weekday, ngettext
+from core.i18n import N_, format_clock, format_weekday, ngettext, pgettext
 from core.i18n import gettext as _
 from core.views import BookingView, MissingStudent
 from handlers.formatting import booking_when, day_date, esc, long_date, who_acted
@@ -42,13 +42,6 @@ NO_SLOTS = N_("No free slots are left in that week.")
 NOBODY_MISSING = N_("Every student has a booking in that week.")
 NOTHING_CHANGED = N_("Nothing was changed.")
 
-STATUS_WORDS: dict[BookingStatus, str] = {
-    BookingStatus.PENDING: N_("pending"),
-    BookingStatus.CONFIRMED: N_("confirmed"),
-    BookingStatus.CANCELLED: N_("cancelled"),
-    BookingStatus.COMPLETED: N_("completed"),
-    BookingStatus.NO_SHOW: N_("no-show"),
-}
 TYPE_WORDS: dict[LessonType, str] = {
     LessonType.INDIVIDUAL: N_("individual"),
     LessonType.GROUP: N_("group"),
@@ -58,7 +51,15 @@ TYPE_WORDS: dict[LessonType, str] = {
 
 
 def status_word(status: BookingStatus) -> str:
-    return _(STATUS_WORDS[status])
+    """A booking's status in the current language ('cancelled' as a state, not the verb)."""
+    words = {
+        BookingStatus.PENDING: pgettext("booking status", "pending"),
+        BookingStatus.CONFIRMED: pgettext("booking status", "confirmed"),
+        BookingStatus.CANCELLED: pgettext("booking status", "cancelled"),
+        BookingStatus.COMPLETED: pgettext("booking status", "completed"),
+        BookingStatus.NO_SHOW: pgettext("booking status", "no-show"),
+    }
+    return words[status]
 
 
 def type_word(lesson_type: LessonType) -> str:
@@ -73,7 +74,7 @@ def reason_words(reason: str) -> str:
 
 def weekday_name(day: int) -> str:
     """The lesson's day of the week ('Monday') in the current language."""
-    return format_weekday(date(2027, 2, 1) + timedelta(days=day), "wide").capitalize()
+    return format_weekday(date(2027, 2, 1) + timedelta(days=day), "wide")
 
 
 def open_word(is_open: bool) -> str:
