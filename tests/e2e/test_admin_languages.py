@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import time
 
+from sqlalchemy import update
+
 from bot.local_api import BotEvent, LocalBotApi
-from core.db.models import Booking
+from core.db.models import Booking, School
 from core.services import Services
 from core.views import Actor
 from tests.support.chat import labels, tap
@@ -122,3 +124,16 @@ async def test_an_admin_who_chose_german_gets_german_screens_and_reports(
     assert "Gesendet: 2" in report["text"]
     smith = [m for m in api.chat(1011) if m.get("text")][-1]["text"]
     assert "please book an individual slot" in smith  # the families stay in English
+
+
+async def test_an_admin_without_a_choice_or_client_language_gets_the_school_language(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, _ = schools
+    async with services.sessions() as session:
+        await session.execute(update(School).where(School.id == alpha.school).values(language="ru"))
+        await session.commit()
+    dashboard = await api.user(ADMIN, language_code="ja").send("/admin")
+    assert "School alpha · гибридные занятия" in dashboard["text"]
+    english = await api.user(ADMIN, language_code="en-GB").send("/admin")
+    assert "School alpha · hybrid lessons" in english["text"]  # a client language we have
