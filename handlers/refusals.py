@@ -36,6 +36,13 @@ FIXED = (
         "Bookings for this lesson are closed, so it can't be moved right now. "
         "You can still cancel it, or contact the school."
     ),
+    # what an admin meets acting for a family
+    N_("That session has already started or passed."),
+    N_("The current booking has already started or passed."),
+    N_("The new time has already started or passed."),
+    N_("No such student in this school."),
+    N_("No such family in this school."),
+    N_("No such school."),
 )
 # the core's messages with names in them: (pattern, translatable text with the same names)
 SHAPED: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -52,6 +59,30 @@ SHAPED: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"(?P<child>.+) is not enrolled in (?P<lesson>.+)\."),
         N_("{child} is not enrolled in {lesson}."),
+    ),
+    (
+        re.compile(r"No booking #(?P<id>\d+) in this school\."),
+        N_("No booking #{id} in this school."),
+    ),
+    (
+        re.compile(r"Booking #(?P<id>\d+) is already cancelled\."),
+        N_("Booking #{id} is already cancelled."),
+    ),
+    (
+        re.compile(
+            r"(?P<child>.+)'s booking #(?P<id>\d+) was cancelled; there is nothing to mark\."
+        ),
+        N_("{child}'s booking #{id} was cancelled; there is nothing to mark."),
+    ),
+    (
+        re.compile(r"Week (?P<week>\d+) is outside the term \(weeks 1 to (?P<weeks>\d+)\)\."),
+        N_("Week {week} is outside the term (weeks 1 to {weeks})."),
+    ),
+    (
+        re.compile(
+            r"Week (?P<week>\d+) of (?P<lesson>.+) is a group week: no individual booking is needed\."
+        ),
+        N_("Week {week} of {lesson} is a group week: no individual booking is needed."),
     ),
 )
 

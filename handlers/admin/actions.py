@@ -14,6 +14,8 @@ from telegram import Update
 from core.admin_view import page_of
 from core.directory import Identity
 from core.errors import DomainError, InvalidState
+from core.i18n import format_clock
+from core.i18n import gettext as _
 from core.schedule import Slot
 from core.views import BookingView, LessonStats, MissingStudent
 from handlers import slot_pages
@@ -24,13 +26,14 @@ from handlers.admin.dashboard import (
     admin_in,
     admin_step,
     args_of,
+    refused_text,
     say,
     show_booking,
 )
 from handlers.callbacks import from_minute
 from handlers.common import clear_flow, expect_text
 from handlers.context import Context, services_of
-from handlers.formatting import esc, slot_label
+from handlers.formatting import slot_label
 from handlers.notify_parents import booking_file, tell_family
 
 CANCEL_REASON_STEP = "admin_cancel_reason"
@@ -54,7 +57,7 @@ async def new_booking_student(update: Update, context: Context) -> None:
     text = (
         texts.pick_student_text(stats.lesson_name, week, at, pages)
         if missing
-        else texts.NOBODY_MISSING
+        else _(texts.NOBODY_MISSING)
     )
     keyboard = kb.pick_student(school_id, lesson_id, week, shown, at, pages)
     await say(update, context, text, keyboard)
@@ -78,7 +81,7 @@ async def new_booking_slot(update: Update, context: Context) -> None:
     await say(
         update,
         context,
-        text if slots else texts.NO_SLOTS,
+        text if slots else _(texts.NO_SLOTS),
         kb.new_booking_slots(school_id, lesson_id, week, student_id, shown, tz, key),
     )
 
@@ -98,7 +101,9 @@ async def _still_to_book(
     missing = _to_book(stats, week)
     student = next((m for m in missing if m.student_id == student_id), None)
     if student is None:
-        raise InvalidState(f"That student has no booking left to make in week {week}.")
+        raise InvalidState(
+            _("That student has no booking left to make in week {week}.").format(week=week)
+        )
     slots = await services.booking.available_slots(
         school_id, lesson_id, week, actor=actor_of(identity)
     )
@@ -134,9 +139,9 @@ async def new_booking_card(update: Update, context: Context) -> None:
     )
     slot = next((s for s in slots if s.start_at == from_minute(minute)), None)
     if slot is None:
-        raise InvalidState("That slot is no longer free.")
+        raise InvalidState(_("That slot is no longer free."))
     tz = ZoneInfo(identity.school.timezone)
-    when = f"{slot_label(slot.start_at, tz)}–{slot.end_at.astimezone(tz):%H:%M}"
+    when = f"{slot_label(slot.start_at, tz)}–{format_clock(slot.end_at.astimezone(tz))}"
     await say(
         update,
         context,
@@ -227,7 +232,7 @@ async def move_slot(update: Update, context: Context) -> None:
         context,
         texts.pick_slot_text(booking.lesson_name, week, booking.student_name, by_day=by_day)
         if slots
-        else texts.NO_SLOTS,
+        else _(texts.NO_SLOTS),
         kb.move_slots(booking, week, shown, tz, key),
     )
 
@@ -278,7 +283,7 @@ async def cancel_with_reason(update: Update, context: Context) -> None:
         return
     reason = texts.CANCEL_REASONS.get(code)
     if reason is None:
-        raise InvalidState("That reason is not one of the list.")
+        raise InvalidState(_("That reason is not one of the list."))
     await _cancel(update, context, identity, booking_id, reason)
 
 
@@ -290,7 +295,7 @@ async def cancel_type_reason(update: Update, context: Context) -> None:
         return
     await services_of(context).booking.get_booking(school_id, booking_id)
     await expect_text(update, context, CANCEL_REASON_STEP, school_id, booking_id)
-    await say(update, context, texts.TYPE_REASON, kb.back_to_booking(school_id, booking_id))
+    await say(update, context, _(texts.TYPE_REASON), kb.back_to_booking(school_id, booking_id))
 
 
 async def typed_reason(update: Update, context: Context, step_args: tuple[int, ...]) -> None:
@@ -301,7 +306,7 @@ async def typed_reason(update: Update, context: Context, step_args: tuple[int, .
     school_id, booking_id = step_args
     reason = (message.text or "").strip()
     if not reason:
-        await message.reply_text(texts.EMPTY_REASON)
+        await message.reply_text(_(texts.EMPTY_REASON))
         return
     await clear_flow(update, context)
     identity = await admin_in(update, context, school_id)
@@ -313,7 +318,7 @@ async def typed_reason(update: Update, context: Context, step_args: tuple[int, .
         await say(
             update,
             context,
-            esc(exc.message) + "\nNothing was changed.",
+            refused_text(exc),
             kb.back_to_booking(school_id, booking_id),
         )
 
@@ -351,7 +356,7 @@ async def attendance(update: Update, context: Context) -> None:
         return
     status = kb.ATTENDANCE.get(code)
     if status is None:
-        raise InvalidState("Attendance is completed or no-show.")
+        raise InvalidState(_("Attendance is completed or no-show."))
     booking = await services_of(context).attendance.mark(
         school_id, actor_of(identity), booking_id, status
     )

@@ -13,6 +13,7 @@ from telegram.constants import ParseMode
 
 from core.directory import Identity, LessonRef, Role
 from core.errors import DomainError, NotFound
+from core.i18n import gettext as _
 from core.keys import near_matches
 from handlers import teacher
 from handlers.admin import keyboards as kb
@@ -30,6 +31,7 @@ from handlers.admin.dashboard import (
 )
 from handlers.context import Context, Who, services_of, who
 from handlers.formatting import esc
+from handlers.refusals import translated
 from handlers.webapp import offer_miniapp
 
 logger = logging.getLogger(__name__)
@@ -98,7 +100,7 @@ async def admin_command(update: Update, context: Context) -> None:
     schools = me.roles(Role.ADMIN)
     if len(schools) > 1:
         pairs = [(i.school.id, i.school.name) for i in schools]
-        await say(update, context, texts.PICK_SCHOOL, kb.school_picker(pairs))
+        await say(update, context, _(texts.PICK_SCHOOL), kb.school_picker(pairs))
     else:
         await show_dashboard(update, context, schools[0])
     await offer_miniapp(update, context, "manage")
@@ -109,7 +111,7 @@ async def lessons_command(update: Update, context: Context) -> None:
     """/lessons — admins: the dashboard; teachers: their own lessons, all types."""
     me = await who(update, context)
     if not me.is_admin and not me.is_teacher:
-        await say(update, context, texts.NOT_STAFF)
+        await say(update, context, _(texts.NOT_STAFF))
         return
     if me.is_admin:
         await admin_command(update, context)
@@ -122,7 +124,7 @@ async def bookings_command(update: Update, context: Context) -> None:
     """/bookings LESSON [week] — admins: the week with its actions; teachers: read-only."""
     me = await who(update, context)
     if not me.is_admin and not me.is_teacher:
-        await say(update, context, texts.NOT_STAFF)
+        await say(update, context, _(texts.NOT_STAFF))
         return
     key = await _needs_argument(update, context, "bookings", me)
     if key is None:
@@ -218,7 +220,7 @@ async def invite_command(update: Update, context: Context) -> None:
         schools = me.roles(Role.ADMIN)
         if len(schools) > 1:
             pairs = [(i.school.id, i.school.name) for i in schools]
-            await say(update, context, texts.PICK_SCHOOL, reach.not_linked_picker(pairs))
+            await say(update, context, _(texts.PICK_SCHOOL), reach.not_linked_picker(pairs))
             return
         await reach.show_not_linked(update, context, schools[0])
         return
@@ -259,7 +261,7 @@ async def send_invites(
         family = await services.directory.family(school.id, family_id)
         issued = await services.invites.issue(school.id, family.id)
     except DomainError as exc:
-        await say(update, context, esc(exc.message))
+        await say(update, context, esc(translated(exc.message)))
         return
     chat = update.effective_chat
     if chat is None:
@@ -269,7 +271,7 @@ async def send_invites(
         texts.invites_header(family.name, school.name, len(issued)),
         parse_mode=ParseMode.HTML,
     )
-    linked = [name for _, name, telegram_id in family.parents if telegram_id is not None]
+    linked = [name for _id, name, telegram_id in family.parents if telegram_id is not None]
     if linked:
         await context.bot.send_message(
             chat.id, texts.already_linked(linked), parse_mode=ParseMode.HTML

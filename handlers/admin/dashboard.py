@@ -18,6 +18,7 @@ from telegram.error import BadRequest
 from core.admin_view import AdminView, current_term, neighbours, page_of
 from core.directory import Identity, Role
 from core.errors import DomainError, SlotUnavailable
+from core.i18n import gettext as _
 from core.views import Actor
 from handlers.admin import dashboard_keyboards, dashboard_texts, texts
 from handlers.admin import keyboards as kb
@@ -25,6 +26,7 @@ from handlers.callbacks import decode
 from handlers.common import clear_flow, reply_fresh_menu
 from handlers.context import Context, Handler, Who, services_of, who
 from handlers.formatting import esc, fit
+from handlers.refusals import translated
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +77,10 @@ def refusal_text(me: Who, school_id: int | None) -> str:
     """Why this account may not change that school: teacher, admin elsewhere, or neither."""
     teaches_here = school_id is not None and me.role_in(Role.TEACHER, school_id) is not None
     if teaches_here or (me.is_teacher and not me.is_admin):
-        return texts.TEACHER_READ_ONLY
+        return _(texts.TEACHER_READ_ONLY)
     if me.is_admin:
-        return texts.NOT_THIS_SCHOOL
-    return texts.NOT_ADMIN
+        return _(texts.NOT_THIS_SCHOOL)
+    return _(texts.NOT_ADMIN)
 
 
 async def refuse(update: Update, context: Context, me: Who, school_id: int | None) -> None:
@@ -108,13 +110,18 @@ async def admin_in(update: Update, context: Context, school_id: int) -> Identity
     return identity
 
 
+def refused_text(exc: DomainError) -> str:
+    """A refusal of the core in the admin's language, and that nothing was changed."""
+    return esc(translated(exc.message)) + "\n" + _(texts.NOTHING_CHANGED)
+
+
 def actor_of(identity: Identity) -> Actor:
     return Actor.admin(identity.name)
 
 
 def home_button(school_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("⬅ All lessons", callback_data=kb.ad("home", school_id))]]
+        [[InlineKeyboardButton(_("⬅ All lessons"), callback_data=kb.ad("home", school_id))]]
     )
 
 
@@ -134,7 +141,7 @@ def admin_step(callback: Callback) -> Callback:
             logger.info("update %s: %s: %s", update.update_id, exc.code, exc.message)
             args = args_of(update)
             markup = home_button(args[0]) if args else None
-            await say(update, context, esc(exc.message) + "\nNothing was changed.", markup)
+            await say(update, context, refused_text(exc), markup)
 
     return wrapper
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.admin_view import TermRef
+from core.i18n import gettext as _
 from core.views import LessonStats
 from handlers.admin import dashboard_texts as texts
 from handlers.admin.keyboards import AREA, ad, pager
@@ -76,7 +77,7 @@ def dashboard(
         )
     if export:  # the export asks which term (handlers.admin.export)
         rows.append(
-            [InlineKeyboardButton("📤 Export term (xlsx)", callback_data=ad("xp", school_id, 0))]
+            [InlineKeyboardButton(_("📤 Export term (xlsx)"), callback_data=ad("xp", school_id, 0))]
         )
     return InlineKeyboardMarkup(rows)
 

@@ -14,9 +14,8 @@ from datetime import date
 from core.admin_view import TermRef
 from core.directory import LessonRef
 from core.i18n import gettext as _
-from core.schedule import DAYS
 from core.views import LessonStats, WeekStats
-from handlers.admin.texts import missing_label, open_word, percent
+from handlers.admin.texts import missing_label, open_word, percent, weekday_name
 from handlers.formatting import day_date, esc
 
 NAMES_PER_WEEK = 8  # who still has to book, per week of the lesson panel; then a count
@@ -38,7 +37,11 @@ def lesson_button_label(stats: LessonStats) -> str:
 
 def term_span(term: TermRef) -> str:
     """'Term 1 (Mon 1 Feb – Sun 11 Apr 2027)'."""
-    return f"{term.name} ({day_date(term.start_date)} – {day_date(term.last_day)} {term.last_day.year})"
+    return _("{term} ({first} – {last})").format(
+        term=term.name,
+        first=day_date(term.start_date),
+        last=f"{day_date(term.last_day)} {term.last_day.year}",
+    )
 
 
 def term_when(term: TermRef, today: date) -> str:
@@ -62,7 +65,8 @@ def dashboard_text(
 ) -> str:
     """The hybrid lessons of one term (and one teacher, when filtered), a page of them."""
     where = _(" (page {page} of {pages})").format(page=page + 1, pages=pages) if pages > 1 else ""
-    lines = [f"{note}\n" if note else "", f"<b>{esc(school_name)}</b> · hybrid lessons{where}"]
+    title = _("<b>{school}</b> · hybrid lessons").format(school=esc(school_name))
+    lines = [f"{note}\n" if note else "", title + where]
     if term is not None:
         when = f" · {esc(term_when(term, today))}" if today is not None else ""
         lines.append(esc(term_span(term)) + when)
@@ -71,7 +75,7 @@ def dashboard_text(
     lines.append("")
     if not lessons:
         if term is None:
-            lines.append("No hybrid lessons in this school yet.")
+            lines.append(_("No hybrid lessons in this school yet."))
         elif teacher_name is not None:
             lines.append(
                 _("{name} has no hybrid lessons in this term.").format(name=esc(teacher_name))
@@ -80,11 +84,17 @@ def dashboard_text(
             lines.append(_("No hybrid lessons in this term."))
         return "\n".join(lines).lstrip("\n")
     for stats in lessons:
-        lines.append(
-            f"• {esc(stats.lesson_name)} (<code>{esc(stats.lesson_key)}</code>): "
-            f"{open_word(stats.bookings_open)}, {booked_of(stats)} booked"
+        line = (
+            _("• {lesson} (<code>{key}</code>): open, {booked} booked")
+            if stats.bookings_open
+            else _("• {lesson} (<code>{key}</code>): closed, {booked} booked")
         )
-    lines += ["", "Pick a lesson for its weeks, bookings and actions."]
+        lines.append(
+            line.format(
+                lesson=esc(stats.lesson_name), key=esc(stats.lesson_key), booked=booked_of(stats)
+            )
+        )
+    lines += ["", _("Pick a lesson for its weeks, bookings and actions.")]
     return "\n".join(lines).lstrip("\n")
 
 
@@ -123,7 +133,9 @@ def unknown_teacher_note() -> str:
 
 def week_label(week: WeekStats) -> str:
     """The week button of a lesson panel: 'Week 4: 2/3', '· over' once nobody can book it."""
-    label = f"Week {week.week}: {week.booked}/{week.expected}"
+    label = _("Week {week}: {booked}/{expected}").format(
+        week=week.week, booked=week.booked, expected=week.expected
+    )
     return label + _(" · over") if week.past else label
 
 
@@ -144,30 +156,36 @@ def _names(week: WeekStats) -> str:
 def lesson_panel_text(lesson: LessonRef, stats: LessonStats) -> str:
     """Stats of one hybrid lesson: totals, then each individual week: booked, not booked,
     attended and no-show; who still has to book (or, for a week that is over, who did not)."""
-    totals = (
-        f"Enrolled: {stats.enrolled} · booked {booked_of(stats)} "
-        f"({percent(stats.completion_rate)}) · still to book: {stats.pending}"
+    totals = _(
+        "Enrolled: {enrolled} · booked {booked} ({percent}) · still to book: {pending}"
+    ).format(
+        enrolled=stats.enrolled,
+        booked=booked_of(stats),
+        percent=percent(stats.completion_rate),
+        pending=stats.pending,
     )
     if stats.not_booked_past:
         totals += _(" · not booked in weeks that are over: {n}").format(n=stats.not_booked_past)
     totals += _attendance(stats.attended, stats.no_show)
     lines = [
         f"<b>{esc(lesson.name)}</b> (<code>{esc(lesson.key)}</code>)",
-        f"{esc(lesson.teacher_name)} · {esc(DAYS[lesson.day].title())} {lesson.start_time}"
+        f"{esc(lesson.teacher_name)} · {esc(weekday_name(lesson.day))} {lesson.start_time}"
         f" · {esc(lesson.term_name)}",
-        f"Bookings are <b>{open_word(stats.bookings_open)}</b>.",
+        _("Bookings are <b>open</b>.") if stats.bookings_open else _("Bookings are <b>closed</b>."),
         totals,
     ]
     for week in stats.weeks:
         monday = lesson.week_monday(week.week)
-        head = f"<b>Week {week.week}</b> ({esc(day_date(monday))}): {week.booked}/{week.expected} booked"
+        head = _("<b>Week {week}</b> ({monday}): {booked}/{expected} booked").format(
+            week=week.week, monday=esc(day_date(monday)), booked=week.booked, expected=week.expected
+        )
         if week.past:
             head += _(" · not booked {n} · over").format(n=week.not_booked)
         lines += ["", head + _attendance(week.attended, week.no_show)]
         if week.missing and week.past:
             lines.append(_("Not booked: {names}").format(names=_names(week)))
         elif week.missing:
-            lines.append("To book: " + _names(week))
+            lines.append(_("To book: {names}").format(names=_names(week)))
     return "\n".join(lines)
 
 

@@ -12,26 +12,32 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.exports import ExportKind, to_xlsx
+from core.i18n import N_, ngettext
+from core.i18n import gettext as _
 from handlers.admin import keyboards as kb
 from handlers.admin.dashboard import admin_in, admin_step, args_of, home_button, say
 from handlers.context import Context, services_of
 
 logger = logging.getLogger(__name__)
 
-NO_TERMS = "This school has no terms yet, so there is nothing to export."
+NO_TERMS = N_("This school has no terms yet, so there is nothing to export.")
 
 
 def pick_term(school_id: int, terms: list[tuple[int, str, str]]) -> InlineKeyboardMarkup:
     rows = [
         [InlineKeyboardButton(f"📤 {name}", callback_data=kb.ad("xp", school_id, term_id))]
-        for term_id, _, name in terms
+        for term_id, _key, name in terms
     ]
-    rows.append([InlineKeyboardButton("⬅ All lessons", callback_data=kb.ad("home", school_id))])
+    rows.append([InlineKeyboardButton(_("⬅ All lessons"), callback_data=kb.ad("home", school_id))])
     return InlineKeyboardMarkup(rows)
 
 
 def caption(term_name: str, rows: int) -> str:
-    return f"{term_name}: {rows} booking(s), one row each (times in the school's time)."
+    return ngettext(
+        "{term}: {n} booking(s), one row each (times in the school's time).",
+        "{term}: {n} booking(s), one row each (times in the school's time).",
+        rows,
+    ).format(term=term_name, n=rows)
 
 
 @admin_step
@@ -45,10 +51,10 @@ async def export_term(update: Update, context: Context) -> None:
     if term_id == 0:
         terms = await exports.terms(school_id)
         if not terms:
-            await say(update, context, NO_TERMS, home_button(school_id))
+            await say(update, context, _(NO_TERMS), home_button(school_id))
             return
         if len(terms) > 1:
-            await say(update, context, "<b>Export which term?</b>", pick_term(school_id, terms))
+            await say(update, context, _("<b>Export which term?</b>"), pick_term(school_id, terms))
             return
         term_id = terms[0][0]
     term_key = await exports.term_key(school_id, term_id)  # another school's term: not found

@@ -35,6 +35,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.db.models import BookingStatus
 from core.directory import LessonRef
+from core.i18n import gettext as _
 from core.schedule import Slot
 from core.views import BookingView, LessonStats, MissingStudent
 from handlers import slot_pages
@@ -61,11 +62,11 @@ def pager(
     nav = []
     if page > 0:
         nav.append(
-            InlineKeyboardButton("◀ Prev", callback_data=encode(area, action, *prefix, page - 1))
+            InlineKeyboardButton(_("◀ Prev"), callback_data=encode(area, action, *prefix, page - 1))
         )
     if page < pages - 1:
         nav.append(
-            InlineKeyboardButton("Next ▶", callback_data=encode(area, action, *prefix, page + 1))
+            InlineKeyboardButton(_("Next ▶"), callback_data=encode(area, action, *prefix, page + 1))
         )
     return [nav] if nav else []
 
@@ -79,10 +80,12 @@ def school_picker(schools: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
 def lesson_panel(school_id: int, lesson: LessonRef, stats: LessonStats) -> InlineKeyboardMarkup:
     """Open/close, one button per individual week, remind, back."""
     toggle = (
-        InlineKeyboardButton("🔴 Close bookings", callback_data=ad("tog", school_id, lesson.id, 0))
+        InlineKeyboardButton(
+            _("🔴 Close bookings"), callback_data=ad("tog", school_id, lesson.id, 0)
+        )
         if stats.bookings_open
         else InlineKeyboardButton(
-            "🟢 Open bookings", callback_data=ad("tog", school_id, lesson.id, 1)
+            _("🟢 Open bookings"), callback_data=ad("tog", school_id, lesson.id, 1)
         )
     )
     weeks = [
@@ -94,13 +97,13 @@ def lesson_panel(school_id: int, lesson: LessonRef, stats: LessonStats) -> Inlin
     rows.append(
         [
             InlineKeyboardButton(
-                "🔔 Remind", callback_data=encode("rm", "go", school_id, lesson.id)
+                _("🔔 Remind"), callback_data=encode("rm", "go", school_id, lesson.id)
             ),
-            InlineKeyboardButton("🔄 Refresh", callback_data=ad("l", school_id, lesson.id)),
+            InlineKeyboardButton(_("🔄 Refresh"), callback_data=ad("l", school_id, lesson.id)),
         ]
     )
     back = ad("tm", school_id, lesson.term_id, 0, 0) if lesson.term_id else ad("home", school_id)
-    rows.append([InlineKeyboardButton("⬅ All lessons", callback_data=back)])
+    rows.append([InlineKeyboardButton(_("⬅ All lessons"), callback_data=back)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -123,11 +126,11 @@ def week_bookings(
         rows.append(
             [
                 InlineKeyboardButton(
-                    "➕ Book for a family", callback_data=ad("nb", school_id, lesson_id, week)
+                    _("➕ Book for a family"), callback_data=ad("nb", school_id, lesson_id, week)
                 )
             ]
         )
-    rows.append([InlineKeyboardButton("⬅ Lesson", callback_data=ad("l", school_id, lesson_id))])
+    rows.append([InlineKeyboardButton(_("⬅ Lesson"), callback_data=ad("l", school_id, lesson_id))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -140,26 +143,28 @@ def booking_card(booking: BookingView, started: bool) -> InlineKeyboardMarkup:
             rows.append(
                 [
                     InlineKeyboardButton(
-                        "✅ Completed", callback_data=ad("at", school_id, booking.id, 1)
+                        _("✅ Completed"), callback_data=ad("at", school_id, booking.id, 1)
                     ),
                     InlineKeyboardButton(
-                        "🚫 No-show", callback_data=ad("at", school_id, booking.id, 2)
+                        _("🚫 No-show"), callback_data=ad("at", school_id, booking.id, 2)
                     ),
                 ]
             )
         else:
             rows.append(
                 [
-                    InlineKeyboardButton("🔁 Move", callback_data=ad("rw", school_id, booking.id)),
                     InlineKeyboardButton(
-                        "✖ Cancel booking", callback_data=ad("cx", school_id, booking.id)
+                        _("🔁 Move"), callback_data=ad("rw", school_id, booking.id)
+                    ),
+                    InlineKeyboardButton(
+                        _("✖ Cancel booking"), callback_data=ad("cx", school_id, booking.id)
                     ),
                 ]
             )
     rows.append(
         [
             InlineKeyboardButton(
-                "⬅ Week", callback_data=ad("wk", school_id, booking.lesson_id, booking.week, 0)
+                _("⬅ Week"), callback_data=ad("wk", school_id, booking.lesson_id, booking.week, 0)
             )
         ]
     )
@@ -200,7 +205,7 @@ def pick_student(
     ]
     rows += pager(AREA, "np", (school_id, lesson_id, week), page, pages)
     rows.append(
-        [InlineKeyboardButton("⬅ Week", callback_data=ad("wk", school_id, lesson_id, week, 0))]
+        [InlineKeyboardButton(_("⬅ Week"), callback_data=ad("wk", school_id, lesson_id, week, 0))]
     )
     return InlineKeyboardMarkup(rows)
 
@@ -232,9 +237,9 @@ def new_booking_slots(
     else:
         rows = slot_rows(slots, tz, lambda minute: ad("nk", *prefix, minute))
     back = (
-        InlineKeyboardButton("⬅ Students", callback_data=ad("nb", school_id, lesson_id, week))
+        InlineKeyboardButton(_("⬅ Students"), callback_data=ad("nb", school_id, lesson_id, week))
         if day is None
-        else InlineKeyboardButton("⬅ Days", callback_data=ad("ns", *prefix))
+        else InlineKeyboardButton(_("⬅ Days"), callback_data=ad("ns", *prefix))
     )
     return InlineKeyboardMarkup([*rows, [back]])
 
@@ -246,8 +251,8 @@ def confirm_new_booking(
     prefix = (school_id, lesson_id, week, student_id)
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("✅ Book it", callback_data=ad("ny", *prefix, minute))],
-            [InlineKeyboardButton("⬅ Slots", callback_data=ad("ns", *prefix))],
+            [InlineKeyboardButton(_("✅ Book it"), callback_data=ad("ny", *prefix, minute))],
+            [InlineKeyboardButton(_("⬅ Slots"), callback_data=ad("ns", *prefix))],
         ]
     )
 
@@ -255,14 +260,16 @@ def confirm_new_booking(
 def move_weeks(booking: BookingView, weeks: Sequence[int]) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            f"Week {w}" + (" (now)" if w == booking.week else ""),
+            _("Week {week} (now)").format(week=w)
+            if w == booking.week
+            else _("Week {week}").format(week=w),
             callback_data=ad("rs", booking.school_id, booking.id, w),
         )
         for w in weeks
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append(
-        [InlineKeyboardButton("⬅ Booking", callback_data=ad("b", booking.school_id, booking.id))]
+        [InlineKeyboardButton(_("⬅ Booking"), callback_data=ad("b", booking.school_id, booking.id))]
     )
     return InlineKeyboardMarkup(rows)
 
@@ -277,36 +284,40 @@ def move_slots(
     else:
         rows = slot_rows(slots, tz, lambda minute: ad("ry", *prefix, minute))
     back = (
-        InlineKeyboardButton("⬅ Weeks", callback_data=ad("rw", booking.school_id, booking.id))
+        InlineKeyboardButton(_("⬅ Weeks"), callback_data=ad("rw", booking.school_id, booking.id))
         if day is None
-        else InlineKeyboardButton("⬅ Days", callback_data=ad("rs", *prefix))
+        else InlineKeyboardButton(_("⬅ Days"), callback_data=ad("rs", *prefix))
     )
     return InlineKeyboardMarkup([*rows, [back]])
 
 
 def cancel_reasons(school_id: int, booking_id: int) -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(reason, callback_data=ad("cy", school_id, booking_id, code))]
+        [InlineKeyboardButton(_(reason), callback_data=ad("cy", school_id, booking_id, code))]
         for code, reason in CANCEL_REASONS.items()
     ]
     rows.append(
-        [InlineKeyboardButton("✍ Type a reason", callback_data=ad("ct", school_id, booking_id))]
+        [InlineKeyboardButton(_("✍ Type a reason"), callback_data=ad("ct", school_id, booking_id))]
     )
     rows.append(
-        [InlineKeyboardButton("⬅ Keep the booking", callback_data=ad("b", school_id, booking_id))]
+        [
+            InlineKeyboardButton(
+                _("⬅ Keep the booking"), callback_data=ad("b", school_id, booking_id)
+            )
+        ]
     )
     return InlineKeyboardMarkup(rows)
 
 
 def back_to_booking(school_id: int, booking_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("⬅ Booking", callback_data=ad("b", school_id, booking_id))]]
+        [[InlineKeyboardButton(_("⬅ Booking"), callback_data=ad("b", school_id, booking_id))]]
     )
 
 
 def back_to_lesson(school_id: int, lesson_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("⬅ Lesson", callback_data=ad("l", school_id, lesson_id))]]
+        [[InlineKeyboardButton(_("⬅ Lesson"), callback_data=ad("l", school_id, lesson_id))]]
     )
 
 
@@ -358,7 +369,9 @@ def teacher_weeks(
     """The teacher's read-only week picker (and paging of the current week)."""
     buttons = [
         InlineKeyboardButton(
-            f"• Week {w} •" if w == current else f"Week {w}",
+            _("• Week {week} •").format(week=w)
+            if w == current
+            else _("Week {week}").format(week=w),
             callback_data=encode(TEACHER_AREA, "wk", school_id, lesson.id, w, 0),
         )
         for w in lesson.individual_weeks

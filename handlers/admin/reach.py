@@ -9,12 +9,14 @@ from collections.abc import Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.directory import FamilySummary, Identity
+from core.i18n import N_
+from core.i18n import gettext as _
 from handlers.admin.dashboard import admin_in, admin_step, args_of, say
 from handlers.admin.keyboards import ad
 from handlers.context import Context, services_of
 from handlers.formatting import esc
 
-MEANING = (
+MEANING = N_(
     "⚠ unreachable: no parent of that family has linked Telegram yet (or every one blocked "
     "the bot), so reminders can't reach them. Call them, or send them an invite:"
 )
@@ -24,9 +26,11 @@ INVITES_SHOWN = 10  # invite buttons on one screen; the /invite command reaches 
 def contact_line(family: FamilySummary) -> str:
     """'Brown family: Bob Brown +61 400 111 001' (or 'no phone in the school file')."""
     people = [
-        f"{esc(p.name)} {esc(p.phone)}" if p.phone else f"{esc(p.name)} (no phone in the file)"
+        f"{esc(p.name)} {esc(p.phone)}"
+        if p.phone
+        else _("{name} (no phone in the file)").format(name=esc(p.name))
         for p in family.parents
-    ] or ["no parents in the school file"]
+    ] or [_("no parents in the school file")]
     return f"• {esc(family.name)}: " + ", ".join(people)
 
 
@@ -34,18 +38,22 @@ def unreachable_note(families: Sequence[FamilySummary]) -> str:
     """Said under a list with ⚠ marks: what it means and whom to call."""
     if not families:
         return ""
-    return "\n".join([MEANING, *(contact_line(f) for f in families)])
+    return "\n".join([_(MEANING), *(contact_line(f) for f in families)])
 
 
 def not_linked_text(school_name: str, families: Sequence[FamilySummary]) -> str:
-    head = f"<b>{esc(school_name)}</b> · families not linked yet ({len(families)})"
+    head = _("<b>{school}</b> · families not linked yet ({n})").format(
+        school=esc(school_name), n=len(families)
+    )
     if not families:
-        return head + "\nEvery family has a parent linked in Telegram."
+        return head + "\n" + _("Every family has a parent linked in Telegram.")
     return "\n".join(
         [
             head,
-            "The bot can't message them until a parent opens an invite link "
-            "(/invite FAMILY sends one family's links to forward).",
+            _(
+                "The bot can't message them until a parent opens an invite link "
+                "(/invite FAMILY sends one family's links to forward)."
+            ),
             "",
         ]
         + [contact_line(f) for f in families]
@@ -57,7 +65,12 @@ def invite_rows(
 ) -> list[list[InlineKeyboardButton]]:
     """An '✉ Invite Brown family' button per family (at most INVITES_SHOWN)."""
     return [
-        [InlineKeyboardButton(f"✉ Invite {f.name}", callback_data=ad("inv", school_id, f.id))]
+        [
+            InlineKeyboardButton(
+                _("✉ Invite {family}").format(family=f.name),
+                callback_data=ad("inv", school_id, f.id),
+            )
+        ]
         for f in list(families)[:INVITES_SHOWN]
     ]
 
@@ -99,7 +112,7 @@ async def show_not_linked(update: Update, context: Context, identity: Identity) 
     school_id = identity.school.id
     families = [f for f in await services_of(context).directory.families(school_id) if not f.linked]
     rows = invite_rows(school_id, families)
-    rows.append([InlineKeyboardButton("⬅ All lessons", callback_data=ad("home", school_id))])
+    rows.append([InlineKeyboardButton(_("⬅ All lessons"), callback_data=ad("home", school_id))])
     await say(
         update, context, not_linked_text(identity.school.name, families), InlineKeyboardMarkup(rows)
     )

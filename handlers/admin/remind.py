@@ -21,6 +21,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from core.directory import Identity, Role
 from core.errors import DomainError, NotFound
+from core.i18n import N_, ngettext
+from core.i18n import gettext as _
 from core.reminders.service import (
     NothingToBook,
     OnDemandPlan,
@@ -33,62 +35,80 @@ from core.reminders.service import (
 from handlers.callbacks import area_pattern, decode, encode
 from handlers.context import Context, bot_data_of, services_of, who
 from handlers.formatting import esc
+from handlers.refusals import translated
 
 logger = logging.getLogger(__name__)
 
-USAGE = "Send reminders to families who have not booked: /remind LESSON (e.g. /remind piano)."
-NOT_ADMIN = "Only the school's admins can send reminders."
-NOT_YOURS = "That lesson is not in a school you run."
-CANNOT_SEND = "Reminders cannot be sent from this process right now. Try again later."
-ALREADY = "These reminders have already been sent."
-
-
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+USAGE = N_("Send reminders to families who have not booked: /remind LESSON (e.g. /remind piano).")
+NOT_ADMIN = N_("Only the school's admins can send reminders.")
+NOT_YOURS = N_("That lesson is not in a school you run.")
+CANNOT_SEND = N_("Reminders cannot be sent from this process right now. Try again later.")
+ALREADY = N_("These reminders have already been sent.")
 
 
 def families(n: int) -> str:
-    return plural(n, "family", "families")
+    return ngettext("{n} family", "{n} families", n).format(n=n)
+
+
+def parents(n: int) -> str:
+    return ngettext("{n} parent", "{n} parents", n).format(n=n)
 
 
 def question_text(plan: OnDemandPlan) -> str:
     """The question before sending."""
     lines = [
-        f"<b>Remind {esc(plan.lesson_name)}?</b>",
-        f"{families(plan.families)} still to book; the reminder goes to "
-        f"{families(plan.reachable_families)}, {plural(plan.parents, 'parent', 'parents')}: send?",
+        _("<b>Remind {lesson}?</b>").format(lesson=esc(plan.lesson_name)),
+        ngettext("{n} family still to book", "{n} families still to book", plan.families).format(
+            n=plan.families
+        )
+        + _("; the reminder goes to {families}, {parents}: send?").format(
+            families=families(plan.reachable_families), parents=parents(plan.parents)
+        ),
     ]
     if plan.unreachable:
         lines.append(
-            f"{families(plan.unreachable)} not reachable in chat (no linked parent, or they "
-            "blocked the bot)."
+            ngettext(
+                "{n} family not reachable in chat (no linked parent, or they blocked the bot).",
+                "{n} families not reachable in chat (no linked parent, or they blocked the bot).",
+                plan.unreachable,
+            ).format(n=plan.unreachable)
         )
     return "\n".join(lines)
 
 
 def nobody_text(lesson_name: str) -> str:
-    return f"Everyone has booked the open weeks of <b>{esc(lesson_name)}</b>: nobody to remind."
+    return _("Everyone has booked the open weeks of <b>{lesson}</b>: nobody to remind.").format(
+        lesson=esc(lesson_name)
+    )
 
 
 def report_text(plan: OnDemandPlan, report: SweepReport) -> str:
     """The admin's summary of an on-demand reminder: the families add up."""
     count = tally(plan, report.outcomes)
+    summary = (
+        ngettext("{n} message", "{n} messages", count.messages).format(n=count.messages)
+        + " "
+        + ngettext("to {n} family", "to {n} families", count.reached).format(n=count.reached)
+        + _(", {n} not reachable").format(n=count.not_reachable)
+        + (_(", {n} not sent yet").format(n=count.not_yet) if count.not_yet else "")
+        + ngettext(
+            " (of {n} family still to book).", " (of {n} families still to book).", count.families
+        ).format(n=count.families)
+    )
     lines = [
-        f"<b>Reminders for {esc(plan.lesson_name)}</b>",
-        f"{plural(count.messages, 'message', 'messages')} to {families(count.reached)}, "
-        f"{count.not_reachable} not reachable"
-        + (f", {count.not_yet} not sent yet" if count.not_yet else "")
-        + f" (of {families(count.families)} still to book).",
-        f"Sent: {report.sent}",
-        f"Failed: {report.failed + report.retrying}",
-        f"Blocked the bot: {report.blocked}",
+        _("<b>Reminders for {lesson}</b>").format(lesson=esc(plan.lesson_name)),
+        summary,
+        _("Sent: {n}").format(n=report.sent),
+        _("Failed: {n}").format(n=report.failed + report.retrying),
+        _("Blocked the bot: {n}").format(n=report.blocked),
     ]
     if report.unknown:
-        lines.append(f"No answer from Telegram (perhaps delivered): {report.unknown}")
+        lines.append(_("No answer from Telegram (perhaps delivered): {n}").format(n=report.unknown))
     if count.not_reachable:
         lines.append(
-            f"Not reachable in chat: {families(count.not_reachable)} "
-            "(no linked parent, or they blocked the bot)"
+            _(
+                "Not reachable in chat: {families} (no linked parent, or they blocked the bot)"
+            ).format(families=families(count.not_reachable))
         )
     return "\n".join(lines)
 
@@ -96,13 +116,15 @@ def report_text(plan: OnDemandPlan, report: SweepReport) -> str:
 def refusal(exc: DomainError) -> str:
     """Plain words for a lesson that cannot be reminded."""
     if isinstance(exc, RemindersClosed):
-        return (
-            f"Bookings for {esc(exc.lesson_name)} are closed, so a reminder would not help. "
-            f"Open them first: /open {esc(exc.lesson_key)}"
-        )
+        return _(
+            "Bookings for {lesson} are closed, so a reminder would not help. "
+            "Open them first: /open {key}"
+        ).format(lesson=esc(exc.lesson_name), key=esc(exc.lesson_key))
     if isinstance(exc, NothingToBook):
-        return f"{esc(exc.lesson_name)} has no individual weeks: there is nothing to book."
-    return esc(str(exc))
+        return _("{lesson} has no individual weeks: there is nothing to book.").format(
+            lesson=esc(exc.lesson_name)
+        )
+    return esc(translated(str(exc)))
 
 
 def question_buttons(school_id: int, lesson_id: int) -> InlineKeyboardMarkup:
@@ -110,10 +132,10 @@ def question_buttons(school_id: int, lesson_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    "Send", callback_data=encode("rm", "ok", school_id, lesson_id)
+                    _("Send"), callback_data=encode("rm", "ok", school_id, lesson_id)
                 ),
                 InlineKeyboardButton(
-                    "Don't", callback_data=encode("rm", "no", school_id, lesson_id)
+                    _("Don't"), callback_data=encode("rm", "no", school_id, lesson_id)
                 ),
             ]
         ]
@@ -128,7 +150,7 @@ async def _resolve(
     if len(args) > 1:
         admins = [a for a in admins if a.school.key == args[1]]
         if not admins:
-            return f"You are not an admin of a school '{esc(args[1])}'."
+            return _("You are not an admin of a school '{school}'.").format(school=esc(args[1]))
     directory = services_of(context).directory
     found: list[tuple[Identity, int]] = []
     for admin in admins:
@@ -137,11 +159,15 @@ async def _resolve(
         except NotFound:
             continue
     if not found:
-        return f"No lesson '{esc(lesson_key)}' in your school. /lessons lists them."
+        return _("No lesson '{lesson}' in your school. /lessons lists them.").format(
+            lesson=esc(lesson_key)
+        )
     if len(found) > 1:
-        keys = ", ".join(admin.school.key for admin, _ in found)
+        keys = ", ".join(admin.school.key for admin, _lesson in found)
         example = f"/remind {esc(lesson_key)} {found[0][0].school.key}"
-        return f"Lesson '{esc(lesson_key)}' is in several of your schools ({keys}): say which, e.g. {example}"
+        return _(
+            "Lesson '{lesson}' is in several of your schools ({keys}): say which, e.g. {example}"
+        ).format(lesson=esc(lesson_key), keys=keys, example=example)
     admin, lesson_id = found[0]
     return admin.school.id, lesson_id
 
@@ -156,7 +182,7 @@ async def _plan(
             services.sessions, services.clock.now(), school_id, lesson_id, request
         )
     except NotFound:
-        return NOT_YOURS
+        return _(NOT_YOURS)
     except DomainError as exc:
         return refusal(exc)
 
@@ -189,10 +215,10 @@ async def remind_command(update: Update, context: Context) -> None:
     me = await who(update, context)
     admins = me.roles(Role.ADMIN)
     if not admins:
-        await message.reply_text(NOT_ADMIN)
+        await message.reply_text(_(NOT_ADMIN))
         return
     if not context.args:
-        await message.reply_text(USAGE)
+        await message.reply_text(_(USAGE))
         return
     target = await _resolve(context, admins, list(context.args))
     if isinstance(target, str):
@@ -208,13 +234,13 @@ async def remind_button(update: Update, context: Context) -> None:
         return
     data = decode(query.data)
     if data is None or data.action not in ("go", "ok", "no") or len(data.args) != 2:
-        await query.answer("That button is out of date. Try /admin again.")
+        await query.answer(_("That button is out of date. Try /admin again."))
         return
     school_id, lesson_id = data.args
     me = await who(update, context)
     if me.role_in(Role.ADMIN, school_id) is None:
         logger.warning("user %s pressed remind for school %s: refused", me.telegram_id, school_id)
-        await query.answer(NOT_ADMIN if not me.is_admin else NOT_YOURS, show_alert=True)
+        await query.answer(_(NOT_ADMIN) if not me.is_admin else _(NOT_YOURS), show_alert=True)
         return
     chat = update.effective_chat
     if chat is None:
@@ -226,7 +252,7 @@ async def remind_button(update: Update, context: Context) -> None:
         return
     asked = query.message
     if data.action == "no":
-        await query.answer("Not sent.")
+        await query.answer(_("Not sent."))
         if asked is not None:
             await context.bot.edit_message_reply_markup(chat.id, asked.message_id)
         return
@@ -250,14 +276,14 @@ async def _send(
         return
     remind_now = bot_data_of(context).remind_now
     if remind_now is None:
-        await query.answer(CANNOT_SEND, show_alert=True)
+        await query.answer(_(CANNOT_SEND), show_alert=True)
         return
     services = services_of(context)
     keys = [r.key for r in plan.reminders]
     if keys and await settled(services.sessions, keys):
-        await query.answer(ALREADY)
+        await query.answer(_(ALREADY))
         return
-    await query.answer("Sending reminders…")
+    await query.answer(_("Sending reminders…"))
     if asked is not None:  # the question's buttons go: one press, one sending
         try:
             await context.bot.edit_message_reply_markup(chat_id, asked.message_id)
@@ -269,7 +295,7 @@ async def _send(
         await context.bot.send_message(chat_id, refusal(exc), parse_mode=ParseMode.HTML)
         return
     if plan.reminders and report.skipped == len(plan.reminders):
-        await context.bot.send_message(chat_id, ALREADY)
+        await context.bot.send_message(chat_id, _(ALREADY))
         return
     await context.bot.send_message(chat_id, report_text(plan, report), parse_mode=ParseMode.HTML)
 
