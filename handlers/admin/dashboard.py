@@ -245,6 +245,10 @@ async def show_week(
     )
     can_book = bool(missing) and not past  # a week that is over offers no booking
     markup = kb.week_bookings(school_id, lesson_id, week, shown, page, pages, can_book)
+    from handlers.admin import waitlist_view  # builds on this module's helpers
+
+    waiting = await waitlist_view.waiting_count(context, school_id, lesson_id, week)
+    markup = waitlist_view.with_waitlist(markup, school_id, lesson_id, week, waiting)
     await say(
         update,
         context,

@@ -13,6 +13,7 @@ from handlers.admin import commands as admin_commands
 from handlers.admin import dashboard as admin_dashboard
 from handlers.admin import export as admin_export
 from handlers.admin import reach as admin_reach
+from handlers.admin import waitlist_view as admin_waitlist
 from handlers.callbacks import fields_pattern
 from handlers.common import register_text_step
 
@@ -43,6 +44,7 @@ BUTTONS = {
     "inv": (2, admin_commands.invite_callback),
     "nl": (1, admin_reach.not_linked),
     "xp": (2, admin_export.export_term),
+    "wl": (3, admin_waitlist.week_waitlist),  # who waits for a slot of a week
 }
 
 COMMANDS = {
