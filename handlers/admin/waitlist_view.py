@@ -17,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from core.errors import SlotUnavailable
 from core.i18n import gettext as _
 from core.waitlist.service import WaitingView
+from handlers.admin import dashboard_back
 from handlers.admin import texts as admin_texts
 from handlers.admin.dashboard import admin_in, admin_step, args_of, say
 from handlers.admin.keyboards import ad
@@ -96,7 +97,7 @@ async def waiting_count(context: Context, school_id: int, lesson_id: int, week: 
 @admin_step
 async def week_waitlist(update: Update, context: Context) -> None:
     """ad:wl — who waits for a slot of that week, in order, with offers out."""
-    school_id, lesson_id, week = args_of(update)
+    (school_id, lesson_id, week), back = dashboard_back.split(args_of(update), "wl")
     identity = await admin_in(update, context, school_id)
     if identity is None:
         return
@@ -110,5 +111,7 @@ async def week_waitlist(update: Update, context: Context) -> None:
         update,
         context,
         waitlist_text(lesson.name, week, waiting, tz),
-        waitlist_keyboard(school_id, lesson_id, week),
+        dashboard_back.carry(
+            waitlist_keyboard(school_id, lesson_id, week), school_id, lesson, back
+        ),
     )
