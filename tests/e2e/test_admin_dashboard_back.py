@@ -7,16 +7,19 @@ Kim Lee's violin; Term 2 has Sam's cello; Autumn 2026 has Sam's old piano.
 
 from __future__ import annotations
 
+import pytest
+
 from bot.local_api import LocalBotApi
 from handlers.callbacks import MAX_BYTES
-from tests.e2e.test_admin_terms import Terms, labels, tap, terms  # noqa: F401 (fixture)
+from tests.e2e.test_admin_terms import labels, tap, terms  # noqa: F401 (the fixture)
 from tests.support.chat import datas
 
 ADMIN = 1001
 
 
+@pytest.mark.usefixtures("terms")
 async def test_back_from_a_lesson_keeps_the_teacher_filter_and_the_term(
-    api: LocalBotApi, bot_app, schools, terms: Terms
+    api: LocalBotApi, bot_app, schools
 ) -> None:
     admin = api.user(ADMIN)
     await admin.send("/admin")
@@ -40,8 +43,9 @@ async def test_back_from_a_lesson_keeps_the_teacher_filter_and_the_term(
     assert "Teacher: Kim Lee" in again["text"] and "Piano Foundations" not in again["text"]
 
 
+@pytest.mark.usefixtures("terms")
 async def test_back_from_a_lesson_of_another_term_returns_to_that_term_filtered(
-    api: LocalBotApi, bot_app, schools, terms: Terms
+    api: LocalBotApi, bot_app, schools
 ) -> None:
     admin = api.user(ADMIN)
     await admin.send("/admin")
@@ -55,9 +59,8 @@ async def test_back_from_a_lesson_of_another_term_returns_to_that_term_filtered(
     assert "Cello" in back["text"]
 
 
-async def test_back_without_a_filter_is_as_before(
-    api: LocalBotApi, bot_app, schools, terms: Terms
-) -> None:
+@pytest.mark.usefixtures("terms")
+async def test_back_without_a_filter_is_as_before(api: LocalBotApi, bot_app, schools) -> None:
     admin = api.user(ADMIN)
     await admin.send("/admin")
     await tap(admin, "Violin")

@@ -109,7 +109,7 @@ async def test_teacher_declines_with_a_reason_and_the_slot_is_free_again(
     alpha, _ = schools
     await _ask_approval(services, alpha)
     await _bob_books(api)
-    bob, teacher, admin = api.user(BOB), api.user(TEACHER), api.user(ADMIN)
+    bob, teacher = api.user(BOB), api.user(TEACHER)
     asked = await tap(teacher, "✖ Decline")
     assert "Decline Mia Brown's booking?" in asked["text"]
     assert "Decline without a reason" in labels(teacher)

@@ -55,8 +55,6 @@ def test_the_largest_ids_fit_in_64_bytes() -> None:
     lesson = dataclasses.replace(PIANO, id=BIG, term_id=BIG, teacher_id=BIG)
     stats = dataclasses.replace(STATS, lesson_id=BIG)
     panel = back.carry(kb.lesson_panel(BIG, lesson, stats), BIG, lesson, BIG)
-    week = back.carry(
-        kb.week_bookings(BIG, BIG, 52, [], 0, 3, False), BIG, lesson, BIG
-    )
+    week = back.carry(kb.week_bookings(BIG, BIG, 52, [], 0, 3, False), BIG, lesson, BIG)
     for data in _datas(panel) + _datas(week):
         assert len(data.encode()) <= MAX_BYTES, data
