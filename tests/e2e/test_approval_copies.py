@@ -163,3 +163,24 @@ async def test_a_family_moving_before_a_decision_closes_the_old_copies_and_asks_
     assert await _copies(services) == 2  # the new request's copies
     [row] = await bookings(services)
     assert row.status is BookingStatus.PENDING
+
+
+async def test_an_admin_cancelling_before_a_decision_is_said_so_in_the_copies(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, _ = schools
+    await _ask_approval(services, alpha)
+    teachers, admins = await _bob_books(api)
+    admin = api.user(ADMIN)
+    await admin.send("/bookings piano 4")
+    await tap(admin, "Mia Brown")
+    await tap(admin, "✖ Cancel booking")
+    before = api.seq
+    await tap(admin, "Teacher unavailable")
+    await api.settle(TEACHER, before, until=sent)
+    notice = api.user(TEACHER).last_message or {}
+    assert "Cancelled by Alice Admin before a decision" in notice["text"]
+    for user_id, message_id in ((TEACHER, teachers), (ADMIN, admins)):
+        copy = _copy(api, user_id, message_id)
+        assert "Cancelled by Alice Admin before a decision" in copy["text"]
+        assert api.user(user_id).buttons(message_id) == []
