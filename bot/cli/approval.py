@@ -40,12 +40,15 @@ def add_parsers(sub: Any, booking_id: Any) -> None:  # argparse's _SubParsersAct
 async def tell_family(
     settings: Settings, services: Services, view: BookingView, confirmed: bool
 ) -> int | None:
-    """Tell the family through the bot; how many chats were told (None: no bot token)."""
+    """Tell the family through the bot (and edit the deciders' copies of the request to say
+    the school decided); how many family chats were told (None: no bot token)."""
     if not settings.telegram_bot_token:
         return None
     from telegram import Bot
     from telegram.error import TelegramError
 
+    from handlers.approval import texts
+    from handlers.approval.chat import settle_copies
     from handlers.approval.chat import tell_family as tell
 
     try:
@@ -54,6 +57,7 @@ async def tell_family(
             base_url=settings.telegram_api_base_url,
             base_file_url=settings.telegram_file_base_url,
         ) as bot:
+            await settle_copies(bot, services, view, texts.decided_text(view, confirmed))
             return await tell(bot, services, view, confirmed)
     except TelegramError as exc:
         print(f"warning: the family could not be told ({exc})", file=sys.stderr)

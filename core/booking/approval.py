@@ -10,7 +10,10 @@ the slot. Each decision locks the booking's row, so of two presses (or a confirm
 decline) exactly one decides and the other is told who did, in plain words.
 
 Who is told (the chat does the telling): :meth:`ApprovalService.approvers` (the lesson's
-teacher and the school's admins) and :meth:`ApprovalService.family_chats`.
+teacher and the school's admins) and :meth:`ApprovalService.family_chats`. Where each
+decider's copy of the request is (:meth:`ApprovalService.record_copies`): once the booking
+is decided, cancelled or moved, :meth:`ApprovalService.take_copies` hands them over to be
+edited, each once.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.booking.approval_copies import ApprovalCopy
 from core.booking.queries import booking_query, timezone_of, to_view
 from core.clock import Clock
 from core.db.engine import unit_of_work
@@ -54,10 +59,19 @@ def who_decided(label: str | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Copy:
+    """One decider's message about a booking's approval."""
+
+    chat_id: int
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Recipients:
     """Telegram chats to tell about a booking's approval."""
 
     chat_ids: tuple[int, ...]
+    teacher_chat_id: int | None = None  # the lesson's teacher's, when linked
 
 
 class ApprovalService:
@@ -197,7 +211,7 @@ class ApprovalService:
             )
             ids = [teacher] if teacher is not None else []
             ids += [a for a in admins if a is not None]
-            return Recipients(tuple(dict.fromkeys(ids)))
+            return Recipients(tuple(dict.fromkeys(ids)), teacher)
 
     async def family_chats(self, school_id: int, booking_id: int) -> Recipients:
         """The chats of the booked student's family: linked parents who have not blocked us."""
@@ -218,3 +232,39 @@ class ApprovalService:
                 .order_by(Parent.id)
             )
             return Recipients(tuple(dict.fromkeys(t for t in found if t is not None)))
+
+    async def record_copies(self, booking_id: int, copies: list[Copy]) -> None:
+        """Remember where the deciders' copies of a booking's request are."""
+        if not copies:
+            return
+        now = self.clock.now()
+        async with unit_of_work(self.sessions) as session:
+            await session.execute(
+                insert(ApprovalCopy)
+                .values(
+                    [
+                        {
+                            "booking_id": booking_id,
+                            "chat_id": c.chat_id,
+                            "message_id": c.message_id,
+                            "sent_at": now,
+                        }
+                        for c in copies
+                    ]
+                )
+                .on_conflict_do_nothing()
+            )
+            await session.commit()
+
+    async def take_copies(self, booking_id: int) -> list[Copy]:
+        """The copies of a booking's request not yet settled, forgotten as they are handed
+        over: of two processes settling one booking, each copy goes to exactly one."""
+        async with unit_of_work(self.sessions) as session:
+            taken = await session.execute(
+                delete(ApprovalCopy)
+                .where(ApprovalCopy.booking_id == booking_id)
+                .returning(ApprovalCopy.chat_id, ApprovalCopy.message_id, ApprovalCopy.id)
+            )
+            rows = sorted(taken.all(), key=lambda row: row[2])
+            await session.commit()
+            return [Copy(int(chat), int(message)) for chat, message, _id in rows]

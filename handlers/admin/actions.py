@@ -30,6 +30,7 @@ from handlers.admin.dashboard import (
     say,
     show_booking,
 )
+from handlers.approval.chat import withdrawn
 from handlers.callbacks import from_minute
 from handlers.common import clear_flow, expect_text
 from handlers.context import Context, services_of
@@ -332,9 +333,12 @@ async def _cancel(
 ) -> None:
     services = services_of(context)
     school_id = identity.school.id
+    pending = (await services.booking.get_booking(school_id, booking_id)).awaiting_confirmation
     booking = await services.booking.cancel_booking(
         school_id, actor_of(identity), booking_id, reason
     )
+    if pending:  # cancelled before a decision: the deciders' copies say so
+        await withdrawn(context.bot, services, booking)
     await announce(
         update,
         context,

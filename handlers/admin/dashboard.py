@@ -20,7 +20,7 @@ from core.directory import Identity, Role
 from core.errors import DomainError, SlotUnavailable
 from core.i18n import gettext as _
 from core.views import Actor
-from handlers.admin import dashboard_keyboards, dashboard_texts, texts
+from handlers.admin import dashboard_back, dashboard_keyboards, dashboard_texts, texts
 from handlers.admin import keyboards as kb
 from handlers.callbacks import decode
 from handlers.common import clear_flow, reply_fresh_menu
@@ -202,7 +202,8 @@ async def show_dashboard(
         teacher_name=teacher_name,
         export=True,
     )
-    await say(update, context, text, markup)
+    back = dashboard_back.back_of(page, teacher_id)  # kept by the lesson's screens
+    await say(update, context, text, dashboard_back.into_lessons(markup, school.id, back))
 
 
 async def show_lesson(
@@ -211,7 +212,10 @@ async def show_lesson(
     school_id: int,
     lesson_id: int,
     note: str = "",
+    *,
+    back: int = 0,
 ) -> None:
+    """``back``: the way back to the dashboard it was opened from (handlers.admin.dashboard_back)."""
     services = services_of(context)
     lesson = await services.directory.lesson(school_id, lesson_id)
     stats = await services.booking.lesson_stats(school_id, lesson_id)
@@ -220,7 +224,7 @@ async def show_lesson(
         update,
         context,
         f"{note}\n\n{text}" if note else text,
-        kb.lesson_panel(school_id, lesson, stats),
+        dashboard_back.carry(kb.lesson_panel(school_id, lesson, stats), school_id, lesson, back),
     )
 
 
@@ -231,6 +235,8 @@ async def show_week(
     lesson_id: int,
     week: int,
     page: int = 0,
+    *,
+    back: int = 0,
 ) -> None:
     services = services_of(context)
     lesson = await services.directory.lesson(school_id, lesson_id)
@@ -252,11 +258,20 @@ async def show_week(
     )
     can_book = bool(missing) and not past  # a week that is over offers no booking
     markup = kb.week_bookings(school_id, lesson_id, week, shown, page, pages, can_book)
+    from handlers.admin import waitlist_view  # builds on this module's helpers
+
+    waiting = await waitlist_view.waiting_count(context, school_id, lesson_id, week)
+    markup = waitlist_view.with_waitlist(markup, school_id, lesson_id, week, waiting)
     await say(
         update,
         context,
         text + ("\n\n" + reach.unreachable_note(cut_off) if cut_off else ""),
-        reach.with_rows(markup, reach.invite_rows(school_id, cut_off), first=True),
+        dashboard_back.carry(
+            reach.with_rows(markup, reach.invite_rows(school_id, cut_off), first=True),
+            school_id,
+            lesson,
+            back,
+        ),
     )
 
 
@@ -324,15 +339,15 @@ async def teacher_filter(update: Update, context: Context) -> None:
 @admin_step
 async def lesson_panel(update: Update, context: Context) -> None:
     """ad:l — one lesson's stats per individual week, with its actions."""
-    school_id, lesson_id = args_of(update)
+    (school_id, lesson_id), back = dashboard_back.split(args_of(update), "l")
     if await admin_in(update, context, school_id) is not None:
-        await show_lesson(update, context, school_id, lesson_id)
+        await show_lesson(update, context, school_id, lesson_id, back=back)
 
 
 @admin_step
 async def toggle(update: Update, context: Context) -> None:
     """ad:tog — open (1) or close (0) a lesson's bookings."""
-    school_id, lesson_id, is_open = args_of(update)
+    (school_id, lesson_id, is_open), back = dashboard_back.split(args_of(update), "tog")
     identity = await admin_in(update, context, school_id)
     if identity is None or is_open not in (0, 1):
         return
@@ -347,15 +362,16 @@ async def toggle(update: Update, context: Context) -> None:
         school_id,
         lesson_id,
         texts.toggled_text(lesson.name, bool(is_open), changed),
+        back=back,
     )
 
 
 @admin_step
 async def week_bookings(update: Update, context: Context) -> None:
     """ad:wk — a page of an individual week's bookings and who still has to book."""
-    school_id, lesson_id, week, page = args_of(update)
+    (school_id, lesson_id, week, page), back = dashboard_back.split(args_of(update), "wk")
     if await admin_in(update, context, school_id) is not None:
-        await show_week(update, context, school_id, lesson_id, week, page)
+        await show_week(update, context, school_id, lesson_id, week, page, back=back)
 
 
 @admin_step

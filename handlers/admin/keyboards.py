@@ -19,7 +19,10 @@ Callback data of the ``ad`` area (every id re-validated by the handler):
 - ``ad:cx:<school>:<booking>`` cancel: pick a reason; ``ad:cy:<school>:<booking>:<reason>``
   cancel with a listed reason; ``ad:ct:<school>:<booking>`` type a reason;
 - ``ad:at:<school>:<booking>:<1 completed|2 no-show>`` attendance;
-- ``ad:inv:<school>:<family>`` invite links (a school picked for ``/invite``).
+- ``ad:inv:<school>:<family>`` invite links (a school picked for ``/invite``);
+- ``ad:wl:<school>:<lesson>:<week>`` a week's waitlist (handlers.admin.waitlist_view);
+  ``ad:l``, ``ad:tog``, ``ad:wk``, ``ad:wl`` may carry one more field, the way back to the
+  dashboard (handlers.admin.dashboard_back).
 
 ``tc:wk:<school>:<lesson>:<week>:<page>`` is the teacher's read-only week of bookings.
 ``rm:go:<school>:<lesson>`` (reminders) belongs to another area; only the button is here.

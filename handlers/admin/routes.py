@@ -11,8 +11,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from handlers.admin import actions as admin_actions
 from handlers.admin import commands as admin_commands
 from handlers.admin import dashboard as admin_dashboard
+from handlers.admin import dashboard_back as admin_back
 from handlers.admin import export as admin_export
 from handlers.admin import reach as admin_reach
+from handlers.admin import waitlist_view as admin_waitlist
 from handlers.callbacks import fields_pattern
 from handlers.common import register_text_step
 
@@ -43,6 +45,7 @@ BUTTONS = {
     "inv": (2, admin_commands.invite_callback),
     "nl": (1, admin_reach.not_linked),
     "xp": (2, admin_export.export_term),
+    "wl": (3, admin_waitlist.week_waitlist),  # who waits for a slot of a week
 }
 
 COMMANDS = {
@@ -63,5 +66,10 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     for action, (fields, callback) in BUTTONS.items():
         application.add_handler(
             CallbackQueryHandler(callback, pattern=fields_pattern("ad", action, fields))
+        )
+    for action, fields in admin_back.FIELDS.items():  # the same, with the way back (<back>)
+        callback = BUTTONS[action][1]
+        application.add_handler(
+            CallbackQueryHandler(callback, pattern=fields_pattern("ad", action, fields + 1))
         )
     register_text_step(admin_actions.CANCEL_REASON_STEP, admin_actions.typed_reason)

@@ -147,6 +147,8 @@ async def reschedule_booking(call: ApiCall) -> models.HybridBooking:
     moved = await booking.reschedule_booking(
         caller.school_id, caller.actor(), call.path.id, week, start
     )
+    if moved.awaiting_confirmation:  # moved before a decision: the deciders are asked again
+        await approval.notify(call, moved, "moved")
     return render.hybrid_booking(moved)
 
 
@@ -165,9 +167,12 @@ async def cancel_booking(call: ApiCall) -> models.HybridBooking:
     caller = call.caller
     caller.require(Role.PARENT, Role.ADMIN, what=PARENT_OR_ADMIN)
     await _own_booking(call, call.path.id)
+    before = await call.context.services.booking.get_booking(caller.school_id, call.path.id)
     cancelled = await call.context.services.booking.cancel_booking(
         caller.school_id, caller.actor(), call.path.id, call.body.reason
     )
+    if before.awaiting_confirmation:  # cancelled before a decision: the deciders are told
+        await approval.notify(call, cancelled, "cancelled")
     return render.hybrid_booking(cancelled)
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
+from core.booking.approval import Copy
 from core.directory import Role
 from core.errors import DomainError, NotFound
 from core.i18n import gettext as _
@@ -29,34 +30,100 @@ from handlers.context import Context, app_data, services_of, who
 logger = logging.getLogger(__name__)
 
 
-async def _send(
+async def _post(
     bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> bool:
+) -> Message | None:
     """One message; a chat that blocked us (or is gone) is logged, never raised."""
     try:
-        await bot.send_message(
+        return await bot.send_message(
             chat_id,
             text,
             parse_mode=ParseMode.HTML,
             reply_markup=markup,
             disable_web_page_preview=True,
         )
-        return True
     except TelegramError as exc:
         logger.warning("approval message to chat %s not sent: %s", chat_id, exc)
-        return False
+        return None
+
+
+async def _send(
+    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> bool:
+    return await _post(bot, chat_id, text, markup) is not None
 
 
 async def announce_request(bot: Bot, services: Services, view: BookingView) -> int:
-    """Tell the lesson's teacher and the school's admins that ``view`` waits for them;
-    how many were told."""
+    """Tell the lesson's teacher and the school's admins that ``view`` waits for them (each
+    copy's message is recorded, to be edited once the booking is settled); how many were
+    told."""
     recipients = await services.approval.approvers(view.school_id, view.lesson_id)
     markup = keyboards.decide_keyboard(view.school_id, view.id)
-    sent = 0
+    copies = []
     for chat_id in recipients.chat_ids:
-        sent += await _send(bot, chat_id, texts.request_text(view), markup)
-    logger.info("booking %s: approval asked of %s chat(s)", view.id, sent)
-    return sent
+        message = await _post(bot, chat_id, texts.request_text(view), markup)
+        if message is not None:
+            copies.append(Copy(chat_id, message.message_id))
+    await services.approval.record_copies(view.id, copies)
+    logger.info("booking %s: approval asked of %s chat(s)", view.id, len(copies))
+    return len(copies)
+
+
+async def settle_copies(
+    bot: Bot, services: Services, view: BookingView, text: str, *, keep: Copy | None = None
+) -> int:
+    """Edit the deciders' copies of ``view``'s request to ``text``, without buttons (all but
+    ``keep``, the message a decider pressed, which shows the decision already); each copy is
+    edited once. How many were edited."""
+    edited = 0
+    for copy in await services.approval.take_copies(view.id):
+        if copy == keep:
+            continue
+        try:
+            await bot.edit_message_text(
+                text,
+                chat_id=copy.chat_id,
+                message_id=copy.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=None,
+                disable_web_page_preview=True,
+            )
+            edited += 1
+        except TelegramError as exc:  # deleted, too old, a chat gone: the buttons answer
+            logger.info("booking %s: copy in chat %s not edited: %s", view.id, copy.chat_id, exc)
+    logger.info("booking %s: %s other copy(ies) of the request settled", view.id, edited)
+    return edited
+
+
+def _pressed(update: Update) -> Copy | None:
+    """The decider's message that was pressed."""
+    query = update.callback_query
+    message = query.message if query else None
+    return Copy(message.chat.id, message.message_id) if message is not None else None
+
+
+async def decided(
+    bot: Bot, services: Services, view: BookingView, *, confirmed: bool, keep: Copy | None = None
+) -> None:
+    """A decision made (in chat, or through the API): the other deciders' copies say who
+    decided what, and the family is told."""
+    await settle_copies(bot, services, view, texts.decided_text(view, confirmed), keep=keep)
+    await tell_family(bot, services, view, confirmed=confirmed)
+
+
+async def withdrawn(
+    bot: Bot, services: Services, view: BookingView, *, moved: bool = False
+) -> None:
+    """A PENDING booking cancelled (or ``moved``) before anyone decided: the deciders'
+    copies say so; a cancellation is also told to the teacher (a moved booking's new
+    request tells them, see :func:`announce_request`)."""
+    text = texts.moved_before_decision(view) if moved else texts.cancelled_before_decision(view)
+    await settle_copies(bot, services, view, text)
+    if moved:
+        return
+    recipients = await services.approval.approvers(view.school_id, view.lesson_id)
+    if recipients.teacher_chat_id is not None:
+        await _send(bot, recipients.teacher_chat_id, text)
 
 
 async def tell_family(bot: Bot, services: Services, view: BookingView, confirmed: bool) -> int:
@@ -111,7 +178,7 @@ async def confirm_callback(update: Update, context: Context) -> None:
         await say(update, context, texts.refused(exc.message))
         return
     await say(update, context, texts.decided_text(view, confirmed=True))
-    await tell_family(context.bot, services, view, confirmed=True)
+    await decided(context.bot, services, view, confirmed=True, keep=_pressed(update))
 
 
 async def _show_while_decidable(update: Update, context: Context, *, asking: bool) -> None:
@@ -171,7 +238,7 @@ async def decline_callback(update: Update, context: Context) -> None:
         await say(update, context, texts.refused(exc.message))
         return
     await say(update, context, texts.decided_text(view, confirmed=False))
-    await tell_family(context.bot, services, view, confirmed=False)
+    await decided(context.bot, services, view, confirmed=False, keep=_pressed(update))
 
 
 async def back_callback(update: Update, context: Context) -> None:
@@ -188,8 +255,12 @@ def notices_through(application: Application) -> Callable[[BookingView, str], Aw
             raise RuntimeError("the Application has no services")
         if event == "requested":
             await announce_request(application.bot, services, view)
+        elif event in ("cancelled", "moved"):  # by the family, before a decision
+            await withdrawn(application.bot, services, view, moved=event == "moved")
+            if event == "moved":
+                await announce_request(application.bot, services, view)
         else:
-            await tell_family(application.bot, services, view, confirmed=event == "confirmed")
+            await decided(application.bot, services, view, confirmed=event == "confirmed")
 
     return notify
 

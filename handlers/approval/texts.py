@@ -136,3 +136,42 @@ def told_family_declined(view: BookingView) -> str:
         lines.append(_("Reason: {reason}").format(reason=esc(view.cancel_reason)))
     lines += ["", _("Please choose another time with /book.")]
     return "\n".join(lines)
+
+
+def _by_family(label: str | None) -> bool:
+    return (label or "").startswith("parent:")
+
+
+def cancelled_before_decision(view: BookingView) -> str:
+    """To the deciders: a PENDING booking cancelled before anyone confirmed or declined it."""
+    head = (
+        _("↩ Cancelled by the family before a decision")
+        if _by_family(view.cancelled_by)
+        else _("↩ Cancelled by {who} before a decision").format(
+            who=esc(who_decided(view.cancelled_by))
+        )
+    )
+    lines = [f"<b>{head}</b>", "", *_details(view)]
+    if view.cancel_reason:
+        lines.append(_("Reason: {reason}").format(reason=esc(view.cancel_reason)))
+    lines += ["", _("There is nothing to decide any more; the slot is free again.")]
+    return "\n".join(lines)
+
+
+def moved_before_decision(view: BookingView) -> str:
+    """To the deciders: a PENDING booking moved to another time before a decision (a new
+    request for the new time follows)."""
+    head = (
+        _("🔁 Moved by the family before a decision")
+        if _by_family(view.updated_by)
+        else _("🔁 Moved by {who} before a decision").format(who=esc(who_decided(view.updated_by)))
+    )
+    return "\n".join(
+        [
+            f"<b>{head}</b>",
+            "",
+            *_details(view),
+            "",
+            _("This request is closed: the new time waits for a decision in a new message."),
+        ]
+    )

@@ -29,7 +29,7 @@ from core.family_view import parent_can_change
 from core.i18n import gettext as _
 from core.views import BookingView
 from handlers import slot_pages
-from handlers.approval.chat import announce_request
+from handlers.approval.chat import announce_request, withdrawn
 from handlers.callbacks import from_minute, to_minute
 from handlers.common import change_made, clear_flow, expect_text, register_text_step
 from handlers.context import Context, Handler, services_of, who
@@ -267,6 +267,7 @@ async def move_booking(
         raise RuntimeError("update.effective_chat is None")
     await send_calendar_file(context, update.effective_chat.id, moved)
     if moved.awaiting_confirmation:  # still PENDING, at its new time: ask again
+        await withdrawn(context.bot, services_of(context), moved, moved=True)
         await announce_request(context.bot, services_of(context), moved)
 
 
@@ -391,6 +392,8 @@ async def cancel_booking(
     if update.effective_chat is None:
         raise RuntimeError("update.effective_chat is None")
     await send_calendar_file(context, update.effective_chat.id, done)
+    if view.awaiting_confirmation:  # cancelled before a decision: the deciders are told
+        await withdrawn(context.bot, services_of(context), done)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -1,0 +1,186 @@
+"""Every decider's copy of an approval request follows the booking through the real bot:
+once one decides, the other copies say who decided what (no buttons left); a family that
+cancels or moves a PENDING booking first is said so in every copy, and the teacher is told.
+
+School alpha (Sydney): admin Alice 1001, teacher Sam 1002, Bob Brown 1012 (one child, Mia).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from bot.local_api import LocalBotApi
+from core.booking.approval_copies import ApprovalCopy
+from core.db.models import BookingStatus, HybridPattern
+from core.services import Services
+from tests.support.chat import confirm, labels, sent, tap
+from tests.support.factories import SchoolIds
+from tests.support.scenes import bookings
+
+ADMIN, TEACHER, BOB = 1001, 1002, 1012
+SHOWN = ("send", "edit_text")
+
+
+async def _ask_approval(services: Services, alpha: SchoolIds) -> None:
+    async with services.sessions() as session:
+        await session.execute(
+            update(HybridPattern)
+            .where(HybridPattern.lesson_id == alpha.piano)
+            .values(approval=True)
+        )
+        await session.commit()
+
+
+async def _copies(services: Services) -> int:
+    async with services.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(ApprovalCopy)) or 0)
+
+
+async def _bob_books(api: LocalBotApi) -> tuple[int, int]:
+    """Bob books Mia's Monday 15:00 of week 4; the message ids of the teacher's and the
+    admin's copies of the request."""
+    bob = api.user(BOB)
+    await bob.send("/book")
+    await tap(bob, "Piano Foundations")
+    await tap(bob, "Week 4 ·")
+    await tap(bob, "Mon 15:00")
+    before = api.seq
+    await confirm(bob)
+    await api.settle(TEACHER, before, until=sent)
+    await api.settle(ADMIN, before, until=sent)
+    ids = []
+    for user_id in (TEACHER, ADMIN):
+        request = api.user(user_id).last_message or {}
+        assert "waits for your confirmation" in request["text"]
+        assert labels(api.user(user_id)) == ["✅ Confirm", "✖ Decline"]
+        ids.append(int(request["message_id"]))
+    return ids[0], ids[1]
+
+
+def _copy(api: LocalBotApi, user_id: int, message_id: int) -> dict[str, Any]:
+    message = api.message(user_id, message_id)
+    assert message is not None
+    return message
+
+
+async def test_the_teachers_confirmation_edits_the_admins_copy(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, _ = schools
+    await _ask_approval(services, alpha)
+    _teachers, admins = await _bob_books(api)
+    assert await _copies(services) == 2
+    teacher, admin = api.user(TEACHER), api.user(ADMIN)
+    before = api.seq
+    await tap(teacher, "✅ Confirm")
+    await api.settle(BOB, before, until=sent)  # the family is told after the copies
+    copy = _copy(api, ADMIN, admins)
+    assert "Confirmed by Sam Jones" in copy["text"] and "Mia Brown" in copy["text"]
+    assert admin.buttons(admins) == []  # nothing left to press on a decided booking
+    assert await _copies(services) == 0
+    [row] = await bookings(services)
+    assert row.status is BookingStatus.CONFIRMED
+    # a press of the old button (say, a copy Telegram would not let us edit) still answers
+    late = await admin.press(
+        f"apv:n:{alpha.school}:{row.id}", message_id=admins, until=lambda e: e.kind in SHOWN
+    )
+    assert late is not None and "already confirmed by Sam Jones" in late["text"]
+
+
+async def test_the_admins_decline_edits_the_teachers_copy(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, _ = schools
+    await _ask_approval(services, alpha)
+    teachers, admins = await _bob_books(api)
+    admin = api.user(ADMIN)
+    await tap(admin, "✖ Decline", message_id=admins)
+    before = api.seq
+    declined = await tap(admin, "Decline without a reason")
+    assert "Declined by Alice Admin" in declined["text"]
+    await api.settle(BOB, before, until=sent)
+    copy = _copy(api, TEACHER, teachers)
+    assert "Declined by Alice Admin" in copy["text"] and "slot is free again" in copy["text"]
+    assert api.user(TEACHER).buttons(teachers) == []
+    # the admin's own message shows the decision (it is not edited twice)
+    assert "Declined by Alice Admin" in _copy(api, ADMIN, admins)["text"]
+
+
+async def test_a_family_cancelling_before_a_decision_edits_every_copy_and_tells_the_teacher(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, _ = schools
+    await _ask_approval(services, alpha)
+    teachers, admins = await _bob_books(api)
+    bob = api.user(BOB)
+    await bob.send("/mybookings")
+    await tap(bob, "Mia · Piano")
+    await tap(bob, "Cancel booking")
+    await tap(bob, "Illness")
+    before = api.seq
+    await confirm(bob, "Yes, cancel it")
+    told = await api.settle(TEACHER, before, until=sent)
+    assert told
+    notice = api.user(TEACHER).last_message or {}
+    assert int(notice["message_id"]) != teachers
+    assert "Cancelled by the family before a decision" in notice["text"]
+    assert "Mia Brown" in notice["text"]
+    for user_id, message_id in ((TEACHER, teachers), (ADMIN, admins)):
+        copy = _copy(api, user_id, message_id)
+        assert "Cancelled by the family before a decision" in copy["text"]
+        assert "nothing to decide" in copy["text"]
+        assert api.user(user_id).buttons(message_id) == []
+    [row] = await bookings(services)
+    assert row.status is BookingStatus.CANCELLED and row.declined_at is None
+    assert await _copies(services) == 0
+
+
+async def test_a_family_moving_before_a_decision_closes_the_old_copies_and_asks_again(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, _ = schools
+    await _ask_approval(services, alpha)
+    teachers, admins = await _bob_books(api)
+    bob = api.user(BOB)
+    await bob.send("/mybookings")
+    await tap(bob, "Mia · Piano")
+    await tap(bob, "Reschedule")
+    await tap(bob, "Mon 16:00")
+    before = api.seq
+    await confirm(bob, "Move it")
+    await api.settle(TEACHER, before, until=sent)
+    await api.settle(ADMIN, before, until=sent)
+    for user_id, message_id in ((TEACHER, teachers), (ADMIN, admins)):
+        old = _copy(api, user_id, message_id)
+        assert "Moved by the family before a decision" in old["text"]
+        assert api.user(user_id).buttons(message_id) == []
+        new = api.user(user_id).last_message or {}
+        assert int(new["message_id"]) != message_id
+        assert "waits for your confirmation" in new["text"] and "16:00" in new["text"]
+        assert labels(api.user(user_id)) == ["✅ Confirm", "✖ Decline"]
+    assert await _copies(services) == 2  # the new request's copies
+    [row] = await bookings(services)
+    assert row.status is BookingStatus.PENDING
+
+
+async def test_an_admin_cancelling_before_a_decision_is_said_so_in_the_copies(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, _ = schools
+    await _ask_approval(services, alpha)
+    teachers, admins = await _bob_books(api)
+    admin = api.user(ADMIN)
+    await admin.send("/bookings piano 4")
+    await tap(admin, "Mia Brown")
+    await tap(admin, "✖ Cancel booking")
+    before = api.seq
+    await tap(admin, "Teacher unavailable")
+    await api.settle(TEACHER, before, until=sent)
+    notice = api.user(TEACHER).last_message or {}
+    assert "Cancelled by Alice Admin before a decision" in notice["text"]
+    for user_id, message_id in ((TEACHER, teachers), (ADMIN, admins)):
+        copy = _copy(api, user_id, message_id)
+        assert "Cancelled by Alice Admin before a decision" in copy["text"]
+        assert api.user(user_id).buttons(message_id) == []
