@@ -72,7 +72,9 @@ class PageTexts:
     etag: str
 
 
-def build(language: str | None, texts: list[MessageId], catalog: Catalog | None) -> dict:
+def build(
+    language: str | None, texts: list[MessageId], catalog: Catalog | None
+) -> dict[str, object]:
     """The page's JSON for ``language`` (ours, else English) from a compiled ``catalog``
     (None: no catalog, English only)."""
     language = pick_language(language)
