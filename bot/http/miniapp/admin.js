@@ -146,7 +146,7 @@ function studentSheet(api, lesson, student, cell, screens) {
         } catch (error) {
           toast(refusal(error), true);
         }
-      } }, t("Cancel week {week}", { week }));
+      } }, t("Cancel week {week}", { week })));
   });
   showDetail(student.name, [[t("Family"), student.familyName], ...rows], actions);
 }
