@@ -95,6 +95,19 @@ def test_no_text_is_translated_inside_an_f_string() -> None:
     assert not found, f"move these texts out of their f-strings: {found}"
 
 
+def test_no_text_of_the_mini_app_is_marked_inside_a_template_literal() -> None:
+    """Babel's JavaScript extractor does not look inside `${...}`: a ``t("...")`` there would
+    never reach the catalogs (give the text a placeholder instead)."""
+    inside = re.compile(r"""\$\{[^}`]*(?<![\w.])tn?\(\s*['"]""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "bot" / "http" / "miniapp").glob("*.js"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if inside.search(line)
+    ]
+    assert not found, f"move these texts out of their template literals: {found}"
+
+
 def test_the_readme_commands_use_the_catalogs_of_the_package() -> None:
     assert "core/locale" in _readme_command("update")
     assert "core/locale" in _readme_command("compile")

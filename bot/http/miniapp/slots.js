@@ -7,7 +7,7 @@ import { el, toast, weekdayDate } from "./ui.js";
 /** Plain words for the API's refusals (the server's message, which already says why). */
 export function refusal(error) {
   if (!(error instanceof ApiError)) return String(error);
-  if (error.status === 409) return `${error.message} ${t("Here are the free slots now.")}`;
+  if (error.status === 409) return t("{refusal} Here are the free slots now.", { refusal: error.message });
   return error.message;
 }
 
