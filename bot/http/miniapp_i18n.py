@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,7 +43,8 @@ def script_files(root: Path = MINIAPP_DIR) -> list[Path]:
     return sorted(root.glob("*.js"))
 
 
-def page_texts(root: Path = MINIAPP_DIR) -> list[MessageId]:
+@lru_cache(maxsize=4)
+def page_texts(root: Path = MINIAPP_DIR) -> tuple[MessageId, ...]:
     """Every text the page's scripts mark, as pybabel extracts it, in order, once."""
     found: dict[MessageId, None] = {}
     for path in script_files(root):
@@ -54,7 +56,7 @@ def page_texts(root: Path = MINIAPP_DIR) -> list[MessageId]:
                     found[message] = None
                 elif len(message) >= 2 and message[0] and message[1]:
                     found[(str(message[0]), str(message[1]))] = None
-    return list(found)
+    return tuple(found)
 
 
 def _compiled(language: str) -> Catalog:
@@ -73,7 +75,7 @@ class PageTexts:
 
 
 def build(
-    language: str | None, texts: list[MessageId], catalog: Catalog | None
+    language: str | None, texts: Sequence[MessageId], catalog: Catalog | None
 ) -> dict[str, object]:
     """The page's JSON for ``language`` (ours, else English) from a compiled ``catalog``
     (None: no catalog, English only)."""

@@ -106,8 +106,10 @@ async def test_the_data_does_not_change_with_the_language(api: Api) -> None:
 
 
 async def test_the_pages_texts_come_per_language(api: Api) -> None:
-    async with api.http.get(api.url + "/app/i18n/ru.json") as response:
+    gzip = {"Accept-Encoding": "gzip"}
+    async with api.http.get(api.url + "/app/i18n/ru.json", headers=gzip) as response:
         assert response.status == 200 and response.content_type == "application/json"
+        assert response.headers["Content-Encoding"] == "gzip"
         data = await response.json()
         etag = response.headers["ETag"]
     assert data["language"] == "ru" and data["messages"]["Calendar"] == "Календарь"
