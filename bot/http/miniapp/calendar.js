@@ -1,7 +1,7 @@
 // The calendar tab: FullCalendar's week/day/month grid over GET /api/calendar/events,
 // colour-coded kinds with a legend (Okabe–Ito, colour-blind safe), filters, detail on tap.
 import { formatDate, language, t, tn } from "./i18n.js";
-import { el, showDetail } from "./ui.js";
+import { el, showDetail, statusWord } from "./ui.js";
 
 // each kind's words are read when drawn (the page's language is known by then)
 export const KINDS = {
@@ -70,7 +70,7 @@ function detailRows(event, kind) {
     [t("Enrolled"), enrolled !== undefined ? (max !== undefined ? `${enrolled}/${max}` : String(enrolled)) : undefined],
     [t("Child"), typeof student === "object" ? student.name : student],
     [t("Week"), pick(r, "weekNumber", "week")],
-    [t("Status"), pick(r, "status")],
+    [t("Status"), pick(r, "status") && statusWord(pick(r, "status"))],
     [t("About"), pick(r, "description") || event.extendedProps.description],
   ];
 }

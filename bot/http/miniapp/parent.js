@@ -2,7 +2,7 @@
 // the slot grid and confirm; their bookings with reschedule and cancel.
 import { t } from "./i18n.js";
 import { refusal, slotPicker } from "./slots.js";
-import { el, showDetail, toast, weekdayDate } from "./ui.js";
+import { el, showDetail, statusWord, toast, weekdayDate } from "./ui.js";
 
 // the chat's week markers (read when drawn: the page's language is known by then)
 const MARK = {
@@ -59,18 +59,6 @@ function weekChip(api, child, lesson, week, screens, reload) {
     chip.disabled = week.status !== "booked";
   }
   return chip;
-}
-
-/** A booking's status in words (the API's status names stay as they are in `data-status`). */
-export function statusWord(status) {
-  const words = {
-    PENDING: t("Waiting for the school's confirmation"),
-    CONFIRMED: t("Confirmed"),
-    COMPLETED: t("Attended"),
-    NO_SHOW: t("Missed"),
-    CANCELLED: t("Cancelled"),
-  };
-  return words[status] || status;
 }
 
 function bookingCard(api, b, screens, reload) {

@@ -84,3 +84,15 @@ export function weekdayDate(isoDate) {
     weekday: "short", day: "numeric", month: "short", timeZone: "UTC",
   });
 }
+
+/** A booking's status in words (the API's status names stay as they are in `data-status`). */
+export function statusWord(status) {
+  const words = {
+    PENDING: t("Waiting for the school's confirmation"),
+    CONFIRMED: t("Confirmed"),
+    COMPLETED: t("Attended"),
+    NO_SHOW: t("Missed"),
+    CANCELLED: t("Cancelled"),
+  };
+  return words[status] || status;
+}
