@@ -30,7 +30,7 @@ from handlers.admin.dashboard import (
     say,
     show_booking,
 )
-from handlers.approval.chat import withdrawn
+from handlers.approval.chat import announce_request, withdrawn
 from handlers.callbacks import from_minute
 from handlers.common import clear_flow, expect_text
 from handlers.context import Context, services_of
@@ -240,7 +240,8 @@ async def move_slot(update: Update, context: Context) -> None:
 
 @admin_step
 async def move_confirm(update: Update, context: Context) -> None:
-    """ad:ry — move the booking in one swap and tell the family, with the updated .ics."""
+    """ad:ry — move the booking in one swap and tell the family, with the updated .ics; a
+    PENDING one's deciders see their copies closed and are asked again for the new time."""
     school_id, booking_id, week, minute = args_of(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
@@ -257,6 +258,9 @@ async def move_confirm(update: Update, context: Context) -> None:
         lambda: texts.parent_moved_notice(identity.school.name, booking, before.start_at),
         texts.moved_text,
     )
+    if booking.awaiting_confirmation:  # still PENDING, at its new time: as a family's move
+        await withdrawn(context.bot, services, booking, moved=True)
+        await announce_request(context.bot, services, booking)
 
 
 # ------------------------------------------------------------------ cancel
