@@ -139,11 +139,31 @@ def admin_step(callback: Callback) -> Callback:
             await callback(update, context)
         except DomainError as exc:
             logger.info("update %s: %s: %s", update.update_id, exc.code, exc.message)
-            args = args_of(update)
-            markup = home_button(args[0]) if args else None
-            await say(update, context, refused_text(exc), markup)
+            await say(update, context, refused_text(exc), await _way_back(update, context))
 
     return wrapper
+
+
+async def _way_back(update: Update, context: Context) -> InlineKeyboardMarkup | None:
+    """'⬅ All lessons' under a refusal: to the dashboard the lesson was opened from when
+    the button carried the way back (handlers.admin.dashboard_back), else the current one."""
+    query = update.callback_query
+    parsed = decode(query.data if query else None)
+    if parsed is None or not parsed.args:
+        return None
+    markup = home_button(parsed.args[0])
+    if parsed.area != kb.AREA or parsed.action not in dashboard_back.FIELDS:
+        return markup
+    (school_id, target, *_rest), back = dashboard_back.split(parsed.args, parsed.action)
+    if not back:
+        return markup
+    try:
+        if parsed.action in dashboard_back.OF_BOOKING:
+            booking = await services_of(context).booking.get_booking(school_id, target)
+            target = booking.lesson_id
+        return await dashboard_back.carried(context, school_id, target, markup, back)
+    except DomainError:  # the booking or lesson is gone: the current dashboard
+        return markup
 
 
 # ------------------------------------------------------------------ screens
@@ -281,14 +301,18 @@ async def show_booking(
     school_id: int,
     booking_id: int,
     note: str = "",
+    *,
+    back: int = 0,
 ) -> None:
+    """``back``: the way back to the dashboard it was opened from (handlers.admin.dashboard_back)."""
     services = services_of(context)
     booking = await services.booking.get_booking(school_id, booking_id)
     started = booking.start_at <= services.clock.now()
     text = texts.booking_card_text(booking)
-    await say(
-        update, context, f"{note}\n\n{text}" if note else text, kb.booking_card(booking, started)
+    markup = await dashboard_back.carried(
+        context, school_id, booking.lesson_id, kb.booking_card(booking, started), back
     )
+    await say(update, context, f"{note}\n\n{text}" if note else text, markup)
 
 
 # ------------------------------------------------------------------ button callbacks
@@ -377,6 +401,6 @@ async def week_bookings(update: Update, context: Context) -> None:
 @admin_step
 async def booking_card(update: Update, context: Context) -> None:
     """ad:b — one booking, with move / cancel or attendance."""
-    school_id, booking_id = args_of(update)
+    (school_id, booking_id), back = dashboard_back.pressed(update)
     if await admin_in(update, context, school_id) is not None:
-        await show_booking(update, context, school_id, booking_id)
+        await show_booking(update, context, school_id, booking_id, back=back)
