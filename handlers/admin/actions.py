@@ -30,6 +30,7 @@ from handlers.admin.dashboard import (
     say,
     show_booking,
 )
+from handlers.admin.dashboard_back import carried  # a step's screen, with the way back kept
 from handlers.approval.chat import announce_request, withdrawn
 from handlers.callbacks import from_minute
 from handlers.common import clear_flow, expect_text
@@ -39,9 +40,6 @@ from handlers.notify_parents import booking_file, tell_family
 
 CANCEL_REASON_STEP = "admin_cancel_reason"
 STUDENTS_PER_PAGE = 20
-
-
-_carried = dashboard_back.carried  # a screen of a booking flow, with the way back kept
 
 
 # ------------------------------------------------------------------ book for a family
@@ -64,7 +62,7 @@ async def new_booking_student(update: Update, context: Context) -> None:
         else _(texts.NOBODY_MISSING)
     )
     keyboard = kb.pick_student(school_id, lesson_id, week, shown, at, pages)
-    await say(update, context, text, await _carried(context, school_id, lesson_id, keyboard, back))
+    await say(update, context, text, await carried(context, school_id, lesson_id, keyboard, back))
 
 
 @admin_step
@@ -82,18 +80,9 @@ async def new_booking_slot(update: Update, context: Context) -> None:
     shown, key = _day_of(slots, tz, day)
     by_day = key is None and slot_pages.day_first(slots)
     text = texts.pick_slot_text(stats.lesson_name, week, student.student_name, by_day=by_day)
-    await say(
-        update,
-        context,
-        text if slots else _(texts.NO_SLOTS),
-        await _carried(
-            context,
-            school_id,
-            lesson_id,
-            kb.new_booking_slots(school_id, lesson_id, week, student_id, shown, tz, key),
-            back,
-        ),
-    )
+    keyboard = kb.new_booking_slots(school_id, lesson_id, week, student_id, shown, tz, key)
+    keyboard = await carried(context, school_id, lesson_id, keyboard, back)
+    await say(update, context, text if slots else _(texts.NO_SLOTS), keyboard)
 
 
 async def _still_to_book(
@@ -152,17 +141,12 @@ async def new_booking_card(update: Update, context: Context) -> None:
         raise InvalidState(_("That slot is no longer free."))
     tz = ZoneInfo(identity.school.timezone)
     when = f"{slot_label(slot.start_at, tz)}–{format_clock(slot.end_at.astimezone(tz))}"
+    keyboard = kb.confirm_new_booking(school_id, lesson_id, week, student_id, minute)
     await say(
         update,
         context,
         texts.confirm_new_booking_text(stats.lesson_name, week, student, when),
-        await _carried(
-            context,
-            school_id,
-            lesson_id,
-            kb.confirm_new_booking(school_id, lesson_id, week, student_id, minute),
-            back,
-        ),
+        await carried(context, school_id, lesson_id, keyboard, back),
     )
 
 
@@ -249,19 +233,14 @@ async def move_slot(update: Update, context: Context) -> None:
     tz = ZoneInfo(identity.school.timezone)
     shown, key = _day_of(slots, tz, day)
     by_day = key is None and slot_pages.day_first(slots)
+    keyboard = kb.move_slots(booking, week, shown, tz, key)
     await say(
         update,
         context,
         texts.pick_slot_text(booking.lesson_name, week, booking.student_name, by_day=by_day)
         if slots
         else _(texts.NO_SLOTS),
-        await _carried(
-            context,
-            school_id,
-            booking.lesson_id,
-            kb.move_slots(booking, week, shown, tz, key),
-            back,
-        ),
+        await carried(context, school_id, booking.lesson_id, keyboard, back),
     )
 
 
@@ -302,14 +281,9 @@ async def cancel_ask(update: Update, context: Context) -> None:
         return
     booking = await services_of(context).booking.get_booking(school_id, booking_id)
     await expect_text(update, context, CANCEL_REASON_STEP, *_step_args(school_id, booking_id, back))
-    await say(
-        update,
-        context,
-        texts.cancel_reason_text(booking),
-        await _carried(
-            context, school_id, booking.lesson_id, kb.cancel_reasons(school_id, booking_id), back
-        ),
-    )
+    keyboard = kb.cancel_reasons(school_id, booking_id)
+    keyboard = await carried(context, school_id, booking.lesson_id, keyboard, back)
+    await say(update, context, texts.cancel_reason_text(booking), keyboard)
 
 
 @admin_step
@@ -333,14 +307,9 @@ async def cancel_type_reason(update: Update, context: Context) -> None:
         return
     booking = await services_of(context).booking.get_booking(school_id, booking_id)
     await expect_text(update, context, CANCEL_REASON_STEP, *_step_args(school_id, booking_id, back))
-    await say(
-        update,
-        context,
-        _(texts.TYPE_REASON),
-        await _carried(
-            context, school_id, booking.lesson_id, kb.back_to_booking(school_id, booking_id), back
-        ),
-    )
+    keyboard = kb.back_to_booking(school_id, booking_id)
+    keyboard = await carried(context, school_id, booking.lesson_id, keyboard, back)
+    await say(update, context, _(texts.TYPE_REASON), keyboard)
 
 
 def _step_args(school_id: int, booking_id: int, back: int) -> tuple[int, ...]:
@@ -353,8 +322,8 @@ async def typed_reason(update: Update, context: Context, step_args: tuple[int, .
     message = update.effective_message
     if message is None:
         raise RuntimeError("message is None")
-    school_id, booking_id, *kept = step_args
-    back = kept[0] if kept else 0
+    school_id, booking_id, *rest = step_args
+    back = rest[0] if rest else 0
     reason = (message.text or "").strip()
     if not reason:
         await message.reply_text(_(texts.EMPTY_REASON))
@@ -371,7 +340,7 @@ async def typed_reason(update: Update, context: Context, step_args: tuple[int, .
             lesson_id = (
                 await services_of(context).booking.get_booking(school_id, booking_id)
             ).lesson_id
-            markup = await _carried(context, school_id, lesson_id, markup, back)
+            markup = await carried(context, school_id, lesson_id, markup, back)
         await say(update, context, refused_text(exc), markup)
 
 

@@ -139,31 +139,14 @@ def admin_step(callback: Callback) -> Callback:
             await callback(update, context)
         except DomainError as exc:
             logger.info("update %s: %s: %s", update.update_id, exc.code, exc.message)
-            await say(update, context, refused_text(exc), await _way_back(update, context))
+            args = args_of(update)
+            markup = home_button(args[0]) if args else None
+            query = update.callback_query
+            if markup is not None and query is not None and isinstance(query.data, str):
+                markup = await dashboard_back.way_back(context, query.data, markup)
+            await say(update, context, refused_text(exc), markup)
 
     return wrapper
-
-
-async def _way_back(update: Update, context: Context) -> InlineKeyboardMarkup | None:
-    """'⬅ All lessons' under a refusal: to the dashboard the lesson was opened from when
-    the button carried the way back (handlers.admin.dashboard_back), else the current one."""
-    query = update.callback_query
-    parsed = decode(query.data if query else None)
-    if parsed is None or not parsed.args:
-        return None
-    markup = home_button(parsed.args[0])
-    if parsed.area != kb.AREA or parsed.action not in dashboard_back.FIELDS:
-        return markup
-    (school_id, target, *_rest), back = dashboard_back.split(parsed.args, parsed.action)
-    if not back:
-        return markup
-    try:
-        if parsed.action in dashboard_back.OF_BOOKING:
-            booking = await services_of(context).booking.get_booking(school_id, target)
-            target = booking.lesson_id
-        return await dashboard_back.carried(context, school_id, target, markup, back)
-    except DomainError:  # the booking or lesson is gone: the current dashboard
-        return markup
 
 
 # ------------------------------------------------------------------ screens

@@ -27,6 +27,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.directory import LessonRef
+from core.errors import DomainError
 from handlers.admin.keyboards import AREA, ad
 from handlers.callbacks import decode
 from handlers.context import Context, services_of
@@ -128,6 +129,25 @@ async def carried(
         return markup
     lesson = await services_of(context).directory.lesson(school_id, lesson_id)
     return carry(markup, school_id, lesson, back)
+
+
+async def way_back(
+    context: Context, data: str, markup: InlineKeyboardMarkup
+) -> InlineKeyboardMarkup:
+    """'⬅ All lessons' (``markup``) under a refusal of the button pressed (``data``): to the
+    dashboard the lesson was opened from when the button carried the way back."""
+    parsed = decode(data)
+    if parsed is None or parsed.area != AREA or parsed.action not in FIELDS:
+        return markup
+    (school_id, target, *_rest), back = split(parsed.args, parsed.action)
+    if not back:
+        return markup
+    try:
+        if parsed.action in OF_BOOKING:  # the booking's lesson
+            target = (await services_of(context).booking.get_booking(school_id, target)).lesson_id
+        return await carried(context, school_id, target, markup, back)
+    except DomainError:  # the booking or the lesson is gone: the current dashboard
+        return markup
 
 
 def into_lessons(markup: InlineKeyboardMarkup, school_id: int, back: int) -> InlineKeyboardMarkup:
