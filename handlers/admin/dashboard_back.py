@@ -14,7 +14,8 @@ same page, after any number of steps:
 - ``ad:wk:<school>:<lesson>:<week>:<back>:<page>`` and
   ``ad:np:<school>:<lesson>:<week>:<back>:<page>``: before the page (the pager's field).
 
-A typed cancellation reason keeps it with the step it answers. Without the field (older
+A typed cancellation reason keeps it with the step it answers, and a refusal of any of these
+buttons offers "⬅ All lessons" to that dashboard too (:func:`way_back`). Without the field (older
 messages, /stats and /bookings) the way back is the lesson's term, all teachers, first page,
 as before. The field is added by rewriting the buttons a screen already has (:func:`carry`),
 so the keyboards' own builders stay as they are. Callback data stays within Telegram's 64
