@@ -133,3 +133,16 @@ def test_a_listed_decline_reason_is_kept_in_english_and_shown_in_the_readers_lan
     with use_language("de"):
         assert approval_texts.reason_shown(kept) == approval_texts.reason_text(1) != kept
     assert approval_texts.reason_kept(0) is None and approval_texts.reason_text(9) is None
+
+
+def test_a_listed_decline_reason_reads_in_the_admins_language_on_the_booking_card() -> None:
+    from core.i18n import use_language
+    from handlers.admin.texts import reason_words
+    from handlers.approval.texts import REASONS
+
+    kept = REASONS[1]
+    with use_language("ru"):
+        shown = reason_words(kept)
+    assert shown != kept and shown.strip()
+    with use_language("ru"):
+        assert reason_words("my own words") == "my own words"
