@@ -73,13 +73,17 @@ class Languages:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.driver = Driver(engine_of(sessions))
 
-    async def for_update(self, telegram_id: int, client_code: str | None) -> str:
-        """The language to answer this account in, its client reporting ``client_code``."""
+    async def for_update(
+        self, telegram_id: int, client_code: str | None, asked: Iterable[str] = ()
+    ) -> str:
+        """The language to answer this account in, its client reporting ``client_code``;
+        ``asked`` (an HTTP request's ``Accept-Language``, best first) comes after the
+        account's choice and its client's language, before its school's."""
         code = client_code[:16] if client_code else None
         row = await self.driver.fetchrow(_FOR_UPDATE, telegram_id, code)
         if row is None:  # never: the SELECT has no FROM
-            return pick_language(code)
-        return pick_language(row["chosen"], code or row["client"], row["school"])
+            return pick_language(code, *asked)
+        return pick_language(row["chosen"], code or row["client"], *asked, row["school"])
 
     async def choose(self, telegram_id: int, language: str) -> str:
         """Remember the account's choice (a language we have); the language now in force."""

@@ -1,4 +1,4 @@
-"""gzip for the API's larger JSON answers (a week's calendar is ~100 KB of JSON, ~10 KB
+"""gzip for the API's larger JSON answers (and the Mini App's texts, /app/i18n/) (a week's calendar is ~100 KB of JSON, ~10 KB
 compressed), when the client accepts it; static files come pre-compressed instead
 (bot/http/miniapp/vendor).
 
@@ -39,7 +39,7 @@ async def gzip_json(request: web.Request, handler: Handler) -> web.StreamRespons
     response = await handler(request)
     if (
         isinstance(response, web.Response)
-        and request.path.startswith("/api/")
+        and request.path.startswith(("/api/", "/app/i18n/"))
         and response.content_type == "application/json"
         and isinstance(response.body, bytes)
         and len(response.body) >= MIN_SIZE

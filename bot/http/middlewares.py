@@ -1,4 +1,5 @@
-"""The HTTP server's middlewares and access log: refusals as JSON under /api, a database
+"""The HTTP server's middlewares and access log: refusals as JSON under /api (in the
+language the request asks for, or the caller's once the API knows who it is), a database
 outage as 503, the unexpected logged (never a traceback to the client), and an access log
 that carries no credentials (no headers, no query strings, feed tokens and the webhook path
 masked)."""
@@ -13,7 +14,10 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from core.i18n import N_, set_language
+from core.i18n import gettext as _
 from handlers.api.errors import error_response
+from handlers.api.language import asked_language
 
 logger = logging.getLogger(__name__)
 access_logger = logging.getLogger("bot.http.access")
@@ -22,6 +26,12 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 UNAVAILABLE = (OSError, OperationalError, InterfaceError, DBAPIError, TimeoutError)
 _FEED = re.compile(r"^/ical/[^/]+$")
 WEBHOOK_PATHS = web.AppKey("webhook_paths", frozenset)
+# aiohttp's own refusals under /api, in words (others keep aiohttp's English reason)
+HTTP_WORDS = {
+    404: N_("No such address in the API."),
+    405: N_("This address does not take that method."),
+    413: N_("The request is too large."),
+}
 
 
 def database_down(exc: BaseException) -> bool:
@@ -35,12 +45,15 @@ def database_down(exc: BaseException) -> bool:
 @web.middleware
 async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
     is_api = request.path.startswith("/api")
+    if is_api:  # the API's operations know better once the caller is known
+        set_language(asked_language(request.headers))
     try:
         return await handler(request)
     except web.HTTPException as exc:
         if not is_api or exc.status < 400:
             raise
-        return error_response(exc.status, exc.reason or "refused")
+        words = HTTP_WORDS.get(exc.status)
+        return error_response(exc.status, _(words) if words else exc.reason or "refused")
     except Exception as exc:
         if database_down(exc):
             logger.warning(
@@ -50,11 +63,11 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
                 type(exc).__name__,
             )
             if is_api:
-                return error_response(503, "Temporarily unavailable: nothing was changed.")
+                return error_response(503, _("Temporarily unavailable: nothing was changed."))
             return web.Response(status=503, text="temporarily unavailable")
         logger.exception("%s %s failed", request.method, safe_path(request))
         if is_api:
-            return error_response(500, "Something went wrong on our side.")
+            return error_response(500, _("Something went wrong on our side."))
         return web.Response(status=500, text="internal error")
 
 

@@ -1,14 +1,19 @@
-"""`GET /app/`: the Mini App's static files, shipped in the package (bot/http/miniapp/).
+"""`GET /app/`: the Mini App's static files, shipped in the package (bot/http/miniapp/), and
+`GET /app/i18n/<lang>.json`: the page's texts in a language (bot.http.miniapp_i18n).
 
-index.html is revalidated on every load (a new release shows at once); other files are
-cached for an hour. Only files inside the directory are served."""
+index.html and the texts are revalidated on every load (a new release shows at once; the
+texts carry an ETag); other files are cached for an hour. Only files inside the directory
+are served."""
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 from pathlib import Path
 
 from aiohttp import web
+
+from bot.http.miniapp_i18n import page_catalog
 
 MINIAPP_DIR = Path(__file__).parent / "miniapp"
 routes = web.RouteTableDef()
@@ -58,6 +63,25 @@ async def app_index(request: web.Request) -> web.StreamResponse:
     if path is None:
         raise web.HTTPNotFound()
     return _serve(path)
+
+
+@routes.get("/app/i18n/{language}.json")
+async def app_texts(request: web.Request) -> web.StreamResponse:
+    """The page's texts in a language of ours (an unknown one: English); built once per
+    language (reading the scripts and the catalog: tens of milliseconds) off the loop."""
+    language = request.match_info["language"]
+    texts = await asyncio.get_running_loop().run_in_executor(None, page_catalog, language)
+    headers = {
+        "Cache-Control": "no-cache",
+        "ETag": texts.etag,
+        "Content-Language": texts.language,
+        "X-Content-Type-Options": "nosniff",
+    }
+    if texts.etag in request.headers.get("If-None-Match", ""):
+        return web.Response(status=304, headers=headers)
+    return web.Response(
+        body=texts.body, content_type="application/json", charset="utf-8", headers=headers
+    )
 
 
 @routes.get("/app/{name:.+}")

@@ -16,7 +16,10 @@ from pydantic import ConfigDict
 
 from core.directory import Role
 from core.errors import NotAllowed
+from core.i18n import N_
+from core.i18n import gettext as _
 from core.views import Actor, BookingView
+from handlers import refusals
 from handlers.api import models, render
 from handlers.api.errors import forbidden
 from handlers.api.registry import ApiCall, ApiRoutes
@@ -25,7 +28,7 @@ api = ApiRoutes()
 routes = api.routes
 logger = logging.getLogger(__name__)
 
-DECIDERS = "the lesson's teacher and the school's admins"
+DECIDERS = N_("Only the lesson's teacher and the school's admins can do that.")
 BASE = "/api/hybrid-bookings/{id}"
 
 
@@ -46,7 +49,7 @@ def _decider(call: ApiCall) -> Actor:
         return caller.actor()
     teacher = caller.teacher()
     if teacher is None:  # pragma: no cover - require() let a teacher or the school through
-        raise forbidden(f"Only {DECIDERS} can do that.")
+        raise forbidden(_(DECIDERS))
     return Actor.teacher(teacher.person_id, teacher.name)
 
 
@@ -84,7 +87,7 @@ async def confirm_booking(call: ApiCall) -> models.HybridBooking:
             call.caller.school_id, actor, call.path.id
         )
     except NotAllowed as exc:
-        raise forbidden(exc.message) from None
+        raise forbidden(refusals.translated(exc.message)) from None
     await notify(call, view, "confirmed")
     return render.hybrid_booking(view)
 
@@ -107,6 +110,6 @@ async def decline_booking(call: ApiCall) -> models.HybridBooking:
             call.caller.school_id, actor, call.path.id, call.body.reason
         )
     except NotAllowed as exc:
-        raise forbidden(exc.message) from None
+        raise forbidden(refusals.translated(exc.message)) from None
     await notify(call, view, "declined")
     return render.hybrid_booking(view)

@@ -20,10 +20,12 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from core.directory import Identity, Role
+from core.i18n import gettext as _
 from core.i18n import set_language
 from core.views import Actor
 from handlers.api.context import ApiContext
 from handlers.api.errors import ApiError, bad_request, forbidden, unauthorized
+from handlers.api.language import accepted
 
 MAX_INIT_DATA = 8192
 
@@ -64,14 +66,16 @@ class Caller:
         parent = self.parent()
         if parent is not None:
             return Actor.parent(parent.person_id, parent.name)
-        raise forbidden("Only the school's admins and the family's parents can do that.")
+        raise forbidden(_("Only the school's admins and the family's parents can do that."))
 
     def require(self, *roles: Role, what: str) -> None:
-        """Refuse (403) unless the caller is the school or holds one of ``roles``."""
+        """Refuse (403) unless the caller is the school or holds one of ``roles``; ``what``
+        is the refusal, an English sentence marked with ``N_`` (said in the caller's
+        language): "Only the school's admins can do that."."""
         if self.is_school and Role.ADMIN in roles:
             return
         if not any(role in self.roles for role in roles):
-            raise forbidden(f"Only {what} can do that.")
+            raise forbidden(_(what))
 
 
 def check_init_data(init_data: str, bot_token: str, max_age: int, now: float) -> dict[str, str]:
@@ -96,7 +100,7 @@ def check_init_data(init_data: str, bot_token: str, max_age: int, now: float) ->
     except ValueError:
         raise unauthorized() from None
     if now - auth_date > max_age:
-        raise unauthorized("The Mini App's sign-in has expired: open it again from the bot.")
+        raise unauthorized(_("The Mini App's sign-in has expired: open it again from the bot."))
     return fields
 
 
@@ -107,7 +111,7 @@ def telegram_id_of(fields: dict[str, str]) -> int:
     except ValueError:
         telegram_id = None
     if not isinstance(telegram_id, int) or isinstance(telegram_id, bool) or telegram_id <= 0:
-        raise unauthorized("The Mini App's init data names no user.")
+        raise unauthorized(_("The Mini App's init data names no user."))
     return telegram_id
 
 
@@ -125,14 +129,14 @@ async def authenticate(request: web.Request, context: ApiContext, school: str | 
     """The caller of a request, or ApiError: 401 without valid credentials; 400 for an account
     in several schools without `?school=`; 404 for a school the caller is not in."""
     header = request.headers.get("Authorization", "")
-    scheme, _, credential = header.partition(" ")
+    scheme, _space, credential = header.partition(" ")
     scheme, credential = scheme.lower(), credential.strip()
     if scheme == "bearer" and credential:
         holder = await context.api_keys.holder(credential)
         if holder is None:
             raise unauthorized()
         if school is not None and school != holder.school_key:
-            raise ApiError(404, f"No school '{school}' for this key.")
+            raise ApiError(404, _("No school '{school}' for this key.").format(school=school))
         return Caller(
             holder.school_id, holder.school_key, holder.timezone, holder.label, is_school=True
         )
@@ -142,25 +146,28 @@ async def authenticate(request: web.Request, context: ApiContext, school: str | 
         telegram_id = telegram_id_of(fields)
         # the Mini App's answers (and error messages) in the account's language
         client = _client_language(fields)
-        set_language(await context.services.languages.for_update(telegram_id, client))
+        asked = accepted(request.headers.get("Accept-Language"))
+        set_language(await context.services.languages.for_update(telegram_id, client, asked))
         return _person(await context.services.directory.identities(telegram_id), school)
     raise unauthorized()
 
 
 def _person(identities: list[Identity], school: str | None) -> Caller:
     if not identities:
-        raise forbidden("This Telegram account is not linked to a school yet.")
+        raise forbidden(_("This Telegram account is not linked to a school yet."))
     keys = sorted({i.school.key for i in identities})
     if school is None:
         if len(keys) > 1:
             raise bad_request(
-                f"This account is in several schools ({', '.join(keys)}): add ?school=KEY.",
-                [{"path": "school", "message": "required for an account in several schools"}],
+                _("This account is in several schools ({schools}): add ?school=KEY.").format(
+                    schools=", ".join(keys)
+                ),
+                [{"path": "school", "message": _("required for an account in several schools")}],
             )
         school = keys[0]
     mine = [i for i in identities if i.school.key == school]
     if not mine:
-        raise ApiError(404, f"No school '{school}' for this account.")
+        raise ApiError(404, _("No school '{school}' for this account.").format(school=school))
     roles: dict[Role, Identity] = {}
     for identity in mine:
         roles.setdefault(identity.role, identity)

@@ -13,6 +13,8 @@ from core import api_lookup
 from core.db.models import BookingStatus
 from core.directory import Role
 from core.errors import SlotUnavailable
+from core.i18n import N_
+from core.i18n import gettext as _
 from core.schedule import parse_hhmm
 from handlers.api import approval, models, render
 from handlers.api.errors import forbidden
@@ -21,7 +23,7 @@ from handlers.api.registry import ApiCall, ApiRoutes, EncodedJson
 api = ApiRoutes()
 routes = api.routes
 
-PARENT_OR_ADMIN = "the family's parents and the school's admins"
+PARENT_OR_ADMIN = N_("Only the family's parents and the school's admins can do that.")
 
 
 async def _check_end(call: ApiCall, lesson_id: int, start: datetime, end_time: str | None) -> None:
@@ -31,7 +33,9 @@ async def _check_end(call: ApiCall, lesson_id: int, start: datetime, end_time: s
     lesson = await call.context.services.directory.lesson(call.caller.school_id, lesson_id)
     end = (start + timedelta(minutes=lesson.slot_minutes or 0)).astimezone(call.caller.tz)
     if f"{end:%H:%M}" != end_time:
-        raise SlotUnavailable(f"That slot ends at {end:%H:%M}, not {end_time}.")
+        raise SlotUnavailable(
+            _("That slot ends at {end}, not {given}.").format(end=f"{end:%H:%M}", given=end_time)
+        )
 
 
 @api.operation(
@@ -114,7 +118,7 @@ async def _own_booking(call: ApiCall, booking_id: int) -> None:
     booking = call.context.services.booking
     found = await booking.get_booking(caller.school_id, booking_id)
     if not await booking.is_parent_of(caller.school_id, parent.person_id, found.student_id):
-        raise forbidden("That booking is not of a child in your family.")
+        raise forbidden(_("That booking is not of a child in your family."))
 
 
 @api.operation(
@@ -189,7 +193,7 @@ async def my_bookings(call: ApiCall) -> list[models.HybridBooking]:
     caller, query = call.caller, call.query
     parent = caller.parent()
     if parent is None:
-        raise forbidden("Only a family's parents have bookings of their own.")
+        raise forbidden(_("Only a family's parents have bookings of their own."))
     booking = call.context.services.booking
     ids = await api_lookup.resolve(
         call.context.services.engine, caller.school_id, lesson=query.lessonId

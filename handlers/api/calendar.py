@@ -8,6 +8,7 @@ from datetime import timedelta
 from core import api_lookup
 from core.calendar.service import CalendarFilter
 from core.directory import Role
+from core.i18n import gettext as _
 from handlers.api import models, render
 from handlers.api.errors import bad_request, forbidden
 from handlers.api.registry import ApiCall, ApiRoutes
@@ -49,21 +50,26 @@ async def calendar_events(call: ApiCall) -> list[models.CalendarEvent]:
         elif parent is not None:
             family_id = parent.family_id
         elif Role.TEACHER in caller.roles:
-            raise forbidden("A teacher sees only their own lessons.")
+            raise forbidden(_("A teacher sees only their own lessons."))
         else:
-            raise forbidden("Nothing to show for this account.")
+            raise forbidden(_("Nothing to show for this account."))
     tz = caller.tz
     first = query.startDate or services.clock.now().astimezone(tz).date()
     last = query.endDate or first + DEFAULT_SPAN
     if last < first:
         raise bad_request(
-            "endDate is before the first day shown (startDate, or today).",
-            [{"path": "endDate", "message": "before startDate"}],
+            _("endDate is before the first day shown (startDate, or today)."),
+            [{"path": "endDate", "message": _("before startDate")}],
         )
     if (last - first).days > MAX_DAYS:
         raise bad_request(
-            f"At most {MAX_DAYS} days at once.",
-            [{"path": "endDate", "message": f"more than {MAX_DAYS} days after startDate"}],
+            _("At most {days} days at once.").format(days=MAX_DAYS),
+            [
+                {
+                    "path": "endDate",
+                    "message": _("more than {days} days after startDate").format(days=MAX_DAYS),
+                }
+            ],
         )
     filters = CalendarFilter(
         term_id=ids.term_id,

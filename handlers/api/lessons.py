@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from core import api_lookup
 from core.db.models import BookingStatus
 from core.directory import Role
+from core.i18n import N_
+from core.i18n import gettext as _
 from handlers.api import models, render
 from handlers.api.errors import ApiError, forbidden
 from handlers.api.registry import ApiCall, ApiRoutes
@@ -17,14 +19,15 @@ api = ApiRoutes()
 routes = api.routes
 
 BASE = "/api/hybrid-bookings/lessons/{lessonId}/hybrid"
-ADMINS = "the school's admins"
+ADMINS = N_("Only the school's admins can do that.")
+TEACHERS_AND_ADMINS = N_("Only the lesson's teacher and the school's admins can do that.")
 
 
 async def _lesson_id(call: ApiCall, *, teacher_may_read: bool = False) -> int:
     """The lesson named in the path, for an admin or (when allowed) its own teacher."""
     caller = call.caller
     if teacher_may_read:
-        caller.require(Role.ADMIN, Role.TEACHER, what="the lesson's teacher and admins")
+        caller.require(Role.ADMIN, Role.TEACHER, what=TEACHERS_AND_ADMINS)
     else:
         caller.require(Role.ADMIN, what=ADMINS)
     services = call.context.services
@@ -38,7 +41,7 @@ async def _lesson_id(call: ApiCall, *, teacher_may_read: bool = False) -> int:
         raise RuntimeError("ids.lesson_id is None")
     teacher = caller.teacher()
     if not caller.is_admin and (teacher is None or ids.lesson_teacher_id != teacher.person_id):
-        raise forbidden("A teacher reads only their own lessons.")
+        raise forbidden(_("A teacher reads only their own lessons."))
     return ids.lesson_id
 
 
@@ -133,7 +136,7 @@ async def send_reminders(call: ApiCall) -> models.RemindersSent:
     lesson_id = await _lesson_id(call)
     send = call.context.send_reminders
     if send is None:
-        raise ApiError(503, "Reminders go out through the bot, which this process does not run.")
+        raise ApiError(503, _("Reminders go out through the bot, which this process does not run."))
     tag = f"api{datetime.now(UTC):%Y%m%d%H%M%S%f}"
     plan, report = await send(call.caller.school_id, lesson_id, tag)
     return models.RemindersSent(

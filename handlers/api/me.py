@@ -4,7 +4,8 @@ An extension of DESIGN.md's route table for the Mini App (bot/http/miniapp/): th
 the caller's roles, the school's terms; for admins every teacher, location and hybrid lesson
 (with enrolled students), for a teacher their own hybrid lessons; for a parent their
 children, each child's hybrid lessons and the weeks with the chat's markers (group week, to
-book, booked, past, closed). Ids are school-file keys, as everywhere in the API.
+book, booked, past, closed). Ids are school-file keys, as everywhere in the API. And the
+language the caller is answered in (handlers.api.language), which the page speaks too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pydantic import Field
 
 from core.directory import Role
 from core.family_view import WeekEntry
+from core.i18n import current_language
 from core.school_overview import HybridLessonEntry, SchoolOverviewService
 from handlers.api import render
 from handlers.api.models import HybridBooking, Key, Shape
@@ -94,6 +96,10 @@ class Me(Shape):
     school: SchoolShape
     today: date = Field(description="the school's local date now")
     name: str
+    language: str = Field(
+        description="the caller's language (the error messages' too): en, ru or de",
+        examples=["ru"],
+    )
     roles: list[str] = Field(examples=[["admin"]])
     terms: list[TermShape]
     teachers: list[NamedShape]
@@ -185,6 +191,7 @@ async def me(call: ApiCall) -> Me:
         school=SchoolShape(id=school.key, name=school.name, timezone=school.timezone),
         today=services.clock.now().astimezone(caller.tz).date(),
         name=names[0] if names else caller.label,
+        language=current_language(),
         roles=roles,
         terms=[
             TermShape(id=t.key, name=t.name, startDate=t.start_date, weeks=t.weeks)

@@ -15,6 +15,7 @@ from typing import Annotated, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from core.db.models import BookingStatus
+from core.i18n import N_
 
 MAX_ID = 2_147_483_647  # bookings.id is a PostgreSQL integer
 
@@ -51,7 +52,7 @@ class Shape(BaseModel):
 
 def _end_after_start(start: str | None, end: str | None) -> None:
     if start is not None and end is not None and end <= start:
-        raise ValueError("endTime must be after startTime")
+        raise ValueError(N_("endTime must be after startTime"))
 
 
 # ------------------------------------------------------------------ requests
@@ -152,9 +153,9 @@ class CalendarQuery(SchoolQuery):
     def _range(self) -> CalendarQuery:
         if self.startDate and self.endDate:
             if self.endDate < self.startDate:
-                raise ValueError("endDate must not be before startDate")
+                raise ValueError(N_("endDate must not be before startDate"))
             if (self.endDate - self.startDate).days > 400:
-                raise ValueError("at most 400 days at once")
+                raise ValueError(N_("at most 400 days at once"))
         return self
 
 

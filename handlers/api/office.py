@@ -17,8 +17,10 @@ from core.db.models import BookingStatus
 from core.directory import Role
 from core.errors import InvalidState, NotAllowed, NotFound
 from core.exports import ExportKind, to_csv, to_xlsx
+from core.i18n import N_
 from core.i18n import gettext as _
 from core.views import Actor, BookingView
+from handlers import refusals
 from handlers.api import models, render
 from handlers.api import office_models as office
 from handlers.api.errors import ApiError, forbidden
@@ -30,7 +32,8 @@ routes = api.routes
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LESSON_BASE = "/api/hybrid-bookings/lessons/{lessonId}/hybrid"
-MARKERS = "the lesson's teacher and the school's admins"
+MARKERS = N_("Only the lesson's teacher and the school's admins can do that.")
+ADMINS = N_("Only the school's admins can do that.")
 
 
 @api.operation(
@@ -46,7 +49,7 @@ MARKERS = "the lesson's teacher and the school's admins"
 )
 async def export_term(call: ApiCall) -> FileAnswer:
     caller, query = call.caller, call.query
-    caller.require(Role.ADMIN, what="the school's admins")
+    caller.require(Role.ADMIN, what=ADMINS)
     kind = ExportKind(call.path.what.value)
     export = await call.context.services.exports.term_export(caller.school_id, query.termId, kind)
     if query.format is office.ExportFormat.XLSX:
@@ -71,9 +74,9 @@ async def _marking(mark: Awaitable[BookingView | list[BookingView]]) -> list[Boo
     try:
         marked = await mark
     except InvalidState as exc:
-        raise ApiError(409, exc.message) from None
+        raise ApiError(409, refusals.translated(exc.message)) from None
     except NotAllowed as exc:
-        raise forbidden(exc.message) from None
+        raise forbidden(refusals.translated(exc.message)) from None
     return marked if isinstance(marked, list) else [marked]
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, model_validator
 
 from core.db.models import BookingStatus
+from core.i18n import N_
 from handlers.api.models import Key, Request, SchoolQuery, Week
 
 MAX_STUDENTS = 200  # students marked in one call (a lesson's week has far fewer)
@@ -87,9 +88,9 @@ class SessionAttendance(Request):
     @model_validator(mode="after")
     def _some_and_apart(self) -> SessionAttendance:
         if not self.present and not self.noShow:
-            raise ValueError("name at least one student in present or noShow")
+            raise ValueError(N_("name at least one student in present or noShow"))
         if set(self.present) & set(self.noShow):
-            raise ValueError("a student can't be both present and a no-show")
+            raise ValueError(N_("a student can't be both present and a no-show"))
         return self
 
 

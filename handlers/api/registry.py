@@ -21,10 +21,13 @@ from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from core.errors import DomainError
+from core.i18n import gettext as _
+from core.i18n import set_language
 from handlers import refusals
 from handlers.api.auth import Caller, authenticate
 from handlers.api.context import API_CONTEXT, ApiContext
 from handlers.api.errors import ApiError, bad_request, error_response, invalid_input, status_of
+from handlers.api.language import asked_language
 
 MAX_JSON_DEPTH = 32
 
@@ -165,16 +168,18 @@ async def read_json_object(request: web.Request, required: bool) -> dict[str, An
     raw = await request.read()
     if not raw.strip():
         if required:
-            raise bad_request("A JSON body is required.", [{"path": "body", "message": "missing"}])
+            raise bad_request(
+                _("A JSON body is required."), [{"path": "body", "message": _("missing")}]
+            )
         return {}
     try:
         value = json.loads(raw)
     except (ValueError, RecursionError):
-        raise bad_request("The body is not valid JSON.") from None
+        raise bad_request(_("The body is not valid JSON.")) from None
     if not isinstance(value, dict):
-        raise bad_request("The body must be a JSON object.")
+        raise bad_request(_("The body must be a JSON object."))
     if _depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
-        raise bad_request("The body nests too deeply.")
+        raise bad_request(_("The body nests too deeply."))
     return value
 
 
@@ -186,8 +191,10 @@ def _parse(model: type[BaseModel], values: Any, where: str) -> BaseModel:
 
 
 async def run(endpoint: Endpoint, operation: Operation, request: web.Request) -> web.Response:
-    """Authenticate, validate, call, render; every refusal in the error envelope."""
+    """Authenticate, validate, call, render; every refusal in the error envelope, in the
+    caller's language (Accept-Language until authentication knows better)."""
     context = request.app[API_CONTEXT]
+    set_language(asked_language(request.headers))
     try:
         caller = await authenticate(request, context, request.query.get("school") or None)
         path = (
@@ -203,7 +210,7 @@ async def run(endpoint: Endpoint, operation: Operation, request: web.Request) ->
     except ApiError as exc:
         return error_response(exc.status, exc.message, exc.errors)
     except DomainError as exc:
-        # a Mini App user's language (set at authentication); a school's key: English
+        # a Mini App user's language (set at authentication); a school's key: Accept-Language
         return error_response(status_of(exc), refusals.translated(exc.message))
     if isinstance(data, FileAnswer):
         return data.response()

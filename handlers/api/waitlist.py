@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field
 
 from core import api_lookup
 from core.directory import Role
+from core.i18n import N_
 from core.waitlist.service import WaitingView
 from handlers.api.models import Key, Request, Shape, Week
 from handlers.api.registry import ApiCall, ApiRoutes
@@ -18,7 +19,8 @@ api = ApiRoutes()
 routes = api.routes
 
 PATH = "/api/hybrid-bookings/lessons/{lessonId}/hybrid/weeks/{weekNumber}/waitlist"
-PARENT_OR_ADMIN = "a parent of the student's family, or an admin"
+PARENT_OR_ADMIN = N_("Only a parent of the student's family, or an admin, can do that.")
+ADMINS = N_("Only the school's admins can do that.")
 
 
 class WaitlistPath(Request):
@@ -140,7 +142,7 @@ async def leave_waitlist(call: ApiCall) -> WaitlistEntry:
 )
 async def list_waitlist(call: ApiCall) -> list[WaitlistEntry]:
     caller = call.caller
-    caller.require(Role.ADMIN, what="the school's admins")
+    caller.require(Role.ADMIN, what=ADMINS)
     lesson_id, _ = await _ids(call, None)
     found = await call.context.services.waitlist.waiting(
         caller.school_id, lesson_id, call.path.weekNumber

@@ -2,7 +2,8 @@
 placeholders, the right plural forms, and compiled (README: "Adding a language").
 
 The texts are extracted from the source with README's own ``pybabel extract`` command, so a
-new ``_()`` call that nobody added to the catalogs fails here."""
+new ``_()`` call that nobody added to the catalogs fails here; the Mini App's scripts
+(``t()``/``tn()`` in bot/http/miniapp/*.js, babel.cfg) are held to the same."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.http.miniapp_i18n import page_texts
 from core.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,6 +95,19 @@ def test_no_text_is_translated_inside_an_f_string() -> None:
     assert not found, f"move these texts out of their f-strings: {found}"
 
 
+def test_no_text_of_the_mini_app_is_marked_inside_a_template_literal() -> None:
+    """Babel's JavaScript extractor does not look inside `${...}`: a ``t("...")`` there would
+    never reach the catalogs (give the text a placeholder instead)."""
+    inside = re.compile(r"""\$\{[^}`]*(?<![\w.])tn?\(\s*['"]""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "bot" / "http" / "miniapp").glob("*.js"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if inside.search(line)
+    ]
+    assert not found, f"move these texts out of their template literals: {found}"
+
+
 def test_the_readme_commands_use_the_catalogs_of_the_package() -> None:
     assert "core/locale" in _readme_command("update")
     assert "core/locale" in _readme_command("compile")
@@ -116,6 +131,27 @@ def test_every_text_of_the_code_is_in_the_catalog_and_nothing_else(
     stale = _ids(catalog) - _ids(extracted)
     assert not missing, f"{language}: run README's extract and update: {sorted(missing)[:10]}"
     assert not stale, f"{language}: texts no longer in the code: {sorted(stale)[:10]}"
+
+
+def test_the_extract_command_finds_every_text_of_the_mini_app(extracted: Catalog) -> None:
+    """README's extract reads the page's scripts (babel.cfg), plurals included."""
+    page = page_texts()
+    assert len(page) > 50
+    ids = {m.id if isinstance(m.id, str) else tuple(m.id) for m in extracted if m.id}
+    assert not [text for text in page if text not in ids], "babel.cfg misses the page's texts"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_text_of_the_mini_app_is_translated(language: str) -> None:
+    catalog = _catalog(language)
+    untranslated = []
+    for text in page_texts():
+        message = catalog.get(text if isinstance(text, str) else text[0])
+        forms = _forms(message.string) if message is not None else []
+        plural = not isinstance(text, str)
+        if not forms or not all(f.strip() for f in forms) or plural != message.pluralizable:
+            untranslated.append(text)
+    assert not untranslated, f"{language}: the page's texts untranslated: {untranslated[:10]}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -10,13 +10,23 @@ import json
 from urllib.parse import quote, urlencode
 
 
-def sign_init_data(bot_token: str, telegram_id: int, first_name: str, auth_date: int) -> str:
-    """Init data for ``telegram_id``, signed with the bot's token as Telegram does: the hash is
-    HMAC-SHA256, under HMAC-SHA256("WebAppData", token), of the sorted `key=value` lines."""
+def sign_init_data(
+    bot_token: str,
+    telegram_id: int,
+    first_name: str,
+    auth_date: int,
+    language_code: str | None = None,
+) -> str:
+    """Init data for ``telegram_id`` (its client in ``language_code``, when given), signed
+    with the bot's token as Telegram does: the hash is HMAC-SHA256, under
+    HMAC-SHA256("WebAppData", token), of the sorted `key=value` lines."""
+    user: dict[str, object] = {"id": telegram_id, "first_name": first_name}
+    if language_code:
+        user["language_code"] = language_code
     fields = {
         "auth_date": str(auth_date),
         "query_id": f"local-{telegram_id}",
-        "user": json.dumps({"id": telegram_id, "first_name": first_name}, separators=(",", ":")),
+        "user": json.dumps(user, separators=(",", ":")),
     }
     check = "\n".join(f"{k}={v}" for k, v in sorted(fields.items()))
     secret = hmac.new(b"WebAppData", bot_token.encode(), hashlib.sha256).digest()

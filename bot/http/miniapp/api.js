@@ -1,5 +1,7 @@
 // The JSON API of DESIGN.md ("The HTTP side"): every call carries `Authorization: tma
-// <initData>`; answers are {status, data} or {status: "error", message, errors}.
+// <initData>` (the browser adds Accept-Language); answers are {status, data} or
+// {status: "error", message, errors}, the message in the caller's language.
+import { t } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(status, message, errors) {
@@ -26,7 +28,7 @@ export function makeApi(initData, school) {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (_) {
-      throw new ApiError(0, "The school's server cannot be reached. Try again in a moment.");
+      throw new ApiError(0, t("The school's server cannot be reached. Try again in a moment."));
     }
     let payload = null;
     try {
@@ -36,7 +38,7 @@ export function makeApi(initData, school) {
     }
     if (!response.ok || !payload || payload.status !== "success") {
       const message =
-        (payload && payload.message) || `The server answered ${response.status}. Try again.`;
+        (payload && payload.message) || t("The server answered {status}. Try again.", { status: response.status });
       throw new ApiError(response.status, message, payload && payload.errors);
     }
     return payload.data;

@@ -1,10 +1,13 @@
-// The Mini App's start: theme, init data, who is looking (GET /api/me), and the tabs each
-// role gets: Calendar for everyone, Manage for admins, Book for parents.
+// The Mini App's start: theme, init data, who is looking (GET /api/me), the language the
+// page speaks (the one /api/me says the caller is answered in; until then the Telegram
+// client's), and the tabs each role gets: Calendar for everyone, Manage for admins, Book
+// for parents.
 import { managePage } from "./admin.js";
 import { ApiError, makeApi } from "./api.js";
 import { calendarView } from "./calendar.js";
+import { fetchTexts, t, useTexts } from "./i18n.js";
 import { parentPage } from "./parent.js";
-import { initData, onThemeChanged, ready, theme, wireOwnButtons } from "./tg.js";
+import { clientLanguage, initData, onThemeChanged, ready, theme, wireOwnButtons } from "./tg.js";
 import { el, Screens } from "./ui.js";
 
 function applyTheme(params) {
@@ -24,33 +27,55 @@ function plainMessage(text) {
   document.getElementById("view").replaceChildren(el("p", { id: "no-access" }, text));
 }
 
-const NO_ACCESS =
-  "This page opens from the school's bot in Telegram. Open it with the bot's menu button, " +
-  "or ask the bot for /calendar.";
+const noAccess = () =>
+  t(
+    "This page opens from the school's bot in Telegram. Open it with the bot's menu button, " +
+      "or ask the bot for /calendar.",
+  );
+
+/** The page's own words in index.html, once the language is known. */
+function speak(title) {
+  document.title = title || t("Music school");
+  document.getElementById("title").textContent = title || t("Music school");
+  const back = document.getElementById("back");
+  back.textContent = t("‹ Back");
+  back.setAttribute("aria-label", t("Back"));
+  const loading = document.getElementById("loading");
+  if (loading) loading.textContent = t("Loading…");
+}
 
 async function start() {
   applyTheme(theme.params);
   onThemeChanged(applyTheme);
   wireOwnButtons();
   ready();
-  if (!initData) return plainMessage(NO_ACCESS);
+  // the client's language while /api/me is asked (its answer names the language to speak)
+  const guessed = fetchTexts(clientLanguage || navigator.language || "en");
+  if (!initData) {
+    useTexts(await guessed);
+    speak();
+    return plainMessage(noAccess());
+  }
   const query = new URLSearchParams(location.search);
   const api = makeApi(initData, query.get("school") || "");
   let me;
   try {
     me = await api.get("/api/me");
   } catch (error) {
+    useTexts(await guessed);
+    speak();
     if (error instanceof ApiError && error.status === 401) {
-      return plainMessage(`${NO_ACCESS} (${error.message})`);
+      return plainMessage(`${noAccess()} (${error.message})`);
     }
     return plainMessage(error.message);
   }
   window.__me = me; // for the browser tests' eyes only: what the page was told
-  document.getElementById("title").textContent = me.school ? me.school.name : "Music school";
+  useTexts((await fetchTexts(me.language || clientLanguage || "en")) || (await guessed));
+  speak(me.school ? me.school.name : "");
   const roles = me.roles || [];
-  const tabs = [["calendar", "Calendar"]];
-  if (roles.includes("admin")) tabs.push(["manage", "Manage"]);
-  if (roles.includes("parent")) tabs.push(["book", "Book"]);
+  const tabs = [["calendar", t("Calendar")]];
+  if (roles.includes("admin")) tabs.push(["manage", t("Manage")]);
+  if (roles.includes("parent")) tabs.push(["book", t("Book")]);
   const nav = document.getElementById("tabs");
   const view = document.getElementById("view");
   const screens = new Screens(view);

@@ -1,16 +1,18 @@
 // The calendar tab: FullCalendar's week/day/month grid over GET /api/calendar/events,
 // colour-coded kinds with a legend (Okabe–Ito, colour-blind safe), filters, detail on tap.
-import { el, showDetail } from "./ui.js";
+import { formatDate, language, t, tn } from "./i18n.js";
+import { el, showDetail, statusWord } from "./ui.js";
 
+// each kind's words are read when drawn (the page's language is known by then)
 export const KINDS = {
-  GROUP: { label: "Group class", color: "#E69F00", text: "#000" },
-  INDIVIDUAL: { label: "Individual lesson", color: "#56B4E9", text: "#000" },
-  BAND: { label: "Band", color: "#009E73", text: "#fff" },
-  HYBRID_GROUP: { label: "Hybrid: group week", color: "#F0E442", text: "#000" },
-  HYBRID_PLACEHOLDER: { label: "Hybrid: individual week", color: "#999999", text: "#000" },
-  HYBRID_INDIVIDUAL: { label: "Booked individual session", color: "#0072B2", text: "#fff" },
-  MEET_AND_GREET: { label: "Meet & greet", color: "#CC79A7", text: "#000" },
-  OTHER_EVENT: { label: "School event", color: "#D55E00", text: "#fff" },
+  GROUP: { get label() { return t("Group class"); }, color: "#E69F00", text: "#000" },
+  INDIVIDUAL: { get label() { return t("Individual lesson"); }, color: "#56B4E9", text: "#000" },
+  BAND: { get label() { return t("Band"); }, color: "#009E73", text: "#fff" },
+  HYBRID_GROUP: { get label() { return t("Hybrid: group week"); }, color: "#F0E442", text: "#000" },
+  HYBRID_PLACEHOLDER: { get label() { return t("Hybrid: individual week"); }, color: "#999999", text: "#000" },
+  HYBRID_INDIVIDUAL: { get label() { return t("Booked individual session"); }, color: "#0072B2", text: "#fff" },
+  MEET_AND_GREET: { get label() { return t("Meet & greet"); }, color: "#CC79A7", text: "#000" },
+  OTHER_EVENT: { get label() { return t("School event"); }, color: "#D55E00", text: "#fff" },
 };
 const ALIASES = { BOOKED_SESSION: "HYBRID_INDIVIDUAL" };
 
@@ -55,25 +57,28 @@ function detailRows(event, kind) {
   const enrolled = pick(r, "enrolledCount", "enrolled");
   const max = pick(r, "maxStudents", "capacity");
   const student = pick(r, "studentName", "student");
+  // the calendar holds the school's wall times as UTC (see toWall): format them in UTC
+  const day = formatDate(event.start, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  const clock = (d) => d.toISOString().slice(11, 16);
   return [
-    ["What", KINDS[kind].label],
-    ["Lesson", pick(r, "lessonName", "lesson") || event.title],
-    ["When", `${event.start.toISOString().slice(0, 10)} ${event.start.toISOString().slice(11, 16)}–${event.end ? event.end.toISOString().slice(11, 16) : ""}`],
-    ["Teacher", pick(r, "teacherName", "teacher")],
-    ["Room", pick(r, "roomName", "room")],
-    ["Location", pick(r, "locationName", "location")],
-    ["Enrolled", enrolled !== undefined ? (max !== undefined ? `${enrolled}/${max}` : String(enrolled)) : undefined],
-    ["Child", typeof student === "object" ? student.name : student],
-    ["Week", pick(r, "weekNumber", "week")],
-    ["Status", pick(r, "status")],
-    ["About", pick(r, "description") || event.extendedProps.description],
+    [t("What"), KINDS[kind].label],
+    [t("Lesson"), pick(r, "lessonName", "lesson") || event.title],
+    [t("When"), `${day} ${clock(event.start)}–${event.end ? clock(event.end) : ""}`],
+    [t("Teacher"), pick(r, "teacherName", "teacher")],
+    [t("Room"), pick(r, "roomName", "room")],
+    [t("Location"), pick(r, "locationName", "location")],
+    [t("Enrolled"), enrolled !== undefined ? (max !== undefined ? `${enrolled}/${max}` : String(enrolled)) : undefined],
+    [t("Child"), typeof student === "object" ? student.name : student],
+    [t("Week"), pick(r, "weekNumber", "week")],
+    [t("Status"), pick(r, "status") && statusWord(pick(r, "status"))],
+    [t("About"), pick(r, "description") || event.extendedProps.description],
   ];
 }
 
 export function legend() {
   return el(
     "div.legend",
-    { "aria-label": "Legend" },
+    { "aria-label": t("Legend") },
     Object.entries(KINDS).map(([kind, k]) => el(`span.${kind}`, { style: `--swatch:${k.color}` }, k.label)),
   );
 }
@@ -87,16 +92,44 @@ function select(name, label, options) {
   );
 }
 
+/**
+ * FullCalendar's words in the page's language (its global build has no locales of its own):
+ * the dates come from Intl.DateTimeFormat with the language's code, the rest from our catalog.
+ */
+export function calendarLocale() {
+  return {
+    code: language(),
+    week: { dow: 1, doy: 4 }, // Monday first, ISO weeks
+    direction: "ltr",
+    buttonText: {
+      prev: t("Previous"), next: t("Next"), today: t("Today"),
+      day: t("Day"), week: t("Week"), month: t("Month"), list: t("List"),
+    },
+    buttonHints: { prev: t("Previous"), next: t("Next"), today: t("Today") },
+    viewHint: t("$0 view"),
+    navLinkHint: t("Go to $0"),
+    closeHint: t("Close"),
+    timeHint: t("Time"),
+    eventHint: t("Event"),
+    allDayText: t("All day"),
+    moreLinkText: (n) => tn("+{n} more", "+{n} more", n),
+    moreLinkHint: (n) => tn("Show {n} more event", "Show {n} more events", n),
+    noEventsText: t("No events to show"),
+    weekText: t("Wk"),
+    weekTextLong: t("Week"),
+  };
+}
+
 /** Mounts the calendar tab into `box`; returns the FullCalendar instance. */
 export function calendarView(api, me, box) {
   const zone = (me.school && me.school.timezone) || Intl.DateTimeFormat().resolvedOptions().timeZone;
   const toWall = wallTimeIn(zone);
   const filters = el("div.filters");
-  const terms = select("termId", "All terms", me.terms || []);
+  const terms = select("termId", t("All terms"), me.terms || []);
   filters.append(terms);
   const isAdmin = (me.roles || []).includes("admin");
-  const teachers = select("teacherId", "All teachers", me.teachers || []);
-  const locations = select("locationId", "All locations", me.locations || []);
+  const teachers = select("teacherId", t("All teachers"), me.teachers || []);
+  const locations = select("locationId", t("All locations"), me.locations || []);
   if (isAdmin) filters.append(teachers, locations);
   const status = el("p.hint", { id: "calendar-status" });
   const grid = el("div", { id: "calendar" });
@@ -104,6 +137,7 @@ export function calendarView(api, me, box) {
 
   const calendar = new window.FullCalendar.Calendar(grid, {
     initialView: "timeGridWeek",
+    locale: calendarLocale(),
     initialDate: new URLSearchParams(location.search).get("date") || me.today,
     timeZone: "UTC", // events arrive as the school's wall time (see toWall)
     // the school's today, as the server's clock has it, at the school's time of day
@@ -121,7 +155,6 @@ export function calendarView(api, me, box) {
     eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     headerToolbar: { left: "prev,next today", center: "title", right: "timeGridDay,timeGridWeek,dayGridMonth" },
-    buttonText: { today: "Today", day: "Day", week: "Week", month: "Month" },
     datesSet: (info) => weeks.show(info.start, info.end),
     // the event's inside as one prepared string: much cheaper to draw than FullCalendar's
     // own components for a few hundred events (the same classes, so the same look)
@@ -244,7 +277,7 @@ function weekCache(calendarOf, fetchDays, status) {
     if (asked !== generation || shown.start !== start) return;
     let count = 0;
     for (let t = start.getTime(); t < end.getTime(); t += DAY_MS) count += perDay.get(isoDay(t)) || 0;
-    status.textContent = count ? "" : "Nothing on the calendar in these days.";
+    status.textContent = count ? "" : t("Nothing on the calendar in these days.");
     prefetch(start, end);
   }
 

@@ -1,12 +1,13 @@
 // The slot grid of one individual week and its confirmation, for parents and admins alike.
 import { ApiError } from "./api.js";
+import { t } from "./i18n.js";
 import { mainButton } from "./tg.js";
 import { el, toast, weekdayDate } from "./ui.js";
 
 /** Plain words for the API's refusals (the server's message, which already says why). */
 export function refusal(error) {
   if (!(error instanceof ApiError)) return String(error);
-  if (error.status === 409) return `${error.message} Here are the free slots now.`;
+  if (error.status === 409) return t("{refusal} Here are the free slots now.", { refusal: error.message });
   return error.message;
 }
 
@@ -17,9 +18,10 @@ function slotDate(slot) {
 /**
  * Renders the free slots of `lessonId` in `weekNumber` into `box`; on confirm calls
  * `commit(slot)` (a promise). A refusal is shown and the fresh slots are loaded again.
+ * `confirmLabel({day, time})` is the main button's text for the slot tapped.
  */
 export async function slotPicker(api, box, { lessonId, weekNumber, title, confirmLabel, commit, done }) {
-  box.replaceChildren(el("h2", {}, title), el("p.hint", {}, "Loading free slots…"));
+  box.replaceChildren(el("h2", {}, title), el("p.hint", {}, t("Loading free slots…")));
   const data = await api.get("/api/hybrid-bookings/available-slots", { lessonId, weekNumber });
   const slots = (Array.isArray(data) ? data : data.slots || []).filter((s) => s.available !== false);
   let chosen = null;
@@ -30,7 +32,7 @@ export async function slotPicker(api, box, { lessonId, weekNumber, title, confir
     if (!byDay.has(day)) byDay.set(day, []);
     byDay.get(day).push(slot);
   }
-  const message = el("p.hint", {}, slots.length ? "Tap a time, then confirm." : "No free slots left in this week.");
+  const message = el("p.hint", {}, slots.length ? t("Tap a time, then confirm.") : t("No free slots left in this week."));
   for (const [day, daySlots] of byDay) {
     grid.append(
       el("h3", {}, weekdayDate(day)),
@@ -47,7 +49,7 @@ export async function slotPicker(api, box, { lessonId, weekNumber, title, confir
                 for (const b of grid.querySelectorAll("button")) b.setAttribute("aria-pressed", "false");
                 event.currentTarget.setAttribute("aria-pressed", "true");
                 chosen = slot;
-                mainButton.show(`${confirmLabel} ${weekdayDate(day)} ${slot.startTime}`, confirm);
+                mainButton.show(confirmLabel({ day: weekdayDate(day), time: slot.startTime }), confirm);
               },
             },
             slot.startTime,
@@ -62,7 +64,7 @@ export async function slotPicker(api, box, { lessonId, weekNumber, title, confir
     mainButton.hide();
     try {
       const booking = await commit(slot);
-      toast(`Done: ${weekdayDate(slotDate(slot))} ${slot.startTime}.`);
+      toast(t("Done: {day} {time}.", { day: weekdayDate(slotDate(slot)), time: slot.startTime }));
       done(booking);
     } catch (error) {
       toast(refusal(error), true);

@@ -54,6 +54,18 @@ const inTelegram = Boolean(webApp || window.TelegramWebviewProxy || window.paren
 /** The init data string, exactly as Telegram signed it ("" when there is none). */
 export const initData = (webApp && webApp.initData) || fragment.get("tgWebAppData") || "";
 
+/** The Telegram client's language (init data's user.language_code), "" when unknown. */
+export const clientLanguage = (() => {
+  const user = webApp && webApp.initDataUnsafe && webApp.initDataUnsafe.user;
+  if (user && user.language_code) return String(user.language_code);
+  try {
+    const parsed = JSON.parse(new URLSearchParams(initData).get("user") || "{}");
+    return typeof parsed.language_code === "string" ? parsed.language_code : "";
+  } catch (_) {
+    return "";
+  }
+})();
+
 export const theme = {
   params: (webApp && webApp.themeParams) || parseTheme(fragment.get("tgWebAppThemeParams")),
 };

@@ -1,4 +1,5 @@
 // Small DOM helpers shared by the views: elements, a toast, the detail dialog, a view stack.
+import { formatDate, t } from "./i18n.js";
 import { backButton, mainButton } from "./tg.js";
 
 /** el("button.secondary", {onclick}, "text", child...) */
@@ -34,7 +35,7 @@ export function showDetail(title, rows, actions = []) {
   dialog.replaceChildren(
     el("h2", {}, title),
     el("dl", {}, rows.filter(([, v]) => v !== undefined && v !== null && v !== "").flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
-    el("div.row", {}, ...actions, el("button.secondary", { onclick: () => dialog.close() }, "Close")),
+    el("div.row", {}, ...actions, el("button.secondary", { onclick: () => dialog.close() }, t("Close"))),
   );
   if (!dialog.open) dialog.showModal();
   return dialog;
@@ -76,9 +77,22 @@ export class Screens {
   }
 }
 
+/** "2027-02-22" -> "Mon, 22 Feb" / "пн, 22 февр." / "Mo., 22. Feb." (the page's language). */
 export function weekdayDate(isoDate) {
   const [y, m, d] = isoDate.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined, {
+  return formatDate(new Date(Date.UTC(y, m - 1, d)), {
     weekday: "short", day: "numeric", month: "short", timeZone: "UTC",
   });
+}
+
+/** A booking's status in words (the API's status names stay as they are in `data-status`). */
+export function statusWord(status) {
+  const words = {
+    PENDING: t("Waiting for the school's confirmation"),
+    CONFIRMED: t("Confirmed"),
+    COMPLETED: t("Attended"),
+    NO_SHOW: t("Missed"),
+    CANCELLED: t("Cancelled"),
+  };
+  return words[status] || status;
 }

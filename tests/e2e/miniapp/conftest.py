@@ -67,9 +67,13 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
         await context.close()
 
 
-def signed(clock: FixedClock, telegram_id: int, age: int = 0) -> str:
-    """Init data as Telegram would sign it for this account, ``age`` seconds old."""
-    return sign_init_data(TOKEN, telegram_id, "Test", int(clock.now().timestamp()) - age)
+def signed(
+    clock: FixedClock, telegram_id: int, age: int = 0, language_code: str | None = None
+) -> str:
+    """Init data as Telegram would sign it for this account, ``age`` seconds old (its client
+    in ``language_code``, when given)."""
+    auth_date = int(clock.now().timestamp()) - age
+    return sign_init_data(TOKEN, telegram_id, "Test", auth_date, language_code)
 
 
 async def open_as(
@@ -80,8 +84,9 @@ async def open_as(
     query: str = "",
     age: int = 0,
     theme: dict[str, str] | None = None,
+    language_code: str | None = None,
 ) -> None:
-    await page.goto(app_url(url, signed(clock, telegram_id, age), query, theme))
+    await page.goto(app_url(url, signed(clock, telegram_id, age, language_code), query, theme))
 
 
 async def shot(page: Page, name: str) -> None:

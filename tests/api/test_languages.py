@@ -1,0 +1,122 @@
+"""The API's refusals in the caller's language, over HTTP: a Mini App user's own language
+(their /language choice, then their Telegram client's, then Accept-Language), a school's key
+and a caller without credentials by Accept-Language, else English. The status, the paths
+and the envelope never change with the language; nor does the success's data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.services import Services
+from tests.api.conftest import Api, init_data
+from tests.api.test_refusals import BOOK, booking
+from tests.api.test_routes import JANE, PIANO, SLOTS, book
+
+RU = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
+DE = {"Accept-Language": "de"}
+
+
+def same_refusal(english: tuple[int, Any], other: tuple[int, Any]) -> None:
+    """Two answers to the same request: one refusal, in other words."""
+    (status, body), (other_status, other_body) = english, other
+    assert status == other_status and status >= 400, (english, other)
+    assert body["status"] == other_body["status"] == "error"
+    assert [e["path"] for e in body["errors"]] == [e["path"] for e in other_body["errors"]]
+    assert set(body) == set(other_body) == {"status", "message", "errors"}
+    assert body["message"] != other_body["message"]
+
+
+async def test_a_refusal_to_a_schools_key_is_russian_when_asked_in_russian(api: Api) -> None:
+    await book(api, api.key())
+    taken = booking(studentId="mia")
+    english = await api.call("POST", BOOK, api.key(), json=taken)
+    russian = await api.call("POST", BOOK, {**api.key(), **RU}, json=taken)
+    same_refusal(english, russian)
+    assert english == (409, {"status": "error", "message": english[1]["message"], "errors": []})
+    assert russian[1]["message"] == "Это время только что заняли."
+    german = await api.call("POST", BOOK, {**api.key(), **DE}, json=taken)
+    assert german[0] == 409 and german[1]["message"] != english[1]["message"]
+
+
+async def test_invalid_input_keeps_its_paths_in_russian(api: Api) -> None:
+    body = booking(weekNumber=16, startTime="4pm")
+    english = await api.call("POST", BOOK, api.key(), json=body)
+    russian = await api.call("POST", BOOK, {**api.key(), **RU}, json=body)
+    same_refusal(english, russian)
+    assert english[0] == 400
+    assert [e["path"] for e in russian[1]["errors"]] == ["weekNumber", "startTime"]
+    assert russian[1]["message"] == "Неверное тело запроса: weekNumber: должно быть не больше 15"
+    assert english[1]["errors"][0]["message"] == "Input should be less than or equal to 15"
+    status, answer = await api.call(
+        "GET", "/api/calendar/events?startDate=2027-03-01&endDate=2027-02-01", {**api.key(), **DE}
+    )
+    assert status == 400 and answer["errors"][0]["path"] == "query"
+    assert "endDate darf nicht vor startDate liegen" in answer["message"]
+
+
+async def test_no_credentials_are_refused_in_the_asked_language(api: Api) -> None:
+    english = await api.call("GET", SLOTS)
+    russian = await api.call("GET", SLOTS, RU)
+    same_refusal(english, russian)
+    assert russian[0] == 401
+    assert russian[1]["message"] == "Нет данных для входа, или они недействительны."
+    async with api.http.get(api.url + SLOTS, headers=DE) as response:
+        assert response.status == 401 and response.headers["Content-Language"] == "de"
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    unknown = await api.call("GET", "/api/no-such-route", RU)
+    assert unknown[0] == 404 and unknown[1]["message"] == "В API нет такого адреса."
+
+
+async def test_a_mini_app_users_choice_outranks_accept_language(
+    api: Api, services: Services
+) -> None:
+    english = await api.call("PATCH", f"{PIANO}/open-bookings", api.tma(JANE))
+    assert english[0] == 403
+    await services.languages.choose(JANE, "ru")
+    russian = await api.call("PATCH", f"{PIANO}/open-bookings", {**api.tma(JANE), **DE})
+    same_refusal(english, russian)
+    assert russian[1]["message"] == "Это могут сделать только администраторы школы."
+    status, me = await api.call("GET", "/api/me", {**api.tma(JANE), **DE})
+    assert status == 200 and me["data"]["language"] == "ru"
+
+
+async def test_a_mini_app_user_without_a_choice_gets_the_client_then_accept_language(
+    api: Api,
+) -> None:
+    auth_date = int(api.clock.now().timestamp())
+    german_client = init_data(
+        JANE,
+        auth_date,
+        user='{"id":1011,"first_name":"Jane","language_code":"de"}',
+    )
+    status, me = await api.call("GET", "/api/me", {"Authorization": f"tma {german_client}", **RU})
+    assert status == 200 and me["data"]["language"] == "de"
+    status, me = await api.call("GET", "/api/me", {**api.tma(1012), **RU})
+    assert status == 200 and me["data"]["language"] == "ru"
+    status, me = await api.call("GET", "/api/me", api.tma(1012))
+    assert status == 200 and me["data"]["language"] == "en"
+    status, me = await api.call("GET", "/api/me", {**api.key(), **RU})
+    assert status == 200 and me["data"]["language"] == "ru"
+
+
+async def test_the_data_does_not_change_with_the_language(api: Api) -> None:
+    english = await api.call("GET", SLOTS, api.key())
+    russian = await api.call("GET", SLOTS, {**api.key(), **RU})
+    assert english == russian and english[0] == 200
+
+
+async def test_the_pages_texts_come_per_language(api: Api) -> None:
+    gzip = {"Accept-Encoding": "gzip"}
+    async with api.http.get(api.url + "/app/i18n/ru.json", headers=gzip) as response:
+        assert response.status == 200 and response.content_type == "application/json"
+        assert response.headers["Content-Encoding"] == "gzip"
+        data = await response.json()
+        etag = response.headers["ETag"]
+    assert data["language"] == "ru" and data["messages"]["Calendar"] == "Календарь"
+    assert len(data["messages"]["{n} reminder sent."]) == 3 and data["nplurals"] == 3
+    async with api.http.get(
+        api.url + "/app/i18n/ru.json", headers={"If-None-Match": etag}
+    ) as response:
+        assert response.status == 304
+    async with api.http.get(api.url + "/app/i18n/xx.json") as response:
+        assert response.status == 200 and (await response.json())["messages"] == {}
