@@ -159,8 +159,8 @@ async def told_json(services: Services, view: BookingView, told: Told) -> dict[s
 
 
 async def print_told(services: Services, view: BookingView, told: Told, after: str) -> None:
-    """The copies (and teacher, new request) in plain lines; ``after``: what a press of a
-    copy left unedited now does."""
+    """How many copies were edited, and each one that was not (its decider, chat and
+    message), in plain lines; ``after``: what a press of a copy left unedited now does."""
     why = f" ({told.why_not})" if told.why_not else ""
     if told.edited:
         print(f"the deciders' copies of the request were edited: {len(told.edited)}")
@@ -253,9 +253,7 @@ async def decide(
         )
         return 0
     print(f"{'confirmed' if confirmed else 'declined'} {booking_line(view)}")
-    if told.why_not == NO_TOKEN:
-        print(f"the family was not told ({NO_TOKEN})")
-    elif told.family is None:
+    if told.family is None:
         print(f"the family was not told ({told.why_not})")
     else:
         print(f"the family was told in {told.family} chat(s)")

@@ -256,3 +256,27 @@ async def test_text_output_of_an_unreachable_reschedule_says_how_to_decide(
         assert f"`musicbot approve|decline --school alpha --booking {view.id}`" in out
     finally:
         await api.stop()
+
+
+async def test_approve_without_a_token_names_the_copies_the_same_way(
+    db_url: str, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    api = LocalBotApi(bot_username="musicbot_test_bot")
+    await api.start()
+    try:
+        services, _alpha, view, copies = await _asked(sessions, api)
+        code, out, err = await musicbot(
+            db_url, tmp_path, "approve", "--school", "alpha", "--booking", str(view.id)
+        )
+        assert code == 0, err
+        assert out.startswith(f"confirmed #{view.id} ")
+        assert "the family was not told (no TELEGRAM_BOT_TOKEN set)" in out
+        assert (
+            "copies of the request NOT edited (no TELEGRAM_BOT_TOKEN set): "
+            f"Sam Jones, teacher (chat {TEACHER}, message {copies[TEACHER]}); "
+            f"Alice Admin, admin (chat {ADMIN}, message {copies[ADMIN]})"
+        ) in out
+        assert "a press says it was already decided" in out
+        assert len(await services.approval.copies(view.id)) == 2
+    finally:
+        await api.stop()
