@@ -280,3 +280,27 @@ async def test_approve_without_a_token_names_the_copies_the_same_way(
         assert len(await services.approval.copies(view.id)) == 2
     finally:
         await api.stop()
+
+
+async def test_each_decider_reads_the_cancel_in_their_language(
+    db_url: str, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    """The CLI's cancel goes the chat's way: the Russian-speaking teacher's copy and notice
+    are in Russian, the admin's copy in English."""
+    api = LocalBotApi(bot_username="musicbot_test_bot")
+    await api.start()
+    try:
+        services, _alpha, view, copies = await _asked(sessions, api)
+        await services.languages.choose(TEACHER, "ru")
+        code, out, err = await musicbot(
+            db_url, tmp_path, "cancel", "--school", "alpha", "--booking", str(view.id),
+            **_env(api.base_url),
+        )  # fmt: skip
+        assert code == 0, err
+        assert "the teacher was told" in out
+        assert "↩ Отменено до решения: школа" in _text(api, TEACHER, copies[TEACHER])
+        notice = api.user(TEACHER).last_message or {}
+        assert "↩ Отменено до решения: школа" in notice["text"]
+        assert "↩ Cancelled by the school before a decision" in _text(api, ADMIN, copies[ADMIN])
+    finally:
+        await api.stop()
