@@ -322,7 +322,7 @@ async def _book(runtime: Runtime, school_id: int, args: argparse.Namespace, _: S
 
 
 async def _reschedule(
-    runtime: Runtime, school_id: int, args: argparse.Namespace, _: Settings
+    runtime: Runtime, school_id: int, args: argparse.Namespace, settings: Settings
 ) -> int:
     services = runtime.services
     current = await services.booking.get_booking(school_id, args.booking)
@@ -332,15 +332,15 @@ async def _reschedule(
     booking = await services.booking.reschedule_booking(
         school_id, CLI_ACTOR, args.booking, args.week, start_at
     )
-    _show_booking(booking, args.format, "rescheduled")
+    await cli_approval.show_change(settings, services, booking, args, booking.awaiting_confirmation)
     return 0
 
 
-async def _cancel(runtime: Runtime, school_id: int, args: argparse.Namespace, _: Settings) -> int:
-    booking = await runtime.services.booking.cancel_booking(
-        school_id, CLI_ACTOR, args.booking, args.reason
-    )
-    _show_booking(booking, args.format, "cancelled")
+async def _cancel(runtime: Runtime, school_id: int, args: argparse.Namespace, cfg: Settings) -> int:
+    services = runtime.services
+    before = await services.booking.get_booking(school_id, args.booking)
+    booking = await services.booking.cancel_booking(school_id, CLI_ACTOR, args.booking, args.reason)
+    await cli_approval.show_change(cfg, services, booking, args, before.awaiting_confirmation)
     return 0
 
 

@@ -13,7 +13,7 @@ Who is told (the chat does the telling): :meth:`ApprovalService.approvers` (the 
 teacher and the school's admins) and :meth:`ApprovalService.family_chats`. Where each
 decider's copy of the request is (:meth:`ApprovalService.record_copies`): once the booking
 is decided, cancelled or moved, :meth:`ApprovalService.take_copies` hands them over to be
-edited, each once.
+edited, each once (:meth:`ApprovalService.copies` names those still waiting, taking none).
 """
 
 from __future__ import annotations
@@ -268,3 +268,14 @@ class ApprovalService:
             rows = sorted(taken.all(), key=lambda row: row[2])
             await session.commit()
             return [Copy(int(chat), int(message)) for chat, message, _id in rows]
+
+    async def copies(self, booking_id: int) -> list[Copy]:
+        """The copies of a booking's request not yet settled, in the order sent; nothing is
+        taken (what a process that cannot reach the bot names as left unedited)."""
+        async with unit_of_work(self.sessions) as session:
+            rows = await session.execute(
+                select(ApprovalCopy.chat_id, ApprovalCopy.message_id)
+                .where(ApprovalCopy.booking_id == booking_id)
+                .order_by(ApprovalCopy.id)
+            )
+            return [Copy(int(chat), int(message)) for chat, message in rows.all()]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 
 from telegram import Bot, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -81,6 +82,16 @@ async def announce_request(bot: Bot, services: Services, view: BookingView) -> i
     return len(copies)
 
 
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """What became of the deciders' copies of one request (and, for a cancellation before a
+    decision, of the teacher's message about it)."""
+
+    edited: tuple[Copy, ...] = ()
+    not_edited: tuple[Copy, ...] = ()  # deleted, too old, a chat gone: their buttons answer
+    teacher_told: bool | None = None  # None: not a cancellation, or no linked teacher
+
+
 async def settle_copies(
     bot: Bot,
     services: Services,
@@ -88,11 +99,13 @@ async def settle_copies(
     text: str | Text,
     *,
     keep: Copy | None = None,
-) -> int:
+) -> Settled:
     """Edit the deciders' copies of ``view``'s request to ``text`` (a builder: in each copy's
     chat's language), without buttons (all but ``keep``, the message a decider pressed,
-    which shows the decision already); each copy is edited once. How many were edited."""
-    edited = 0
+    which shows the decision already); each copy is edited once. Which were edited, and
+    which could not be."""
+    edited: list[Copy] = []
+    failed: list[Copy] = []
     copies = [copy for copy in await services.approval.take_copies(view.id) if copy != keep]
     languages = await _languages(services, view.school_id, [c.chat_id for c in copies])
     for copy in copies:
@@ -107,11 +120,12 @@ async def settle_copies(
                 reply_markup=None,
                 disable_web_page_preview=True,
             )
-            edited += 1
+            edited.append(copy)
         except TelegramError as exc:  # deleted, too old, a chat gone: the buttons answer
             logger.info("booking %s: copy in chat %s not edited: %s", view.id, copy.chat_id, exc)
-    logger.info("booking %s: %s other copy(ies) of the request settled", view.id, edited)
-    return edited
+            failed.append(copy)
+    logger.info("booking %s: %s other copy(ies) of the request settled", view.id, len(edited))
+    return Settled(tuple(edited), tuple(failed))
 
 
 def _pressed(update: Update) -> Copy | None:
@@ -132,7 +146,7 @@ async def decided(
 
 async def withdrawn(
     bot: Bot, services: Services, view: BookingView, *, moved: bool = False
-) -> None:
+) -> Settled:
     """A PENDING booking cancelled (or ``moved``) before anyone decided: the deciders'
     copies say so; a cancellation is also told to the teacher (a moved booking's new
     request tells them, see :func:`announce_request`)."""
@@ -140,16 +154,18 @@ async def withdrawn(
     def text() -> str:
         return texts.moved_before_decision(view) if moved else texts.cancelled_before_decision(view)
 
-    await settle_copies(bot, services, view, text)
+    settled = await settle_copies(bot, services, view, text)
     if moved:
-        return
+        return settled
     recipients = await services.approval.approvers(view.school_id, view.lesson_id)
     teacher = recipients.teacher_chat_id
-    if teacher is not None:
-        languages = await _languages(services, view.school_id, [teacher])
-        with use_language(languages.get(teacher)):
-            words = text()
-        await _send(bot, teacher, words)
+    if teacher is None:
+        return settled
+    languages = await _languages(services, view.school_id, [teacher])
+    with use_language(languages.get(teacher)):
+        words = text()
+    told = await _send(bot, teacher, words)
+    return Settled(settled.edited, settled.not_edited, told)
 
 
 async def tell_family(bot: Bot, services: Services, view: BookingView, confirmed: bool) -> int:
