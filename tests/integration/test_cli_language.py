@@ -193,7 +193,7 @@ async def test_a_russian_school_from_a_russian_environment_gets_the_same_english
     args = ("book", *SCHOOL, *LESSON, "--student", "harry-bennett", "--week", "5", "--at", "16:10")
     code, out, err = await musicbot(db_url, tmp_path, RUSSIAN, *args, "--day", "THURSDAY")
     assert code == 0, err
-    assert out.startswith("booked #3  Thu 11 Feb 2027 16:10-16:30  week 5"), out
+    assert re.match(r"booked #\d+  Thu 11 Feb 2027 16:10-16:30  week 5  ", out), out
     assert not CYRILLIC.search(out + err)
 
 
