@@ -22,13 +22,24 @@ from core.admin_view import page_of
 from core.db.models import BookingStatus
 from core.directory import Identity, LessonRef, Role
 from core.errors import DomainError, NotFound
+from core.i18n import gettext as _
 from core.views import Actor, BookingView
 from handlers.admin import dashboard_texts, texts
 from handlers.admin import keyboards as kb
 from handlers.admin.dashboard import args_of, say
 from handlers.callbacks import encode, fields_pattern
 from handlers.context import Context, Who, services_of, who
-from handlers.formatting import day_date, esc
+from handlers.formatting import esc
+from handlers.refusals import translated
+from handlers.teacher_texts import (
+    all_present_label,
+    bad_day,
+    marked_day,
+    marked_one,
+    no_show_label,
+    refresh_label,
+    refusal,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +79,7 @@ async def _find_own_lesson(
     await say(
         update,
         context,
-        texts.NOT_YOUR_LESSON if elsewhere else texts.unknown_lesson(key, sorted(set(keys))),
+        _(texts.NOT_YOUR_LESSON) if elsewhere else texts.unknown_lesson(key, sorted(set(keys))),
     )
     return None
 
@@ -140,7 +151,7 @@ def attendance_rows(
                     f"✅ {when}", callback_data=encode("tc", "at", school_id, b.id, 1)
                 ),
                 InlineKeyboardButton(
-                    "🚫 No-show", callback_data=encode("tc", "at", school_id, b.id, 2)
+                    no_show_label(), callback_data=encode("tc", "at", school_id, b.id, 2)
                 ),
             ]
         )
@@ -149,7 +160,7 @@ def attendance_rows(
             unmarked[day] = unmarked.get(day, 0) + 1
     for day in sorted(unmarked):
         data = encode("tc", "ap", school_id, lesson_id, week, day.toordinal())
-        rows.append([InlineKeyboardButton(f"✅ All present {day_date(day)}", callback_data=data)])
+        rows.append([InlineKeyboardButton(all_present_label(day), callback_data=data)])
     return rows
 
 
@@ -169,11 +180,10 @@ async def week_callback(update: Update, context: Context) -> None:
     try:
         await show_teacher_week(update, context, school_id, lesson, week, page)
     except DomainError as exc:
-        await say(update, context, esc(exc.message))
+        await say(update, context, esc(translated(exc.message)))
 
 
 MARK_CODES = {1: BookingStatus.COMPLETED, 2: BookingStatus.NO_SHOW}
-MARK_WORDS = {BookingStatus.COMPLETED: "present", BookingStatus.NO_SHOW: "a no-show"}
 
 
 async def _marker(update: Update, context: Context, school_id: int) -> Actor | None:
@@ -187,7 +197,7 @@ async def _marker(update: Update, context: Context, school_id: int) -> Actor | N
         return Actor.admin(admin.name)
     query = update.callback_query
     logger.warning("refused: telegram %s pressed %r", me.telegram_id, query.data if query else "")
-    await say(update, context, texts.NOT_YOUR_LESSON)
+    await say(update, context, _(texts.NOT_YOUR_LESSON))
     return None
 
 
@@ -206,10 +216,19 @@ async def mark_callback(update: Update, context: Context) -> None:
     try:
         booking = await services.attendance.mark(school_id, actor, booking_id, status)
         lesson = await services.directory.lesson(school_id, booking.lesson_id)
-        note = f"Marked {esc(booking.student_name)} {MARK_WORDS[status]}."
+        note = marked_one(booking.student_name, status)
         await show_teacher_week(update, context, school_id, lesson, booking.week, 0, note)
     except DomainError as exc:
-        await say(update, context, esc(exc.message) + "\nNothing was changed.")
+        starts = await _local_start(context, school_id, booking_id)
+        await say(update, context, refusal(exc.message, starts=starts))
+
+
+async def _local_start(context: Context, school_id: int, booking_id: int) -> datetime | None:
+    """When the pressed session starts in the school's time (a refusal's date), if known."""
+    try:
+        return (await services_of(context).booking.get_booking(school_id, booking_id)).local_start
+    except DomainError:
+        return None
 
 
 async def all_present_callback(update: Update, context: Context) -> None:
@@ -227,11 +246,12 @@ async def all_present_callback(update: Update, context: Context) -> None:
         day = date.fromordinal(ordinal)
         marked = await services.attendance.mark_day_present(school_id, actor, lesson_id, day)
         lesson = await services.directory.lesson(school_id, lesson_id)
-        note = f"Marked {len(marked)} present on {day_date(day)}."
+        note = marked_day(len(marked), day)
         await show_teacher_week(update, context, school_id, lesson, week, 0, note)
-    except (DomainError, ValueError, OverflowError) as exc:
-        message = exc.message if isinstance(exc, DomainError) else "That day is not valid."
-        await say(update, context, esc(message) + "\nNothing was changed.")
+    except DomainError as exc:
+        await say(update, context, refusal(exc.message, day=date.fromordinal(ordinal)))
+    except (ValueError, OverflowError):
+        await say(update, context, esc(bad_day()) + "\n" + _(texts.NOTHING_CHANGED))
 
 
 # ------------------------------------------------------------------ a teacher's stats
@@ -282,7 +302,11 @@ async def show_teacher_stats(
     ]
     rows = [weeks[i : i + 2] for i in range(0, len(weeks), 2)]
     rows.append(
-        [InlineKeyboardButton("🔄 Refresh", callback_data=encode("tc", "st", school_id, lesson.id))]
+        [
+            InlineKeyboardButton(
+                refresh_label(), callback_data=encode("tc", "st", school_id, lesson.id)
+            )
+        ]
     )
     await say(
         update,
@@ -311,7 +335,7 @@ async def _own_lesson(
         logger.warning(
             "refused: telegram %s pressed %r", me.telegram_id, query.data if query else ""
         )
-        await say(update, context, texts.NOT_YOUR_LESSON)
+        await say(update, context, _(texts.NOT_YOUR_LESSON))
         return None
     return lesson
 
@@ -332,7 +356,7 @@ async def stats_callback(update: Update, context: Context) -> None:
     try:
         await show_teacher_stats(update, context, school_id, lesson)
     except DomainError as exc:
-        await say(update, context, esc(exc.message))
+        await say(update, context, esc(translated(exc.message)))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -57,7 +57,7 @@ async def tell_family(
             base_url=settings.telegram_api_base_url,
             base_file_url=settings.telegram_file_base_url,
         ) as bot:
-            await settle_copies(bot, services, view, texts.decided_text(view, confirmed))
+            await settle_copies(bot, services, view, lambda: texts.decided_text(view, confirmed))
             return await tell(bot, services, view, confirmed)
     except TelegramError as exc:
         print(f"warning: the family could not be told ({exc})", file=sys.stderr)

@@ -9,14 +9,17 @@ nothing here knows about Telegram.
 from __future__ import annotations
 
 import io
+from datetime import date
 
+from babel.dates import format_date
 from PIL import Image, ImageDraw
 
 from core.calendar.layout import Block, WeekLayout
 from core.calendar.painter import BACKGROUND, INK, MUTED, _drawable, _font, _wrap, default_font_path
+from core.i18n import LANGUAGES, current_language
 from core.i18n import gettext as _
 
-__all__ = ["AGENDA_WIDTH", "agenda_rows", "render_agenda_png"]
+__all__ = ["AGENDA_WIDTH", "agenda_rows", "day_heading", "render_agenda_png"]
 
 AGENDA_WIDTH = 720
 MARGIN = 28
@@ -25,6 +28,17 @@ LINE_GAP = 8
 BAR_W = 14
 TIME_W = 190  # "16:00–17:00" at TEXT_SIZE
 MAX_NAME_LINES = 3
+
+
+# a day's heading: 'Monday 1 February' / 'понедельник, 1 февраля' / 'Montag, 1. Februar'
+_HEADING = {"en": "EEEE d MMMM", "ru": "EEEE, d MMMM", "de": "EEEE, d. MMMM"}
+
+
+def day_heading(day: date) -> str:
+    """The day's heading in the current language (Babel's names of days and months)."""
+    language = current_language()
+    language = language if language in LANGUAGES and language in _HEADING else "en"
+    return format_date(day, _HEADING[language], locale=language)
 
 
 def _hhmm(minute: int) -> str:
@@ -43,7 +57,7 @@ def agenda_rows(layout: WeekLayout) -> list[tuple[str, list[tuple[str, str, Bloc
                 (f"{_hhmm(b.top)}–{_hhmm(b.bottom)}", b.label.partition(" ")[2] or b.label, b)
                 for b in blocks
             ]
-            days.append((f"{day.day:%A} {day.day.day} {day.day:%B}", rows))
+            days.append((day_heading(day.day), rows))
     return days
 
 

@@ -1,8 +1,9 @@
 """A calendar feed's rows, each read by one statement straight on the driver.
 
 ``STAMP_SQL`` reads what a feed's ETag is made of: the token's owner, the school's catalog
-version and terms, and the count, last change and sequence total of the owner's bookings
-(cancelled ones included). ``CONTENT_SQL`` reads the same and, in the same statement (so in
+version and terms, the count, last change and sequence total of the owner's bookings
+(cancelled ones included), and the owner's language (:func:`feed_language`: the choices and
+client languages of the family's parents or of the teacher, and the school's). ``CONTENT_SQL`` reads the same and, in the same statement (so in
 one snapshot), the family's lessons, the window's bookings and the school's events: the
 body and its ETag always agree, without an explicit transaction.
 
@@ -28,8 +29,17 @@ from core.db.driver import Driver, Row, StatementFailed
 from core.db.engine import unit_of_work
 from core.db.models import BookingStatus
 from core.errors import DatabaseUnavailable
+from core.i18n import pick_language
 
-_STAMP_COLUMNS = """
+# the Telegram accounts whose language the feed speaks: the family's linked parents (by
+# id), or the teacher's own account
+_OWNER_ACCOUNTS = """SELECT p.id, p.telegram_id FROM parents p
+                WHERE p.family_id = ft.family_id AND p.school_id = ft.school_id
+                  AND p.telegram_id IS NOT NULL
+               UNION ALL SELECT 0, t.telegram_id WHERE t.telegram_id IS NOT NULL"""
+
+_STAMP_COLUMNS = (
+    """
 SELECT ft.id, ft.school_id, ft.family_id, ft.teacher_id,
        s.name AS school_name, s.timezone, s.catalog_version,
        COALESCE(f.name, t.name) AS owner_name,
@@ -37,7 +47,16 @@ SELECT ft.id, ft.school_id, ft.family_id, ft.teacher_id,
               ORDER BY tm.start_date, tm.id) AS term_starts,
        ARRAY(SELECT tm.weeks FROM terms tm WHERE tm.school_id = ft.school_id
               ORDER BY tm.start_date, tm.id) AS term_weeks,
-       b.n, b.last_change, b.sequences"""
+       b.n, b.last_change, b.sequences, s.language AS school_language,
+       ARRAY(SELECT ul.chosen FROM user_languages ul JOIN ("""
+    + _OWNER_ACCOUNTS
+    + """) a ON a.telegram_id = ul.telegram_id
+              WHERE ul.chosen IS NOT NULL ORDER BY a.id) AS chosen_languages,
+       ARRAY(SELECT ul.client FROM user_languages ul JOIN ("""
+    + _OWNER_ACCOUNTS
+    + """) a ON a.telegram_id = ul.telegram_id
+              WHERE ul.client IS NOT NULL ORDER BY a.id) AS client_languages"""
+)
 
 _FROM_TOKEN = """
   FROM feed_tokens ft
@@ -90,6 +109,12 @@ CONTENT_SQL = (
            AS school_events"""
     + _FROM_TOKEN
 )
+
+
+def feed_language(row: Row) -> str:
+    """The feed owner's language: a parent's (or the teacher's) /language choice, else their
+    Telegram client's, else the school's, else English (as core.languages answers them)."""
+    return pick_language(*row["chosen_languages"], *row["client_languages"], row["school_language"])
 
 
 class FeedUnavailable(Exception):

@@ -5,17 +5,21 @@ The feed holds the feed's terms (the latest term that has begun, kept until the 
 starts, and every later term): the lessons week by week (one VEVENT per occurrence, in
 UTC, like core/calendar/ics.py; a hybrid lesson's individual weeks as placeholders), the
 booked sessions with child and teacher, cancelled ones kept as ``STATUS:CANCELLED``, and
-the school's events.
+the school's events. Its words (summaries, descriptions) are in the owner's language
+(core/calendar/feed_reader.py's ``feed_language``: a parent's or the teacher's choice, else
+their client's, else the school's), read with the ETag's facts.
 
 UIDs are stable (``booking-<id>``, ``lesson-<id>-w<week>``, ``event-<id>``). SEQUENCE of a
 booked session is the booking's own counter (raised by every reschedule and cancel); that
 of a lesson or event is the school's catalog version, raised by every import that changes
-anything. The body is a pure function of the rows it is made of (DTSTAMP is the last
-booking change, not the time of the request), so its ETag can be strong and computed
-without building it: a hash of the catalog version, the count, last change and sequence
-total of the owner's bookings, and the feed's date window, all read by one statement
-(core/calendar/feed_reader.py). A poll that carries the ETag back costs that statement and
-a 304; otherwise one more statement reads the same facts and the rows, in one snapshot.
+anything; a change of the owner's language changes the words and the ETag, not SEQUENCE
+(the entries, their times and states stay the same). The body is a pure function of the
+rows it is made of (DTSTAMP is the last booking change, not the time of the request), so
+its ETag can be strong and computed without building it: a hash of the catalog version,
+the count, last change and sequence total of the owner's bookings, the feed's date window
+and its language, all read by one statement (core/calendar/feed_reader.py). A poll that
+carries the ETag back costs that statement and a 304; otherwise one more statement reads
+the same facts and the rows, in one snapshot.
 
 Tokens are 256-bit random strings kept as they are (see ``FeedToken``), one live token per
 family and per teacher; ``token`` gives the same one again until it is revoked.
@@ -42,6 +46,7 @@ from core.calendar.feed_reader import (
     FeedUnavailable,
     catalog_of,
     feed_entries,
+    feed_language,
     read_content,
     read_stamp,
 )
@@ -51,6 +56,7 @@ from core.db.driver import Row
 from core.db.engine import unit_of_work
 from core.db.models import Family, FeedToken, Teacher
 from core.errors import NotFound
+from core.i18n import use_language
 
 __all__ = [
     "FeedFile",
@@ -239,8 +245,10 @@ class FeedService:
         catalog = await catalog_of(
             self.sessions, self.catalogs, content["school_id"], content["catalog_version"]
         )
-        entries = feed_entries(content, catalog, lo, hi)
-        return FeedFile(_etag(content, window), self._ics(content, window, entries))
+        with use_language(feed_language(content)):
+            entries = feed_entries(content, catalog, lo, hi)
+            body = self._ics(content, window, entries)
+        return FeedFile(_etag(content, window), body)
 
     def _window(self, row: Row) -> tuple[date, date] | None:
         today = self.clock.now().astimezone(ZoneInfo(row["timezone"])).date()
@@ -270,5 +278,6 @@ def _etag(row: Row, window: tuple[date, date] | None) -> str:
     span = f"{window[0]}/{window[1]}" if window else "-"
     facts = (
         f"{FORMAT}:{row['id']}:{row['catalog_version']}:{row['n']}:{last}:{row['sequences']}:{span}"
+        f":{feed_language(row)}"
     )
     return hashlib.sha256(facts.encode()).hexdigest()[:32]

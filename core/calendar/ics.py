@@ -19,7 +19,7 @@ A subscribed feed (core/calendar/feeds.py) also passes ``refresh``: the poll int
 suggests to calendar apps (``REFRESH-INTERVAL`` and Outlook's ``X-PUBLISHED-TTL``).
 
 The words (summaries, descriptions) are in the current language (core.i18n): a booking's
-file in the family's, a feed's in English.
+file in the family's, a feed's in its owner's (core/calendar/feeds.py).
 """
 
 from __future__ import annotations

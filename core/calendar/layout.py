@@ -329,7 +329,8 @@ def summarize_week(layout: WeekLayout, *, per_day: int = 3, max_chars: int = 102
             continue
         starts.sort(key=lambda b: (b.top, b.label))
         shown = "; ".join(b.label for b in starts[:per_day])
-        more = f" (+{len(starts) - per_day} more)" if len(starts) > per_day else ""
+        hidden = len(starts) - per_day
+        more = " " + _("(+{n} more)").format(n=hidden) if hidden > 0 else ""
         lines.append(f"{day.header}: {shown}{more}")
     return _clip("\n".join(lines), max_chars)
 

@@ -6,6 +6,7 @@ parents are told in chat, with the booking's .ics file.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -19,18 +20,18 @@ from core.i18n import gettext as _
 from core.schedule import Slot
 from core.views import BookingView, LessonStats, MissingStudent
 from handlers import slot_pages
-from handlers.admin import dashboard_texts, texts
+from handlers.admin import dashboard_back, dashboard_texts, texts
 from handlers.admin import keyboards as kb
 from handlers.admin.dashboard import (
     actor_of,
     admin_in,
     admin_step,
-    args_of,
     refused_text,
     say,
     show_booking,
 )
-from handlers.approval.chat import withdrawn
+from handlers.admin.dashboard_back import carried  # a step's screen, with the way back kept
+from handlers.approval.chat import announce_request, withdrawn
 from handlers.callbacks import from_minute
 from handlers.common import clear_flow, expect_text
 from handlers.context import Context, services_of
@@ -48,7 +49,7 @@ STUDENTS_PER_PAGE = 20
 async def new_booking_student(update: Update, context: Context) -> None:
     """ad:nb — book for a family: the students with no booking in that week, a page of them
     at a time (ad:np names the page)."""
-    school_id, lesson_id, week, *page = args_of(update)
+    (school_id, lesson_id, week, *page), back = dashboard_back.pressed(update)
     if await admin_in(update, context, school_id) is None:
         return
     services = services_of(context)
@@ -61,14 +62,14 @@ async def new_booking_student(update: Update, context: Context) -> None:
         else _(texts.NOBODY_MISSING)
     )
     keyboard = kb.pick_student(school_id, lesson_id, week, shown, at, pages)
-    await say(update, context, text, keyboard)
+    await say(update, context, text, await carried(context, school_id, lesson_id, keyboard, back))
 
 
 @admin_step
 async def new_booking_slot(update: Update, context: Context) -> None:
     """ad:ns — the slots an admin can book for that student (inside 24 hours too); ad:nd —
     one day of them, when the week is too full for one screen."""
-    school_id, lesson_id, week, student_id, *day = args_of(update)
+    (school_id, lesson_id, week, student_id, *day), back = dashboard_back.pressed(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
         return
@@ -79,12 +80,9 @@ async def new_booking_slot(update: Update, context: Context) -> None:
     shown, key = _day_of(slots, tz, day)
     by_day = key is None and slot_pages.day_first(slots)
     text = texts.pick_slot_text(stats.lesson_name, week, student.student_name, by_day=by_day)
-    await say(
-        update,
-        context,
-        text if slots else _(texts.NO_SLOTS),
-        kb.new_booking_slots(school_id, lesson_id, week, student_id, shown, tz, key),
-    )
+    keyboard = kb.new_booking_slots(school_id, lesson_id, week, student_id, shown, tz, key)
+    keyboard = await carried(context, school_id, lesson_id, keyboard, back)
+    await say(update, context, text if slots else _(texts.NO_SLOTS), keyboard)
 
 
 async def _still_to_book(
@@ -131,7 +129,7 @@ def _day_of(slots: list[Slot], tz: ZoneInfo, day: list[int]) -> tuple[list[Slot]
 @admin_step
 async def new_booking_card(update: Update, context: Context) -> None:
     """ad:nk — check the details before booking for the family (the slot re-checked)."""
-    school_id, lesson_id, week, student_id, minute = args_of(update)
+    (school_id, lesson_id, week, student_id, minute), back = dashboard_back.pressed(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
         return
@@ -143,18 +141,19 @@ async def new_booking_card(update: Update, context: Context) -> None:
         raise InvalidState(_("That slot is no longer free."))
     tz = ZoneInfo(identity.school.timezone)
     when = f"{slot_label(slot.start_at, tz)}–{format_clock(slot.end_at.astimezone(tz))}"
+    keyboard = kb.confirm_new_booking(school_id, lesson_id, week, student_id, minute)
     await say(
         update,
         context,
         texts.confirm_new_booking_text(stats.lesson_name, week, student, when),
-        kb.confirm_new_booking(school_id, lesson_id, week, student_id, minute),
+        await carried(context, school_id, lesson_id, keyboard, back),
     )
 
 
 @admin_step
 async def new_booking_confirm(update: Update, context: Context) -> None:
     """ad:ny — book the slot on the family's behalf and tell the family."""
-    school_id, lesson_id, week, student_id, minute = args_of(update)
+    (school_id, lesson_id, week, student_id, minute), back = dashboard_back.pressed(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
         return
@@ -168,6 +167,7 @@ async def new_booking_confirm(update: Update, context: Context) -> None:
         booking,
         lambda: texts.parent_booked_notice(identity.school.name, booking),
         texts.booked_text,
+        back,
     )
 
 
@@ -177,10 +177,11 @@ async def announce(
     booking: BookingView,
     notice: Callable[[], str],
     outcome: Callable[[BookingView, int], str],
+    back: int = 0,
 ) -> None:
     """After an admin's change: tell the family (with the booking's .ics), each parent in
     their language (``notice`` builds the text), then show the admin the booking with the
-    outcome and whom it reached."""
+    outcome and whom it reached (``back``: the way back to the dashboard, kept)."""
     services = services_of(context)
     told = await tell_family(
         context.bot,
@@ -190,7 +191,9 @@ async def announce(
         notice,
         lambda: booking_file(booking, services),
     )
-    await show_booking(update, context, booking.school_id, booking.id, outcome(booking, told))
+    await show_booking(
+        update, context, booking.school_id, booking.id, outcome(booking, told), back=back
+    )
 
 
 # ------------------------------------------------------------------ move
@@ -199,7 +202,7 @@ async def announce(
 @admin_step
 async def move_week(update: Update, context: Context) -> None:
     """ad:rw — move a booking: which individual week."""
-    school_id, booking_id = args_of(update)
+    (school_id, booking_id), back = dashboard_back.pressed(update)
     if await admin_in(update, context, school_id) is None:
         return
     services = services_of(context)
@@ -209,14 +212,16 @@ async def move_week(update: Update, context: Context) -> None:
         update,
         context,
         texts.pick_week_text(booking),
-        kb.move_weeks(booking, lesson.individual_weeks),
+        dashboard_back.carry(
+            kb.move_weeks(booking, lesson.individual_weeks), school_id, lesson, back
+        ),
     )
 
 
 @admin_step
 async def move_slot(update: Update, context: Context) -> None:
     """ad:rs — move a booking: the free slots of that week; ad:rd — one day of them."""
-    school_id, booking_id, week, *day = args_of(update)
+    (school_id, booking_id, week, *day), back = dashboard_back.pressed(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
         return
@@ -228,20 +233,22 @@ async def move_slot(update: Update, context: Context) -> None:
     tz = ZoneInfo(identity.school.timezone)
     shown, key = _day_of(slots, tz, day)
     by_day = key is None and slot_pages.day_first(slots)
+    keyboard = kb.move_slots(booking, week, shown, tz, key)
     await say(
         update,
         context,
         texts.pick_slot_text(booking.lesson_name, week, booking.student_name, by_day=by_day)
         if slots
         else _(texts.NO_SLOTS),
-        kb.move_slots(booking, week, shown, tz, key),
+        await carried(context, school_id, booking.lesson_id, keyboard, back),
     )
 
 
 @admin_step
 async def move_confirm(update: Update, context: Context) -> None:
-    """ad:ry — move the booking in one swap and tell the family, with the updated .ics."""
-    school_id, booking_id, week, minute = args_of(update)
+    """ad:ry — move the booking in one swap and tell the family, with the updated .ics; a
+    PENDING one's deciders see their copies closed and are asked again for the new time."""
+    (school_id, booking_id, week, minute), back = dashboard_back.pressed(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
         return
@@ -256,7 +263,11 @@ async def move_confirm(update: Update, context: Context) -> None:
         booking,
         lambda: texts.parent_moved_notice(identity.school.name, booking, before.start_at),
         texts.moved_text,
+        back,
     )
+    if booking.awaiting_confirmation:  # still PENDING, at its new time: as a family's move
+        await withdrawn(context.bot, services, booking, moved=True)
+        await announce_request(context.bot, services, booking)
 
 
 # ------------------------------------------------------------------ cancel
@@ -265,38 +276,45 @@ async def move_confirm(update: Update, context: Context) -> None:
 @admin_step
 async def cancel_ask(update: Update, context: Context) -> None:
     """ad:cx — cancel a booking: pick a reason or type one."""
-    school_id, booking_id = args_of(update)
+    (school_id, booking_id), back = dashboard_back.pressed(update)
     if await admin_in(update, context, school_id) is None:
         return
     booking = await services_of(context).booking.get_booking(school_id, booking_id)
-    await expect_text(update, context, CANCEL_REASON_STEP, school_id, booking_id)
-    await say(
-        update, context, texts.cancel_reason_text(booking), kb.cancel_reasons(school_id, booking_id)
-    )
+    await expect_text(update, context, CANCEL_REASON_STEP, *_step_args(school_id, booking_id, back))
+    keyboard = kb.cancel_reasons(school_id, booking_id)
+    keyboard = await carried(context, school_id, booking.lesson_id, keyboard, back)
+    await say(update, context, texts.cancel_reason_text(booking), keyboard)
 
 
 @admin_step
 async def cancel_with_reason(update: Update, context: Context) -> None:
     """ad:cy — cancel with one of the listed reasons."""
-    school_id, booking_id, code = args_of(update)
+    (school_id, booking_id, code), back = dashboard_back.pressed(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
         return
     reason = texts.CANCEL_REASONS.get(code)
     if reason is None:
         raise InvalidState(_("That reason is not one of the list."))
-    await _cancel(update, context, identity, booking_id, reason)
+    await _cancel(update, context, identity, booking_id, reason, back)
 
 
 @admin_step
 async def cancel_type_reason(update: Update, context: Context) -> None:
     """ad:ct — the next message typed is the reason."""
-    school_id, booking_id = args_of(update)
+    (school_id, booking_id), back = dashboard_back.pressed(update)
     if await admin_in(update, context, school_id) is None:
         return
-    await services_of(context).booking.get_booking(school_id, booking_id)
-    await expect_text(update, context, CANCEL_REASON_STEP, school_id, booking_id)
-    await say(update, context, _(texts.TYPE_REASON), kb.back_to_booking(school_id, booking_id))
+    booking = await services_of(context).booking.get_booking(school_id, booking_id)
+    await expect_text(update, context, CANCEL_REASON_STEP, *_step_args(school_id, booking_id, back))
+    keyboard = kb.back_to_booking(school_id, booking_id)
+    keyboard = await carried(context, school_id, booking.lesson_id, keyboard, back)
+    await say(update, context, _(texts.TYPE_REASON), keyboard)
+
+
+def _step_args(school_id: int, booking_id: int, back: int) -> tuple[int, ...]:
+    """What the typed reason's step keeps: the booking, and the way back when there is one."""
+    return (school_id, booking_id, back) if back else (school_id, booking_id)
 
 
 async def typed_reason(update: Update, context: Context, step_args: tuple[int, ...]) -> None:
@@ -304,7 +322,8 @@ async def typed_reason(update: Update, context: Context, step_args: tuple[int, .
     message = update.effective_message
     if message is None:
         raise RuntimeError("message is None")
-    school_id, booking_id = step_args
+    school_id, booking_id, *rest = step_args
+    back = rest[0] if rest else 0
     reason = (message.text or "").strip()
     if not reason:
         await message.reply_text(_(texts.EMPTY_REASON))
@@ -314,14 +333,15 @@ async def typed_reason(update: Update, context: Context, step_args: tuple[int, .
     if identity is None:
         return
     try:
-        await _cancel(update, context, identity, booking_id, reason)
+        await _cancel(update, context, identity, booking_id, reason, back)
     except DomainError as exc:
-        await say(
-            update,
-            context,
-            refused_text(exc),
-            kb.back_to_booking(school_id, booking_id),
-        )
+        markup = kb.back_to_booking(school_id, booking_id)
+        with contextlib.suppress(DomainError):  # the way back kept while the booking is there
+            lesson_id = (
+                await services_of(context).booking.get_booking(school_id, booking_id)
+            ).lesson_id
+            markup = await carried(context, school_id, lesson_id, markup, back)
+        await say(update, context, refused_text(exc), markup)
 
 
 async def _cancel(
@@ -330,6 +350,7 @@ async def _cancel(
     identity: Identity,
     booking_id: int,
     reason: str,
+    back: int = 0,
 ) -> None:
     services = services_of(context)
     school_id = identity.school.id
@@ -345,6 +366,7 @@ async def _cancel(
         booking,
         lambda: texts.parent_cancelled_notice(identity.school.name, booking),
         texts.cancelled_text,
+        back,
     )
 
 
@@ -354,7 +376,7 @@ async def _cancel(
 @admin_step
 async def attendance(update: Update, context: Context) -> None:
     """ad:at — after the session: completed (1) or no-show (2)."""
-    school_id, booking_id, code = args_of(update)
+    (school_id, booking_id, code), back = dashboard_back.pressed(update)
     identity = await admin_in(update, context, school_id)
     if identity is None:
         return
@@ -364,4 +386,6 @@ async def attendance(update: Update, context: Context) -> None:
     booking = await services_of(context).attendance.mark(
         school_id, actor_of(identity), booking_id, status
     )
-    await show_booking(update, context, school_id, booking.id, texts.attendance_text(booking))
+    await show_booking(
+        update, context, school_id, booking.id, texts.attendance_text(booking), back=back
+    )

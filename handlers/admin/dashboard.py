@@ -141,6 +141,9 @@ def admin_step(callback: Callback) -> Callback:
             logger.info("update %s: %s: %s", update.update_id, exc.code, exc.message)
             args = args_of(update)
             markup = home_button(args[0]) if args else None
+            query = update.callback_query
+            if markup is not None and query is not None and isinstance(query.data, str):
+                markup = await dashboard_back.way_back(context, query.data, markup)
             await say(update, context, refused_text(exc), markup)
 
     return wrapper
@@ -281,14 +284,18 @@ async def show_booking(
     school_id: int,
     booking_id: int,
     note: str = "",
+    *,
+    back: int = 0,
 ) -> None:
+    """``back``: the way back to the dashboard it was opened from (handlers.admin.dashboard_back)."""
     services = services_of(context)
     booking = await services.booking.get_booking(school_id, booking_id)
     started = booking.start_at <= services.clock.now()
     text = texts.booking_card_text(booking)
-    await say(
-        update, context, f"{note}\n\n{text}" if note else text, kb.booking_card(booking, started)
+    markup = await dashboard_back.carried(
+        context, school_id, booking.lesson_id, kb.booking_card(booking, started), back
     )
+    await say(update, context, f"{note}\n\n{text}" if note else text, markup)
 
 
 # ------------------------------------------------------------------ button callbacks
@@ -377,6 +384,6 @@ async def week_bookings(update: Update, context: Context) -> None:
 @admin_step
 async def booking_card(update: Update, context: Context) -> None:
     """ad:b — one booking, with move / cancel or attendance."""
-    school_id, booking_id = args_of(update)
+    (school_id, booking_id), back = dashboard_back.pressed(update)
     if await admin_in(update, context, school_id) is not None:
-        await show_booking(update, context, school_id, booking_id)
+        await show_booking(update, context, school_id, booking_id, back=back)

@@ -21,8 +21,9 @@ Callback data of the ``ad`` area (every id re-validated by the handler):
 - ``ad:at:<school>:<booking>:<1 completed|2 no-show>`` attendance;
 - ``ad:inv:<school>:<family>`` invite links (a school picked for ``/invite``);
 - ``ad:wl:<school>:<lesson>:<week>`` a week's waitlist (handlers.admin.waitlist_view);
-  ``ad:l``, ``ad:tog``, ``ad:wk``, ``ad:wl`` may carry one more field, the way back to the
-  dashboard (handlers.admin.dashboard_back).
+  a lesson's screens (``ad:l``, ``ad:tog``, ``ad:wk``, ``ad:wl``), a booking's card and its
+  steps (``ad:b``, ``ad:rw`` ... ``ad:at``) and booking for a family (``ad:nb`` ... ``ad:ny``)
+  may carry one more field, the way back to the dashboard (handlers.admin.dashboard_back).
 
 ``tc:wk:<school>:<lesson>:<week>:<page>`` is the teacher's read-only week of bookings.
 ``rm:go:<school>:<lesson>`` (reminders) belongs to another area; only the button is here.

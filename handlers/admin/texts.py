@@ -13,6 +13,7 @@ from core.directory import LessonRef
 from core.i18n import N_, format_clock, format_weekday, ngettext, pgettext
 from core.i18n import gettext as _
 from core.views import BookingView, MissingStudent
+from handlers.approval.texts import reason_shown
 from handlers.formatting import booking_when, day_date, esc, long_date, who_acted
 
 # the listed reasons are kept in English with the booking (the CLI and exports show them as
@@ -68,8 +69,10 @@ def type_word(lesson_type: LessonType) -> str:
 
 def reason_words(reason: str) -> str:
     """A cancellation reason as shown: a listed one in the current language, a typed one
-    as it was typed."""
-    return _(reason) if reason in CANCEL_REASONS.values() else reason
+    as it was typed. The deciders' listed decline reasons are kept in English too."""
+    if reason in CANCEL_REASONS.values():
+        return _(reason)
+    return reason_shown(reason)
 
 
 def weekday_name(day: int) -> str:

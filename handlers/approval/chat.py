@@ -8,7 +8,7 @@ button gets a plain answer (e.g. "already confirmed by Sam Jones") and changes n
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from telegram import Bot, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -19,6 +19,7 @@ from core.booking.approval import Copy
 from core.directory import Role
 from core.errors import DomainError, NotFound
 from core.i18n import gettext as _
+from core.i18n import use_language
 from core.services import Services
 from core.views import Actor, BookingView
 from handlers.admin.dashboard import args_of, say
@@ -53,15 +54,26 @@ async def _send(
     return await _post(bot, chat_id, text, markup) is not None
 
 
+Text = Callable[[], str]  # a message built in the current language (each recipient's own)
+
+
+async def _languages(services: Services, school_id: int, chat_ids: Iterable[int]) -> dict[int, str]:
+    """Each chat's language (its /language choice, else its client's, else the school's)."""
+    return await services.languages.of_accounts(school_id, chat_ids)
+
+
 async def announce_request(bot: Bot, services: Services, view: BookingView) -> int:
-    """Tell the lesson's teacher and the school's admins that ``view`` waits for them (each
-    copy's message is recorded, to be edited once the booking is settled); how many were
-    told."""
+    """Tell the lesson's teacher and the school's admins that ``view`` waits for them, each
+    in their language (each copy's message is recorded, to be edited once the booking is
+    settled); how many were told."""
     recipients = await services.approval.approvers(view.school_id, view.lesson_id)
-    markup = keyboards.decide_keyboard(view.school_id, view.id)
+    languages = await _languages(services, view.school_id, recipients.chat_ids)
     copies = []
     for chat_id in recipients.chat_ids:
-        message = await _post(bot, chat_id, texts.request_text(view), markup)
+        with use_language(languages.get(chat_id)):
+            text = texts.request_text(view)
+            markup = keyboards.decide_keyboard(view.school_id, view.id)
+        message = await _post(bot, chat_id, text, markup)
         if message is not None:
             copies.append(Copy(chat_id, message.message_id))
     await services.approval.record_copies(view.id, copies)
@@ -70,18 +82,25 @@ async def announce_request(bot: Bot, services: Services, view: BookingView) -> i
 
 
 async def settle_copies(
-    bot: Bot, services: Services, view: BookingView, text: str, *, keep: Copy | None = None
+    bot: Bot,
+    services: Services,
+    view: BookingView,
+    text: str | Text,
+    *,
+    keep: Copy | None = None,
 ) -> int:
-    """Edit the deciders' copies of ``view``'s request to ``text``, without buttons (all but
-    ``keep``, the message a decider pressed, which shows the decision already); each copy is
-    edited once. How many were edited."""
+    """Edit the deciders' copies of ``view``'s request to ``text`` (a builder: in each copy's
+    chat's language), without buttons (all but ``keep``, the message a decider pressed,
+    which shows the decision already); each copy is edited once. How many were edited."""
     edited = 0
-    for copy in await services.approval.take_copies(view.id):
-        if copy == keep:
-            continue
+    copies = [copy for copy in await services.approval.take_copies(view.id) if copy != keep]
+    languages = await _languages(services, view.school_id, [c.chat_id for c in copies])
+    for copy in copies:
+        with use_language(languages.get(copy.chat_id)):
+            words = text if isinstance(text, str) else text()
         try:
             await bot.edit_message_text(
-                text,
+                words,
                 chat_id=copy.chat_id,
                 message_id=copy.message_id,
                 parse_mode=ParseMode.HTML,
@@ -107,7 +126,7 @@ async def decided(
 ) -> None:
     """A decision made (in chat, or through the API): the other deciders' copies say who
     decided what, and the family is told."""
-    await settle_copies(bot, services, view, texts.decided_text(view, confirmed), keep=keep)
+    await settle_copies(bot, services, view, lambda: texts.decided_text(view, confirmed), keep=keep)
     await tell_family(bot, services, view, confirmed=confirmed)
 
 
@@ -117,21 +136,33 @@ async def withdrawn(
     """A PENDING booking cancelled (or ``moved``) before anyone decided: the deciders'
     copies say so; a cancellation is also told to the teacher (a moved booking's new
     request tells them, see :func:`announce_request`)."""
-    text = texts.moved_before_decision(view) if moved else texts.cancelled_before_decision(view)
+
+    def text() -> str:
+        return texts.moved_before_decision(view) if moved else texts.cancelled_before_decision(view)
+
     await settle_copies(bot, services, view, text)
     if moved:
         return
     recipients = await services.approval.approvers(view.school_id, view.lesson_id)
-    if recipients.teacher_chat_id is not None:
-        await _send(bot, recipients.teacher_chat_id, text)
+    teacher = recipients.teacher_chat_id
+    if teacher is not None:
+        languages = await _languages(services, view.school_id, [teacher])
+        with use_language(languages.get(teacher)):
+            words = text()
+        await _send(bot, teacher, words)
 
 
 async def tell_family(bot: Bot, services: Services, view: BookingView, confirmed: bool) -> int:
-    """Tell the booked student's family the decision; how many parents were told."""
+    """Tell the booked student's family the decision, each parent in their language; how
+    many parents were told."""
     recipients = await services.approval.family_chats(view.school_id, view.id)
-    text = texts.told_family_confirmed(view) if confirmed else texts.told_family_declined(view)
+    languages = await _languages(services, view.school_id, recipients.chat_ids)
     sent = 0
     for chat_id in recipients.chat_ids:
+        with use_language(languages.get(chat_id)):
+            text = (
+                texts.told_family_confirmed(view) if confirmed else texts.told_family_declined(view)
+            )
         sent += await _send(bot, chat_id, text)
     logger.info("booking %s: family told (%s chat(s))", view.id, sent)
     return sent
@@ -232,7 +263,7 @@ async def decline_callback(update: Update, context: Context) -> None:
     services = services_of(context)
     try:
         view = await services.approval.decline(
-            school_id, found[0], booking_id, texts.reason_text(code)
+            school_id, found[0], booking_id, texts.reason_kept(code)
         )
     except DomainError as exc:
         await say(update, context, texts.refused(exc.message))

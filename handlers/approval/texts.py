@@ -3,22 +3,35 @@
 from __future__ import annotations
 
 from core.booking.approval import who_decided
+from core.i18n import N_
 from core.i18n import gettext as _
 from core.views import BookingView
 from handlers.formatting import booking_when, esc, tz_note
 
-# decline reasons offered as buttons; 0 declines without one
-REASON_CODES = (1, 2, 3)
+# decline reasons offered as buttons; 0 declines without one. A reason is kept in English
+# with the booking (the command line shows it so) and translated where it is shown.
+REASONS = {
+    1: N_("The teacher is not available at that time."),
+    2: N_("Please choose another time."),
+    3: N_("Please contact the school about this session."),
+}
+REASON_CODES = tuple(REASONS)
+
+
+def reason_kept(code: int) -> str | None:
+    """The reason a button stands for, as kept with the booking (None: no reason)."""
+    return REASONS.get(code)
 
 
 def reason_text(code: int) -> str | None:
-    """The reason a button stands for (None: no reason, or an unknown code)."""
-    reasons = {
-        1: _("The teacher is not available at that time."),
-        2: _("Please choose another time."),
-        3: _("Please contact the school about this session."),
-    }
-    return reasons.get(code)
+    """The reason a button stands for, in the current language (None: no reason)."""
+    kept = reason_kept(code)
+    return _(kept) if kept is not None else None
+
+
+def reason_shown(reason: str) -> str:
+    """A kept reason as shown: a listed one in the current language, any other as it is."""
+    return _(reason) if reason in REASONS.values() else reason
 
 
 def waiting_note() -> str:
@@ -87,7 +100,7 @@ def decided_text(view: BookingView, confirmed: bool) -> str:
     lines = [f"<b>{head}</b>", "", *_details(view)]
     if not confirmed:
         if view.cancel_reason:
-            lines.append(_("Reason: {reason}").format(reason=esc(view.cancel_reason)))
+            lines.append(_("Reason: {reason}").format(reason=esc(reason_shown(view.cancel_reason))))
         lines += ["", _("The family has been told, and the slot is free again.")]
     else:
         lines += ["", _("The family has been told.")]
@@ -133,7 +146,7 @@ def told_family_declined(view: BookingView) -> str:
         ),
     ]
     if view.cancel_reason:
-        lines.append(_("Reason: {reason}").format(reason=esc(view.cancel_reason)))
+        lines.append(_("Reason: {reason}").format(reason=esc(reason_shown(view.cancel_reason))))
     lines += ["", _("Please choose another time with /book.")]
     return "\n".join(lines)
 
@@ -153,7 +166,7 @@ def cancelled_before_decision(view: BookingView) -> str:
     )
     lines = [f"<b>{head}</b>", "", *_details(view)]
     if view.cancel_reason:
-        lines.append(_("Reason: {reason}").format(reason=esc(view.cancel_reason)))
+        lines.append(_("Reason: {reason}").format(reason=esc(reason_shown(view.cancel_reason))))
     lines += ["", _("There is nothing to decide any more; the slot is free again.")]
     return "\n".join(lines)
 

@@ -143,14 +143,15 @@ async def slots_screen(
     name, lesson = overview.child.name, overview.lesson
     waiting = await entry_of_week(context, step, student_id, lesson_id, week)
 
-    def waitlisted(screen: Screen, button: bool = True) -> Screen:
+    def waitlisted(screen: Screen, join: bool = True) -> Screen:
         """The week's waitlist: join it (no slot fits), or see the place on it and leave.
-        A week shown by days (more free slots than one screen) shows only the place."""
+        A week shown by days (more free slots than one screen) is not joined, only left:
+        its days and each day's times keep the place and the way off the list."""
         text, keyboard = screen
         if waiting is not None:
             text += "\n\n" + waitlist_words.on_list_line(waiting)
         keyboard = keyboard or InlineKeyboardMarkup([])
-        if not button:
+        if waiting is None and not join:
             return text, keyboard
         ids = (step.school_id, student_id, lesson_id, week)
         return text, with_waitlist(keyboard, *ids, waiting)
@@ -166,10 +167,10 @@ async def slots_screen(
         keyboard = keyboards.slots_keyboard(
             step.school_id, student_id, lesson_id, week, shown, tz, day
         )
-        return waitlisted((text, keyboard), button=False)
+        return waitlisted((text, keyboard), join=False)
     text = texts.slots_text(name, lesson, week, slots, overview.family.timezone)
     keyboard = keyboards.slots_keyboard(step.school_id, student_id, lesson_id, week, slots, tz)
-    return waitlisted((text, keyboard), button=not slot_pages.day_first(slots))
+    return waitlisted((text, keyboard), join=not slot_pages.day_first(slots))
 
 
 # ---------------------------------------------------------------- commands

@@ -1,8 +1,9 @@
 """The waitlist in the parent's chat: join a full week's list, leave it, answer an offer.
 
 Buttons (``wl`` area, see handlers.parent.waitlist_texts): join from the booking flow's
-slots screen of a week, leave from there or from /mybookings, accept or decline from the
-offer message the scheduler sent. Every id is checked again by the core.
+slots screen of a week, leave from there (a week shown by days too: its days and each
+day's times) or from /mybookings, accept or decline from the offer message the scheduler
+sent. Every id is checked again by the core.
 """
 
 from __future__ import annotations

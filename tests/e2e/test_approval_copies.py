@@ -184,3 +184,45 @@ async def test_an_admin_cancelling_before_a_decision_is_said_so_in_the_copies(
         copy = _copy(api, user_id, message_id)
         assert "Cancelled by Alice Admin before a decision" in copy["text"]
         assert api.user(user_id).buttons(message_id) == []
+
+
+async def test_an_admin_moving_before_a_decision_closes_the_copies_and_the_new_ones_decide(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, _ = schools
+    await _ask_approval(services, alpha)
+    teachers, admins = await _bob_books(api)
+    admin = api.user(ADMIN)
+    await admin.send("/bookings piano 4")
+    await tap(admin, "Mia Brown")
+    await tap(admin, "🔁 Move")
+    await tap(admin, "Week 4 (now)")
+    card = int((admin.keyboard_message or {})["message_id"])
+    before = api.seq
+    await tap(admin, "Mon 22 Feb 16:00")
+    await api.settle(TEACHER, before, until=sent)
+    await api.settle(ADMIN, before, until=sent)
+    assert "Moved booking" in _copy(api, ADMIN, card)["text"]  # the admin's card, in place
+    for user_id, message_id in ((TEACHER, teachers), (ADMIN, admins)):
+        old = _copy(api, user_id, message_id)
+        assert "Moved by Alice Admin before a decision" in old["text"]
+        assert "16:00" in old["text"]  # to when
+        assert api.user(user_id).buttons(message_id) == []
+        new = api.user(user_id).last_message or {}
+        assert int(new["message_id"]) != message_id
+        assert "waits for your confirmation" in new["text"] and "16:00" in new["text"]
+        assert labels(api.user(user_id)) == ["✅ Confirm", "✖ Decline"]
+    assert await _copies(services) == 2  # the new request's copies
+    [row] = await bookings(services)
+    assert row.status is BookingStatus.PENDING
+    # the new copy's buttons decide the moved booking; the admin's new copy follows
+    teacher = api.user(TEACHER)
+    before = api.seq
+    confirmed = await tap(teacher, "✅ Confirm")
+    assert "Confirmed by Sam Jones" in confirmed["text"] and "16:00" in confirmed["text"]
+    await api.settle(BOB, before, until=sent)
+    [row] = await bookings(services)
+    assert row.status is BookingStatus.CONFIRMED
+    admins_new = api.user(ADMIN).last_message or {}
+    assert "Confirmed by Sam Jones" in _copy(api, ADMIN, int(admins_new["message_id"]))["text"]
+    assert await _copies(services) == 0

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.reminders.notices import Reminder
+from core.schedule import Slot
 from core.waitlist.notice import WaitlistOfferNotice
 from core.waitlist.rules import WAITLIST, offer_expiry, offer_key, offerable
 from core.waitlist.service import WaitingView
+from handlers import slot_pages
 from handlers.callbacks import decode
 from handlers.parent import waitlist_texts as words
+from handlers.parent.keyboards import slots_keyboard
 from handlers.parent.waitlist import with_waitlist
 from handlers.reminder_texts import render
 
@@ -80,3 +84,18 @@ def test_an_offer_stands_its_time_but_never_into_the_24_hours_before_the_slot() 
     assert offer_expiry(START, late, timedelta(hours=2)) == START - timedelta(hours=24)
     assert offerable(START, START - timedelta(hours=24))
     assert not offerable(START, START - timedelta(hours=23, minutes=59))
+
+
+def test_the_fullest_week_by_days_keeps_the_leave_button_within_100_buttons() -> None:
+    tz = ZoneInfo("Australia/Sydney")
+    slots = [  # one-minute slots round the clock: more days' parts than any keyboard holds
+        Slot(START + timedelta(minutes=m), START + timedelta(minutes=m + 1))
+        for m in range(7 * 24 * 60)
+    ]
+    days = slots_keyboard(1, 5, 3, 4, slots, tz)
+    assert len(slot_pages.parts(slots, tz)) == slot_pages.MAX_PARTS
+    markup = with_waitlist(days, 1, 5, 3, 4, waiting())
+    rows = markup.inline_keyboard
+    assert sum(len(row) for row in rows) <= 100
+    assert [b.text for b in rows[-2]] == ["Leave the waitlist"]
+    assert rows[-2][0].callback_data == "wl:l:1:9" and rows[-1] == days.inline_keyboard[-1]
