@@ -22,6 +22,7 @@ from core.clock import Clock
 from core.db.engine import unit_of_work
 from core.db.models import Booking, BookingStatus, Lesson, School, Student
 from core.errors import InvalidState, NotAllowed, NotFound
+from core.i18n import N_
 from core.views import Actor, ActorRole, BookingView
 
 logger = logging.getLogger(__name__)
@@ -41,13 +42,15 @@ def check_markable(booking: Booking, now: datetime, tz: ZoneInfo) -> None:
     who = booking.student.name
     if booking.status is BookingStatus.CANCELLED:
         raise InvalidState(
-            f"{who}'s booking #{booking.id} was cancelled; there is nothing to mark."
+            N_("{child}'s booking #{id} was cancelled; there is nothing to mark."),
+            child=who,
+            id=booking.id,
         )
     if booking.start_at > now:
-        starts = booking.start_at.astimezone(tz)
         raise InvalidState(
-            f"{who}'s session starts {starts:%a %d %b %H:%M}; attendance can be marked "
-            "once it has started."
+            N_("{child}'s session starts {when}; attendance can be marked once it has started."),
+            child=who,
+            when=booking.start_at.astimezone(tz),
         )
 
 
@@ -65,9 +68,9 @@ class AttendanceService:
             select(Lesson).where(Lesson.school_id == school_id, Lesson.id == lesson_id)
         )
         if lesson is None:
-            raise NotFound("No such lesson in this school.")
+            raise NotFound(N_("No such lesson in this school."))
         if not may_mark(actor, lesson.teacher_id):
-            raise NotAllowed("Only the school or the lesson's teacher can mark attendance.")
+            raise NotAllowed(N_("Only the school or the lesson's teacher can mark attendance."))
         school = await session.get(School, school_id)
         if school is None:
             raise RuntimeError("school is None")
@@ -77,7 +80,7 @@ class AttendanceService:
         self, booking: Booking, status: BookingStatus, actor: Actor, now: datetime, tz: ZoneInfo
     ) -> None:
         if status not in MARKS:
-            raise InvalidState("Attendance is present (COMPLETED) or no-show (NO_SHOW).")
+            raise InvalidState(N_("Attendance is present (COMPLETED) or no-show (NO_SHOW)."))
         check_markable(booking, now, tz)
         booking.status = status
         booking.updated_by = actor.label
@@ -105,7 +108,7 @@ class AttendanceService:
                 )
             ).first()
             if booking is None:
-                raise NotFound(f"No booking #{booking_id} in this school.")
+                raise NotFound(N_("No booking #{id} in this school."), id=booking_id)
             _, tz = await self._context(session, school_id, actor, booking.lesson_id)
             self._apply(booking, status, actor, self.clock.now(), tz)
             await session.commit()
@@ -139,7 +142,7 @@ class AttendanceService:
         """Students of one lesson's week (by id): present or no-show, all or nothing."""
         both = set(present) & set(no_show)
         if both:
-            raise InvalidState("A student can't be both present and a no-show.")
+            raise InvalidState(N_("A student can't be both present and a no-show."))
         async with unit_of_work(self.sessions) as session:
             lesson, tz = await self._context(session, school_id, actor, lesson_id)
             by_student = await self._week_bookings(session, school_id, lesson_id, week)
@@ -153,8 +156,12 @@ class AttendanceService:
                     student = await session.get(Student, student_id)
                     name = student.name if student and student.school_id == school_id else "?"
                     raise NotFound(
-                        f"{name} has no booking of {lesson.name} in week {week}; "
-                        "nothing was marked."
+                        N_(
+                            "{student} has no booking of {lesson} in week {week}; nothing was marked."
+                        ),
+                        student=name,
+                        lesson=lesson.name,
+                        week=week,
                     )
                 self._apply(booking, status, actor, now, tz)
                 marked.append(booking.id)
@@ -185,7 +192,7 @@ class AttendanceService:
             bookings = found.unique().all()
             if not bookings:
                 raise InvalidState(
-                    f"No session of {day:%a %d %b} has started and still waits to be marked."
+                    N_("No session of {day} has started and still waits to be marked."), day=day
                 )
             for booking in bookings:
                 self._apply(booking, BookingStatus.COMPLETED, actor, now, tz)

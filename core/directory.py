@@ -28,6 +28,7 @@ from core.db.models import (
     Teacher,
 )
 from core.errors import NotFound
+from core.i18n import N_
 from core.keys import unknown_key
 from core.schedule import week_monday
 
@@ -189,7 +190,7 @@ class Directory:
         async with unit_of_work(self.sessions) as session:
             school = await session.get(School, school_id)
             if school is None:
-                raise NotFound("No such school.")
+                raise NotFound(N_("No such school."))
             return _school_ref(school)
 
     async def schools(self) -> list[SchoolRef]:
@@ -274,7 +275,7 @@ class Directory:
                 await session.scalars(lesson_query(school_id).where(Lesson.id == lesson_id))
             ).first()
             if lesson is None:
-                raise NotFound("No such lesson in this school.")
+                raise NotFound(N_("No such lesson in this school."))
             return lesson_ref(lesson)
 
     async def lessons(
@@ -319,7 +320,7 @@ class Directory:
                 select(Family).where(Family.id == family_id, Family.school_id == school_id)
             )
             if family is None:
-                raise NotFound("No such family in this school.")
+                raise NotFound(N_("No such family in this school."))
             parents = (
                 await session.execute(
                     select(Parent.id, Parent.name, Parent.telegram_id)
@@ -343,7 +344,7 @@ class Directory:
                 )
             )
             if family_id is None:
-                raise NotFound("No such parent in this school.")
+                raise NotFound(N_("No such parent in this school."))
             students = (
                 await session.scalars(
                     select(Student)

@@ -1,6 +1,16 @@
-"""Domain errors: each says in plain words what went wrong; handlers and the CLI show it."""
+"""Domain errors: each says in plain words what went wrong; handlers and the CLI show it.
+
+A refusal keeps its English template (a catalog text, marked with ``N_``) and the values
+that go in it; :attr:`DomainError.message` puts them together in the language current where
+it is read (core.i18n.fill): the chat's user's, the Mini App's, English for the command
+line, the API keys and the logs. Dates and times are passed as values (a datetime already in
+the school's timezone, a date) and written in that language then, never formatted in the
+core. ``str(error)`` is the English sentence (what a log line shows).
+"""
 
 from __future__ import annotations
+
+from core.i18n import N_, fill, in_english
 
 
 class DomainError(Exception):
@@ -8,9 +18,20 @@ class DomainError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, /, **values: object) -> None:
+        self.template = message
+        self.values = values
+        super().__init__(self.english)
+
+    @property
+    def message(self) -> str:
+        """The refusal in the current language (its dates in that language's words)."""
+        return fill(self.template, self.values)
+
+    @property
+    def english(self) -> str:
+        """The refusal in English, whatever the current language (logs, the CLI's JSON)."""
+        return in_english(lambda: fill(self.template, self.values))
 
 
 class DatabaseUnavailable(DomainError):
@@ -21,12 +42,14 @@ class DatabaseUnavailable(DomainError):
 
     def __init__(
         self,
-        message: str = (
+        message: str = N_(
             "The booking system is temporarily unavailable. Nothing was changed. "
             "Please try again in a few minutes."
         ),
+        /,
+        **values: object,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, **values)
 
 
 class NotFound(DomainError):
@@ -36,8 +59,10 @@ class NotFound(DomainError):
 class SlotTaken(DomainError):
     code = "slot_taken"
 
-    def __init__(self, message: str = "That slot has just been taken.") -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str = N_("That slot has just been taken."), /, **values: object
+    ) -> None:
+        super().__init__(message, **values)
 
 
 class TeacherBusy(SlotTaken):
@@ -57,26 +82,36 @@ class AlreadyBooked(DomainError):
 class NoticeTooShort(DomainError):
     code = "notice_too_short"
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: str | None = None, /, **values: object) -> None:
         super().__init__(
             message
-            or "That is less than 24 hours away, so it can't be changed here. "
-            "Please contact the school."
+            or N_(
+                "That is less than 24 hours away, so it can't be changed here. "
+                "Please contact the school."
+            ),
+            **values,
         )
 
 
 class BookingsClosed(DomainError):
     code = "bookings_closed"
 
-    def __init__(self, message: str = "Bookings for this lesson are closed right now.") -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str = N_("Bookings for this lesson are closed right now."),
+        /,
+        **values: object,
+    ) -> None:
+        super().__init__(message, **values)
 
 
 class NotYourStudent(DomainError):
     code = "not_your_student"
 
-    def __init__(self, message: str = "That child is not in your family.") -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str = N_("That child is not in your family."), /, **values: object
+    ) -> None:
+        super().__init__(message, **values)
 
 
 class NotAllowed(DomainError):
@@ -94,7 +129,8 @@ class InvalidInvite(DomainError):
 
 
 class SchoolFileError(DomainError):
-    """A school file that cannot be imported; ``problems`` lists `path: message` lines."""
+    """A school file that cannot be imported; ``problems`` lists `path: message` lines
+    (English: the command line's, never a chat's)."""
 
     code = "school_file"
 
@@ -102,7 +138,7 @@ class SchoolFileError(DomainError):
         self.problems = problems
         first = problems[0] if problems else "invalid school file"
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(first + more)
+        super().__init__("{text}", text=first + more)
 
 
 class AlreadyDecided(DomainError):

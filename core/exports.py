@@ -35,6 +35,7 @@ from core.db.models import (
     Term,
 )
 from core.errors import NotFound
+from core.i18n import N_
 
 
 class ExportKind(StrEnum):
@@ -207,7 +208,7 @@ class ExportService:
                 select(Term.key).where(Term.school_id == school_id, Term.id == term_id)
             )
             if key is None:
-                raise NotFound("No such term in this school.")
+                raise NotFound(N_("No such term in this school."))
             return str(key)
 
     async def term_export(self, school_id: int, term: str, kind: ExportKind) -> TermExport:
@@ -215,7 +216,7 @@ class ExportService:
         async with unit_of_work(self.sessions) as session:
             school = await session.get(School, school_id)
             if school is None:
-                raise NotFound("No such school.")
+                raise NotFound(N_("No such school."))
             found = await _term(session, school_id, term)
             query = (
                 select(

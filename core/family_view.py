@@ -29,6 +29,7 @@ from core.db.models import (
 )
 from core.directory import Child, LessonRef
 from core.errors import NotFound, NotYourStudent
+from core.i18n import N_
 from core.schedule import notice_ok
 from core.views import BookingView
 
@@ -150,7 +151,7 @@ class FamilySnapshot:
         for lesson in child.hybrid_lessons:
             if lesson.id == lesson_id:
                 return lesson
-        raise NotYourStudent(f"{child.name} is not enrolled in that lesson.")
+        raise NotYourStudent(N_("{child} is not enrolled in that lesson."), child=child.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +185,7 @@ class FamilyViewService:
         lesson structure from the catalog cache, checked against the school's version."""
         rows = await self.driver.fetch(FAMILY, school_id, parent_id)
         if not rows:
-            raise NotFound("No such parent in this school.")
+            raise NotFound(N_("No such parent in this school."))
         first = rows[0]
         catalog = self.catalogs.peek(school_id)
         if catalog is None or catalog.version != first["catalog_version"]:
@@ -299,5 +300,5 @@ class FamilyViewService:
                 )
             ).first()
             if row is None:
-                raise NotFound("That booking is not one of your family's.")
+                raise NotFound(N_("That booking is not one of your family's."))
             return to_view(row, family.timezone)

@@ -11,12 +11,16 @@ The catalogs are Babel's (``core/locale/<lang>/LC_MESSAGES/musicbot.po``, compil
 ``pybabel`` commands. Texts kept in module-level tables are marked with :func:`N_` (for the
 extractor) and translated with ``_()`` where the message is built. Dates and times in the
 current language: :func:`format_day`, :func:`format_long_date`, :func:`format_clock`.
+
+A text built in one place and shown in another (the core's refusals, core.errors) keeps its
+English template and its values, and is put together in the reader's language when shown:
+:func:`fill` (dates and times formatted then, words of the sentence kept as :class:`Later`).
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, time
@@ -155,3 +159,52 @@ def format_weekday(day: date, width: str = "abbreviated") -> str:
 def format_clock(moment: datetime | time) -> str:
     """'15:30' (24-hour in every language we have)."""
     return f"{moment:%H:%M}"
+
+
+class Later:
+    """A word or phrase of a sentence built now and shown later ('moved', 'the school'):
+    translated in the language current when the sentence is put together (:func:`fill`).
+    ``Later(N_("moved"))`` for a catalog text; ``Later(build=...)`` for one built by code."""
+
+    __slots__ = ("_build", "_text")
+
+    def __init__(self, text: str = "", *, build: Callable[[], str] | None = None) -> None:
+        self._text = text
+        self._build = build
+
+    def __str__(self) -> str:
+        return self._build() if self._build is not None else gettext(self._text)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        return f"Later({self._text!r})"
+
+
+def shown(value: object) -> object:
+    """A value of a sentence as the current language writes it: a datetime (already in the
+    school's timezone) as 'Mon 22 Feb 15:30', a date as 'Mon 22 Feb', a time as '15:30'."""
+    if isinstance(value, datetime):
+        return f"{format_day(value.date())} {format_clock(value)}"
+    if isinstance(value, date):
+        return format_day(value)
+    if isinstance(value, time):
+        return format_clock(value)
+    return value
+
+
+def fill(template: str, values: Mapping[str, object]) -> str:
+    """``template`` (English, a catalog text) in the current language with ``values`` put in:
+    dates and times in that language's words (:func:`shown`), :class:`Later` words
+    translated. Without values, the text as it is translated (braces left alone)."""
+    text = gettext(template)
+    if not values:
+        return text
+    return text.format(**{key: shown(value) for key, value in values.items()})
+
+
+def in_english(build: Callable[[], str]) -> str:
+    """What ``build`` makes in English (the command line's and the logs' words)."""
+    with use_language(DEFAULT_LANGUAGE):
+        return build()

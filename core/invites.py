@@ -18,6 +18,7 @@ from core.clock import Clock
 from core.db.engine import unit_of_work
 from core.db.models import Family, Invite, Parent, School
 from core.errors import InvalidInvite, NotFound
+from core.i18n import N_
 
 logger = logging.getLogger(__name__)
 
@@ -61,14 +62,16 @@ class InviteService:
                 select(Family).where(Family.id == family_id, Family.school_id == school_id)
             )
             if family is None:
-                raise NotFound("No such family in this school.")
+                raise NotFound(N_("No such family in this school."))
             parents = (
                 await session.scalars(
                     select(Parent).where(Parent.family_id == family.id).order_by(Parent.id)
                 )
             ).all()
             if not parents:
-                raise NotFound(f"{family.name} has no parents in the school file.")
+                raise NotFound(
+                    N_("{family} has no parents in the school file."), family=family.name
+                )
             now = self.clock.now()
             issued: list[IssuedInvite] = []
             for parent in parents:
@@ -95,18 +98,20 @@ class InviteService:
             )
             if invite is None:
                 raise InvalidInvite(
-                    "This invite link is not valid. Please ask the school for a new one."
+                    N_("This invite link is not valid. Please ask the school for a new one.")
                 )
             if invite.used_at is not None:
                 if invite.used_by_telegram_id == telegram_id:
                     return await self._linked(session, invite)
                 raise InvalidInvite(
-                    "This invite link has already been used. Please ask the school for a new one."
+                    N_(
+                        "This invite link has already been used. Please ask the school for a new one."
+                    )
                 )
             now = self.clock.now()
             if invite.expires_at <= now:
                 raise InvalidInvite(
-                    "This invite link has expired. Please ask the school for a new one."
+                    N_("This invite link has expired. Please ask the school for a new one.")
                 )
             parent = await session.get(Parent, invite.parent_id)
             if parent is None:  # never: the invite's foreign key

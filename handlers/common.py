@@ -14,7 +14,6 @@ from core.db.driver import is_unavailable
 from core.errors import DatabaseUnavailable
 from core.i18n import N_
 from core.i18n import gettext as _
-from handlers import refusals
 from handlers.context import Context, services_of, who
 
 logger = logging.getLogger(__name__)
@@ -25,7 +24,6 @@ _TEXT_STEPS: dict[str, TextStep] = {}
 NOTHING_CHANGED = N_(
     "Sorry, something went wrong on our side. Nothing was changed. Please try again in a moment."
 )
-DB_DOWN = DatabaseUnavailable().message  # "temporarily unavailable. Nothing was changed."
 STALE_BUTTON = N_("That button is out of date. Here is a fresh menu.")
 CHANGE_SAVED = N_(
     "Your change is saved (/mybookings shows it), but I could not send you everything about "
@@ -220,8 +218,8 @@ async def error_handler(update: object, context: Context) -> None:
     if isinstance(error, DatabaseUnavailable) or (error is not None and is_unavailable(error)):
         # expected while the database restarts: one line, no traceback
         logger.warning("update %s: database unavailable: %s", update_id, error)
-        text = error.message if isinstance(error, DatabaseUnavailable) else DB_DOWN
-        text = refusals.translated(text)
+        down = error if isinstance(error, DatabaseUnavailable) else DatabaseUnavailable()
+        text = down.message
     else:
         logger.error("update %s failed", update_id, exc_info=error)
         text = _(NOTHING_CHANGED)

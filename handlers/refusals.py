@@ -1,8 +1,11 @@
-"""The core's refusals in the user's language (core.errors messages are English: the CLI
-and the API's school keys show them as they are).
+"""Refusals given as English strings, in the user's language.
 
-A refusal whose words are in the catalog is shown translated; the messages the core builds
-with names in them ("Mia already has a booking in week 4.") are matched by their shape.
+The core's refusals (core.errors) put themselves together in the current language
+(``DomainError.message``: the template through the catalog, dates in that language's
+words), so a handler shows ``exc.message`` or hands the error to a text builder. This module
+is for an English refusal held as a string (``str(exc)``, a message from elsewhere): one
+whose words are in the catalog is shown translated; the ones with names in them ("Mia
+already has a booking in week 4.") are matched by their shape.
 """
 
 from __future__ import annotations

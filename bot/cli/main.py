@@ -225,8 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    except DomainError as exc:
-        return _fail(exc.message)
+    except DomainError as exc:  # the command line's words stay English
+        return _fail(exc.english)
     except (DatabaseUnavailable, PollingConflict) as exc:
         return _fail(str(exc))
     except ValueError as exc:

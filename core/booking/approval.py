@@ -31,6 +31,7 @@ from core.clock import Clock
 from core.db.engine import unit_of_work
 from core.db.models import Admin, Booking, BookingStatus, Lesson, Parent, Teacher
 from core.errors import AlreadyDecided, InvalidState, NotAllowed, NotFound
+from core.i18n import N_, Later
 from core.i18n import gettext as _
 from core.views import Actor, ActorRole, BookingView
 
@@ -56,6 +57,11 @@ def who_decided(label: str | None) -> str:
     if ident.isdigit():
         rest = name
     return rest.strip() or role
+
+
+def _decider(label: str | None) -> Later:
+    """:func:`who_decided` in the language of whoever reads the refusal."""
+    return Later(build=lambda: who_decided(label))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +96,13 @@ class ApprovalService:
             )
         ).first()
         if booking is None:
-            raise NotFound(_("No booking #{id} in this school.").format(id=booking_id))
+            raise NotFound(N_("No booking #{id} in this school."), id=booking_id)
         if not may_decide(actor, booking.lesson.teacher_id):
             logger.warning(
                 "refused: %s deciding booking %s (school %s)", actor.label, booking_id, school_id
             )
             raise NotAllowed(
-                _("Only the lesson's teacher or the school's admins can confirm or decline it.")
+                N_("Only the lesson's teacher or the school's admins can confirm or decline it.")
             )
         self._check_pending(booking)
         return booking
@@ -109,26 +115,29 @@ class ApprovalService:
             return
         if booking.declined_at is not None:
             raise AlreadyDecided(
-                _("{student}'s booking #{id} was already declined by {by}.").format(
-                    student=who, id=booking.id, by=who_decided(booking.cancelled_by)
-                )
+                N_("{student}'s booking #{id} was already declined by {by}."),
+                student=who,
+                id=booking.id,
+                by=_decider(booking.cancelled_by),
             )
         if booking.status is BookingStatus.CANCELLED:
             raise AlreadyDecided(
-                _(
-                    "{student}'s booking #{id} was cancelled by {by}; there is nothing to decide."
-                ).format(student=who, id=booking.id, by=who_decided(booking.cancelled_by))
+                N_("{student}'s booking #{id} was cancelled by {by}; there is nothing to decide."),
+                student=who,
+                id=booking.id,
+                by=_decider(booking.cancelled_by),
             )
         if booking.confirmed_by is not None:
             raise AlreadyDecided(
-                _("{student}'s booking #{id} was already confirmed by {by}.").format(
-                    student=who, id=booking.id, by=who_decided(booking.confirmed_by)
-                )
+                N_("{student}'s booking #{id} was already confirmed by {by}."),
+                student=who,
+                id=booking.id,
+                by=_decider(booking.confirmed_by),
             )
         raise AlreadyDecided(
-            _("{student}'s booking #{id} does not wait for a confirmation.").format(
-                student=who, id=booking.id
-            )
+            N_("{student}'s booking #{id} does not wait for a confirmation."),
+            student=who,
+            id=booking.id,
         )
 
     async def check_decidable(self, school_id: int, actor: Actor, booking_id: int) -> None:
@@ -158,7 +167,7 @@ class ApprovalService:
         """PENDING -> CANCELLED as declined (with the reason, if any): the slot is free again."""
         text = (reason or "").strip()
         if len(text) > MAX_REASON:
-            raise InvalidState(_("A reason is at most {n} characters.").format(n=MAX_REASON))
+            raise InvalidState(N_("A reason is at most {n} characters."), n=MAX_REASON)
         async with unit_of_work(self.sessions) as session:
             tz_name = await timezone_of(session, school_id)
             booking = await self._locked(session, school_id, actor, booking_id)

@@ -36,6 +36,7 @@ from core.db.models import (
     Term,
 )
 from core.errors import NotFound
+from core.i18n import N_
 from core.schedule import Slot
 from core.views import BookingView
 
@@ -194,7 +195,7 @@ class CatalogCache:
         """The catalog at the database's current version (one small query when cached)."""
         version = await session.scalar(select(School.catalog_version).where(School.id == school_id))
         if version is None:
-            raise NotFound("No such school.")
+            raise NotFound(N_("No such school."))
         return await self.at_version(session, school_id, version)
 
     async def at_version(
@@ -228,7 +229,7 @@ async def load_catalog(session: AsyncSession, school_id: int) -> SchoolCatalog:
         )
     ).first()
     if school is None:
-        raise NotFound("No such school.")
+        raise NotFound(N_("No such school."))
     timezone, version = school
     windows: defaultdict[int, list[WindowPlan]] = defaultdict(list)
     window_rows = await session.execute(

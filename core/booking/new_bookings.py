@@ -48,10 +48,9 @@ from core.errors import (
     NotFound,
     NotYourStudent,
     SlotTaken,
-    SlotUnavailable,
     TeacherBusy,
 )
-from core.i18n import gettext as _
+from core.i18n import N_, Later
 from core.schedule import Slot
 from core.views import Actor, BookingView
 
@@ -105,14 +104,14 @@ class CatalogBookings:
 
     async def _reload(self, school_id: int, version: int | None) -> SchoolCatalog:
         if version is None:
-            raise NotFound("No such school.")
+            raise NotFound(N_("No such school."))
         async with unit_of_work(self.sessions) as session:
             return await self.catalogs.at_version(session, school_id, version)
 
     def _plan(self, catalog: SchoolCatalog, lesson_id: int) -> LessonPlan:
         lesson = catalog.lesson(lesson_id)
         if lesson is None:
-            raise NotFound("No such lesson in this school.")
+            raise NotFound(N_("No such lesson in this school."))
         hybrid_of(lesson)
         return lesson
 
@@ -146,7 +145,7 @@ class CatalogBookings:
                 continue
             break
         else:  # pragma: no cover - the school's file imported three times meanwhile
-            raise InvalidState("The school's lessons are being updated; please try again.")
+            raise InvalidState(N_("The school's lessons are being updated; please try again."))
         check_open(actor, state.bookings_open)
         if not slots:
             return []
@@ -211,19 +210,19 @@ class CatalogBookings:
                 continue
             if facts is None:
                 await self._catalog(school_id)  # "No such school." when it is that
-                raise NotFound("No such student in this school.")
+                raise NotFound(N_("No such student in this school."))
             if facts.version != catalog.version:
                 catalog = await self._reload(school_id, facts.version)
                 continue
             break
         else:  # pragma: no cover - the school's file imported three times meanwhile
-            raise InvalidState("The school's lessons are being updated; please try again.")
+            raise InvalidState(N_("The school's lessons are being updated; please try again."))
         if facts.booking_id is None:
             await self._refuse_booking(
                 actor, lesson, facts, school_id, student_id, week, start_at, slot, regular_clash, tz
             )
         if slot is None or facts.booking_id is None:  # pragma: no cover - refused above
-            raise InvalidState("The booking was not made.")
+            raise InvalidState(N_("The booking was not made."))
         status = BookingStatus.PENDING if facts.pending else BookingStatus.CONFIRMED
         logger.info(
             "booking %s created %s: lesson %s student %s week %s by %s",
@@ -265,34 +264,39 @@ class CatalogBookings:
             log_not_yours(actor, student_id, school_id)
             raise NotYourStudent()
         if not facts.enrolled:
-            raise NotAllowed(f"{facts.student_name} is not enrolled in {lesson.name}.")
+            raise NotAllowed(
+                N_("{child} is not enrolled in {lesson}."),
+                child=facts.student_name,
+                lesson=lesson.name,
+            )
         check_week(lesson, week)
         check_open(actor, facts.bookings_open)
         if slot is None:
             refuse_not_a_slot(lesson, week, tz, start_at)
-            raise SlotUnavailable("That is not one of the lesson's slots.")
-        check_time(actor, slot.start_at, self.clock.now())
+        check_time(actor, slot.start_at, self.clock.now(), tz)
         # refused by the database's constraints: the student's booking that week (a double
         # tap, say), or the teacher's at that time
         marked = await booking_sql.marked_booking_of_week(self.driver, lesson.id, student_id, week)
         if marked is not None:
             status, held = marked
             raise AlreadyBooked(
-                _(
+                N_(
                     "{student}'s session of {lesson} in week {week} ({when}) has already "
                     "taken place and was marked {mark}; it can't be booked again."
-                ).format(
-                    student=facts.student_name,
-                    lesson=lesson.name,
-                    week=week,
-                    when=f"{held.astimezone(tz):%a %d %b %H:%M}",
-                    mark=_("present") if status == "COMPLETED" else _("a no-show"),
-                )
+                ),
+                student=facts.student_name,
+                lesson=lesson.name,
+                week=week,
+                when=held.astimezone(tz),
+                mark=Later(N_("present") if status == "COMPLETED" else N_("a no-show")),
             )
         if await booking_sql.active_booking_of_week(self.driver, lesson.id, student_id, week):
             raise AlreadyBooked(
-                f"{facts.student_name} already has a booking for {lesson.name} in week {week}."
+                N_("{child} already has a booking for {lesson} in week {week}."),
+                child=facts.student_name,
+                lesson=lesson.name,
+                week=week,
             )
         if regular_clash:
-            raise TeacherBusy("The teacher has another lesson at that time.")
+            raise TeacherBusy(N_("The teacher has another lesson at that time."))
         raise SlotTaken()

@@ -21,6 +21,7 @@ from core.db.models import (
     Student,
 )
 from core.errors import NotFound
+from core.i18n import N_
 from core.schedule import Slot
 from core.views import BookingView
 
@@ -99,14 +100,14 @@ async def hold_off_bookings(session: AsyncSession, school_key: str) -> None:
 async def timezone_of(session: AsyncSession, school_id: int) -> str:
     tz_name = await session.scalar(select(School.timezone).where(School.id == school_id))
     if tz_name is None:
-        raise NotFound("No such school.")
+        raise NotFound(N_("No such school."))
     return tz_name
 
 
 async def lesson_of(session: AsyncSession, school_id: int, lesson_id: int) -> Lesson:
     lesson = (await session.scalars(lesson_query(school_id).where(Lesson.id == lesson_id))).first()
     if lesson is None:
-        raise NotFound("No such lesson in this school.")
+        raise NotFound(N_("No such lesson in this school."))
     return lesson
 
 
@@ -118,7 +119,7 @@ async def booking_of(
         query = query.with_for_update(of=Booking)
     booking = (await session.scalars(query)).first()
     if booking is None:
-        raise NotFound(f"No booking #{booking_id} in this school.")
+        raise NotFound(N_("No booking #{id} in this school."), id=booking_id)
     return booking
 
 

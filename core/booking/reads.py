@@ -39,6 +39,7 @@ from core.db.models import (
     Teacher,
 )
 from core.errors import NotFound
+from core.i18n import N_
 from core.schedule import Slot
 from core.views import BookingView, LessonStats
 
@@ -97,7 +98,7 @@ class BookingReads:
                 )
             )
             if family_id is None:
-                raise NotFound("No such parent in this school.")
+                raise NotFound(N_("No such parent in this school."))
             query = booking_query(school_id).where(
                 Booking.student_id.in_(select(Student.id).where(Student.family_id == family_id))
             )
@@ -183,7 +184,7 @@ class BookingReads:
                 select(Teacher.id).where(Teacher.id == teacher_id, Teacher.school_id == school_id)
             )
             if teacher is None:
-                raise NotFound("No such teacher in this school.")
+                raise NotFound(N_("No such teacher in this school."))
             busy = await self._teacher_busy(
                 session,
                 school_id,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
-from typing import Protocol, TypeVar
+from typing import Literal, NoReturn, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from core.db.models import LessonType
@@ -25,13 +25,35 @@ from core.errors import (
     NoticeTooShort,
     SlotUnavailable,
 )
+from core.i18n import N_
 from core.schedule import Slot, Window, cut_slots, notice_ok
 from core.views import Actor
 
-CLOSED_FOR_MOVES = (
+CLOSED_FOR_MOVES = N_(
     "Bookings for this lesson are closed, so it can't be moved right now. "
     "You can still cancel it, or contact the school."
 )
+
+# check_time's refusals, whole sentences for each thing refused (the languages' genders)
+_PASSED = {
+    "session": N_("That session has already started or passed."),
+    "current": N_("The current booking has already started or passed."),
+    "new": N_("The new time has already started or passed."),
+}
+_TOO_SOON = {
+    "session": N_(
+        "That session ({when}) is less than 24 hours away, so it can't be changed in the bot. "
+        "Please contact the school."
+    ),
+    "current": N_(
+        "The current booking ({when}) is less than 24 hours away, so it can't be changed in "
+        "the bot. Please contact the school."
+    ),
+    "new": N_(
+        "The new time ({when}) is less than 24 hours away, so it can't be changed in the bot. "
+        "Please contact the school."
+    ),
+}
 
 
 # ---------------------------------------------------------------- the shape of a lesson
@@ -118,7 +140,7 @@ def family_parent_id(actor: Actor) -> int | None:
     if acts_for_school(actor):
         return None
     if not actor.is_parent or actor.parent_id is None:
-        raise NotAllowed("Only a parent of the family or the school can change bookings.")
+        raise NotAllowed(N_("Only a parent of the family or the school can change bookings."))
     return actor.parent_id
 
 
@@ -133,20 +155,32 @@ def time_ok(actor: Actor | None, start_at: datetime, now: datetime) -> bool:
     return start_at > now and (acts_for_school(actor) or notice_ok(start_at, now))
 
 
-def check_time(actor: Actor, start_at: datetime, now: datetime, what: str = "That session") -> None:
-    """:func:`time_ok`, refused in plain words."""
+Refused = Literal["session", "current", "new"]
+
+
+def check_time(
+    actor: Actor, start_at: datetime, now: datetime, tz: ZoneInfo, what: Refused = "session"
+) -> None:
+    """:func:`time_ok`, refused in plain words (``what``: that session, the current booking
+    or the new time; the refusal names its day and time in the school's timezone)."""
     if start_at <= now:
-        raise InvalidState(f"{what} has already started or passed.")
+        raise InvalidState(_PASSED[what])
     if not acts_for_school(actor) and not notice_ok(start_at, now):
-        raise NoticeTooShort(
-            f"{what} is less than 24 hours away, so it can't be changed in the bot. "
-            "Please contact the school."
-        )
+        refuse_notice(start_at, tz, what)
 
 
-def check_cancel_notice(actor: Actor, start_at: datetime, now: datetime) -> None:
-    if not acts_for_school(actor) and not notice_ok(start_at, now):
-        raise NoticeTooShort()
+def notice_refused(actor: Actor, start_at: datetime, now: datetime) -> bool:
+    """Whether the 24-hour notice refuses this actor a change of that session."""
+    return not acts_for_school(actor) and not notice_ok(start_at, now)
+
+
+def notice_refusal(start_at: datetime, tz: ZoneInfo, what: Refused = "session") -> NoticeTooShort:
+    """The 24-hour notice's refusal, naming the session's day and time."""
+    return NoticeTooShort(_TOO_SOON[what], when=start_at.astimezone(tz))
+
+
+def refuse_notice(start_at: datetime, tz: ZoneInfo, what: Refused = "session") -> NoReturn:
+    raise notice_refusal(start_at, tz, what)
 
 
 # ---------------------------------------------------------------- slots
@@ -155,7 +189,9 @@ def check_cancel_notice(actor: Actor, start_at: datetime, now: datetime) -> None
 def hybrid_of(lesson: WithHybrid[H]) -> H:
     """The lesson's hybrid pattern; refused for a lesson that has none."""
     if lesson.type is not LessonType.HYBRID or lesson.hybrid is None:
-        raise NotAllowed(f"{lesson.name} is not a hybrid lesson; it has no individual weeks.")
+        raise NotAllowed(
+            N_("{lesson} is not a hybrid lesson; it has no individual weeks."), lesson=lesson.name
+        )
     return lesson.hybrid
 
 
@@ -163,10 +199,14 @@ def check_week(lesson: LessonShape, week: int) -> None:
     """An individual week of the lesson's term, or refused in plain words."""
     term_weeks = lesson.term.weeks
     if not 1 <= week <= term_weeks:
-        raise SlotUnavailable(f"Week {week} is outside the term (weeks 1 to {term_weeks}).")
+        raise SlotUnavailable(
+            N_("Week {week} is outside the term (weeks 1 to {weeks})."), week=week, weeks=term_weeks
+        )
     if week not in hybrid_of(lesson).individual_weeks:
         raise SlotUnavailable(
-            f"Week {week} of {lesson.name} is a group week: no individual booking is needed."
+            N_("Week {week} of {lesson} is a group week: no individual booking is needed."),
+            week=week,
+            lesson=lesson.name,
         )
 
 
@@ -183,10 +223,12 @@ def find_slot(slots: Iterable[Slot], start_at: datetime) -> Slot | None:
     return next((slot for slot in slots if slot.start_at == start_at), None)
 
 
-def refuse_not_a_slot(lesson: LessonShape, week: int, tz: ZoneInfo, start_at: datetime) -> None:
-    local = start_at.astimezone(tz)
+def refuse_not_a_slot(lesson: LessonShape, week: int, tz: ZoneInfo, start_at: datetime) -> NoReturn:
     raise SlotUnavailable(
-        f"{local:%a %d %b %H:%M} is not one of the slots of {lesson.name} in week {week}."
+        N_("{when} is not one of the slots of {lesson} in week {week}."),
+        when=start_at.astimezone(tz),
+        lesson=lesson.name,
+        week=week,
     )
 
 

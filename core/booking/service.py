@@ -34,7 +34,6 @@ from core.booking.reads import BookingReads
 from core.booking.rules import (
     CLOSED_FOR_MOVES,
     acts_for_school,
-    check_cancel_notice,
     check_open,
     check_time,
     check_week,
@@ -43,7 +42,9 @@ from core.booking.rules import (
     hybrid_of,
     individual_slots,
     is_free,
+    notice_refused,
     refuse_not_a_slot,
+    refuse_notice,
 )
 from core.clock import Clock
 from core.db.driver import (
@@ -61,7 +62,7 @@ from core.errors import (
     SlotTaken,
     SlotUnavailable,
 )
-from core.i18n import gettext as _
+from core.i18n import N_, Later, format_weekday
 from core.views import Actor, BookingView
 
 # re-exported: other modules build their queries and views from these
@@ -74,20 +75,23 @@ MARKED = (BookingStatus.COMPLETED, BookingStatus.NO_SHOW)
 
 
 def refuse_marked(booking: Booking, tz: ZoneInfo, verb: str) -> NoReturn:
-    """A session already marked (present or no-show) is history: refused in plain words."""
-    start = booking.start_at.astimezone(tz)
+    """A session already marked (present or no-show) is history: refused in plain words
+    (``verb``: a catalog word, 'moved' or 'cancelled', translated when shown)."""
     if booking.status is BookingStatus.COMPLETED:
-        message = _(
+        message = N_(
             "{student}'s session of {when} has already taken place and was marked present; "
             "it can't be {verb}."
         )
     else:
-        message = _(
+        message = N_(
             "{student}'s session of {when} has already taken place and was marked a no-show; "
             "it can't be {verb}."
         )
     raise InvalidState(
-        message.format(student=booking.student.name, when=f"{start:%a %d %b %H:%M}", verb=verb)
+        message,
+        student=booking.student.name,
+        when=booking.start_at.astimezone(tz),
+        verb=Later(verb),
     )
 
 
@@ -128,13 +132,20 @@ class BookingService(CatalogBookings, BookingReads):
             ]
             if not matches:
                 raise SlotUnavailable(
-                    f"No slot of {lesson.name} starts at {at:%H:%M} in week {week}."
+                    N_("No slot of {lesson} starts at {at} in week {week}."),
+                    lesson=lesson.name,
+                    at=at,
+                    week=week,
                 )
             if len(matches) > 1:
-                days = ", ".join(f"{m.start_at.astimezone(tz):%A}" for m in matches)
+                days = [m.start_at.astimezone(tz).date() for m in matches]
                 raise SlotUnavailable(
-                    f"Slots start at {at:%H:%M} on several days of week {week} ({days}): "
-                    "say which day."
+                    N_(
+                        "Slots start at {at} on several days of week {week} ({days}): say which day."
+                    ),
+                    at=at,
+                    week=week,
+                    days=Later(build=lambda: ", ".join(format_weekday(d, "wide") for d in days)),
                 )
             return matches[0].start_at
 
@@ -166,7 +177,10 @@ class BookingService(CatalogBookings, BookingReads):
             raise SlotTaken() from None
         if state == UNIQUE_VIOLATION:
             raise AlreadyBooked(
-                f"{student_name} already has a booking for {lesson_name} in week {week}."
+                N_("{child} already has a booking for {lesson} in week {week}."),
+                child=student_name,
+                lesson=lesson_name,
+                week=week,
             ) from None
         raise exc
 
@@ -186,10 +200,10 @@ class BookingService(CatalogBookings, BookingReads):
             booking = await booking_of(session, school_id, booking_id, lock=True)
             await self._check_family(session, school_id, actor, booking.student_id)
             if booking.status in MARKED:
-                refuse_marked(booking, tz, _("moved"))
-            if booking.status in UNDOABLE:
+                refuse_marked(booking, tz, N_("moved"))
+            if booking.status in UNDOABLE:  # cancelled: the marked ones are refused above
                 raise InvalidState(
-                    f"Booking #{booking.id} is {booking.status.value.lower()}; it can't be moved."
+                    N_("Booking #{id} is cancelled; it can't be moved."), id=booking.id
                 )
             lesson = await self._hybrid_lesson(session, school_id, booking.lesson_id)
             check_week(lesson, week)
@@ -197,16 +211,19 @@ class BookingService(CatalogBookings, BookingReads):
             slot = find_slot(individual_slots(lesson, week, tz), start_at)
             if slot is None:
                 refuse_not_a_slot(lesson, week, tz, start_at)
-                raise SlotUnavailable("That is not one of the lesson's slots.")
             if slot.start_at == booking.start_at:
-                raise InvalidState("The booking is already at that time.")
+                raise InvalidState(N_("The booking is already at that time."))
             now = self.clock.now()
-            check_time(actor, booking.start_at, now, "The current booking")
-            check_time(actor, slot.start_at, now, "The new time")
+            check_time(actor, booking.start_at, now, tz, "current")
+            check_time(actor, slot.start_at, now, tz, "new")
             if week != booking.week and await active_booking_of_week(
                 session, lesson.id, booking.student_id, week
             ):
-                raise AlreadyBooked(f"{booking.student.name} already has a booking in week {week}.")
+                raise AlreadyBooked(
+                    N_("{child} already has a booking in week {week}."),
+                    child=booking.student.name,
+                    week=week,
+                )
             busy = await self._teacher_busy(
                 session,
                 school_id,
@@ -216,7 +233,7 @@ class BookingService(CatalogBookings, BookingReads):
                 exclude_booking_id=booking.id,
             )
             if not is_free(slot, busy):
-                raise SlotTaken("That slot has just been taken.")
+                raise SlotTaken()
             old_start = booking.start_at
             booking.week = week
             booking.start_at = slot.start_at
@@ -243,17 +260,13 @@ class BookingService(CatalogBookings, BookingReads):
             booking = await booking_of(session, school_id, booking_id, lock=True)
             await self._check_family(session, school_id, actor, booking.student_id)
             if booking.status is BookingStatus.CANCELLED:
-                raise InvalidState(f"Booking #{booking.id} is already cancelled.")
+                raise InvalidState(N_("Booking #{id} is already cancelled."), id=booking.id)
             if booking.status in MARKED:
                 tz = ZoneInfo(await timezone_of(session, school_id))
-                refuse_marked(booking, tz, _("cancelled"))
-            if booking.status in UNDOABLE:
-                raise InvalidState(
-                    f"Booking #{booking.id} is {booking.status.value.lower()}; "
-                    "it can't be cancelled."
-                )
+                refuse_marked(booking, tz, N_("cancelled"))
             now = self.clock.now()
-            check_cancel_notice(actor, booking.start_at, now)
+            if notice_refused(actor, booking.start_at, now):
+                refuse_notice(booking.start_at, ZoneInfo(await timezone_of(session, school_id)))
             booking.status = BookingStatus.CANCELLED
             booking.cancelled_by = actor.label
             booking.cancel_reason = (reason or "").strip()[:500] or None
@@ -278,12 +291,12 @@ class BookingService(CatalogBookings, BookingReads):
     ) -> bool:
         """Open or close a hybrid lesson's bookings; returns whether anything changed."""
         if not acts_for_school(actor):
-            raise NotAllowed("Only the school's admins can open or close bookings.")
+            raise NotAllowed(N_("Only the school's admins can open or close bookings."))
         async with unit_of_work(self.sessions) as session:
             lesson = await self._hybrid_lesson(session, school_id, lesson_id)
             hybrid = lesson.hybrid
             if hybrid is None:  # pragma: no cover - _hybrid_lesson refuses such a lesson
-                raise NotAllowed(f"{lesson.name} is not a hybrid lesson.")
+                raise NotAllowed(N_("{lesson} is not a hybrid lesson."), lesson=lesson.name)
             if hybrid.bookings_open == is_open:
                 return False
             hybrid.bookings_open = is_open

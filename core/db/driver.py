@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
 from core.errors import DatabaseUnavailable
+from core.i18n import N_
 
 logger = logging.getLogger(__name__)
 
@@ -129,8 +130,10 @@ def unavailable(exc: BaseException, *, maybe_written: bool = False) -> DatabaseU
     is unknown, because the connection broke while the statement was with the server)."""
     if maybe_written:
         return DatabaseUnavailable(
-            "The booking system stopped answering while saving this, so it may or may not "
-            "have been saved. Please look again in a few minutes before trying again."
+            N_(
+                "The booking system stopped answering while saving this, so it may or may not "
+                "have been saved. Please look again in a few minutes before trying again."
+            )
         )
     return DatabaseUnavailable()
 

@@ -48,7 +48,7 @@ from core.db.models import (
     UserLanguage,
 )
 from core.errors import NotFound
-from core.i18n import pick_language
+from core.i18n import N_, pick_language
 from core.reminders.log import CLAIMED, RETRY
 from core.reminders.notices import BookNow, NotBookedNotice, OnDemandPlan, Reminder, SessionNotice
 from core.reminders.rules import (
@@ -260,7 +260,7 @@ async def not_booked_now(
             await session.scalars(lesson_query(school_id).where(Lesson.id == lesson_id))
         ).first()
         if tz_name is None or lesson is None:
-            raise NotFound("No such lesson in this school.")
+            raise NotFound(N_("No such lesson in this school."))
         check_remindable(lesson)
         lesson_name = lesson.name
         tz = ZoneInfo(tz_name)

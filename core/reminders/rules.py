@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from core.booking.lessons import individual_slots
 from core.db.models import Lesson
 from core.errors import BookingsClosed, NotAllowed
+from core.i18n import N_
 from core.schedule import notice_ok
 from core.school_file.schema import NotBookedReminders, Reminders
 
@@ -33,7 +34,9 @@ class NothingToBook(NotAllowed):
     """A reminder asked for a lesson without individual weeks."""
 
     def __init__(self, lesson_name: str) -> None:
-        super().__init__(f"{lesson_name} has no individual weeks: there is nothing to book.")
+        super().__init__(
+            N_("{lesson} has no individual weeks: there is nothing to book."), lesson=lesson_name
+        )
         self.lesson_name = lesson_name
 
 
@@ -41,7 +44,10 @@ class RemindersClosed(BookingsClosed):
     """A reminder asked for a lesson whose bookings are closed: it would not help."""
 
     def __init__(self, lesson_name: str, lesson_key: str) -> None:
-        super().__init__(f"Bookings for {lesson_name} are closed, so a reminder would not help.")
+        super().__init__(
+            N_("Bookings for {lesson} are closed, so a reminder would not help."),
+            lesson=lesson_name,
+        )
         self.lesson_name = lesson_name
         self.lesson_key = lesson_key
 

@@ -28,7 +28,7 @@ from core.clock import Clock
 from core.db.engine import unit_of_work
 from core.db.models import Enrolment, Family, Lesson, Parent, Student
 from core.errors import AlreadyBooked, InvalidState, NotFound, NotYourStudent, SlotTaken
-from core.i18n import gettext as _
+from core.i18n import N_
 from core.views import Actor, BookingView
 from core.waitlist import tables as t
 from core.waitlist.rules import NOTICE, OFFER_FOR
@@ -168,20 +168,19 @@ class WaitlistService:
                 .where(Enrolment.lesson_id == lesson_id, Enrolment.student_id == student_id)
             )
             if not enrolled:
-                raise NotFound(_("That child is not enrolled in {lesson}.").format(
-                    lesson=lesson.name
-                ))  # fmt: skip
+                raise NotFound(N_("That child is not enrolled in {lesson}."), lesson=lesson.name)
             if await active_booking_of_week(session, lesson_id, student_id, week):
                 raise AlreadyBooked(
-                    _("This child already has a booking in week {week}.").format(week=week)
+                    N_("This child already has a booking in week {week}."), week=week
                 )
             now = self.clock.now()
             if not any(s.start_at - now >= NOTICE for s in individual_slots(lesson, week, tz)):
                 raise InvalidState(
-                    _(
+                    N_(
                         "Week {week} is too close: every slot starts within 24 hours, "
                         "so no slot can be offered any more."
-                    ).format(week=week)
+                    ),
+                    week=week,
                 )
             await session.execute(
                 insert(WaitlistEntry)
@@ -203,9 +202,7 @@ class WaitlistService:
         waiting = await self.waiting(school_id, lesson_id, week)
         mine = next((w for w in waiting if w.student_id == student_id), None)
         if mine is None:  # pragma: no cover - booked in the instant between (the trigger)
-            raise AlreadyBooked(
-                _("This child already has a booking in week {week}.").format(week=week)
-            )
+            raise AlreadyBooked(N_("This child already has a booking in week {week}."), week=week)
         logger.info(
             "waitlist: student %s joined lesson %s week %s (entry %s, by %s)",
             student_id, lesson_id, week, mine.id, actor.label,
@@ -217,10 +214,10 @@ class WaitlistService:
         async with unit_of_work(self.sessions) as session:
             entry = await session.get(WaitlistEntry, entry_id, with_for_update=True)
             if entry is None or entry.school_id != school_id:
-                raise NotFound(_("No such waitlist entry."))
+                raise NotFound(N_("No such waitlist entry."))
             await self._check_family(session, school_id, actor, entry.student_id)
             if entry.left_at is not None:
-                raise InvalidState(_("That child is no longer on the waitlist."))
+                raise InvalidState(N_("That child is no longer on the waitlist."))
             [view] = await _views(session, _entries(school_id).where(WaitlistEntry.id == entry_id))
             now = self.clock.now()
             entry.left_at, entry.left_reason = now, t.LEFT_BY_PARENT
@@ -249,7 +246,7 @@ class WaitlistService:
                 )
             )
         if entry_id is None:
-            raise NotFound(_("That child is not on the waitlist of week {week}.").format(week=week))
+            raise NotFound(N_("That child is not on the waitlist of week {week}."), week=week)
         return await self.leave(school_id, actor, entry_id)
 
     # ---------------------------------------------------------------- lists
@@ -290,13 +287,13 @@ class WaitlistService:
                 )
             ).first()
             if found is None:
-                raise NotFound(_("No such offer."))
+                raise NotFound(N_("No such offer."))
             offer, entry, freed = found
             await self._check_family(session, school_id, actor, entry.student_id)
             if offer.status == t.ACCEPTED:
-                raise InvalidState(_("You have already taken this slot."))
+                raise InvalidState(N_("You have already taken this slot."))
             if offer.status in (t.DECLINED, t.WITHDRAWN) or entry.left_at is not None:
-                raise InvalidState(_("This offer is no longer open."))
+                raise InvalidState(N_("This offer is no longer open."))
             lesson_id, student_id, week = entry.lesson_id, entry.student_id, entry.week
             start_at = freed.start_at
         try:
@@ -307,10 +304,11 @@ class WaitlistService:
             await self._settle(offer_id, t.LOST)
             logger.info("waitlist: offer %s lost (slot taken first)", offer_id)
             raise SlotTaken(
-                _(
+                N_(
                     "Sorry, someone else took that slot just before you. "
                     "You stay on the waitlist for week {week}."
-                ).format(week=week)
+                ),
+                week=week,
             ) from None
         await self._settle(offer_id, t.ACCEPTED, booking_id=view.id)
         logger.info("waitlist: offer %s accepted: booking %s", offer_id, view.id)
@@ -321,13 +319,13 @@ class WaitlistService:
         async with unit_of_work(self.sessions) as session:
             offer = await session.get(WaitlistOffer, offer_id, with_for_update=True)
             if offer is None or offer.school_id != school_id:
-                raise NotFound(_("No such offer."))
+                raise NotFound(N_("No such offer."))
             entry = await session.get(WaitlistEntry, offer.entry_id)
             if entry is None:  # pragma: no cover - a foreign key
-                raise NotFound(_("No such offer."))
+                raise NotFound(N_("No such offer."))
             await self._check_family(session, school_id, actor, entry.student_id)
             if offer.status not in (t.OPEN, t.EXPIRED, t.LOST):
-                raise InvalidState(_("This offer is no longer open."))
+                raise InvalidState(N_("This offer is no longer open."))
             offer.status, offer.answered_at = t.DECLINED, self.clock.now()
             await session.commit()
         logger.info("waitlist: offer %s declined by %s", offer_id, actor.label)

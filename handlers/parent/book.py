@@ -139,7 +139,7 @@ async def slots_screen(
             step.school_id, lesson_id, week, step.actor
         )
     except BookingsClosed as exc:
-        return texts.refusal(exc.message), back
+        return texts.refusal(exc), back
     name, lesson = overview.child.name, overview.lesson
     waiting = await entry_of_week(context, step, student_id, lesson_id, week)
 
@@ -258,7 +258,7 @@ async def _screen_step(
     try:
         shown = await screen(step)
     except FORGED_ERRORS as exc:
-        await refuse_forged(update, step, exc.message)
+        await refuse_forged(update, step, exc)
         return
     await show(update, *shown)
 
@@ -279,10 +279,10 @@ async def confirm_card(update: Update, context: Context) -> None:
             step.school_id, lesson_id, week, step.actor
         )
     except FORGED_ERRORS as exc:
-        await refuse_forged(update, step, exc.message)
+        await refuse_forged(update, step, exc)
         return
     except BookingsClosed as exc:
-        await show(update, texts.refusal(exc.message), _back(step, student_id, lesson_id))
+        await show(update, texts.refusal(exc), _back(step, student_id, lesson_id))
         return
     slot = next((s for s in slots if to_minute(s.start_at) == minute), None)
     if slot is None:
@@ -317,15 +317,15 @@ async def confirm_booking(update: Update, context: Context) -> None:
     except NoticeTooShort as exc:
         await show(
             update,
-            texts.refusal(exc.message, step.parent.school.name),
+            texts.refusal(exc, step.parent.school.name),
             _back(step, student_id, lesson_id, week),
         )
         return
     except (BookingsClosed, InvalidState) as exc:
-        await show(update, texts.refusal(exc.message), _back(step, student_id, lesson_id))
+        await show(update, texts.refusal(exc), _back(step, student_id, lesson_id))
         return
     except FORGED_ERRORS as exc:
-        await refuse_forged(update, step, exc.message)
+        await refuse_forged(update, step, exc)
         return
     change_made(update, context)
     await show(update, texts.booked(view), keyboards.booking_keyboard(view))
@@ -351,7 +351,7 @@ async def _show_after_conflict(
             step.school_id, step.parent_id, student_id, lesson_id, week
         )
     except FORGED_ERRORS as exc:
-        await refuse_forged(update, step, exc.message)
+        await refuse_forged(update, step, exc)
         return
     if existing is not None:
         same = to_minute(existing.start_at) == minute

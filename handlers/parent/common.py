@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from core.calendar.ics import booking_ics
 from core.calendar.service import booking_event
 from core.directory import Identity, Role
+from core.errors import DomainError
 from core.family_view import FamilyViewService
 from core.i18n import gettext as _
 from core.views import Actor, BookingView
@@ -127,8 +128,9 @@ async def stale_button(update: Update, context: Context) -> None:
     await refuse_stale(update, context)
 
 
-async def refuse_forged(update: Update, step: ParentStep, reason: str) -> None:
-    """An id in the button is not this family's: log it, change nothing, offer a fresh start."""
+async def refuse_forged(update: Update, step: ParentStep, reason: DomainError) -> None:
+    """An id in the button is not this family's: log it (in English), change nothing, offer a
+    fresh start."""
     query = update.callback_query
     logger.warning(
         "update %s: refused %r from parent %s (school %s): %s",
@@ -136,7 +138,7 @@ async def refuse_forged(update: Update, step: ParentStep, reason: str) -> None:
         query.data if query else None,
         step.parent_id,
         step.school_id,
-        reason,
+        reason.english,
     )
     await show(update, _(texts.FORGED), keyboards.fresh_start_keyboard(step.school_id))
 

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from core.booking.rules import CLOSED_FOR_MOVES, notice_refusal
 from core.directory import Role
 from core.errors import (
     BookingsClosed,
@@ -99,7 +100,7 @@ async def _own_booking(update: Update, context: Context, step: ParentStep) -> Bo
             step.school_id, step.parent_id, step.args[0]
         )
     except FORGED_ERRORS as exc:
-        await refuse_forged(update, step, exc.message)
+        await refuse_forged(update, step, exc)
         return None
 
 
@@ -110,7 +111,7 @@ async def _too_late(update: Update, context: Context, step: ParentStep, view: Bo
     message = (
         texts.booking_card(view)
         if not view.active
-        else texts.refusal(NoticeTooShort().message, step.parent.school.name)
+        else texts.refusal(notice_refusal(view.start_at, view.tz), step.parent.school.name)
     )
     await show(
         update,
@@ -189,10 +190,8 @@ async def _reschedule_screen(
             step.school_id, view.lesson_id, view.week, step.actor
         )
     except BookingsClosed:
-        message = BookingsClosed(
-            "Bookings for this lesson are closed, so it can't be moved right now. You can still cancel it, or contact the school."
-        ).message
-        return texts.refusal(message), keyboards.booking_keyboard(view)
+        closed = BookingsClosed(CLOSED_FOR_MOVES)
+        return texts.refusal(closed), keyboards.booking_keyboard(view)
     if near is not None:
         day = slot_pages.part_of(slots, view.tz, near)
     shown = slot_pages.part_from(slots, view.tz, day) if day is not None else []
@@ -249,17 +248,17 @@ async def move_booking(
         if view.active and to_minute(view.start_at) == minute:  # a double tap: already moved
             await show(update, texts.rescheduled(view), keyboards.booking_keyboard(view))
             return
-        await show(update, texts.refusal(exc.message), keyboards.booking_keyboard(view))
+        await show(update, texts.refusal(exc), keyboards.booking_keyboard(view))
         return
     except (NoticeTooShort, BookingsClosed) as exc:
         await show(
             update,
-            texts.refusal(exc.message, step.parent.school.name),
+            texts.refusal(exc, step.parent.school.name),
             keyboards.booking_keyboard(view),
         )
         return
     except FORGED_ERRORS as exc:
-        await refuse_forged(update, step, exc.message)
+        await refuse_forged(update, step, exc)
         return
     change_made(update, context)
     await show(update, texts.rescheduled(moved), keyboards.booking_keyboard(moved))
@@ -374,7 +373,7 @@ async def cancel_booking(
     except NoticeTooShort as exc:
         await show(
             update,
-            texts.refusal(exc.message, step.parent.school.name),
+            texts.refusal(exc, step.parent.school.name),
             keyboards.fresh_start_keyboard(step.school_id),
         )
         return
@@ -383,7 +382,7 @@ async def cancel_booking(
         await show(update, texts.cancelled(fresh), keyboards.booking_keyboard(fresh))
         return
     except FORGED_ERRORS as exc:
-        await refuse_forged(update, step, exc.message)
+        await refuse_forged(update, step, exc)
         return
     change_made(update, context)
     if code == texts.TYPED_REASON:

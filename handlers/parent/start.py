@@ -49,7 +49,7 @@ async def _redeem(update: Update, context: Context, token: str) -> None:
             if not me.is_known
             else "\n\n" + help_text(me.is_parent, me.is_teacher, me.is_admin, True)
         )
-        await reply(update, texts.refusal(exc.message) + hint)
+        await reply(update, texts.refusal(exc) + hint)
         return
     me = await who(update, context)
     services = services_of(context)

@@ -11,6 +11,7 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from core.directory import LessonRef
+from core.errors import DomainError
 from core.family_view import WeekEntry, WeekStatus
 from core.i18n import N_, format_clock, format_day, format_day_month, format_weekday, ngettext
 from core.i18n import gettext as _
@@ -290,12 +291,17 @@ def ics_file_name(view: BookingView) -> str:
     return f"booking-{view.id}.ics"
 
 
-def refusal(message: str, school_name: str | None = None) -> str:
-    """A core refusal (English, as core.errors words it) in the current language."""
-    text = esc(refusals.translated(message))
-    if school_name and "school" in message.lower():
-        text += f"\n\n({esc(school_name)})"
-    return text
+def refusal(error: DomainError | str, school_name: str | None = None) -> str:
+    """A core refusal in the current language, its dates in that language's words; one that
+    points to the school is followed by the school's name."""
+    if isinstance(error, DomainError):
+        text, english = error.message, error.english
+    else:
+        text, english = refusals.translated(error), error
+    shown = esc(text)
+    if school_name and "school" in english.lower():
+        shown += f"\n\n({esc(school_name)})"
+    return shown
 
 
 def bookings_list(school_name: str, bookings: Sequence[BookingView]) -> str:

@@ -95,11 +95,11 @@ async def join(update: Update, context: Context) -> None:
             step.school_id, step.actor, lesson_id, week, student_id
         )
     except (*FORGED_ERRORS, SlotUnavailable) as exc:
-        await refuse_forged(update, step, exc.message)
+        await refuse_forged(update, step, exc)
         return
     except (AlreadyBooked, InvalidState) as exc:
         back = keyboards.refusal_keyboard(step.school_id, student_id, lesson_id)
-        await show(update, texts.refusal(exc.message), back)
+        await show(update, texts.refusal(exc), back)
         return
     change_made(update, context)
     await show(update, words.joined_text(view), words.joined_keyboard(view))
@@ -116,12 +116,10 @@ async def leave(update: Update, context: Context) -> None:
     try:
         view = await services_of(context).waitlist.leave(step.school_id, step.actor, step.args[0])
     except FORGED_ERRORS as exc:
-        await refuse_forged(update, step, exc.message)
+        await refuse_forged(update, step, exc)
         return
     except InvalidState as exc:
-        await show(
-            update, texts.refusal(exc.message), InlineKeyboardMarkup([_my_bookings(step.school_id)])
-        )
+        await show(update, texts.refusal(exc), InlineKeyboardMarkup([_my_bookings(step.school_id)]))
         return
     change_made(update, context)
     back = keyboards.refusal_keyboard(step.school_id, view.student_id, view.lesson_id, view.week)
@@ -140,16 +138,16 @@ async def accept(update: Update, context: Context) -> None:
     try:
         view = await services_of(context).waitlist.accept(step.school_id, step.actor, step.args[0])
     except FORGED_ERRORS as exc:
-        await refuse_forged(update, step, exc.message)
+        await refuse_forged(update, step, exc)
         return
     except SlotTaken as exc:
         await show(update, words.lost_text(exc.message), mine)
         return
     except NoticeTooShort as exc:
-        await show(update, texts.refusal(exc.message, step.parent.school.name), mine)
+        await show(update, texts.refusal(exc, step.parent.school.name), mine)
         return
     except (AlreadyBooked, BookingsClosed, InvalidState, SlotUnavailable) as exc:
-        await show(update, texts.refusal(exc.message), mine)
+        await show(update, texts.refusal(exc), mine)
         return
     change_made(update, context)
     await show(update, texts.booked(view), keyboards.booking_keyboard(view))
@@ -169,10 +167,10 @@ async def decline(update: Update, context: Context) -> None:
     try:
         await services_of(context).waitlist.decline(step.school_id, step.actor, step.args[0])
     except FORGED_ERRORS as exc:
-        await refuse_forged(update, step, exc.message)
+        await refuse_forged(update, step, exc)
         return
     except InvalidState as exc:
-        await show(update, texts.refusal(exc.message), mine)
+        await show(update, texts.refusal(exc), mine)
         return
     change_made(update, context)
     await show(update, words.declined_text(), mine)

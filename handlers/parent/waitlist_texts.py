@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from core.i18n import format_clock
 from core.i18n import gettext as _
 from core.waitlist.notice import WaitlistOfferNotice
 from core.waitlist.service import WaitingView
@@ -108,8 +109,8 @@ def offer_text(notice: WaitlistOfferNotice) -> str:
                 child=esc(notice.student_name),
                 week=notice.week,
                 day=long_date(start.date()),
-                start=f"{start:%H:%M}",
-                end=f"{end:%H:%M}",
+                start=format_clock(start),
+                end=format_clock(end),
             ),
             _("Teacher: {teacher}").format(teacher=esc(notice.teacher_name)),
             "",
