@@ -138,7 +138,7 @@ def admin_step(callback: Callback) -> Callback:
         try:
             await callback(update, context)
         except DomainError as exc:
-            logger.info("update %s: %s: %s", update.update_id, exc.code, exc.message)
+            logger.info("update %s: %s: %s", update.update_id, exc.code, exc)
             args = args_of(update)
             markup = home_button(args[0]) if args else None
             query = update.callback_query

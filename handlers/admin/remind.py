@@ -35,7 +35,6 @@ from core.reminders.service import (
 from handlers.callbacks import area_pattern, decode, encode
 from handlers.context import Context, bot_data_of, services_of, who
 from handlers.formatting import esc
-from handlers.refusals import translated
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +123,7 @@ def refusal(exc: DomainError) -> str:
         return _("{lesson} has no individual weeks: there is nothing to book.").format(
             lesson=esc(exc.lesson_name)
         )
-    return esc(translated(str(exc)))
+    return esc(exc.message)
 
 
 def question_buttons(school_id: int, lesson_id: int) -> InlineKeyboardMarkup:
