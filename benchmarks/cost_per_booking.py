@@ -6,7 +6,9 @@ consumed by the process running the bookings **and** by every PostgreSQL process
 WAL writer, checkpointer, autovacuum; exited ones through the postmaster's reaped-children
 counters) while the clock runs, divided by the bookings made and by the attempts made.
 
-Usage (from any tree; each TREE is a worktree with its own ``.venv``, or ``TREE:PYTHON``)::
+Usage (from any tree; each TREE is a worktree with its own ``.venv``, or ``TREE:PYTHON``;
+``TREE|SQL`` runs SQL on the rush's database once it is built, before the rush, to attribute
+a cost, e.g. ``"/work/wt/head|ALTER TABLE bookings DISABLE TRIGGER bookings_waitlist"``)::
 
     python benchmarks/cost_per_booking.py --pairs 4 /work/wt/base /work/wt/head
     python benchmarks/cost_per_booking.py --bot --pairs 4 /work/wt/base /work/wt/head
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import importlib.util
 import json
 import os
@@ -131,6 +134,7 @@ async def measured_rush(br: Any, url: str, plan: Any, args: argparse.Namespace) 
     open_weeks = list(plan.lesson_weeks)
     barrier = asyncio.Barrier(args.clients)
     clock: dict[str, float] = {}
+    profiler = cProfile.Profile() if args.profile else None
 
     def first_few(items: list[Any], gone: Any) -> list[Any]:
         while items and gone(items[0]):
@@ -171,6 +175,8 @@ async def measured_rush(br: Any, url: str, plan: Any, args: argparse.Namespace) 
                 await attempt(rng, rng.choice(open_weeks))
         await barrier.wait()
         if "started" not in clock:
+            if profiler is not None:
+                profiler.enable()
             meter.start()
             clock["started"] = time.perf_counter()
         deadline = clock["started"] + args.seconds
@@ -183,6 +189,9 @@ async def measured_rush(br: Any, url: str, plan: Any, args: argparse.Namespace) 
         await br.warm_pool(engine, args.clients)
         await asyncio.gather(*(client(n) for n in range(args.clients)))
         meter.stop()
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
     finally:
         await engine.dispose()
     attempts = sum(outcomes.values())
@@ -206,6 +215,11 @@ def rush_worker(args: argparse.Namespace) -> dict[str, Any]:
     async def run() -> dict[str, Any]:
         name, url, plan = await br.prepare(server, 1, args.students, args.seed)
         try:
+            if args.setup_sql:  # a variant to attribute a cost (e.g. a trigger disabled)
+                engine = br.make_engine(url, pool_size=1)
+                async with engine.begin() as db:
+                    await db.execute(br.text(args.setup_sql))
+                await engine.dispose()
             numbers = await measured_rush(br, url, plan, args)
             numbers["invariants"] = await br.check_invariants(url)
         finally:
@@ -325,19 +339,21 @@ def load() -> float:
 def run_series(args: argparse.Namespace) -> int:
     from bot.embedded_db import start_embedded
 
-    trees: list[tuple[Path, str]] = []
+    trees: list[tuple[str, Path, str, str]] = []  # label, tree, python, setup SQL
     for spec in args.trees:
-        tree, _, python = spec.partition(":")
+        where, _, setup = spec.partition("|")
+        tree, _, python = where.partition(":")
         path = Path(tree).resolve()
-        trees.append((path, python or str(path / ".venv" / "bin" / "python")))
+        python = python or str(path / ".venv" / "bin" / "python")
+        trees.append((spec, path, python, setup))
     tmp = tempfile.mkdtemp(prefix="cost-per-booking-")
     embedded = start_embedded(Path(tmp), cleanup_mode="delete")
     try:
         pid_file = Path(tmp) / "pgdata" / "postmaster.pid"
         postmaster = int(pid_file.read_text().split()[0])
-        results: dict[str, list[dict[str, Any]]] = {str(t): [] for t, _ in trees}
+        results: dict[str, list[dict[str, Any]]] = {label: [] for label, *_ in trees}
         for round_no in range(1, args.pairs + 1):
-            for tree, python in trees:
+            for label, tree, python, setup in trees:
                 before = load()
                 command = [
                     python, __file__, "--worker", "bot" if args.bot else "rush",
@@ -345,6 +361,7 @@ def run_series(args: argparse.Namespace) -> int:
                     "--postmaster", str(postmaster), "--clients", str(args.clients),
                     "--seconds", str(args.seconds), "--students", str(args.students),
                     "--parents", str(args.parents), "--seed", str(args.seed),
+                    "--setup-sql", setup,
                 ]  # fmt: skip
                 proc = subprocess.run(command, capture_output=True, text=True, check=False)
                 if proc.returncode != 0:
@@ -353,8 +370,8 @@ def run_series(args: argparse.Namespace) -> int:
                 numbers = json.loads(proc.stdout.strip().splitlines()[-1])
                 numbers["load"] = (before, load())
                 numbers["round"] = round_no
-                results[str(tree)].append(numbers)
-                print(f"round {round_no} {tree}: {describe(numbers, args.bot)}", flush=True)
+                results[label].append(numbers)
+                print(f"round {round_no} {label}: {describe(numbers, args.bot)}", flush=True)
         summarise(results, args.bot)
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=1))
@@ -383,6 +400,12 @@ def describe(n: dict[str, Any], bot: bool) -> str:
     )
 
 
+def short(label: str) -> str:
+    """A tree's folder name, and + when a setup statement was run for it."""
+    where, bar, _ = label.partition("|")
+    return Path(where.partition(":")[0]).name + ("+" if bar else "")
+
+
 def summarise(results: dict[str, list[dict[str, Any]]], bot: bool) -> None:
     med = statistics.median
     metrics: list[tuple[str, Any]]
@@ -405,7 +428,7 @@ def summarise(results: dict[str, list[dict[str, Any]]], bot: bool) -> None:
         ]
     trees = list(results)
     print("\n| metric | " + " | ".join(f"{t} (runs)" for t in trees), end="")
-    print(" | " + " | ".join(f"median {Path(t).name}" for t in trees) + " | last/first |")
+    print(" | " + " | ".join(f"median {short(t)}" for t in trees) + " | last/first |")
     print("| --- |" + " --- |" * len(trees) + " ---: |" * len(trees) + " ---: |")
     for label, fn in metrics:
         values = [[fn(n) for n in results[t]] for t in trees]
@@ -434,6 +457,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parents", type=int, default=200, help="bot: simulated parents")
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--json", default="", help="also write every run's numbers here")
+    parser.add_argument("--setup-sql", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", default="", help="worker: cProfile the clock's window")
     parser.add_argument("--worker", choices=("rush", "bot"), help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)

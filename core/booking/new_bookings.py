@@ -274,9 +274,9 @@ class CatalogBookings:
         check_time(actor, slot.start_at, self.clock.now())
         # refused by the database's constraints: the student's booking that week (a double
         # tap, say), or the teacher's at that time
-        marked = await booking_sql.marked_booking_of_week(self.driver, lesson.id, student_id, week)
-        if marked is not None:
-            status, held = marked
+        # one statement answers both: a marked session, or an active booking that week
+        active = await booking_sql.active_booking_of_week(self.driver, lesson.id, student_id, week)
+        if active is not None and active.marked:
             raise AlreadyBooked(
                 _(
                     "{student}'s session of {lesson} in week {week} ({when}) has already "
@@ -285,11 +285,11 @@ class CatalogBookings:
                     student=facts.student_name,
                     lesson=lesson.name,
                     week=week,
-                    when=f"{held.astimezone(tz):%a %d %b %H:%M}",
-                    mark=_("present") if status == "COMPLETED" else _("a no-show"),
+                    when=f"{active.start_at.astimezone(tz):%a %d %b %H:%M}",
+                    mark=_("present") if active.status == "COMPLETED" else _("a no-show"),
                 )
             )
-        if await booking_sql.active_booking_of_week(self.driver, lesson.id, student_id, week):
+        if active is not None:
             raise AlreadyBooked(
                 f"{facts.student_name} already has a booking for {lesson.name} in week {week}."
             )
