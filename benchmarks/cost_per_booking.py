@@ -7,8 +7,10 @@ WAL writer, checkpointer, autovacuum; exited ones through the postmaster's reape
 counters) while the clock runs, divided by the bookings made and by the attempts made.
 
 Usage (from any tree; each TREE is a worktree with its own ``.venv``, or ``TREE:PYTHON``;
-``TREE|SQL`` runs SQL on the rush's database once it is built, before the rush, to attribute
-a cost, e.g. ``"/work/wt/head|ALTER TABLE bookings DISABLE TRIGGER bookings_waitlist"``)::
+``TREE|SQL|...`` runs each SQL on the rush's database once it is built, before the rush, and
+``TREE|book:OLD=>NEW`` replaces OLD by NEW in core/booking/sql.py's BOOK in that run, to
+attribute a cost, e.g. ``"/work/wt/head|ALTER TABLE bookings DISABLE TRIGGER bookings_waitlist"``
+or ``"/work/wt/head|book:FOR KEY SHARE=>"``)::
 
     python benchmarks/cost_per_booking.py --pairs 4 /work/wt/base /work/wt/head
     python benchmarks/cost_per_booking.py --bot --pairs 4 /work/wt/base /work/wt/head
@@ -36,6 +38,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import ctypes
 import importlib.util
 import json
 import os
@@ -135,6 +138,7 @@ async def measured_rush(br: Any, url: str, plan: Any, args: argparse.Namespace) 
     barrier = asyncio.Barrier(args.clients)
     clock: dict[str, float] = {}
     profiler = cProfile.Profile() if args.profile else None
+    valgrind = ctypes.CDLL(args.cg_helper) if args.cg_helper else None
 
     def first_few(items: list[Any], gone: Any) -> list[Any]:
         while items and gone(items[0]):
@@ -177,6 +181,8 @@ async def measured_rush(br: Any, url: str, plan: Any, args: argparse.Namespace) 
         if "started" not in clock:
             if profiler is not None:
                 profiler.enable()
+            if valgrind is not None:
+                valgrind.cg_start()
             meter.start()
             clock["started"] = time.perf_counter()
         deadline = clock["started"] + args.seconds
@@ -185,10 +191,18 @@ async def measured_rush(br: Any, url: str, plan: Any, args: argparse.Namespace) 
             if done is not None:
                 outcomes[done] += 1
 
+    backends: list[int] = []
     try:
-        await br.warm_pool(engine, args.clients)
+        # booking_rush.warm_pool, noting each pooled connection's backend (its process id)
+        conns = [await engine.connect() for _ in range(args.clients)]
+        for conn in conns:
+            backends.append(int((await conn.execute(br.text("SELECT pg_backend_pid()"))).scalar()))
+        for conn in conns:
+            await conn.close()
         await asyncio.gather(*(client(n) for n in range(args.clients)))
         meter.stop()
+        if valgrind is not None:
+            valgrind.cg_stop()
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(args.profile)
@@ -202,6 +216,7 @@ async def measured_rush(br: Any, url: str, plan: Any, args: argparse.Namespace) 
         "booked": outcomes["booked"],
         "attempts": attempts,
         "other": {k: v for k, v in outcomes.items() if k not in ("booked",)},
+        "backends": backends,
     }
 
 
@@ -211,14 +226,24 @@ def rush_worker(args: argparse.Namespace) -> dict[str, Any]:
     warnings.filterwarnings("ignore")
     br = load_tree_module(args.tree, "booking_rush")
     server = br.Server(args.database_url)
+    for item in args.setup_sql.split("|"):
+        if item.startswith("book:"):  # book:OLD=>NEW, in the booking statement's text
+            from core.booking import sql as booking_sql  # type: ignore[import-not-found]
+
+            old, _, new = item.removeprefix("book:").partition("=>")
+            if old not in booking_sql.BOOK:
+                raise SystemExit(f"error: {old!r} is not in the booking statement")
+            booking_sql.BOOK = booking_sql.BOOK.replace(old, new)
 
     async def run() -> dict[str, Any]:
         name, url, plan = await br.prepare(server, 1, args.students, args.seed)
         try:
-            if args.setup_sql:  # a variant to attribute a cost (e.g. a trigger disabled)
+            statements = [x for x in args.setup_sql.split("|") if x and not x.startswith("book:")]
+            if statements:  # a variant to attribute a cost (e.g. a trigger disabled)
                 engine = br.make_engine(url, pool_size=1)
                 async with engine.begin() as db:
-                    await db.execute(br.text(args.setup_sql))
+                    for statement in statements:
+                        await db.execute(br.text(statement))
                 await engine.dispose()
             numbers = await measured_rush(br, url, plan, args)
             numbers["invariants"] = await br.check_invariants(url)
@@ -336,16 +361,145 @@ def load() -> float:
         return float(f.read().split()[0])
 
 
-def run_series(args: argparse.Namespace) -> int:
-    from bot.embedded_db import start_embedded
+# ---------------------------------------------------------------- instructions (callgrind)
 
-    trees: list[tuple[str, Path, str, str]] = []  # label, tree, python, setup SQL
-    for spec in args.trees:
+CALLGRIND_HELPER = """
+#include <valgrind/callgrind.h>
+void cg_start(void) { CALLGRIND_START_INSTRUMENTATION; }
+void cg_stop(void) { CALLGRIND_STOP_INSTRUMENTATION; }
+"""
+
+
+def parse_specs(specs: list[str]) -> list[tuple[str, Path, str, str]]:
+    """label, tree, python, setup (SQL statements and book: substitutions, "|"-separated)."""
+    trees = []
+    for spec in specs:
         where, _, setup = spec.partition("|")
         tree, _, python = where.partition(":")
         path = Path(tree).resolve()
-        python = python or str(path / ".venv" / "bin" / "python")
-        trees.append((spec, path, python, setup))
+        trees.append((spec, path, python or str(path / ".venv" / "bin" / "python"), setup))
+    return trees
+
+
+def callgrind_total(path: Path, timeout: float = 120.0) -> int:
+    """The instruction count of a finished callgrind run (its ``totals:`` line)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists():
+            for line in path.read_text(errors="replace").splitlines():
+                if line.startswith("totals:"):
+                    return int(line.split()[1])
+        time.sleep(0.5)
+    raise SystemExit(f"error: no callgrind totals in {path}")
+
+
+def run_instructions(args: argparse.Namespace) -> int:
+    """Instructions per booking: the Python process and the PostgreSQL backend, by callgrind.
+
+    One client, so a run is the same sequence of bookings for every tree (no collisions:
+    the success path). PostgreSQL runs under callgrind (every backend writes its count when
+    it exits); the booking process runs under callgrind with instrumentation switched on only
+    while the clock runs. The backend's count includes its connection and the warm-up
+    attempts, so each tree also runs the same school with no measured attempt, and the
+    difference is divided by the bookings."""
+    for tool in ("valgrind", "gcc"):
+        if not shutil.which(tool):
+            raise SystemExit(f"error: --instructions needs {tool}")
+    import pgserver
+
+    bin_dir = Path(pgserver.__file__).parent / "pginstall" / "bin"
+    tmp = Path(tempfile.mkdtemp(prefix="cost-instructions-"))
+    (tmp / "helper.c").write_text(CALLGRIND_HELPER)
+    helper = tmp / "helper.so"
+    subprocess.run(["gcc", "-O1", "-shared", "-fPIC", "-o", helper, tmp / "helper.c"], check=True)
+    as_user = ["runuser", "-u", "pgserver", "--"] if os.geteuid() == 0 else []
+    data, out = tmp / "data", tmp / "out"
+    out.mkdir()
+    if as_user:
+        subprocess.run(["chown", "-R", "pgserver", str(tmp)], check=True)
+    subprocess.run(
+        [*as_user, bin_dir / "initdb", "-D", data, "-U", "postgres", "-A", "trust"],
+        check=True,
+        capture_output=True,
+    )
+    server = subprocess.Popen(
+        [
+            *as_user, "valgrind", "--tool=callgrind", "--trace-children=yes",
+            f"--callgrind-out-file={out}/pg.%p", bin_dir / "postgres", "-D", data, "-h", "",
+            "-k", data,
+        ],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        pid_file = data / "postmaster.pid"
+        for _ in range(240):
+            if pid_file.exists() and "ready" in pid_file.read_text():
+                break
+            time.sleep(0.5)
+        postmaster = int(pid_file.read_text().split()[0])
+        url = f"postgresql+asyncpg://postgres@/postgres?host={data}"
+        results = {}
+        for label, tree, python, setup in parse_specs(args.trees):
+            runs = {}
+            for seconds in (0.0, 1e6):  # no measured attempt; every slot booked
+                command = [
+                    python, __file__, "--worker", "rush", "--tree", str(tree),
+                    "--database-url", url, "--postmaster", str(postmaster),
+                    "--clients", "1", "--seconds", str(seconds),
+                    "--students", str(args.students), "--seed", str(args.seed),
+                    "--setup-sql", setup,
+                ]  # fmt: skip
+                own = tmp / f"py.{len(results)}.{int(seconds > 0)}"
+                if seconds:
+                    command = [
+                        "valgrind", "--tool=callgrind", "--instr-atstart=no",
+                        f"--callgrind-out-file={own}", *command, "--cg-helper", str(helper),
+                    ]  # fmt: skip
+                proc = subprocess.run(command, capture_output=True, text=True, check=False)
+                if proc.returncode != 0:
+                    print(proc.stderr, file=sys.stderr)
+                    return 1
+                numbers = json.loads(proc.stdout.strip().splitlines()[-1])
+                numbers["db_ir"] = callgrind_total(out / f"pg.{numbers['backends'][0]}")
+                numbers["own_ir"] = callgrind_total(own) if seconds else 0
+                runs[seconds > 0] = numbers
+            full, zero = runs[True], runs[False]
+            booked = full["booked"]
+            result = {
+                "booked": booked,
+                "py": full["own_ir"] / booked,
+                "db": (full["db_ir"] - zero["db_ir"]) / booked,
+            }
+            results[label] = result
+            print(
+                f"{label}: {booked} bookings; per booking {result['py']:,.0f} instructions in "
+                f"the booking process + {result['db']:,.0f} in its PostgreSQL backend = "
+                f"{result['py'] + result['db']:,.0f}",
+                flush=True,
+            )
+        first = next(iter(results.values()))
+        print(
+            "\n| tree | bookings | process Ir/booking | PostgreSQL Ir/booking | total | ÷ first |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for label, r in results.items():
+            total = r["py"] + r["db"]
+            print(
+                f"| {label} | {r['booked']} | {r['py']:,.0f} | {r['db']:,.0f} | {total:,.0f} | "
+                f"{total / (first['py'] + first['db']):.3f} |"
+            )
+    finally:
+        subprocess.run([*as_user, bin_dir / "pg_ctl", "-D", data, "stop", "-m", "fast"],
+                       capture_output=True, check=False)  # fmt: skip
+        server.wait(timeout=120)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def run_series(args: argparse.Namespace) -> int:
+    from bot.embedded_db import start_embedded
+
+    trees = parse_specs(args.trees)
     tmp = tempfile.mkdtemp(prefix="cost-per-booking-")
     embedded = start_embedded(Path(tmp), cleanup_mode="delete")
     try:
@@ -456,8 +610,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=400)
     parser.add_argument("--parents", type=int, default=200, help="bot: simulated parents")
     parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument(
+        "--instructions", action="store_true", help="instructions per booking (callgrind)"
+    )
     parser.add_argument("--json", default="", help="also write every run's numbers here")
     parser.add_argument("--setup-sql", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--cg-helper", default="", help=argparse.SUPPRESS)
     parser.add_argument("--profile", default="", help="worker: cProfile the clock's window")
     parser.add_argument("--worker", choices=("rush", "bot"), help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
@@ -471,7 +629,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(args.trees) < 2:
         parser.error("give at least two trees (the first is the base of the ratio)")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    return run_series(args)
+    return run_instructions(args) if args.instructions else run_series(args)
 
 
 if __name__ == "__main__":

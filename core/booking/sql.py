@@ -42,12 +42,12 @@ WITH facts AS (
            EXISTS (
                 SELECT 1 FROM enrolments e WHERE e.lesson_id = $2 AND e.student_id = st.id
            ) AS enrolled,
-           (SELECT hp.bookings_open FROM hybrid_patterns hp WHERE hp.lesson_id = $2)
-                AS bookings_open,
-           COALESCE((SELECT hp.approval FROM hybrid_patterns hp WHERE hp.lesson_id = $2),
-                    false) AND NOT $13::boolean AS pending,
+           hp.bookings_open AS bookings_open,
+           COALESCE(hp.approval, false) AND NOT $13::boolean AS pending,
            (SELECT sc.catalog_version FROM schools sc WHERE sc.id = $1) AS version
     FROM students st
+    -- the lesson's pattern (its key is lesson_id: none or one row), read once for both
+    LEFT JOIN hybrid_patterns hp ON hp.lesson_id = $2
     WHERE st.id = $4 AND st.school_id = $1
 ), inserted AS (
     INSERT INTO bookings (school_id, lesson_id, student_id, teacher_id, week, start_at,
