@@ -31,6 +31,11 @@ a fresh process of that tree's own venv, which imports that tree's ``benchmarks/
 
 Reported: each run's numbers, the medians per tree and the ratio of the medians (the last
 tree given over the first), and the load average around each run.
+
+``--instructions`` counts instead of timing (``perf stat -e instructions`` is not supported on
+every VM): PostgreSQL and the booking process run under valgrind's callgrind (both needed, and
+gcc for a tiny helper that switches the count on and off around the clock's window), one
+client, so every tree books the same slots in the same order; see run_instructions.
 """
 
 from __future__ import annotations
