@@ -276,9 +276,9 @@ class CatalogBookings:
         check_time(actor, slot.start_at, self.clock.now(), tz)
         # refused by the database's constraints: the student's booking that week (a double
         # tap, say), or the teacher's at that time
-        marked = await booking_sql.marked_booking_of_week(self.driver, lesson.id, student_id, week)
-        if marked is not None:
-            status, held = marked
+        # one statement answers both: a marked session, or an active booking that week
+        active = await booking_sql.active_booking_of_week(self.driver, lesson.id, student_id, week)
+        if active is not None and active.marked:
             raise AlreadyBooked(
                 N_(
                     "{student}'s session of {lesson} in week {week} ({when}) has already "
@@ -287,10 +287,10 @@ class CatalogBookings:
                 student=facts.student_name,
                 lesson=lesson.name,
                 week=week,
-                when=held.astimezone(tz),
-                mark=Later(N_("present") if status == "COMPLETED" else N_("a no-show")),
+                when=active.start_at.astimezone(tz),
+                mark=Later(N_("present") if active.status == "COMPLETED" else N_("a no-show")),
             )
-        if await booking_sql.active_booking_of_week(self.driver, lesson.id, student_id, week):
+        if active is not None:
             raise AlreadyBooked(
                 N_("{child} already has a booking for {lesson} in week {week}."),
                 child=facts.student_name,

@@ -42,12 +42,12 @@ WITH facts AS (
            EXISTS (
                 SELECT 1 FROM enrolments e WHERE e.lesson_id = $2 AND e.student_id = st.id
            ) AS enrolled,
-           (SELECT hp.bookings_open FROM hybrid_patterns hp WHERE hp.lesson_id = $2)
-                AS bookings_open,
-           COALESCE((SELECT hp.approval FROM hybrid_patterns hp WHERE hp.lesson_id = $2),
-                    false) AND NOT $13::boolean AS pending,
+           hp.bookings_open AS bookings_open,
+           COALESCE(hp.approval, false) AND NOT $13::boolean AS pending,
            (SELECT sc.catalog_version FROM schools sc WHERE sc.id = $1) AS version
     FROM students st
+    -- the lesson's pattern (its key is lesson_id: none or one row), read once for both
+    LEFT JOIN hybrid_patterns hp ON hp.lesson_id = $2
     WHERE st.id = $4 AND st.school_id = $1
 ), inserted AS (
     INSERT INTO bookings (school_id, lesson_id, student_id, teacher_id, week, start_at,
@@ -194,19 +194,25 @@ async def week_state(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ActiveBooking:
+    """The student's active booking of a lesson's week: why a booking there was refused."""
+
+    id: int
+    status: str
+    start_at: datetime
+
+    @property
+    def marked(self) -> bool:
+        """Its session already took place and was marked (present or no-show)."""
+        return self.status in ("COMPLETED", "NO_SHOW")
+
+
 async def active_booking_of_week(
     driver: Driver, lesson_id: int, student_id: int, week: int
-) -> int | None:
+) -> ActiveBooking | None:
+    """The student's active (not cancelled) booking that week, if any: one statement."""
     row = await driver.fetchrow(ACTIVE_OF_WEEK, lesson_id, student_id, week)
-    return None if row is None else int(row["id"])
-
-
-async def marked_booking_of_week(
-    driver: Driver, lesson_id: int, student_id: int, week: int
-) -> tuple[str, datetime] | None:
-    """The student's active booking that week when its session is already marked (present
-    or no-show): its status and start; None when there is none or it is not marked."""
-    row = await driver.fetchrow(ACTIVE_OF_WEEK, lesson_id, student_id, week)
-    if row is None or row["status"] not in ("COMPLETED", "NO_SHOW"):
+    if row is None:
         return None
-    return str(row["status"]), row["start_at"]
+    return ActiveBooking(int(row["id"]), str(row["status"]), row["start_at"])
