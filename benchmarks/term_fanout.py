@@ -296,3 +296,60 @@ async def run_term(families: int, workers: int) -> dict[str, float | int | str]:
         }
     )
     return out
+
+
+async def run_offer_rounds(families: int, rounds: int) -> dict[str, float | int | str]:
+    """The offer sweep alone, round after round on the term above (no messages): each round
+    every standing offer has expired and the next families are offered, so the offers'
+    history grows by N/8 a round. Times and counts the statements of each round."""
+    lessons = max(1, families // PER_LESSON)
+    families = lessons * PER_LESSON
+    server = start_test_server()
+    name = unique_name("bench")
+    url = await server.create_database(name)
+    engine = make_engine(url, pool_size=4)
+    counter = StatementCounter(engine)
+    params = {
+        "n": families, "t": lessons, "per": PER_LESSON, "booked": BOOKED,
+        "cancelled": CANCELLED, "first": FIRST_CHAT, "teacher_chat": TEACHER_CHAT,
+        "admin_chat": ADMIN_CHAT, "monday": MONDAY4_09, "now": NOW,
+    }  # fmt: skip
+    made: list[int] = []
+    seconds: list[float] = []
+    statements: list[int] = []
+    load_before = os.getloadavg()
+    try:
+        await migrate(engine)
+        async with engine.begin() as conn:
+            for statement in TERM_SQL:
+                await conn.execute(text(statement), params)
+        clock = FixedClock(NOW + timedelta(days=1))
+        services = Services.build(make_session_factory(engine), clock)
+        for _ in range(rounds):
+            count, spent, ran = await timed(
+                counter, prepare_offers(services.sessions, services.booking, clock.now())
+            )
+            made.append(count)
+            seconds.append(spent)
+            statements.append(ran)
+            clock.advance(timedelta(hours=2, minutes=1))
+        async with engine.connect() as conn:
+            history = int(await conn.scalar(text("SELECT count(*) FROM waitlist_offers")) or 0)
+    finally:
+        await engine.dispose()
+        await server.drop_database(name)
+        server.close()
+    return {
+        "scenario": "offer-rounds",
+        "families": families,
+        "freed_slots": lessons * CANCELLED,
+        "rounds": rounds,
+        "offers_made": "/".join(str(m) for m in made[:5]) + f" ... {made[-1]}",
+        "offers_in_history": history,
+        "first_round_s": round(seconds[0], 3),
+        "median_round_s": round(sorted(seconds)[len(seconds) // 2], 3),
+        "last_round_s": round(seconds[-1], 3),
+        "max_statements": max(statements),
+        "load_before": "/".join(f"{x:.1f}" for x in load_before),
+        "load_after": "/".join(f"{x:.1f}" for x in os.getloadavg()),
+    }  # fmt: skip
