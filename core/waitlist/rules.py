@@ -1,4 +1,8 @@
-"""The waitlist's rules, pure: how long an offer stands, and what may be offered."""
+"""The waitlist's rules, pure: how long an offer stands, and what may be offered.
+
+The sweep's statements (core.waitlist.picking) apply :func:`offerable` and
+:func:`offer_expiry` in SQL, to every freed slot at once; these are their definition.
+"""
 
 from __future__ import annotations
 
