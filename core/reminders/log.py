@@ -88,7 +88,7 @@ def new_token() -> str:
     return uuid.uuid4().hex
 
 
-def _takeable() -> ColumnElement[bool]:
+def takeable() -> ColumnElement[bool]:
     """A row another claim may take: a send to retry, or a claim whose lease ran out."""
     return or_(
         SentReminder.status == RETRY,
@@ -132,7 +132,7 @@ async def claim(
             "claim_token": stmt.excluded.claim_token,
             "attempts": SentReminder.attempts + 1,
         },
-        where=_takeable(),
+        where=takeable(),
     ).returning(SentReminder.id)
     async with unit_of_work(sessions) as session:
         claimed = await session.scalar(claiming)
@@ -212,7 +212,7 @@ async def settled(sessions: async_sessionmaker[AsyncSession], keys: Iterable[str
         rows = await session.scalars(
             select(SentReminder.dedupe_key).where(
                 SentReminder.dedupe_key.in_(wanted),
-                ~_takeable(),
+                ~takeable(),
             )
         )
         return set(rows)
