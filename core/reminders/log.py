@@ -6,7 +6,9 @@ retried, or a claim whose lease ran out), the message is sent, and the outcome i
 by the claim's owner (its ``claim_token``). A process killed between claim and mark leaves
 a claim that expires after ``lease`` (database time, so the processes' clocks do not
 matter) and the next sweep of any process takes it over and sends it. The only duplicate
-possible is a message that went out in the instant before its mark was lost.
+possible is a message that went out in the instant before its mark was lost. The sweeps
+claim through :mod:`core.reminders.sending`, which stages the SENT mark in the claim's own
+transaction before the request and commits it the moment the request returns.
 
 Outcomes: SENT; BLOCKED (the user blocked the bot); FAILED (refused for good, e.g. 400);
 RETRY (a 5xx or network error: claimed again by the next sweep, up to ``MAX_ATTEMPTS``

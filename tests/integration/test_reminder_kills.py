@@ -217,9 +217,8 @@ async def test_kill_9_mid_sweep_loses_nothing(api, sessions, db_url, piano, tmp_
     # requests (at most the notifier's in_flight at once), never an older one resent
     assert all(in_hand), in_hand
     assert all(0 <= n <= POOL_SIZE for n in per_round), per_round
-    # measured 0-1 at load 3-6 and 2-10 at load 10-15 (docs/benchmarks.md); fewer than one
-    # per kill even then, where the old mark (checked out and prepared after the answer,
-    # the kill sent by the Bot API's own loop) left 11-43
+    # measured 2-10 (median 5) at load 8-15 (docs/benchmarks.md), where the old mark
+    # (checked out, and prepared, after the answer) left 13-17: fewer than one per kill
     assert duplicates < KILLS, per_round
 
 
