@@ -21,9 +21,12 @@ UNKNOWN, not resent. A late answer within it is simply waited for, so it is one 
 counted as sent. ``Forbidden`` (the user blocked the bot) calls ``on_blocked``; a
 ``BadRequest`` is FAILED for good.
 
-``before_attempt`` (given by the sweeps) runs after the pacer's turn and before each
-request: the first claims the reminder, later ones renew the claim's lease; False means
-someone else has it now, and nothing is sent.
+``attempt`` (given by the sweeps, :class:`Attempt`) brackets each request: ``before`` runs
+after the pacer's turn (the first claims the reminder, later ones check the claim, each
+staging the SENT mark; False means someone else has it now, and nothing is sent), then
+``delivered`` the moment the request returns (the mark's commit, before anything else) or
+``failed`` when it raised. At most ``in_flight`` attempts are open at once (one database
+connection each, the HTTP pool's size: more would only wait for a connection there).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -57,7 +61,23 @@ logger = logging.getLogger(__name__)
 Buttons = Sequence[Sequence[tuple[str, str]]]  # rows of (label, callback data)
 OnBlocked = Callable[[int], Awaitable[None]]
 Render = Callable[[Reminder], tuple[str, Buttons]]  # a reminder's text and buttons
-BeforeAttempt = Callable[[int], Awaitable[bool]]  # attempt number -> may we send?
+
+
+class Attempt(Protocol):
+    """What brackets each request of one send (the sweeps' claim and mark)."""
+
+    async def before(self, attempt: int) -> bool:
+        """May attempt number ``attempt`` be sent? (claim or check, the mark staged)"""
+        ...
+
+    async def delivered(self) -> None:
+        """The request returned: the message is delivered."""
+        ...
+
+    async def failed(self) -> None:
+        """The request raised (or was stopped): the notifier decides what follows."""
+        ...
+
 
 SKIPPED = "SKIPPED"  # someone else holds the reminder's claim: nothing sent
 READ_TIMEOUT = 30.0  # a late answer (the Bot API delivered, then answered slowly) is waited for
@@ -195,8 +215,10 @@ class Notifier:
         max_attempts: int = 4,
         max_flood_waits: int = 5,
         backoff_seconds: float = 0.5,
+        in_flight: int = POOL_SIZE,
     ) -> None:
         self.bot = bot
+        self._in_flight = asyncio.Semaphore(in_flight)
         self._render = render
         self.on_blocked = on_blocked
         self.pacer = Pacer(per_second, per_chat_seconds)
@@ -224,18 +246,19 @@ class Notifier:
         text: str,
         buttons: Buttons | None = None,
         *,
-        before_attempt: BeforeAttempt | None = None,
+        attempt: Attempt | None = None,
         progress: Progress | None = None,
     ) -> Delivery:
         markup = keyboard(buttons)
         attempts = floods = 0
         while True:
             await self.pacer.wait_turn(chat_id)
-            if before_attempt is not None and not await before_attempt(attempts + 1):
-                return Delivery(SKIPPED, None, attempts, floods)
-            attempts += 1
             try:
-                await self._request(chat_id, text, markup, progress or Progress())
+                async with self._in_flight:
+                    if attempt is not None and not await attempt.before(attempts + 1):
+                        return Delivery(SKIPPED, None, attempts, floods)
+                    attempts += 1
+                    await self._attempt(chat_id, text, markup, progress or Progress(), attempt)
                 return Delivery(SENT, None, attempts, floods)
             except RetryAfter as exc:
                 floods += 1
@@ -274,6 +297,24 @@ class Notifier:
                 logger.warning("chat %s: message failed: %s", chat_id, exc)
                 return Delivery(FAILED, str(exc), attempts, floods)
 
+    async def _attempt(
+        self,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        progress: Progress,
+        attempt: Attempt | None,
+    ) -> None:
+        """One request, its outcome told to ``attempt`` first (the mark: nothing between)."""
+        try:
+            await self._request(chat_id, text, markup, progress)
+        except BaseException:
+            if attempt is not None:  # also when stopped: the claim is kept for its outcome
+                await asyncio.shield(attempt.failed())
+            raise
+        if attempt is not None:
+            await attempt.delivered()
+
     async def _request(
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, progress: Progress
     ) -> None:
@@ -282,8 +323,11 @@ class Notifier:
             await self.bot.send_message(
                 chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
             )
-        finally:
-            progress.requesting = False
+        except Exception:
+            progress.requesting = False  # answered (with an error) or never sent
+            raise
+        # stopped (CancelledError) mid-request, it stays True: the message may be out
+        progress.requesting = False
 
     def _backoff(self, attempts: int) -> float:
         return min(30.0, self.backoff_seconds * 2.0 ** (attempts - 1))

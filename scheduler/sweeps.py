@@ -26,6 +26,7 @@ from core.reminders import service as core
 from core.reminders.agenda import due_agendas
 from core.reminders.digest import due_digests
 from core.reminders.rules import AGENDA, DIGEST
+from core.reminders.sending import StagedSend
 from core.reminders.service import (
     FAILED,
     LEASE,
@@ -62,15 +63,8 @@ async def deliver_one(
     is released (RETRY: the next sweep of any process sends it); stopped mid-request, it may
     have been delivered: UNKNOWN, not resent."""
     token = core.new_token()
-    claimed = False
     progress = Progress()
-
-    async def before_attempt(attempt: int) -> bool:
-        nonlocal claimed
-        if not claimed:  # the first attempt claims; later ones (retries, after a flood wait)
-            claimed = await core.claim(sessions, reminder, clock.now(), token=token, lease=lease)
-            return claimed
-        return await core.renew(sessions, reminder.key, token, lease)  # renew the lease
+    staged = StagedSend(sessions, reminder, token, clock, lease=lease)
 
     status = FAILED
     detail: str | None = "unexpected error"
@@ -78,7 +72,7 @@ async def deliver_one(
     try:
         text, buttons = notifier.render(reminder)
         delivery = await notifier.send(
-            reminder.chat_id, text, buttons, before_attempt=before_attempt, progress=progress
+            reminder.chat_id, text, buttons, attempt=staged, progress=progress
         )
         status, detail = delivery.status, delivery.detail
     except asyncio.CancelledError:
@@ -91,16 +85,16 @@ async def deliver_one(
     except Exception:
         logger.exception("reminder %s to parent %s failed", reminder.key, reminder.parent_id)
     finally:
-        if not claimed or status == SKIPPED:
+        if not staged.claimed or status == SKIPPED:
             report.skipped += 1
-        else:
+        elif status != SENT:  # SENT was committed the moment the request returned
             try:
-                # marked at once, in this task (a shield's task would start a turn later):
-                # the send's return to this commit is the only window for a duplicate
+                await (asyncio.shield(staged.close()) if stopped else staged.close())
                 mark = core.record(sessions, reminder.key, status, clock.now(), detail, token=token)
                 status = await (asyncio.shield(mark) if stopped else mark)
             except Exception:  # the lease runs out and another sweep sends it again
                 logger.exception("reminder %s: could not record %s", reminder.key, status)
+        if staged.claimed and status != SKIPPED:
             report.add(status)
             report.outcomes[reminder.key] = status
             if status == SENT:

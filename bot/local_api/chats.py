@@ -64,6 +64,9 @@ class ChatBook:
     _chat_events: dict[int | str, list[BotEvent]]
     _events_cond: asyncio.Condition
     _chat_conds: dict[int | str, asyncio.Condition]
+    _handled: set[int]
+    _handled_cond: asyncio.Condition
+    _tracking: bool
     _files: dict[str, FileRecord]
     _commands: dict[tuple[Any, ...], list[JSONDict]]
     _updates: list[JSONDict]
@@ -284,6 +287,27 @@ class ChatBook:
             lambda e: e.activity, chat_id=user_id, after=after, timeout=timeout
         )
 
+    def track_handling(self, on: bool = True) -> None:
+        """The bot will say when it has finished each update (:meth:`handled`; the e2e
+        harness wraps the Application's ``process_update``, tests/support/handling.py):
+        from now on :meth:`settle` waits for that before it reads the chat, so a test never
+        reads a chat while the bot is still handling what the user did. ``on=False`` ends
+        it (the tracked bot stopped)."""
+        self._tracking = on
+
+    async def handled(self, update_id: int) -> None:
+        """The bot has finished handling update ``update_id`` (every handler returned)."""
+        self._handled.add(update_id)
+        async with self._handled_cond:
+            self._handled_cond.notify_all()
+
+    async def wait_handled(self, update_id: int, timeout: float) -> None:  # noqa: ASYNC109
+        """Until the bot has finished ``update_id``; ``TimeoutError`` after ``timeout``."""
+        async with self._handled_cond:
+            await asyncio.wait_for(
+                self._handled_cond.wait_for(lambda: update_id in self._handled), timeout
+            )
+
     async def settle(
         self,
         user_id: int | str,
@@ -292,16 +316,21 @@ class ChatBook:
         quiet: float | None = None,
         timeout: float | None = None,  # noqa: ASYNC109
         until: EventPredicate | None = None,
+        update_id: int | None = None,
     ) -> list[BotEvent]:
         """Wait until the bot has answered and then gone quiet; return its activity.
 
         With ``until``, the quiet period only starts once an activity event matching
         it has arrived (robust under load, e.g. ``until=lambda e: e.kind == "edit_text"``).
+        With ``update_id`` (the user's update) and :meth:`track_handling` on, it first waits
+        until the bot has finished that update.
         """
         quiet = self.settle_quiet if quiet is None else quiet
         timeout = self.settle_timeout if timeout is None else timeout
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        if update_id is not None and self._tracking:
+            await self.wait_handled(update_id, timeout)
         event = await self.wait_for(
             lambda e: e.activity and (until is None or until(e)),
             chat_id=user_id,

@@ -99,6 +99,9 @@ class LocalBotApi(UpdateQueue, BotRoutes):
         self._updates_cond = asyncio.Condition()
         self._events_cond = asyncio.Condition()
         self._chat_conds: dict[int | str, asyncio.Condition] = {}
+        self._handled: set[int] = set()  # updates the bot said it finished (track_handling)
+        self._handled_cond = asyncio.Condition()
+        self._tracking = False
         # update ids survive reset(): a running poller's offset must stay valid
         self._update_ids = itertools.count(1)
         self.webhook: WebhookDelivery | None = None

@@ -155,9 +155,11 @@ class UserClient:
     async def _settle(
         self, after: int, quiet: float | None, limit: float | None, until: EventPredicate | None
     ) -> Any:
+        update_id = None if self.last_update is None else self.last_update.get("update_id")
         self.last_events = await self.server.settle(
-            self.user_id, after, quiet=quiet, timeout=limit, until=until
-        )
+            self.user_id, after, quiet=quiet, timeout=limit, until=until,
+            update_id=update_id if isinstance(update_id, int) else None,
+        )  # fmt: skip
         for event in reversed(self.last_events):
             if event.kind in ("send", "edit_text", "edit_caption", "edit_markup"):
                 message = self.server.message(self.user_id, event.message_id or 0)

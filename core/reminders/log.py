@@ -6,7 +6,9 @@ retried, or a claim whose lease ran out), the message is sent, and the outcome i
 by the claim's owner (its ``claim_token``). A process killed between claim and mark leaves
 a claim that expires after ``lease`` (database time, so the processes' clocks do not
 matter) and the next sweep of any process takes it over and sends it. The only duplicate
-possible is a message that went out in the instant before its mark was lost.
+possible is a message that went out in the instant before its mark was lost. The sweeps
+claim through :mod:`core.reminders.sending`, which stages the SENT mark in the claim's own
+transaction before the request and commits it the moment the request returns.
 
 Outcomes: SENT; BLOCKED (the user blocked the bot); FAILED (refused for good, e.g. 400);
 RETRY (a 5xx or network error: claimed again by the next sweep, up to ``MAX_ATTEMPTS``
@@ -88,7 +90,7 @@ def new_token() -> str:
     return uuid.uuid4().hex
 
 
-def _takeable() -> ColumnElement[bool]:
+def takeable() -> ColumnElement[bool]:
     """A row another claim may take: a send to retry, or a claim whose lease ran out."""
     return or_(
         SentReminder.status == RETRY,
@@ -132,7 +134,7 @@ async def claim(
             "claim_token": stmt.excluded.claim_token,
             "attempts": SentReminder.attempts + 1,
         },
-        where=_takeable(),
+        where=takeable(),
     ).returning(SentReminder.id)
     async with unit_of_work(sessions) as session:
         claimed = await session.scalar(claiming)
@@ -212,7 +214,7 @@ async def settled(sessions: async_sessionmaker[AsyncSession], keys: Iterable[str
         rows = await session.scalars(
             select(SentReminder.dedupe_key).where(
                 SentReminder.dedupe_key.in_(wanted),
-                ~_takeable(),
+                ~takeable(),
             )
         )
         return set(rows)

@@ -19,6 +19,7 @@ from core.clock import FixedClock
 from core.services import Services
 from tests.support.chat import TOKEN
 from tests.support.factories import SchoolIds, build_two_schools
+from tests.support.handling import track_handling, untrack
 
 
 @pytest.fixture
@@ -50,8 +51,10 @@ async def bot_app(
         base_file_url=api.base_file_url,
         use_rate_limiter=False,
     )
+    track_handling(application, api)  # user.send/press wait until the bot finished them
     await start_bot(application, poll_timeout=1)
     try:
         yield application
     finally:
         await stop_bot(application)
+        untrack(application)

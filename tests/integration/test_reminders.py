@@ -224,9 +224,11 @@ async def test_a_restart_mid_sweep_sends_nothing_twice(api, world, clock):
     after = delivered(api)
     async with services.sessions() as session:
         rows = (await session.execute(select(SentReminder.status))).scalars().all()
-    # every reminder was claimed exactly once; the one cut off mid-send is not resent
+    # every reminder was claimed exactly once; the one cut off mid-send is not resent: it is
+    # UNKNOWN (delivered or not, the cancel came before the answer), every other one SENT
     assert len(rows) == 4 and all(n <= 2 for n in after.values())
-    assert sum(after.values()) == rows.count("SENT")
+    assert set(rows) <= {"SENT", "UNKNOWN"} and rows.count("UNKNOWN") <= 1
+    assert rows.count("SENT") <= sum(after.values()) <= len(rows)
 
 
 async def test_a_crashed_claim_is_taken_over_once_its_lease_runs_out(api, world, notifier, clock):

@@ -6,14 +6,20 @@ the test's database and local Bot API server.
 a parent that imports everything once and prints ``ready``; each line ``spawn GO_FILE`` on
 its standard input forks a sweeper process (its pid printed back): connected at once, it
 waits until GO_FILE exists, then sweeps the not-booked reminders every 50 ms, its clock at
-``BASE`` plus as many hours as ROUND_FILE says, until it is killed.
+``BASE`` plus as many hours as ROUND_FILE says, until it is killed. A line ``kill PID
+DELAY`` makes the parent send SIGKILL to PID after DELAY seconds and print ``killed``: the
+killer is neither the Bot API server nor the test's event loop (a kill issued by the loop
+that also answers the Bot API lands in the same turn as an answer, before the sweeper can
+read it, far more often than a kill independent of Telegram would).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -70,9 +76,16 @@ def main() -> None:
                 break
             if pid == 0:
                 break
-        command, _, go_file = line.strip().partition(" ")
+        command, _, arg = line.strip().partition(" ")
+        if command == "kill":  # "kill PID DELAY": SIGKILL after DELAY seconds, then "killed"
+            pid_text, _, delay = arg.partition(" ")
+            time.sleep(float(delay))
+            os.kill(int(pid_text), signal.SIGKILL)
+            print("killed", flush=True)
+            continue
         if command != "spawn":
             continue
+        go_file = arg
         pid = os.fork()
         if pid == 0:  # the sweeper: no event loop existed before the fork
             try:

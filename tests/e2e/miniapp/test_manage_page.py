@@ -18,6 +18,9 @@ from tests.e2e.miniapp.conftest import open_as, shot
 from tests.e2e.miniapp.test_calendar_page import ADMIN, SMITH, book_emma
 
 CLOSED = "Bookings are closed right now"  # the parent's week list in chat says so
+# how long a screen may take after a click that goes to the server and back (a wait, not a
+# timed assertion: Playwright's 5 s default is short on a loaded 2-core machine)
+AFTER_SERVER = 20_000
 
 
 async def test_admin_closes_and_opens_bookings_and_the_chat_sees_it(
@@ -30,7 +33,7 @@ async def test_admin_closes_and_opens_bookings_and_the_chat_sees_it(
     await shot(page, "admin-manage")
 
     await card.get_by_role("button", name="Close bookings").click()
-    await expect(card.locator(".badge")).to_have_text("Closed")
+    await expect(card.locator(".badge")).to_have_text("Closed", timeout=AFTER_SERVER)
     parent = api.user(SMITH)
     await parent.send("/book")
     await parent.press_button("Emma Smith")
@@ -38,7 +41,7 @@ async def test_admin_closes_and_opens_bookings_and_the_chat_sees_it(
     assert CLOSED in (parent.last_message or {}).get("text", "")
 
     await card.get_by_role("button", name="Open bookings").click()
-    await expect(card.locator(".badge")).to_have_text("Open")
+    await expect(card.locator(".badge")).to_have_text("Open", timeout=AFTER_SERVER)
     await parent.send("/book")
     await parent.press_button("Emma Smith")
     await parent.press_button("Piano Foundations")
@@ -63,8 +66,10 @@ async def test_admin_sees_who_booked_and_books_for_a_family(
     await page.locator("dialog#detail").get_by_role("button", name="Book week 4").click()
     await page.locator('.slots button[data-time="17:00"]').first.click()
     await page.locator("#main-button").click()
-    await expect(page.locator("#toast")).to_contain_text("Done")
-    await expect(table.locator('tr[data-student="mia"] td.booked')).to_contain_text("17:00")
+    await expect(page.locator("#toast")).to_contain_text("Done", timeout=AFTER_SERVER)
+    await expect(table.locator('tr[data-student="mia"] td.booked')).to_contain_text(
+        "17:00", timeout=AFTER_SERVER
+    )
     found = await services.booking.lesson_bookings(alpha.school, alpha.piano, week=4)
     mia = [
         b for b in found if b.student_id == alpha.mia and b.status is not BookingStatus.CANCELLED
