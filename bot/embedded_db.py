@@ -6,6 +6,7 @@ Several processes on the same DATA_DIR share one server; the last one to leave s
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,9 @@ class EmbeddedPostgres:
         self.server.cleanup()
 
 
+_START_ATTEMPTS = 3
+
+
 def start_embedded(data_dir: Path, *, cleanup_mode: str | None = "stop") -> EmbeddedPostgres:
     """Start (or join) the embedded server under ``data_dir/pgdata``."""
     try:
@@ -53,14 +57,22 @@ def start_embedded(data_dir: Path, *, cleanup_mode: str | None = "stop") -> Embe
         raise EmbeddedDatabaseError("the pgserver package is not installed") from exc
     pgdata = (data_dir / "pgdata").resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        server = get_server(pgdata, cleanup_mode=cleanup_mode)
-    except Exception as exc:
-        log = pgdata / "log"
-        tail = log.read_text(errors="replace")[-600:] if log.exists() else ""
-        raise EmbeddedDatabaseError(
-            f"could not start the embedded PostgreSQL under {pgdata}: {exc}. {tail}".strip()
-        ) from exc
+    # pg_ctl's start can fail for a moment on a starved machine (the previous server of
+    # this folder still shutting down, say): try again a few times before giving up
+    for attempt in range(1, _START_ATTEMPTS + 1):
+        try:
+            server = get_server(pgdata, cleanup_mode=cleanup_mode)
+            break
+        except Exception as exc:
+            if attempt < _START_ATTEMPTS:
+                logger.warning("embedded PostgreSQL did not start (attempt %d): %s", attempt, exc)
+                time.sleep(attempt)
+                continue
+            log = pgdata / "log"
+            tail = log.read_text(errors="replace")[-600:] if log.exists() else ""
+            raise EmbeddedDatabaseError(
+                f"could not start the embedded PostgreSQL under {pgdata}: {exc}. {tail}".strip()
+            ) from exc
     uri = urlparse(server.get_uri())
     socket_dir = parse_qs(uri.query).get("host", [str(pgdata)])[0]
     embedded = EmbeddedPostgres(server=server, socket_dir=socket_dir)
