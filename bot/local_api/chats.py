@@ -248,7 +248,7 @@ class ChatBook:
         kind: str | None = None,
         actor: str | None = None,
         after: int = 0,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 15.0,  # noqa: ASYNC109
     ) -> BotEvent:
         """First event with ``seq > after`` matching all criteria; ``TimeoutError`` if none."""
         cid = None if chat_id is None else norm_chat_id(chat_id)
@@ -280,7 +280,7 @@ class ChatBook:
         self,
         user_id: int | str,
         after: int = 0,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 15.0,  # noqa: ASYNC109
     ) -> BotEvent:
         """First bot activity (not chat actions) in the chat after ``after``."""
         return await self.wait_for(

@@ -78,7 +78,7 @@ class LocalBotApi(UpdateQueue, BotRoutes):
         bot_first_name: str = "MusicBot",
         limits: FloodLimits | None = None,
         settle_quiet: float = 0.08,
-        settle_timeout: float = 5.0,
+        settle_timeout: float = 15.0,
         known_chats_only: bool = False,
     ) -> None:
         if not self._is_loopback(host):
