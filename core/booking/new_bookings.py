@@ -31,6 +31,7 @@ from core.booking.rules import (
     refuse_not_a_slot,
     time_ok,
 )
+from core.booking.slots_cache import WeekStates
 from core.clock import Clock
 from core.db.driver import (
     DEADLOCK_DETECTED,
@@ -83,6 +84,7 @@ class CatalogBookings:
     clock: Clock
     catalogs: CatalogCache
     driver: Driver
+    week_states: WeekStates | None
 
     async def available_slots(
         self, school_id: int, lesson_id: int, week: int, actor: Actor | None = None
@@ -132,15 +134,25 @@ class CatalogBookings:
             slots = list(catalog.week_slots(lesson, week))
             now = self.clock.now()
             lo, hi = (slots[0].start_at, slots[-1].end_at) if slots else (now, now)
-            state = await booking_sql.week_state(
-                self.driver,
-                school_id=school_id,
-                lesson_id=lesson_id,
-                teacher_id=lesson.teacher_id,
-                lo=lo,
-                hi=hi,
-                exclude_booking_id=exclude_booking_id,
-            )
+            kept, ticket = None, None
+            if self.week_states is not None and exclude_booking_id is None:
+                kept, ticket = await self.week_states.get(
+                    school_id, lesson.teacher_id, lesson_id, week
+                )
+            if kept is not None and kept.version == catalog.version:
+                state = kept
+            else:
+                state = await booking_sql.week_state(
+                    self.driver,
+                    school_id=school_id,
+                    lesson_id=lesson_id,
+                    teacher_id=lesson.teacher_id,
+                    lo=lo,
+                    hi=hi,
+                    exclude_booking_id=exclude_booking_id,
+                )
+                if ticket is not None and self.week_states is not None:
+                    self.week_states.keep(ticket, state)
             if state.version != catalog.version:
                 catalog = await self._reload(school_id, state.version)
                 continue

@@ -22,6 +22,7 @@ and the edges use it).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
@@ -225,3 +226,143 @@ def drop_closed_on_checkout(
     driver = connection_record.driver_connection
     if driver is not None and driver.is_closed():
         raise DisconnectionError("the server closed this connection")
+
+
+class Notices:
+    """LISTEN on one channel, on a connection of its own (taken out of ``engine``'s pool).
+
+    ``on_notice(payload)`` runs for every notice, on the event loop, before anything that
+    was waiting on a later answer of the connection resumes. ``on_reset()`` runs whenever
+    notices may have been missed: the connection broke (a database restart, a terminated
+    backend, a ping that failed or timed out) and again once it listens anew; it is
+    re-established in the background, every ``retry_seconds`` until it is back.
+
+    :meth:`barrier` is what makes a cache kept by notices exact: it returns True once every
+    notice of a transaction that committed before the call has been handed to
+    ``on_notice`` (a ping on the listening connection: PostgreSQL sends a backend's pending
+    notices before its answer to the next query), False when not listening (then nothing
+    cached may be trusted). Concurrent callers share pings: a ping serves everyone who was
+    waiting before it was sent, so at most two are in flight per round.
+    """
+
+    PING = "SELECT 1"
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        channel: str,
+        on_notice: Callable[[str], None],
+        on_reset: Callable[[], None],
+        *,
+        retry_seconds: float = 0.5,
+        ping_timeout: float = 5.0,
+    ) -> None:
+        self.engine = engine
+        self.channel = channel
+        self.on_notice = on_notice
+        self.on_reset = on_reset
+        self.retry_seconds = retry_seconds
+        self.ping_timeout = ping_timeout
+        self._conn: Any = None  # the listening asyncpg connection, None when not listening
+        self._next: asyncio.Future[bool] | None = None  # waiters of the next ping
+        self._pinger: asyncio.Task[None] | None = None
+        self._reconnect: asyncio.Task[None] | None = None
+        self._stopped = False
+
+    @property
+    def listening(self) -> bool:
+        return self._conn is not None
+
+    async def start(self) -> None:
+        """Listen now if the database answers, else keep trying in the background."""
+        self._stopped = False
+        if not await self._connect():
+            self._retry_later()
+
+    async def stop(self) -> None:
+        self._stopped = True
+        for task in (self._reconnect, self._pinger):
+            if task is not None:
+                task.cancel()
+        self._drop(None)
+
+    async def barrier(self) -> bool:
+        if self._conn is None:
+            return False
+        if self._next is None:
+            self._next = asyncio.get_running_loop().create_future()
+            if self._pinger is None:
+                self._pinger = asyncio.create_task(self._ping())
+        # shielded: a caller that goes away must not cancel the others' answer
+        return await asyncio.shield(self._next)
+
+    async def _ping(self) -> None:
+        try:
+            while self._next is not None:
+                waiting, self._next = self._next, None
+                conn, ok = self._conn, False
+                try:
+                    if conn is not None:
+                        await asyncio.wait_for(conn.execute(self.PING), self.ping_timeout)
+                        ok = conn is self._conn
+                except Exception as exc:  # any failure: the connection is not to be trusted
+                    logger.warning("notice connection failed a ping: %s", reason(exc))
+                    self._drop(conn)
+                finally:
+                    waiting.set_result(ok)
+        finally:
+            self._pinger = None
+            if self._next is not None:  # stopped meanwhile: nobody will ping for them
+                self._next.set_result(False)
+                self._next = None
+
+    async def _connect(self) -> bool:
+        try:
+            pooled = await self.engine.raw_connection()
+            conn = pooled.driver_connection
+            pooled.detach()  # its own for good: never back into the pool
+            if conn is None:
+                raise DatabaseUnavailable()
+            await conn.add_listener(self.channel, self._heard)
+            conn.add_termination_listener(self._terminated)
+        except Exception as exc:
+            logger.warning("cannot listen for %s notices: %s", self.channel, reason(exc))
+            return False
+        if self._stopped:
+            conn.terminate()
+            return False
+        self._conn = conn
+        self.on_reset()  # whatever happened while not listening is unknown
+        return True
+
+    def _heard(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        if _conn is self._conn:
+            self.on_notice(payload)
+
+    def _terminated(self, conn: Any) -> None:
+        if conn is self._conn:
+            logger.warning("the %s notice connection closed", self.channel)
+            self._drop(conn)
+
+    def _drop(self, conn: Any) -> None:
+        """Stop trusting ``conn`` (or the current one, for None): reset, and reconnect."""
+        current = self._conn
+        if current is None or (conn is not None and conn is not current):
+            return
+        self._conn = None
+        self.on_reset()
+        if not current.is_closed():
+            current.terminate()
+        self._retry_later()
+
+    def _retry_later(self) -> None:
+        if self._stopped or (self._reconnect is not None and not self._reconnect.done()):
+            return
+
+        async def reconnect() -> None:
+            while not self._stopped:
+                await asyncio.sleep(self.retry_seconds)
+                if await self._connect():
+                    return
+
+        self._reconnect = asyncio.create_task(reconnect())

@@ -1,0 +1,138 @@
+"""The API keeps a week's slots state per process (core.booking.slots_cache) until the
+database's notices say it changed: a slot booked by another process is gone from the next
+GET, also across a broken notice connection, and keeping resumes once it listens again."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from core.booking.slots_cache import WeekStates
+from core.clock import FixedClock
+from core.services import Services
+from tests.api.conftest import Api
+from tests.support.factories import SchoolIds
+
+SLOTS = "/api/hybrid-bookings/available-slots?lessonId=piano&weekNumber=4"
+ROOT = Path(__file__).resolve().parents[2]
+
+# books one slot through the booking service of a process of its own
+OTHER_PROCESS = """
+import asyncio, sys
+from datetime import datetime
+from core.clock import FixedClock
+from core.db.engine import make_engine, make_session_factory
+from core.services import Services
+from core.views import Actor
+
+async def main(url, school, lesson, student, start, now):
+    engine = make_engine(url, pool_size=1)
+    services = Services.build(make_session_factory(engine), FixedClock(datetime.fromisoformat(now)))
+    await services.booking.create_booking(
+        int(school), Actor.system("other process"), int(lesson), int(student), 4,
+        datetime.fromisoformat(start),
+    )
+    await engine.dispose()
+
+asyncio.run(main(*sys.argv[1:]))
+"""
+
+
+async def book_elsewhere(
+    db_url: str, alpha: SchoolIds, start: str, clock: FixedClock, student: int | None = None
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        OTHER_PROCESS,
+        db_url,
+        str(alpha.school),
+        str(alpha.piano),
+        str(student or alpha.emma),
+        start,
+        clock.now().isoformat(),
+        cwd=ROOT,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+
+
+async def starts(api: Api) -> list[str]:
+    status, body = await api.call("GET", SLOTS, api.key())
+    assert status == 200, body
+    return [slot["start"] for slot in body["data"]]
+
+
+def kept(services: Services) -> WeekStates:
+    states = services.booking.week_states
+    if states is None:
+        raise RuntimeError("the HTTP server keeps no week states")
+    return states
+
+
+async def test_a_slot_booked_by_another_process_is_gone_from_the_next_get(
+    api: Api, services: Services, schools: tuple[SchoolIds, SchoolIds], db_url: str
+) -> None:
+    alpha, _ = schools
+    before = await starts(api)
+    hits = kept(services).hits
+    assert await starts(api) == before  # answered from the kept state
+    assert kept(services).hits == hits + 1
+    await book_elsewhere(db_url, alpha, before[2], api.clock)
+    after = await starts(api)
+    assert before[2] not in after and len(after) < len(before)
+    assert await starts(api) == after
+
+
+async def test_a_broken_notice_connection_forgets_and_listens_again(
+    api: Api, services: Services, schools: tuple[SchoolIds, SchoolIds], db_url: str
+) -> None:
+    alpha, _ = schools
+    before = await starts(api)
+    assert await starts(api) == before
+    # what a database restart does to every connection of the server, the listener's too
+    async with services.engine.connect() as conn:
+        await conn.exec_driver_sql(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    await book_elsewhere(db_url, alpha, before[0], api.clock)
+    after = await starts(api)
+    assert before[0] not in after
+    # listening again: a repeated read is answered from a kept state once more
+    for _ in range(200):
+        hits = kept(services).hits
+        await starts(api)
+        if kept(services).hits > hits:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the server never listened again")
+    await book_elsewhere(db_url, alpha, before[1], api.clock, alpha.liam)
+    assert before[1] not in await starts(api)
+
+
+async def test_what_the_api_itself_books_and_cancels_shows_at_once(api: Api) -> None:
+    before = await starts(api)
+    status, body = await api.call(
+        "POST",
+        "/api/hybrid-bookings",
+        api.key(),
+        json={
+            "lessonId": "piano",
+            "studentId": "emma",
+            "weekNumber": 4,
+            "scheduledDate": "2027-02-22",
+            "startTime": "16:00",
+        },
+    )
+    assert status == 201, body
+    booked = body["data"]["start"]
+    assert booked in before and booked not in await starts(api)
+    status, body = await api.call(
+        "DELETE", f"/api/hybrid-bookings/{body['data']['id']}", api.key(), json={}
+    )
+    assert status == 200, body
+    assert await starts(api) == before
