@@ -42,7 +42,7 @@ sys.modules["api_throughput"] = bench
 _SPEC.loader.exec_module(bench)
 
 
-def serve(url: str, ready: Any) -> None:
+def serve(url: str, ready: Any, profile: str = "") -> None:
     warnings.filterwarnings("ignore")
 
     async def main() -> None:
@@ -56,7 +56,17 @@ def serve(url: str, ready: Any) -> None:
         ready.put(runner.addresses[0][1])
         await stop.wait()
 
+    if not profile:
+        asyncio.run(main())
+        return
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
     asyncio.run(main())
+    profiler.disable()
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats(profile).print_stats(30)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -64,7 +74,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def run(what: str, requests: int) -> str:
+async def run(what: str, requests: int, profile: str = "") -> str:
     url, embedded = await bench._database(os.environ.get("TEST_DATABASE_URL"))
     school = await bench.build_school(url, 40)
     engine = make_engine(url, pool_size=4)
@@ -74,7 +84,7 @@ async def run(what: str, requests: int) -> str:
     headers = {"Authorization": f"Bearer {key}"}
     context = multiprocessing.get_context("spawn")
     ready = context.Queue()
-    server = context.Process(target=serve, args=(url, ready), daemon=True)
+    server = context.Process(target=serve, args=(url, ready, profile), daemon=True)
     server.start()
     base = f"http://127.0.0.1:{ready.get(timeout=60)}"
     posts = []
@@ -128,8 +138,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", nargs="?", choices=("slots", "post"), default="slots")
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument(
+        "--profile",
+        default="",
+        metavar="SORT",
+        help="run the server under cProfile; its stats (sorted by SORT: tottime, cumulative) "
+        "go to stderr at the end (the CPU figures then include the profiler's cost)",
+    )
     args = parser.parse_args()
-    print(asyncio.run(run(args.what, args.requests)))
+    print(asyncio.run(run(args.what, args.requests, args.profile)))
 
 
 if __name__ == "__main__":
