@@ -11,8 +11,9 @@ every request afresh, so a kept state never goes stale by the clock.
 No stale slot after a commit: before a kept state is used, ``sync`` (the listening
 connection's barrier, core.db.driver.Notices) makes sure every notice of a transaction
 committed before the request has been heard; when not listening (starting, or after the
-connection broke) nothing is kept or used, and every break forgets everything. A state read
-while a notice for its teacher (or school) arrived is not kept: it may predate the change.
+connection broke) nothing kept is used, and every break and every new start of listening
+forgets everything. A state read while a notice for its teacher (or school) arrived is not
+kept: it may predate the change.
 """
 
 from __future__ import annotations
@@ -68,15 +69,21 @@ class WeekStates:
     async def get(
         self, school_id: int, teacher_id: int, lesson_id: int, week: int
     ) -> tuple[WeekState | None, Ticket | None]:
-        """The kept state (or None) and, when listening, the ticket to keep a fresh read."""
-        if not await self.sync():
-            return None, None
-        state = self._states.get(school_id, {}).get(teacher_id, {}).get((lesson_id, week))
-        if state is not None:
-            self.hits += 1
-            return state, None
-        self.misses += 1
+        """The kept state (or None) and, for None, the ticket to keep a fresh read.
+
+        Only a kept state waits for ``sync``: a fresh read needs no barrier, since a notice
+        of anything it may have missed arrives after the ticket (and so stops the keeping),
+        and whatever is kept while not listening is forgotten when listening starts again.
+        """
         key = (lesson_id, week)
+        if key in self._states.get(school_id, {}).get(teacher_id, {}):
+            if not await self.sync():
+                return None, None  # not listening: nothing kept may be trusted
+            state = self._states.get(school_id, {}).get(teacher_id, {}).get(key)
+            if state is not None:
+                self.hits += 1
+                return state, None
+        self.misses += 1
         return None, Ticket(school_id, teacher_id, key, self._marks(school_id, teacher_id))
 
     def keep(self, ticket: Ticket, state: WeekState) -> None:

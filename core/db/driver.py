@@ -317,6 +317,7 @@ class Notices:
                 self._next = None
 
     async def _connect(self) -> bool:
+        conn: Any = None
         try:
             pooled = await self.engine.raw_connection()
             conn = pooled.driver_connection
@@ -327,6 +328,8 @@ class Notices:
             conn.add_termination_listener(self._terminated)
         except Exception as exc:
             logger.warning("cannot listen for %s notices: %s", self.channel, reason(exc))
+            if conn is not None and not conn.is_closed():
+                conn.terminate()
             return False
         if self._stopped:
             conn.terminate()
