@@ -31,7 +31,7 @@ from core.booking.rules import (
     refuse_not_a_slot,
     time_ok,
 )
-from core.booking.slots_cache import WeekStates
+from core.booking.slots_cache import Answer, WeekStates
 from core.clock import Clock
 from core.db.driver import (
     DEADLOCK_DETECTED,
@@ -139,9 +139,10 @@ class CatalogBookings:
                 kept, ticket = await self.week_states.get(
                     school_id, lesson.teacher_id, lesson_id, week
                 )
-            if kept is not None and kept.version == catalog.version:
-                state = kept
+            if kept is not None and kept.state.version == catalog.version:
+                state = kept.state
             else:
+                kept = None
                 state = await booking_sql.week_state(
                     self.driver,
                     school_id=school_id,
@@ -162,9 +163,22 @@ class CatalogBookings:
         check_open(actor, state.bookings_open)
         if not slots:
             return []
+        now, audience = self.clock.now(), acts_for_school(actor)
+        known = kept.answers.get(audience) if kept is not None else None
+        if (
+            known is not None
+            and known.catalog is catalog
+            and known.now <= now
+            and (known.earliest is None or time_ok(actor, known.earliest, now))
+        ):
+            return list(known.slots)
         busy = [Slot(start, end) for start, end in state.busy]
         busy += catalog.regular_busy(lesson.teacher_id, lo, hi)
-        return bookable(slots, busy, self.clock.now(), actor)
+        free = bookable(slots, busy, now, actor)
+        if kept is not None:
+            earliest = min((slot.start_at for slot in free), default=None)
+            kept.answers[audience] = Answer(catalog, now, earliest, list(free))
+        return free
 
     async def create_booking(
         self,

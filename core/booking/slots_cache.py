@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from core.booking.sql import WeekState
+from core.schedule import Slot
 
 logger = logging.getLogger(__name__)
 
@@ -42,16 +45,36 @@ class Ticket:
     marks: tuple[int, int, int]  # (resets, notices for the school, notices for the teacher)
 
 
+@dataclass(slots=True)
+class Answer:
+    """The free slots computed from a kept state: for one audience (the school, or anyone
+    held to the 24-hour rule), on one catalog, at ``now``. Still the answer at a later time
+    while its earliest slot still passes the time rules: free does not change with the clock,
+    and a slot passing them means every later one does."""
+
+    catalog: Any
+    now: datetime
+    earliest: datetime | None
+    slots: list[Slot]
+
+
+@dataclass(slots=True)
+class Kept:
+    state: WeekState
+    answers: dict[bool, Answer] = field(default_factory=dict)  # by acts-for-the-school
+
+
 async def _not_listening() -> bool:
     return False
 
 
 class WeekStates:
-    """school -> teacher -> (lesson, week) -> the week's state (one statement's answer)."""
+    """school -> teacher -> (lesson, week) -> the week's state (one statement's answer),
+    with the answers computed from it."""
 
     def __init__(self, sync: Callable[[], Awaitable[bool]] = _not_listening) -> None:
         self.sync = sync
-        self._states: dict[int, dict[int, dict[Key, WeekState]]] = {}
+        self._states: dict[int, dict[int, dict[Key, Kept]]] = {}
         self._count = 0
         self._resets = 0
         self._school_marks: dict[int, int] = {}
@@ -68,7 +91,7 @@ class WeekStates:
 
     async def get(
         self, school_id: int, teacher_id: int, lesson_id: int, week: int
-    ) -> tuple[WeekState | None, Ticket | None]:
+    ) -> tuple[Kept | None, Ticket | None]:
         """The kept state (or None) and, for None, the ticket to keep a fresh read.
 
         Only a kept state waits for ``sync``: a fresh read needs no barrier, since a notice
@@ -79,10 +102,10 @@ class WeekStates:
         if key in self._states.get(school_id, {}).get(teacher_id, {}):
             if not await self.sync():
                 return None, None  # not listening: nothing kept may be trusted
-            state = self._states.get(school_id, {}).get(teacher_id, {}).get(key)
-            if state is not None:
+            kept = self._states.get(school_id, {}).get(teacher_id, {}).get(key)
+            if kept is not None:
                 self.hits += 1
-                return state, None
+                return kept, None
         self.misses += 1
         return None, Ticket(school_id, teacher_id, key, self._marks(school_id, teacher_id))
 
@@ -96,7 +119,7 @@ class WeekStates:
         weeks = teachers.setdefault(ticket.teacher_id, {})
         if ticket.key not in weeks:
             self._count += 1
-        weeks[ticket.key] = state
+        weeks[ticket.key] = Kept(state)
 
     def heard(self, payload: str) -> None:
         """A notice: ``<school>:<teacher>`` (that teacher's weeks) or ``<school>:0``."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from core.booking.slots_cache import WeekStates
@@ -136,3 +137,24 @@ async def test_what_the_api_itself_books_and_cancels_shows_at_once(api: Api) -> 
     )
     assert status == 200, body
     assert await starts(api) == before
+
+
+async def test_an_answer_kept_follows_the_clock(api: Api) -> None:
+    parent = api.tma(1011)
+
+    async def parent_starts() -> list[str]:
+        status, body = await api.call("GET", SLOTS, api.tma(1011))
+        assert status == 200, body
+        return [slot["start"] for slot in body["data"]]
+
+    status, body = await api.call("GET", SLOTS, parent)
+    before = [slot["start"] for slot in body["data"]]
+    assert await parent_starts() == before
+    first = datetime.fromisoformat(before[0])
+    start = api.clock.now()
+    # 23 hours 59 minutes before the first slot: too late for a parent, not for the school
+    api.clock.set(first - timedelta(hours=23, minutes=59))
+    assert await parent_starts() == before[1:]
+    assert before[0] in await starts(api)
+    api.clock.set(start)  # a clock set back: the slot is bookable again
+    assert await parent_starts() == before
