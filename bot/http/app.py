@@ -21,9 +21,6 @@ from bot.http.drain import DRAIN, Drain
 from bot.http.middlewares import WEBHOOK_PATHS, errors_as_json
 from bot.http.webhook import webhook_routes
 from core.api_keys import ApiKeys
-from core.booking.slots_cache import CHANNEL as SLOTS_CHANNEL
-from core.booking.slots_cache import WeekStates
-from core.db.driver import Notices
 from core.processed_updates import ProcessedUpdates
 from core.services import Services
 from handlers.api import approval, bookings, calendar, feeds, lessons, me, office, openapi, waitlist
@@ -115,19 +112,8 @@ def build_http_app(
         )
         endpoints = [e for area in API_AREAS for e in area.endpoints]
         app[openapi.OPENAPI_DOCUMENT] = openapi.build_document(endpoints, server_url=public_url)
-        # a week's slots state kept until the database's notices say it changed
-        week_states = WeekStates()
-        notices = Notices(services.engine, SLOTS_CHANNEL, week_states.heard, week_states.reset)
-        week_states.sync = notices.barrier
-        await notices.start()
-        services.booking.week_states = week_states
-        try:
-            yield
-        finally:
-            if services.booking.week_states is week_states:
-                services.booking.week_states = None
-            await notices.stop()
-        # nothing else of its own to close: the engine belongs to the runtime
+        yield
+        # nothing of its own to close: the engine belongs to the runtime
 
     app.cleanup_ctx.append(resources)
     return app

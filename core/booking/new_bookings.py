@@ -31,7 +31,7 @@ from core.booking.rules import (
     refuse_not_a_slot,
     time_ok,
 )
-from core.booking.slots_cache import Answer, WeekStates
+from core.booking.slots_cache import Answer, WeekReads
 from core.clock import Clock
 from core.db.driver import (
     DEADLOCK_DETECTED,
@@ -84,7 +84,7 @@ class CatalogBookings:
     clock: Clock
     catalogs: CatalogCache
     driver: Driver
-    week_states: WeekStates | None
+    week_reads: WeekReads
 
     async def available_slots(
         self, school_id: int, lesson_id: int, week: int, actor: Actor | None = None
@@ -134,15 +134,9 @@ class CatalogBookings:
             slots = list(catalog.week_slots(lesson, week))
             now = self.clock.now()
             lo, hi = (slots[0].start_at, slots[-1].end_at) if slots else (now, now)
-            kept, ticket = None, None
-            if self.week_states is not None and exclude_booking_id is None:
-                kept, ticket = await self.week_states.get(
-                    school_id, lesson.teacher_id, lesson_id, week
-                )
-            if kept is not None and kept.state.version == catalog.version:
-                state = kept.state
+            if exclude_booking_id is None:  # concurrent readers share one statement
+                state = await self.week_reads.state(school_id, lesson_id, lesson.teacher_id, lo, hi)
             else:
-                kept = None
                 state = await booking_sql.week_state(
                     self.driver,
                     school_id=school_id,
@@ -152,8 +146,6 @@ class CatalogBookings:
                     hi=hi,
                     exclude_booking_id=exclude_booking_id,
                 )
-                if ticket is not None and self.week_states is not None:
-                    self.week_states.keep(ticket, state)
             if state.version != catalog.version:
                 catalog = await self._reload(school_id, state.version)
                 continue
@@ -163,21 +155,19 @@ class CatalogBookings:
         check_open(actor, state.bookings_open)
         if not slots:
             return []
-        now, audience = self.clock.now(), acts_for_school(actor)
-        known = kept.answers.get(audience) if kept is not None else None
-        if (
-            known is not None
-            and known.catalog is catalog
-            and known.now <= now
-            and (known.earliest is None or time_ok(actor, known.earliest, now))
-        ):
+        now = self.clock.now()
+        key = (school_id, lesson_id, week, acts_for_school(actor))
+        known = (
+            self.week_reads.known(key, state, catalog, now) if exclude_booking_id is None else None
+        )
+        if known is not None and (known.earliest is None or time_ok(actor, known.earliest, now)):
             return list(known.slots)
         busy = [Slot(start, end) for start, end in state.busy]
         busy += catalog.regular_busy(lesson.teacher_id, lo, hi)
         free = bookable(slots, busy, now, actor)
-        if kept is not None:
+        if exclude_booking_id is None:
             earliest = min((slot.start_at for slot in free), default=None)
-            kept.answers[audience] = Answer(catalog, now, earliest, list(free))
+            self.week_reads.keep(key, Answer(state, catalog, now, earliest, tuple(free)))
         return free
 
     async def create_booking(

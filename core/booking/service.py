@@ -45,7 +45,7 @@ from core.booking.rules import (
     is_free,
     refuse_not_a_slot,
 )
-from core.booking.slots_cache import WeekStates
+from core.booking.slots_cache import WeekReads
 from core.clock import Clock
 from core.db.driver import (
     EXCLUSION_VIOLATION,
@@ -110,9 +110,7 @@ class BookingService(CatalogBookings, BookingReads):
         self.clock = clock
         self.catalogs = catalogs or CatalogCache()
         self.driver = Driver(engine_of(sessions))
-        # week states kept by database notices; set by a process that listens for them
-        # (bot.http.app), None: every slots read asks the database
-        self.week_states: WeekStates | None = None
+        self.week_reads = WeekReads(self.driver)  # slots reads of concurrent requests
 
     # ---------------------------------------------------------------- slots (ORM)
 

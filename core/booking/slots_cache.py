@@ -1,154 +1,147 @@
-"""The state behind a week's free slots, kept per process until the database says it changed.
+"""A week's free slots for many readers at once: one statement reads the week state of every
+request waiting, and the free slots computed from a state are kept for the next reader.
 
 A week's free slots are the cached lesson catalog's slots minus what one statement reads
-(core.booking.sql.WEEK_STATE: open/closed, the teacher's bookings in the week, the catalog
-version). :class:`WeekStates` keeps that statement's answer per (school, lesson, week) and
-drops it on a notice of the ``musicbot_slots`` channel (migration 0018: a trigger on
-bookings, hybrid patterns and the school's catalog version sends ``<school>:<teacher>`` or
-``<school>:0`` at commit). The time rules (not started, 24 hours' notice) are applied to
-every request afresh, so a kept state never goes stale by the clock.
+(open/closed, the teacher's bookings in the week, the catalog version). Under a rush many
+requests want that at the same moment, and on a small machine the round trip to PostgreSQL
+costs far more than the reading. :class:`WeekReads` sends one statement for everyone
+waiting (``WEEK_STATES``: one row per distinct week asked); requests that arrive while it is
+with the server wait for the next one. So every answer still comes from a read that started
+after its request arrived: nothing is served from memory that the database did not just
+confirm, and a booking committed anywhere before a request shows in its answer.
 
-No stale slot after a commit: before a kept state is used, ``sync`` (the listening
-connection's barrier, core.db.driver.Notices) makes sure every notice of a transaction
-committed before the request has been heard; when not listening (starting, or after the
-connection broke) nothing kept is used, and every break and every new start of listening
-forgets everything. A state read while a notice for its teacher (or school) arrived is not
-kept: it may predate the change.
+The free slots computed from a state (the time rules applied at ``now``, for the school or
+for those held to the 24-hour rule) are kept per week and audience, and are the answer again
+for an equal state on the same catalog while their earliest slot still passes the time rules
+at the new ``now``: being free does not change with the clock, and the rules only ever drop
+the earliest slots first.
+
+A state cached across requests (kept until a database notice says it changed) was tried and
+dropped: a notifying transaction takes PostgreSQL's database-wide notify lock through its
+commit flush, which serialised every booking's commit (the direct-core booking rate fell to
+a quarter; docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+import asyncio
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from core.booking.sql import WeekState
+from core.db.driver import Driver
 from core.schedule import Slot
 
-logger = logging.getLogger(__name__)
+WEEK_STATES = """
+SELECT (SELECT catalog_version FROM schools WHERE id = q.school_id) AS version,
+       (SELECT bookings_open FROM hybrid_patterns WHERE lesson_id = q.lesson_id)
+            AS bookings_open,
+       ARRAY(SELECT start_at FROM bookings b
+              WHERE b.school_id = q.school_id AND b.teacher_id = q.teacher_id
+                AND b.status <> 'CANCELLED' AND b.start_at < q.hi AND b.end_at > q.lo
+              ORDER BY b.start_at) AS busy_starts,
+       ARRAY(SELECT end_at FROM bookings b
+              WHERE b.school_id = q.school_id AND b.teacher_id = q.teacher_id
+                AND b.status <> 'CANCELLED' AND b.start_at < q.hi AND b.end_at > q.lo
+              ORDER BY b.start_at) AS busy_ends
+FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::timestamptz[], $5::timestamptz[])
+     WITH ORDINALITY AS q(school_id, lesson_id, teacher_id, lo, hi, n)
+ORDER BY q.n
+"""
 
-CHANNEL = "musicbot_slots"
-LIMIT = 20_000  # kept states per process; past it, everything is forgotten and kept afresh
+ANSWERS_LIMIT = 20_000  # kept answers per process; past it they are kept afresh
 
-Key = tuple[int, int]  # (lesson id, week)
+Asked = tuple[int, int, int, datetime, datetime]  # school, lesson, teacher, lo, hi
 
 
 @dataclass(frozen=True, slots=True)
-class Ticket:
-    """Where a state about to be read will go, and what had been heard before reading it."""
-
-    school_id: int
-    teacher_id: int
-    key: Key
-    marks: tuple[int, int, int]  # (resets, notices for the school, notices for the teacher)
-
-
-@dataclass(slots=True)
 class Answer:
-    """The free slots computed from a kept state: for one audience (the school, or anyone
-    held to the 24-hour rule), on one catalog, at ``now``. Still the answer at a later time
-    while its earliest slot still passes the time rules: free does not change with the clock,
-    and a slot passing them means every later one does."""
+    """The free slots computed from ``state`` on ``catalog`` at ``now``."""
 
+    state: WeekState
     catalog: Any
     now: datetime
-    earliest: datetime | None
-    slots: list[Slot]
+    earliest: datetime | None  # the earliest free slot's start
+    slots: tuple[Slot, ...]
 
 
-@dataclass(slots=True)
-class Kept:
-    state: WeekState
-    answers: dict[bool, Answer] = field(default_factory=dict)  # by acts-for-the-school
+class WeekReads:
+    """One statement at a time for every week state asked meanwhile; answers kept."""
 
+    def __init__(self, driver: Driver) -> None:
+        self.driver = driver
+        self._next: dict[Asked, asyncio.Future[WeekState]] | None = None
+        self._sender: asyncio.Task[None] | None = None
+        self.answers: dict[tuple[int, int, int, bool], Answer] = {}
+        self.statements = 0  # for tests and benchmarks: statements sent
+        self.reads = 0  # states handed out
 
-async def _not_listening() -> bool:
-    return False
+    async def state(
+        self, school_id: int, lesson_id: int, teacher_id: int, lo: datetime, hi: datetime
+    ) -> WeekState:
+        """The week's state, read by a statement sent after this call."""
+        if self._next is None:
+            self._next = {}
+        asked = (school_id, lesson_id, teacher_id, lo, hi)
+        waiting = self._next.get(asked)
+        if waiting is None:
+            waiting = self._next[asked] = asyncio.get_running_loop().create_future()
+        if self._sender is None:
+            self._sender = asyncio.create_task(self._send())
+        self.reads += 1
+        # shielded: a reader that goes away must not cancel the others' answer
+        return await asyncio.shield(waiting)
 
-
-class WeekStates:
-    """school -> teacher -> (lesson, week) -> the week's state (one statement's answer),
-    with the answers computed from it."""
-
-    def __init__(self, sync: Callable[[], Awaitable[bool]] = _not_listening) -> None:
-        self.sync = sync
-        self._states: dict[int, dict[int, dict[Key, Kept]]] = {}
-        self._count = 0
-        self._resets = 0
-        self._school_marks: dict[int, int] = {}
-        self._teacher_marks: dict[tuple[int, int], int] = {}
-        self.hits = 0  # for tests and benchmarks
-        self.misses = 0
-
-    def _marks(self, school_id: int, teacher_id: int) -> tuple[int, int, int]:
-        return (
-            self._resets,
-            self._school_marks.get(school_id, 0),
-            self._teacher_marks.get((school_id, teacher_id), 0),
-        )
-
-    async def get(
-        self, school_id: int, teacher_id: int, lesson_id: int, week: int
-    ) -> tuple[Kept | None, Ticket | None]:
-        """The kept state (or None) and, for None, the ticket to keep a fresh read.
-
-        Only a kept state waits for ``sync``: a fresh read needs no barrier, since a notice
-        of anything it may have missed arrives after the ticket (and so stops the keeping),
-        and whatever is kept while not listening is forgotten when listening starts again.
-        """
-        key = (lesson_id, week)
-        if key in self._states.get(school_id, {}).get(teacher_id, {}):
-            if not await self.sync():
-                return None, None  # not listening: nothing kept may be trusted
-            kept = self._states.get(school_id, {}).get(teacher_id, {}).get(key)
-            if kept is not None:
-                self.hits += 1
-                return kept, None
-        self.misses += 1
-        return None, Ticket(school_id, teacher_id, key, self._marks(school_id, teacher_id))
-
-    def keep(self, ticket: Ticket, state: WeekState) -> None:
-        """Keep a state read after ``ticket`` was given, unless a notice came in between."""
-        if self._marks(ticket.school_id, ticket.teacher_id) != ticket.marks:
-            return
-        if self._count >= LIMIT:
-            self._forget_all()
-        teachers = self._states.setdefault(ticket.school_id, {})
-        weeks = teachers.setdefault(ticket.teacher_id, {})
-        if ticket.key not in weeks:
-            self._count += 1
-        weeks[ticket.key] = Kept(state)
-
-    def heard(self, payload: str) -> None:
-        """A notice: ``<school>:<teacher>`` (that teacher's weeks) or ``<school>:0``."""
-        school, _, teacher = payload.partition(":")
+    async def _send(self) -> None:
         try:
-            school_id, teacher_id = int(school), int(teacher or "0")
-        except ValueError:
-            logger.warning("unreadable %s notice %r: forgetting every state", CHANNEL, payload)
-            self.reset()
-            return
-        if teacher_id == 0:
-            self._school_marks[school_id] = self._school_marks.get(school_id, 0) + 1
-            teachers = self._states.pop(school_id, {})
-            self._count -= sum(len(weeks) for weeks in teachers.values())
-            return
-        mark = (school_id, teacher_id)
-        self._teacher_marks[mark] = self._teacher_marks.get(mark, 0) + 1
-        weeks = self._states.get(school_id, {}).pop(teacher_id, {})
-        self._count -= len(weeks)
+            while self._next:
+                batch, self._next = self._next, None
+                try:
+                    states = await self._read(list(batch))
+                except Exception as exc:
+                    for waiting in batch.values():
+                        waiting.set_exception(exc)
+                    continue
+                except BaseException:  # cancelled: so are those waiting for this statement
+                    for waiting in batch.values():
+                        waiting.cancel()
+                    raise
+                for waiting, state in zip(batch.values(), states, strict=True):
+                    waiting.set_result(state)
+        finally:
+            self._sender = None
+            if self._next:  # cancelled (loop shutting down): nobody will send for them
+                for waiting in self._next.values():
+                    waiting.cancel()
+                self._next = None
 
-    def reset(self) -> None:
-        """Notices may have been missed: forget everything, and any read under way."""
-        self._resets += 1
-        self._forget_all()
+    async def _read(self, asked: list[Asked]) -> list[WeekState]:
+        self.statements += 1
+        columns = list(zip(*asked, strict=True))
+        rows = await self.driver.fetch(WEEK_STATES, *(list(c) for c in columns))
+        if len(rows) != len(asked):  # pragma: no cover - one row per unnest element
+            raise RuntimeError("the week-states statement lost a row")
+        return [
+            WeekState(
+                version=row["version"],
+                bookings_open=row["bookings_open"],
+                busy=list(zip(row["busy_starts"], row["busy_ends"], strict=True)),
+            )
+            for row in rows
+        ]
 
-    def _forget_all(self) -> None:
-        self._states.clear()
-        self._count = 0
-        if len(self._teacher_marks) > LIMIT:  # a read under way then is simply not kept
-            self._resets += 1
-            self._teacher_marks.clear()
-            self._school_marks.clear()
+    def known(
+        self, key: tuple[int, int, int, bool], state: WeekState, catalog: Any, now: datetime
+    ) -> Answer | None:
+        """The kept answer for ``key`` if it was computed from an equal state on this catalog
+        at or before ``now`` (the caller checks its earliest slot against the time rules)."""
+        answer = self.answers.get(key)
+        if answer is None or answer.catalog is not catalog or answer.now > now:
+            return None
+        return answer if answer.state == state else None
+
+    def keep(self, key: tuple[int, int, int, bool], answer: Answer) -> None:
+        if len(self.answers) >= ANSWERS_LIMIT:
+            self.answers.clear()
+        self.answers[key] = answer
