@@ -81,12 +81,16 @@ class WeekReads:
         self, school_id: int, lesson_id: int, teacher_id: int, lo: datetime, hi: datetime
     ) -> WeekState:
         """The week's state, read by a statement sent after this call."""
+        loop = asyncio.get_running_loop()
+        sender = self._sender
+        if sender is not None and (sender.done() or sender.get_loop() is not loop):
+            self._sender = self._next = None  # its loop went away while a statement was out
         if self._next is None:
             self._next = {}
         asked = (school_id, lesson_id, teacher_id, lo, hi)
         waiting = self._next.get(asked)
         if waiting is None:
-            waiting = self._next[asked] = asyncio.get_running_loop().create_future()
+            waiting = self._next[asked] = loop.create_future()
         if self._sender is None:
             self._sender = asyncio.create_task(self._send())
         self.reads += 1
