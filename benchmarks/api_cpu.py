@@ -1,10 +1,11 @@
 """Server CPU per API request, a measure that survives a loaded machine.
 
-Run ``python benchmarks/api_cpu.py [slots|post] [--requests 2000]`` from a tree's root (it
-imports that tree's code). The real HTTP server (bot.http) runs in a process of its own on
-the school of benchmarks/api_throughput.py; one client sends serial requests (200 warm
-first) and the server process's CPU time (utime + stime from /proc) is divided by the
-requests. Alternate trees round by round to compare them; wall time is printed too.
+Run ``python benchmarks/api_cpu.py [slots|post] [--requests 2000] [--clients 1]`` from a
+tree's root (it imports that tree's code). The real HTTP server (bot.http) runs in a process
+of its own on the school of benchmarks/api_throughput.py; one client sends serial requests
+(200 warm first), or ``--clients N`` send at once (concurrent requests may share work), and
+the server process's CPU time (utime + stime from /proc) is divided by the requests.
+Alternate trees round by round to compare them; wall time is printed too.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ sys.modules["api_throughput"] = bench
 _SPEC.loader.exec_module(bench)
 
 
-def serve(url: str, ready: Any) -> None:
+def serve(url: str, ready: Any, profile: str = "") -> None:
     warnings.filterwarnings("ignore")
 
     async def main() -> None:
@@ -56,7 +57,17 @@ def serve(url: str, ready: Any) -> None:
         ready.put(runner.addresses[0][1])
         await stop.wait()
 
+    if not profile:
+        asyncio.run(main())
+        return
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
     asyncio.run(main())
+    profiler.disable()
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats(profile).print_stats(30)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -64,7 +75,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def run(what: str, requests: int) -> str:
+async def run(what: str, requests: int, profile: str = "", clients: int = 1) -> str:
     url, embedded = await bench._database(os.environ.get("TEST_DATABASE_URL"))
     school = await bench.build_school(url, 40)
     engine = make_engine(url, pool_size=4)
@@ -74,7 +85,7 @@ async def run(what: str, requests: int) -> str:
     headers = {"Authorization": f"Bearer {key}"}
     context = multiprocessing.get_context("spawn")
     ready = context.Queue()
-    server = context.Process(target=serve, args=(url, ready), daemon=True)
+    server = context.Process(target=serve, args=(url, ready, profile), daemon=True)
     server.start()
     base = f"http://127.0.0.1:{ready.get(timeout=60)}"
     posts = []
@@ -109,8 +120,13 @@ async def run(what: str, requests: int) -> str:
                 await send(i)
             count = requests if what == "slots" else min(requests, len(posts) - 200)
             cpu0, wall0 = cpu_seconds(server.pid or 0), time.perf_counter()
-            for i in range(200, 200 + count):
-                await send(i)
+            todo = iter(range(200, 200 + count))
+
+            async def client() -> None:
+                for i in todo:  # the clients share one sequence of requests
+                    await send(i)
+
+            await asyncio.gather(*(client() for _ in range(clients)))
             wall, cpu = time.perf_counter() - wall0, cpu_seconds(server.pid or 0) - cpu0
     finally:
         server.terminate()
@@ -119,7 +135,7 @@ async def run(what: str, requests: int) -> str:
         if embedded is not None:
             embedded.stop()
     return (
-        f"{what}: {count} serial requests, server CPU {1e6 * cpu / count:.0f} us/request, "
+        f"{what}: {count} requests from {clients} client(s), server CPU {1e6 * cpu / count:.0f} us/request, "
         f"wall {1e6 * wall / count:.0f} us/request; load average {os.getloadavg()[0]:.2f}"
     )
 
@@ -128,8 +144,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", nargs="?", choices=("slots", "post"), default="slots")
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument(
+        "--profile",
+        default="",
+        metavar="SORT",
+        help="run the server under cProfile; its stats (sorted by SORT: tottime, cumulative) "
+        "go to stderr at the end (the CPU figures then include the profiler's cost)",
+    )
+    parser.add_argument(
+        "--clients", type=int, default=1, help="concurrent clients (default 1: serial)"
+    )
     args = parser.parse_args()
-    print(asyncio.run(run(args.what, args.requests)))
+    print(asyncio.run(run(args.what, args.requests, args.profile, args.clients)))
 
 
 if __name__ == "__main__":

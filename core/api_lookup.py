@@ -28,6 +28,10 @@ SELECT (SELECT id FROM lessons WHERE school_id = $1 AND key = $2) AS lesson_id,
 """
 
 
+STUDENT_KEYS = "SELECT key, id FROM students WHERE school_id = $1 LIMIT $2"
+STUDENT_KEYS_LIMIT = 50_000  # a school with more: each key is asked by itself
+
+
 @dataclass(frozen=True, slots=True)
 class Resolved:
     """The ids of the keys asked for (None for a key not asked)."""
@@ -45,6 +49,8 @@ _LESSON_KEYS: dict[int, tuple[int, dict[str, LessonPlan]]] = {}
 # per school: (catalog version, student key -> id); an import keeps a key's id, and the
 # cache starts afresh whenever the process sees a new catalog version
 _STUDENT_KEYS: dict[int, tuple[int, dict[str, int]]] = {}
+# per school: the catalog version whose student keys were all read at once
+_LEARNED: dict[int, int] = {}
 
 
 def _cached_lesson(catalogs: CatalogCache | None, school_id: int, key: str) -> LessonPlan | None:
@@ -84,6 +90,21 @@ def _remember_student(
         students[key] = student_id
 
 
+async def _learn_students(
+    engine: AsyncEngine, catalogs: CatalogCache | None, school_id: int
+) -> None:
+    """Every student key of the school into the cache, once per catalog version (a key
+    still unknown afterwards is asked by itself)."""
+    catalog = catalogs.peek(school_id) if catalogs is not None else None
+    students = _students(catalogs, school_id)
+    if catalog is None or students is None or _LEARNED.get(school_id) == catalog.version:
+        return
+    _LEARNED[school_id] = catalog.version
+    rows = await Driver(engine).fetch(STUDENT_KEYS, school_id, STUDENT_KEYS_LIMIT)
+    if len(rows) < STUDENT_KEYS_LIMIT:
+        students.update((row["key"], row["id"]) for row in rows)
+
+
 async def resolve(
     engine: AsyncEngine,
     school_id: int,
@@ -102,6 +123,11 @@ async def resolve(
     if lesson is not None and all(key is None for key in asked[2:]):
         plan = _cached_lesson(catalogs, school_id, lesson)
         student_id = _cached_student(catalogs, school_id, student) if student else None
+        if plan is not None and student is not None and student_id is None:
+            # one statement learns every student key of the school (per catalog version),
+            # not one per student: a booking rush names hundreds of students
+            await _learn_students(engine, catalogs, school_id)
+            student_id = _cached_student(catalogs, school_id, student)
         if plan is not None and (student is None or student_id is not None):
             return Resolved(
                 lesson_id=plan.id, lesson_teacher_id=plan.teacher_id, student_id=student_id

@@ -31,6 +31,7 @@ from core.booking.rules import (
     refuse_not_a_slot,
     time_ok,
 )
+from core.booking.slots_cache import Answer, WeekReads
 from core.clock import Clock
 from core.db.driver import (
     DEADLOCK_DETECTED,
@@ -82,6 +83,7 @@ class CatalogBookings:
     clock: Clock
     catalogs: CatalogCache
     driver: Driver
+    week_reads: WeekReads
 
     async def available_slots(
         self, school_id: int, lesson_id: int, week: int, actor: Actor | None = None
@@ -131,15 +133,18 @@ class CatalogBookings:
             slots = list(catalog.week_slots(lesson, week))
             now = self.clock.now()
             lo, hi = (slots[0].start_at, slots[-1].end_at) if slots else (now, now)
-            state = await booking_sql.week_state(
-                self.driver,
-                school_id=school_id,
-                lesson_id=lesson_id,
-                teacher_id=lesson.teacher_id,
-                lo=lo,
-                hi=hi,
-                exclude_booking_id=exclude_booking_id,
-            )
+            if exclude_booking_id is None:  # concurrent readers share one statement
+                state = await self.week_reads.state(school_id, lesson_id, lesson.teacher_id, lo, hi)
+            else:
+                state = await booking_sql.week_state(
+                    self.driver,
+                    school_id=school_id,
+                    lesson_id=lesson_id,
+                    teacher_id=lesson.teacher_id,
+                    lo=lo,
+                    hi=hi,
+                    exclude_booking_id=exclude_booking_id,
+                )
             if state.version != catalog.version:
                 catalog = await self._reload(school_id, state.version)
                 continue
@@ -149,9 +154,20 @@ class CatalogBookings:
         check_open(actor, state.bookings_open)
         if not slots:
             return []
+        now = self.clock.now()
+        key = (school_id, lesson_id, week, acts_for_school(actor))
+        known = (
+            self.week_reads.known(key, state, catalog, now) if exclude_booking_id is None else None
+        )
+        if known is not None and (known.earliest is None or time_ok(actor, known.earliest, now)):
+            return list(known.slots)
         busy = [Slot(start, end) for start, end in state.busy]
         busy += catalog.regular_busy(lesson.teacher_id, lo, hi)
-        return bookable(slots, busy, self.clock.now(), actor)
+        free = bookable(slots, busy, now, actor)
+        if exclude_booking_id is None:
+            earliest = min((slot.start_at for slot in free), default=None)
+            self.week_reads.keep(key, Answer(state, catalog, now, earliest, tuple(free)))
+        return free
 
     async def create_booking(
         self,

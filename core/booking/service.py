@@ -46,6 +46,7 @@ from core.booking.rules import (
     refuse_not_a_slot,
     refuse_notice,
 )
+from core.booking.slots_cache import WeekReads
 from core.clock import Clock
 from core.db.driver import (
     EXCLUSION_VIOLATION,
@@ -113,6 +114,7 @@ class BookingService(CatalogBookings, BookingReads):
         self.clock = clock
         self.catalogs = catalogs or CatalogCache()
         self.driver = Driver(engine_of(sessions))
+        self.week_reads = WeekReads(self.driver)  # slots reads of concurrent requests
 
     # ---------------------------------------------------------------- slots (ORM)
 

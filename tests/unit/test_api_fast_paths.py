@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from pydantic import TypeAdapter
 
 from bot.http.compression import gzipped
+from core.db.models import BookingStatus
 from core.schedule import Slot
+from core.views import BookingView
 from handlers.api import models, render
 
 
@@ -51,3 +53,55 @@ def test_remembered_gzip_decodes_to_the_answer_and_is_zlibs_default() -> None:
     assert gzip.decompress(packed) == body
     assert gzipped(body) is packed
     assert zlib.decompress(packed, wbits=16 + zlib.MAX_WBITS) == body
+
+
+def _booking(**changes: object) -> BookingView:
+    fields: dict[str, object] = {
+        "id": 7,
+        "school_id": 1,
+        "lesson_id": 2,
+        "lesson_key": "piano",
+        "lesson_name": "Piano Foundations",
+        "student_id": 3,
+        "student_key": "emma",
+        "student_name": "Emma Smith",
+        "family_id": 4,
+        "family_name": "Smith family",
+        "teacher_id": 5,
+        "teacher_name": "Sam Jones",
+        "location_name": "Main Studio",
+        "room_name": None,
+        "week": 4,
+        "start_at": datetime(2030, 3, 31, 0, 30, tzinfo=UTC),
+        "end_at": datetime(2030, 3, 31, 1, 0, tzinfo=UTC),
+        "status": BookingStatus.CONFIRMED,
+        "booked_by": "parent:Jane",
+        "updated_by": None,
+        "cancelled_by": None,
+        "cancel_reason": None,
+        "sequence": 0,
+        "timezone": "Europe/London",
+        "confirmed_at": datetime(2030, 3, 1, 9, 0, tzinfo=UTC),
+    }
+    fields.update(changes)
+    return BookingView(**fields)  # type: ignore[arg-type]
+
+
+def test_a_booking_built_without_validation_is_what_validation_makes() -> None:
+    adapter = TypeAdapter(models.HybridBooking)
+    for booking in (
+        _booking(),
+        _booking(
+            status=BookingStatus.CANCELLED,
+            cancelled_by="admin:Alice",
+            cancel_reason="ill",
+            updated_by="admin:Alice",
+            room_name="Room 1",
+            timezone="Australia/Sydney",
+        ),
+        _booking(status=BookingStatus.PENDING, confirmed_at=None, location_name=None),
+    ):
+        built = render.hybrid_booking(booking)
+        validated = models.HybridBooking.model_validate(built.model_dump())
+        assert adapter.dump_json(built) == adapter.dump_json(validated)
+        assert built == validated
