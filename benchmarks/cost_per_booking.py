@@ -329,6 +329,11 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
                 use_rate_limiter=False, concurrent_updates=32,
             )  # fmt: skip
             await bt.start_bot(application, poll_timeout=1)
+            # start-up's command menus (once per process, in the background since the menus
+            # change) are done before the clock starts: the meter counts updates, not start-up
+            menus = getattr(application.bot_data, "menus_task", None)
+            if menus is not None:
+                await menus
             latencies = []
             meter = Meter(args.postmaster)
             meter.start()
