@@ -63,6 +63,7 @@ from bot.app import (  # noqa: E402
     stop_bot,
 )
 from bot.local_api import BotEvent, LocalBotApi  # noqa: E402
+from bot.settings import DEFAULT_DB_POOL_SIZE  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
 from core.db.engine import make_engine, make_session_factory, migrate  # noqa: E402
 from core.db.models import (  # noqa: E402
@@ -317,7 +318,7 @@ async def echo_phase_of(api: LocalBotApi, parents: int, same_stack: bool, first_
 async def one_run(server: Any, parents: int) -> tuple[Phase, Phase, Phase]:
     name = unique_name("bench")
     url = await server.create_database(name)
-    engine = make_engine(url, pool_size=20)
+    engine = make_engine(url, pool_size=DEFAULT_DB_POOL_SIZE)  # the bot's own default
     api = LocalBotApi(bot_username="bench_bot", settle_timeout=WAIT)
     await api.start()
     try:

@@ -10,7 +10,8 @@ Usage (from any tree; each TREE is a worktree with its own ``.venv``, or ``TREE:
 ``TREE|SQL|...`` runs each SQL on the rush's database once it is built, before the rush, and
 ``TREE|book:OLD=>NEW`` replaces OLD by NEW in core/booking/sql.py's BOOK in that run, to
 attribute a cost, e.g. ``"/work/wt/head|ALTER TABLE bookings DISABLE TRIGGER bookings_waitlist"``
-or ``"/work/wt/head|book:FOR KEY SHARE=>"``)::
+or ``"/work/wt/head|book:FOR KEY SHARE=>"``; with ``--bot``, ``TREE|pool:N`` gives the bot's
+engine a pool of N, else the tree's default, ``DB_POOL_SIZE``'s, or 20 for a tree without)::
 
     python benchmarks/cost_per_booking.py --pairs 4 /work/wt/base /work/wt/head
     python benchmarks/cost_per_booking.py --bot --pairs 4 /work/wt/base /work/wt/head
@@ -275,6 +276,15 @@ class _Databases:
         await self.server.drop(name)
 
 
+def bot_pool_size(bt: Any, setup: str) -> int:
+    """The bot's pool: ``pool:N`` in the tree's spec, else the tree's own default
+    (``bot_throughput.DEFAULT_DB_POOL_SIZE``, the bot's DB_POOL_SIZE), else 20 (older trees)."""
+    for part in setup.split("|"):
+        if part.startswith("pool:"):
+            return int(part[len("pool:") :])
+    return int(getattr(bt, "DEFAULT_DB_POOL_SIZE", 20))
+
+
 def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
     import logging
     import uuid
@@ -289,7 +299,7 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
     async def run() -> dict[str, Any]:
         name = f"bench_{uuid.uuid4().hex[:8]}"
         url = await databases.create_database(name)
-        engine = bt.make_engine(url, pool_size=20)
+        engine = bt.make_engine(url, pool_size=bot_pool_size(bt, args.setup_sql))
         api = bt.LocalBotApi(bot_username="bench_bot", settle_timeout=bt.WAIT)
         await api.start()
         numbers: dict[str, Any] = {}
@@ -319,6 +329,11 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
                 use_rate_limiter=False, concurrent_updates=32,
             )  # fmt: skip
             await bt.start_bot(application, poll_timeout=1)
+            # start-up's command menus (once per process, in the background since the menus
+            # change) are done before the clock starts: the meter counts updates, not start-up
+            menus = getattr(application.bot_data, "menus_task", None)
+            if menus is not None:
+                await menus
             latencies = []
             meter = Meter(args.postmaster)
             meter.start()

@@ -51,13 +51,14 @@ async def open_runtime(
     settings: Settings,
     *,
     clock: Clock | None = None,
-    pool_size: int = 10,
+    pool_size: int | None = None,
     apply_migrations: bool = True,
     wait_for_database: float = 0.0,
     connect_timeout: float = CONNECT_TIMEOUT,
 ) -> AsyncIterator[Runtime]:
     """The process's database and services; ``wait_for_database``: how long to keep trying
-    a database that is down at start-up (0: one try)."""
+    a database that is down at start-up (0: one try); ``pool_size``: connections kept open
+    (default: the settings' ``DB_POOL_SIZE``)."""
     embedded: EmbeddedPostgres | None = None
     url = settings.database_url
     if not url:
@@ -67,7 +68,8 @@ async def open_runtime(
         except EmbeddedDatabaseError as exc:
             raise DatabaseUnavailable(str(exc)) from exc
         url = embedded.url()
-    engine = make_engine(url, pool_size=pool_size, connect_timeout=connect_timeout)
+    size = settings.db_pool_size if pool_size is None else pool_size
+    engine = make_engine(url, pool_size=size, connect_timeout=connect_timeout)
     try:
         if apply_migrations:
             await wait_and_migrate(

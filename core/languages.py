@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.chat_steps import ChatSteps, step_of
 from core.db.driver import Driver
 from core.db.engine import engine_of
 from core.i18n import pick_language, supported
@@ -20,8 +21,9 @@ from core.i18n import pick_language, supported
 __all__ = ["Languages"]
 
 # one round trip per update: the choice, the school's language, and the client's code
-# remembered when it changed (a writable CTE runs whether or not it is read)
-_FOR_UPDATE = """
+# remembered when it changed (a writable CTE runs whether or not it is read); nothing is
+# written when the client reports the code already remembered
+_WITH_ME = """
 WITH me AS (SELECT chosen, client FROM user_languages WHERE telegram_id = $1),
 saved AS (
     INSERT INTO user_languages (telegram_id, client)
@@ -30,6 +32,8 @@ saved AS (
     ON CONFLICT (telegram_id) DO UPDATE SET client = EXCLUDED.client, updated_at = now()
     RETURNING 1
 )
+"""
+_LANGUAGE_COLUMNS = """
 SELECT (SELECT chosen FROM me) AS chosen, (SELECT client FROM me) AS client,
        (SELECT s.language FROM schools s
          WHERE s.language IS NOT NULL AND s.id IN (
@@ -38,6 +42,17 @@ SELECT (SELECT chosen FROM me) AS chosen, (SELECT client FROM me) AS client,
                UNION SELECT school_id FROM admins WHERE telegram_id = $1)
          ORDER BY s.id LIMIT 1) AS school
 """
+_FOR_UPDATE = _WITH_ME + _LANGUAGE_COLUMNS
+# a bot update's: the same, and the chat step the account is in (core.chat_steps), younger
+# than $3, in the same round trip
+_FOR_BOT_UPDATE = (
+    _WITH_ME
+    + _LANGUAGE_COLUMNS
+    + """, st.step, st.args, st.typed
+  FROM (VALUES (1)) AS one (x)
+  LEFT JOIN chat_steps st ON st.telegram_id = $1 AND st.updated_at > $3
+"""
+)
 _CHOOSE = """
 INSERT INTO user_languages (telegram_id, chosen) VALUES ($1, $2)
 ON CONFLICT (telegram_id) DO UPDATE SET chosen = EXCLUDED.chosen, updated_at = now()
@@ -84,6 +99,19 @@ class Languages:
         if row is None:  # never: the SELECT has no FROM
             return pick_language(code, *asked)
         return pick_language(row["chosen"], code or row["client"], *asked, row["school"])
+
+    async def for_bot_update(
+        self, telegram_id: int, client_code: str | None, steps: ChatSteps
+    ) -> str:
+        """:meth:`for_update` for a bot update; the account's chat step is read in the same
+        round trip and kept for the rest of the update (:meth:`ChatSteps.keep`)."""
+        code = client_code[:16] if client_code else None
+        row = await self.driver.fetchrow(_FOR_BOT_UPDATE, telegram_id, code, steps.cutoff())
+        if row is None:  # never: one row from VALUES
+            steps.forget_kept()
+            return pick_language(code)
+        steps.keep(telegram_id, step_of(row["step"], row["args"], row["typed"]))
+        return pick_language(row["chosen"], code or row["client"], row["school"])
 
     async def choose(self, telegram_id: int, language: str) -> str:
         """Remember the account's choice (a language we have); the language now in force."""

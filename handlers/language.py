@@ -2,7 +2,9 @@
 
 :func:`apply_language` runs first for every update (group -1, before every handler): it
 reads the account's language (core.languages: chosen, else the client's, else the school's,
-else English) and makes it the current one (core.i18n) for the rest of the update's task.
+else English) and makes it the current one (core.i18n) for the rest of the update's task; the
+same round trip reads the account's chat step, kept for the update's handlers
+(core.chat_steps).
 
 Callback data: ``lg:s:<index>`` picks ``core.i18n.LANGUAGES[index]``.
 """
@@ -32,10 +34,14 @@ async def apply_language(update: object, context: Context) -> None:
         set_language(None)
         return
     user = update.effective_user
-    try:
-        language = await services_of(context).languages.for_update(user.id, user.language_code)
+    services = services_of(context)
+    try:  # the account's chat step comes with it, for the handlers that follow
+        language = await services.languages.for_bot_update(
+            user.id, user.language_code, services.chat_steps
+        )
     except Exception as exc:  # the database is down: the client's language, and the handler
         # that follows meets the outage and says so (once)
+        services.chat_steps.forget_kept()
         logger.warning("update %s: language of %s not read: %s", update.update_id, user.id, exc)
         language = pick_language(user.language_code)
     set_language(language)

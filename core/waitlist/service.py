@@ -25,7 +25,8 @@ from core.booking.queries import active_booking_of_week, is_parent_of, lesson_of
 from core.booking.rules import check_week, family_parent_id, individual_slots
 from core.booking.service import BookingService
 from core.clock import Clock
-from core.db.engine import unit_of_work
+from core.db.driver import Driver
+from core.db.engine import engine_of, unit_of_work
 from core.db.models import Enrolment, Family, Lesson, Parent, Student
 from core.errors import AlreadyBooked, InvalidState, NotFound, NotYourStudent, SlotTaken
 from core.i18n import N_
@@ -56,6 +57,12 @@ class WaitingView:
     joined_by: str
     position: int
     offered_until: datetime | None = None  # an open offer to this family, until then
+
+
+_WAITS = """
+SELECT 1 FROM waitlist_entries
+ WHERE lesson_id = $3 AND week = $4 AND student_id = $2 AND school_id = $1 AND left_at IS NULL
+"""
 
 
 def _entries(school_id: int) -> Select[WaitlistEntry, Lesson, Student, Family]:
@@ -137,6 +144,7 @@ class WaitlistService:
         self.clock = clock
         self.booking = booking
         self.offer_for = offer_for  # how long an offer stands (WAITLIST_OFFER_MINUTES)
+        self.driver = Driver(engine_of(sessions))
 
     async def _check_family(
         self, session: AsyncSession, school_id: int, actor: Actor, student_id: int
@@ -262,6 +270,12 @@ class WaitlistService:
             query = query.where(WaitlistEntry.week == week)
         async with unit_of_work(self.sessions) as session:
             return await _views(session, query)
+
+    async def waits(self, school_id: int, student_id: int, lesson_id: int, week: int) -> bool:
+        """Whether the child is on that week's list (one statement, no transaction: a screen
+        asks before it reads the family's places, and almost always nobody waits)."""
+        row = await self.driver.fetchrow(_WAITS, school_id, student_id, lesson_id, week)
+        return row is not None
 
     async def family_entries(self, school_id: int, parent_id: int) -> list[WaitingView]:
         """The lists a parent's children wait on."""

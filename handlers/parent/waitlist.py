@@ -51,8 +51,11 @@ def _my_bookings(school_id: int) -> list[InlineKeyboardButton]:
 async def entry_of_week(
     context: Context, step: ParentStep, student_id: int, lesson_id: int, week: int
 ) -> WaitingView | None:
-    """The child's place on that week's list, if they wait."""
-    entries = await services_of(context).waitlist.family_entries(step.school_id, step.parent_id)
+    """The child's place on that week's list, if they wait (one statement when not)."""
+    waitlist = services_of(context).waitlist
+    if not await waitlist.waits(step.school_id, student_id, lesson_id, week):
+        return None
+    entries = await waitlist.family_entries(step.school_id, step.parent_id)
     return next(
         (
             e
