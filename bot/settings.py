@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
-DEFAULT_DB_POOL_SIZE = 32  # bot.app.build_application's concurrent_updates
+DEFAULT_DB_POOL_SIZE = 10  # kept open; as many again opened for a moment in a burst
 DEFAULT_HTTP_LISTEN = "127.0.0.1"
 DEFAULT_HTTP_PORT = 8080
 
@@ -48,9 +48,10 @@ class Settings(BaseSettings):
     database_url: str = ""
     data_dir: Path = Path("./var")
     log_level: str = "INFO"
-    # database connections the process keeps open: one per update handled at once (the
-    # Application's concurrent_updates, 32) so a burst never opens and closes extra ones; up
-    # to as many again are opened for a moment when the HTTP server and reminders add theirs
+    # database connections the process keeps open (10); up to as many again are opened for a
+    # moment in a burst. 32 (one per update handled at once, the Application's
+    # concurrent_updates) saves opening them in a burst, at the cost of PostgreSQL's
+    # max_connections when several processes share one database
     db_pool_size: int = Field(default=DEFAULT_DB_POOL_SIZE, ge=1, le=1000)
     # the one HTTP server (health, JSON API, Mini App, feeds, webhook): HTTP_LISTEN:HTTP_PORT,
     # reached by users at PUBLIC_URL; WEBHOOK_LISTEN/WEBHOOK_PORT are older names of the two
