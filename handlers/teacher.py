@@ -219,16 +219,7 @@ async def mark_callback(update: Update, context: Context) -> None:
         note = marked_one(booking.student_name, status)
         await show_teacher_week(update, context, school_id, lesson, booking.week, 0, note)
     except DomainError as exc:
-        starts = await _local_start(context, school_id, booking_id)
-        await say(update, context, refusal(exc.message, starts=starts))
-
-
-async def _local_start(context: Context, school_id: int, booking_id: int) -> datetime | None:
-    """When the pressed session starts in the school's time (a refusal's date), if known."""
-    try:
-        return (await services_of(context).booking.get_booking(school_id, booking_id)).local_start
-    except DomainError:
-        return None
+        await say(update, context, refusal(exc.message))
 
 
 async def all_present_callback(update: Update, context: Context) -> None:
@@ -249,7 +240,7 @@ async def all_present_callback(update: Update, context: Context) -> None:
         note = marked_day(len(marked), day)
         await show_teacher_week(update, context, school_id, lesson, week, 0, note)
     except DomainError as exc:
-        await say(update, context, refusal(exc.message, day=date.fromordinal(ordinal)))
+        await say(update, context, refusal(exc.message))
     except (ValueError, OverflowError):
         await say(update, context, esc(bad_day()) + "\n" + _(texts.NOTHING_CHANGED))
 

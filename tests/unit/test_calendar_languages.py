@@ -17,7 +17,8 @@ from core.calendar.events import CalendarEvent, EventKind
 from core.calendar.layout import layout_week, summarize_week
 from core.calendar.painter import render_week_png
 from core.db.models import BookingStatus
-from core.i18n import use_language
+from core.errors import InvalidState
+from core.i18n import N_, use_language
 from handlers.approval import texts as approval_texts
 from handlers.teacher_texts import all_present_label, marked_day, marked_one, refusal
 
@@ -105,14 +106,26 @@ def test_attendance_texts_and_refusals_in_german() -> None:
         )
         assert marked_day(1, MONDAY) == "1 Termin am Mo., 22. Feb. als anwesend markiert."
         early = refusal(
-            "Mia Brown's session starts Mon 22 Feb 17:00; attendance can be marked once it "
-            "has started.",
-            starts=starts,
+            InvalidState(
+                N_(
+                    "{child}'s session starts {when}; attendance can be marked once it has started."
+                ),
+                child="Mia Brown",
+                when=starts,
+            ).message
         )
         none = refusal(
-            "No session of Mon 22 Feb has started and still waits to be marked.", day=MONDAY
+            InvalidState(
+                N_("No session of {day} has started and still waits to be marked."), day=MONDAY
+            ).message
         )
-        cancelled = refusal("Mia Brown's booking #7 was cancelled; there is nothing to mark.")
+        cancelled = refusal(
+            InvalidState(
+                N_("{child}'s booking #{id} was cancelled; there is nothing to mark."),
+                child="Mia Brown",
+                id=7,
+            ).message
+        )
     assert early == (
         "Der Termin von Mia Brown beginnt am Mo., 22. Feb. 17:00; die Anwesenheit kann "
         "markiert werden, sobald er begonnen hat.\nNichts wurde geändert."
