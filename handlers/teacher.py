@@ -30,7 +30,6 @@ from handlers.admin.dashboard import args_of, say
 from handlers.callbacks import encode, fields_pattern
 from handlers.context import Context, Who, services_of, who
 from handlers.formatting import esc
-from handlers.refusals import translated
 from handlers.teacher_texts import (
     all_present_label,
     bad_day,
@@ -180,7 +179,7 @@ async def week_callback(update: Update, context: Context) -> None:
     try:
         await show_teacher_week(update, context, school_id, lesson, week, page)
     except DomainError as exc:
-        await say(update, context, esc(translated(exc.message)))
+        await say(update, context, esc(exc.message))
 
 
 MARK_CODES = {1: BookingStatus.COMPLETED, 2: BookingStatus.NO_SHOW}
@@ -347,7 +346,7 @@ async def stats_callback(update: Update, context: Context) -> None:
     try:
         await show_teacher_stats(update, context, school_id, lesson)
     except DomainError as exc:
-        await say(update, context, esc(translated(exc.message)))
+        await say(update, context, esc(exc.message))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -31,7 +31,6 @@ from handlers.admin.dashboard import (
 )
 from handlers.context import Context, Who, services_of, who
 from handlers.formatting import esc
-from handlers.refusals import translated
 from handlers.webapp import offer_miniapp
 
 logger = logging.getLogger(__name__)
@@ -261,7 +260,7 @@ async def send_invites(
         family = await services.directory.family(school.id, family_id)
         issued = await services.invites.issue(school.id, family.id)
     except DomainError as exc:
-        await say(update, context, esc(translated(exc.message)))
+        await say(update, context, esc(exc.message))
         return
     chat = update.effective_chat
     if chat is None:

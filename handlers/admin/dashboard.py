@@ -26,7 +26,6 @@ from handlers.callbacks import decode
 from handlers.common import clear_flow, reply_fresh_menu
 from handlers.context import Context, Handler, Who, services_of, who
 from handlers.formatting import esc, fit
-from handlers.refusals import translated
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +111,7 @@ async def admin_in(update: Update, context: Context, school_id: int) -> Identity
 
 def refused_text(exc: DomainError) -> str:
     """A refusal of the core in the admin's language, and that nothing was changed."""
-    return esc(translated(exc.message)) + "\n" + _(texts.NOTHING_CHANGED)
+    return esc(exc.message) + "\n" + _(texts.NOTHING_CHANGED)
 
 
 def actor_of(identity: Identity) -> Actor:

@@ -19,7 +19,6 @@ from core.errors import NotAllowed
 from core.i18n import N_
 from core.i18n import gettext as _
 from core.views import Actor, BookingView
-from handlers import refusals
 from handlers.api import models, render
 from handlers.api.errors import forbidden
 from handlers.api.registry import ApiCall, ApiRoutes
@@ -87,7 +86,7 @@ async def confirm_booking(call: ApiCall) -> models.HybridBooking:
             call.caller.school_id, actor, call.path.id
         )
     except NotAllowed as exc:
-        raise forbidden(refusals.translated(exc.message)) from None
+        raise forbidden(exc.message) from None
     await notify(call, view, "confirmed")
     return render.hybrid_booking(view)
 
@@ -110,6 +109,6 @@ async def decline_booking(call: ApiCall) -> models.HybridBooking:
             call.caller.school_id, actor, call.path.id, call.body.reason
         )
     except NotAllowed as exc:
-        raise forbidden(refusals.translated(exc.message)) from None
+        raise forbidden(exc.message) from None
     await notify(call, view, "declined")
     return render.hybrid_booking(view)

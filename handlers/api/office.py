@@ -20,7 +20,6 @@ from core.exports import ExportKind, to_csv, to_xlsx
 from core.i18n import N_
 from core.i18n import gettext as _
 from core.views import Actor, BookingView
-from handlers import refusals
 from handlers.api import models, render
 from handlers.api import office_models as office
 from handlers.api.errors import ApiError, forbidden
@@ -74,9 +73,9 @@ async def _marking(mark: Awaitable[BookingView | list[BookingView]]) -> list[Boo
     try:
         marked = await mark
     except InvalidState as exc:
-        raise ApiError(409, refusals.translated(exc.message)) from None
+        raise ApiError(409, exc.message) from None
     except NotAllowed as exc:
-        raise forbidden(refusals.translated(exc.message)) from None
+        raise forbidden(exc.message) from None
     return marked if isinstance(marked, list) else [marked]
 
 

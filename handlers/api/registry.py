@@ -23,7 +23,6 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from core.errors import DomainError
 from core.i18n import gettext as _
 from core.i18n import set_language
-from handlers import refusals
 from handlers.api.auth import Caller, authenticate
 from handlers.api.context import API_CONTEXT, ApiContext
 from handlers.api.errors import ApiError, bad_request, error_response, invalid_input, status_of
@@ -211,7 +210,7 @@ async def run(endpoint: Endpoint, operation: Operation, request: web.Request) ->
         return error_response(exc.status, exc.message, exc.errors)
     except DomainError as exc:
         # a Mini App user's language (set at authentication); a school's key: Accept-Language
-        return error_response(status_of(exc), refusals.translated(exc.message))
+        return error_response(status_of(exc), exc.message)
     if isinstance(data, FileAnswer):
         return data.response()
     # the envelope around pydantic's own JSON encoding of the data (no second encoder)

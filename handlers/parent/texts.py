@@ -17,7 +17,7 @@ from core.i18n import N_, format_clock, format_day, format_day_month, format_wee
 from core.i18n import gettext as _
 from core.schedule import Slot
 from core.views import BookingView
-from handlers import refusals, slot_pages
+from handlers import slot_pages
 from handlers.approval import texts as approval_texts
 from handlers.formatting import booking_when, day_date, esc, long_date, tz_note
 
@@ -292,12 +292,12 @@ def ics_file_name(view: BookingView) -> str:
 
 
 def refusal(error: DomainError | str, school_name: str | None = None) -> str:
-    """A core refusal in the current language, its dates in that language's words; one that
-    points to the school is followed by the school's name."""
+    """A core refusal in the current language, its dates in that language's words (or a text
+    already in it); one that points to the school is followed by the school's name."""
     if isinstance(error, DomainError):
         text, english = error.message, error.english
     else:
-        text, english = refusals.translated(error), error
+        text = english = error
     shown = esc(text)
     if school_name and "school" in english.lower():
         shown += f"\n\n({esc(school_name)})"

@@ -1,16 +1,26 @@
 """The API's refusals in the caller's language, over HTTP: a Mini App user's own language
 (their /language choice, then their Telegram client's, then Accept-Language), a school's key
-and a caller without credentials by Accept-Language, else English. The status, the paths
-and the envelope never change with the language; nor does the success's data."""
+and a caller without credentials by Accept-Language, else English; the core's refusals
+(marking, deciding, not found) likewise. The status, the paths and the envelope never change
+with the language; nor does the success's data."""
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
+from sqlalchemy import update
+
+from core.clock import FixedClock
+from core.db.models import Teacher
 from core.services import Services
+from core.views import Actor
+from tests.api import test_approval_api as approval
+from tests.api import test_office as office
 from tests.api.conftest import Api, init_data
 from tests.api.test_refusals import BOOK, booking
 from tests.api.test_routes import JANE, PIANO, SLOTS, book
+from tests.support.factories import SchoolIds
 
 RU = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
 DE = {"Accept-Language": "de"}
@@ -120,3 +130,43 @@ async def test_the_pages_texts_come_per_language(api: Api) -> None:
         assert response.status == 304
     async with api.http.get(api.url + "/app/i18n/xx.json") as response:
         assert response.status == 200 and (await response.json())["messages"] == {}
+
+
+async def test_the_cores_refusals_of_marking_and_deciding_come_in_the_asked_language(
+    api: Api, services: Services, clock: FixedClock, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, _ = schools
+    emma = await office.book(services, alpha, alpha.emma, time(16))
+    marking = f"/api/hybrid-bookings/{emma}/attendance"
+    present = office.mark("present")
+    status, answer = await api.call("POST", marking, {**api.tma(office.TEACHER), **RU}, **present)
+    assert status == 409
+    assert answer["message"] == (
+        "Emma Smith: занятие начинается пн, 22 февр. 16:00; "
+        "посещение можно отметить, когда оно начнётся."
+    )
+    await services.booking.cancel_booking(alpha.school, Actor.admin("office"), emma)
+    clock.set(office.AFTER_BOTH_STARTED)
+    status, answer = await api.call("POST", marking, {**api.key(), **DE}, **present)
+    assert status == 409
+    assert answer["message"] == (
+        f"Die Buchung Nr. {emma} von Emma Smith wurde abgesagt; es gibt nichts zu markieren."
+    )
+    unknown = "/api/hybrid-bookings/999999/confirm"
+    status, answer = await api.call("POST", unknown, {**api.key(), **DE})
+    assert status == 404
+    assert answer["message"] == "An dieser Schule gibt es keine Buchung Nr. 999999."
+    # a teacher, but not the lesson's, may not decide (Kim Lee teaches none of piano)
+    await approval._approval_on(services, alpha)
+    pending = await approval._book(api, week=8)
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            update(Teacher).where(Teacher.id == alpha.other_teacher).values(telegram_id=office.KIM)
+        )
+    deciding = f"/api/hybrid-bookings/{pending['id']}/confirm"
+    status, answer = await api.call("POST", deciding, {**api.tma(office.KIM), **RU})
+    assert status == 403
+    assert answer["message"] == (
+        "Подтвердить или отклонить её могут только преподаватель этого занятия "
+        "или администраторы школы."
+    )

@@ -1,7 +1,8 @@
 """The admin's chat in the admin's language, through the real bot (issue 15): an admin whose
 client reports ``ru`` gets the Russian dashboard, lesson panel, week, booking card and
 cancellation; an admin who chose German with /language gets German screens and reminder
-reports, while each family is told in its own language.
+reports, while each family is told in its own language; the core's refusals (a stale button, a
+forged family) reach the admin in the admin's language.
 
 School alpha is in Sydney: week 4 starts Monday 22 February 2027 (clock: 2027-01-19)."""
 
@@ -16,6 +17,7 @@ from bot.local_api import BotEvent, LocalBotApi
 from core.db.models import Booking, School
 from core.services import Services
 from core.views import Actor
+from tests.e2e.test_admin_refusals import press
 from tests.support.chat import labels, tap
 from tests.support.factories import SchoolIds
 
@@ -137,3 +139,23 @@ async def test_an_admin_without_a_choice_or_client_language_gets_the_school_lang
     assert "School alpha · гибридные занятия" in dashboard["text"]
     english = await api.user(ADMIN, language_code="en-GB").send("/admin")
     assert "School alpha · hybrid lessons" in english["text"]  # a client language we have
+
+
+async def test_the_cores_refusals_reach_the_admin_in_the_admins_language(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, beta = schools
+    emma = await book(services, alpha, alpha.emma, time(15))
+    await services.booking.cancel_booking(alpha.school, ACTOR, emma)
+    admin = api.user(ADMIN, language_code="ru")
+    await admin.send("/admin")
+    said = await press(admin, f"ad:cy:{alpha.school}:{emma}:1")  # a stale "cancel" button
+    assert f"Запись № {emma} уже отменена.\nНичего не изменилось." in said
+    said = await press(admin, f"ad:inv:{alpha.school}:{beta.smith_family}")
+    assert "В этой школе нет такой семьи." in said
+    await admin.send("/language")
+    await admin.press_button("Deutsch")
+    said = await press(admin, f"ad:cy:{alpha.school}:{emma}:1")
+    assert f"Buchung Nr. {emma} ist bereits abgesagt.\nNichts wurde geändert." in said
+    said = await press(admin, f"ad:inv:{alpha.school}:{beta.smith_family}")
+    assert "Diese Familie gibt es in dieser Schule nicht." in said
