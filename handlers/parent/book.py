@@ -17,12 +17,8 @@ from core.errors import (
     AlreadyBooked,
     BookingsClosed,
     InvalidState,
-    NotAllowed,
-    NotFound,
     NoticeTooShort,
-    NotYourStudent,
     SlotTaken,
-    SlotUnavailable,
 )
 from core.family_view import FamilySnapshot, WeekStatus
 from core.i18n import gettext as _
@@ -34,6 +30,7 @@ from handlers.context import Context, services_of
 from handlers.parent import keyboards, texts
 from handlers.parent import waitlist_texts as waitlist_words
 from handlers.parent.common import (
+    FORGED_ERRORS,
     ParentStep,
     family_view,
     fresh_screen,
@@ -49,7 +46,6 @@ from handlers.parent.waitlist import entry_of_week, with_waitlist
 logger = logging.getLogger(__name__)
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
-FORGED_ERRORS = (NotYourStudent, NotFound, NotAllowed, SlotUnavailable)
 
 
 # ---------------------------------------------------------------- screens (no Telegram I/O)
@@ -190,9 +186,6 @@ async def book_command(update: Update, context: Context) -> None:
 
 async def pick_child(update: Update, context: Context) -> None:
     """bk:c:<school>, and sc:b:<school> (the school picked for /book) — which child."""
-    if update.callback_query is None:
-        raise RuntimeError("update.callback_query is None")
-    await update.callback_query.answer()
     step = await parent_step(update, context, 0)
     if step is not None:
         await show(update, *await children_screen(context, step.school_id, step.parent_id))
@@ -249,9 +242,6 @@ async def _screen_step(
 ) -> None:
     """A step of the flow: answer the button, check the parent and the button's ``arity``
     fields, show the screen; ids not of the family are refused in plain words."""
-    if update.callback_query is None:
-        raise RuntimeError("update.callback_query is None")
-    await update.callback_query.answer()
     step = await parent_step(update, context, arity)
     if step is None:
         return
@@ -265,9 +255,6 @@ async def _screen_step(
 
 async def confirm_card(update: Update, context: Context) -> None:
     """bk:k:<school>:<student>:<lesson>:<week>:<minute> — check the details before booking."""
-    if update.callback_query is None:
-        raise RuntimeError("update.callback_query is None")
-    await update.callback_query.answer()
     step = await parent_step(update, context, 4)
     if step is None:
         return
@@ -300,9 +287,6 @@ async def confirm_card(update: Update, context: Context) -> None:
 
 async def confirm_booking(update: Update, context: Context) -> None:
     """bk:y:<school>:<student>:<lesson>:<week>:<minute> — book it; a double tap books once."""
-    if update.callback_query is None:
-        raise RuntimeError("update.callback_query is None")
-    await update.callback_query.answer()
     step = await parent_step(update, context, 4)
     if step is None:
         return

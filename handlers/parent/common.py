@@ -20,7 +20,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from core.calendar.ics import booking_ics
 from core.calendar.service import booking_event
 from core.directory import Identity, Role
-from core.errors import DomainError
+from core.errors import DomainError, NotAllowed, NotFound, NotYourStudent, SlotUnavailable
 from core.family_view import FamilyViewService
 from core.i18n import gettext as _
 from core.views import Actor, BookingView
@@ -30,6 +30,11 @@ from handlers.context import Context, Who, services_of, who
 from handlers.parent import keyboards, texts
 
 logger = logging.getLogger(__name__)
+
+# the core's refusals of a button's id that is not the family's (forged, or out of date)
+NOT_THE_FAMILYS = (NotYourStudent, NotFound, NotAllowed)
+# the same in the booking flow and on a booking, where a week or time not of the lesson is one
+FORGED_ERRORS = (*NOT_THE_FAMILYS, SlotUnavailable)
 
 
 def family_view(context: Context) -> FamilyViewService:
@@ -64,14 +69,16 @@ def _first_school(me: Who) -> int | None:
 
 
 async def parent_step(update: Update, context: Context, arity: int) -> ParentStep | None:
-    """Decode the pressed button and check its school against the account; refuse otherwise.
+    """Answer the pressed button (it stops spinning at once), decode it and check its school
+    against the account; refuse otherwise.
 
-    ``arity`` counts the integer fields after the school id. The caller has answered the
-    query already; a refusal edits the message into plain words and a fresh start.
+    ``arity`` counts the integer fields after the school id. A refusal edits the message
+    into plain words and a fresh start.
     """
     query = update.callback_query
     if query is None:
         raise RuntimeError("query is None")
+    await query.answer()
     callback = decode(query.data)
     stale = callback is None or len(callback.args) != arity + 1
     if callback is None or stale or await stopped_before(update, context):

@@ -19,12 +19,8 @@ from core.directory import Role
 from core.errors import (
     BookingsClosed,
     InvalidState,
-    NotAllowed,
-    NotFound,
     NoticeTooShort,
-    NotYourStudent,
     SlotTaken,
-    SlotUnavailable,
 )
 from core.family_view import parent_can_change
 from core.i18n import gettext as _
@@ -36,6 +32,7 @@ from handlers.common import change_made, clear_flow, expect_text, register_text_
 from handlers.context import Context, Handler, services_of, who
 from handlers.parent import keyboards, texts, waitlist_texts
 from handlers.parent.common import (
+    FORGED_ERRORS,
     ParentStep,
     family_view,
     fresh_screen,
@@ -50,7 +47,6 @@ from handlers.webapp import offer_miniapp
 
 logger = logging.getLogger(__name__)
 
-FORGED_ERRORS = (NotYourStudent, NotFound, NotAllowed, SlotUnavailable)
 REASON_STEP = "parent_cancel_reason"  # awaiting a typed reason: (school, booking)
 TYPED_STEP = "parent_cancel_typed"  # a typed reason kept for the confirm button
 
@@ -82,9 +78,6 @@ async def mybookings_command(update: Update, context: Context) -> None:
 async def list_bookings(update: Update, context: Context) -> None:
     """my:l:<school> — the bookings list again; and sc:m:<school>, the school picked for
     /mybookings."""
-    if update.callback_query is None:
-        raise RuntimeError("update.callback_query is None")
-    await update.callback_query.answer()
     step = await parent_step(update, context, 0)
     if step is not None:
         await show(
@@ -137,9 +130,6 @@ def booking_step(arity: int, *, notice: bool = False) -> Callable[[BookingHandle
     ) -> Handler:
         @functools.wraps(handler)
         async def wrapper(update: Update, context: Context) -> None:
-            if update.callback_query is None:
-                raise RuntimeError("update.callback_query is None")
-            await update.callback_query.answer()
             step = await parent_step(update, context, arity)
             if step is None or (view := await _own_booking(update, context, step)) is None:
                 return
@@ -336,20 +326,29 @@ async def _typed(update: Update, context: Context, booking_id: int) -> str | Non
     return kept.typed
 
 
-@booking_step(2, notice=True)
-async def cancel_card(
+async def _reason(
     update: Update, context: Context, step: ParentStep, view: BookingView
-) -> None:
-    """my:q:<school>:<booking>:<reason> — confirm the cancellation."""
+) -> str | None:
+    """The reason the pressed button names (``step.args[1]``: a listed one, or the one this
+    account typed); None after saying it was lost, with the reasons to pick again."""
     code = step.args[1]
     typed = await _typed(update, context, view.id) if code == texts.TYPED_REASON else None
     reason = texts.reason_text(code, typed)
     if reason is None:
         await show(update, _(texts.REASON_LOST), keyboards.cancel_reasons_keyboard(view))
+    return reason
+
+
+@booking_step(2, notice=True)
+async def cancel_card(
+    update: Update, context: Context, step: ParentStep, view: BookingView
+) -> None:
+    """my:q:<school>:<booking>:<reason> — confirm the cancellation."""
+    reason = await _reason(update, context, step, view)
+    if reason is None:
         return
-    await show(
-        update, texts.cancel_confirm(view, reason), keyboards.cancel_confirm_keyboard(view, code)
-    )
+    keyboard = keyboards.cancel_confirm_keyboard(view, step.args[1])
+    await show(update, texts.cancel_confirm(view, reason), keyboard)
 
 
 @booking_step(2)
@@ -360,11 +359,8 @@ async def cancel_booking(
     if not view.active:  # a double tap, or an old button
         await show(update, texts.cancelled(view), keyboards.booking_keyboard(view))
         return
-    code = step.args[1]
-    typed = await _typed(update, context, view.id) if code == texts.TYPED_REASON else None
-    reason = texts.reason_text(code, typed)
+    reason = await _reason(update, context, step, view)
     if reason is None:
-        await show(update, _(texts.REASON_LOST), keyboards.cancel_reasons_keyboard(view))
         return
     try:
         done = await services_of(context).booking.cancel_booking(
@@ -385,7 +381,7 @@ async def cancel_booking(
         await refuse_forged(update, step, exc)
         return
     change_made(update, context)
-    if code == texts.TYPED_REASON:
+    if step.args[1] == texts.TYPED_REASON:
         await clear_flow(update, context)
     await show(update, texts.cancelled(done), keyboards.booking_keyboard(done))
     if update.effective_chat is None:

@@ -17,10 +17,7 @@ from core.errors import (
     AlreadyBooked,
     BookingsClosed,
     InvalidState,
-    NotAllowed,
-    NotFound,
     NoticeTooShort,
-    NotYourStudent,
     SlotTaken,
     SlotUnavailable,
 )
@@ -32,6 +29,8 @@ from handlers.context import Context, services_of
 from handlers.parent import keyboards, texts
 from handlers.parent import waitlist_texts as words
 from handlers.parent.common import (
+    FORGED_ERRORS,
+    NOT_THE_FAMILYS,
     ParentStep,
     parent_step,
     refuse_forged,
@@ -41,11 +40,11 @@ from handlers.parent.common import (
 
 logger = logging.getLogger(__name__)
 
-FORGED_ERRORS = (NotYourStudent, NotFound, NotAllowed)
 
-
-def _my_bookings(school_id: int) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(_("My bookings"), callback_data=encode("my", "l", school_id))]
+def _to_my_bookings(school_id: int) -> InlineKeyboardMarkup:
+    """One button: the family's bookings list."""
+    button = InlineKeyboardButton(_("My bookings"), callback_data=encode("my", "l", school_id))
+    return InlineKeyboardMarkup([[button]])
 
 
 async def entry_of_week(
@@ -86,9 +85,6 @@ def with_waitlist(
 
 async def join(update: Update, context: Context) -> None:
     """wl:j:<school>:<student>:<lesson>:<week> — put the child on the week's list."""
-    if update.callback_query is None:
-        raise RuntimeError("update.callback_query is None")
-    await update.callback_query.answer()
     step = await parent_step(update, context, 3)
     if step is None:
         return
@@ -97,7 +93,7 @@ async def join(update: Update, context: Context) -> None:
         view = await services_of(context).waitlist.join(
             step.school_id, step.actor, lesson_id, week, student_id
         )
-    except (*FORGED_ERRORS, SlotUnavailable) as exc:
+    except FORGED_ERRORS as exc:
         await refuse_forged(update, step, exc)
         return
     except (AlreadyBooked, InvalidState) as exc:
@@ -110,19 +106,16 @@ async def join(update: Update, context: Context) -> None:
 
 async def leave(update: Update, context: Context) -> None:
     """wl:l:<school>:<entry> — take the child off the list."""
-    if update.callback_query is None:
-        raise RuntimeError("update.callback_query is None")
-    await update.callback_query.answer()
     step = await parent_step(update, context, 1)
     if step is None:
         return
     try:
         view = await services_of(context).waitlist.leave(step.school_id, step.actor, step.args[0])
-    except FORGED_ERRORS as exc:
+    except NOT_THE_FAMILYS as exc:
         await refuse_forged(update, step, exc)
         return
     except InvalidState as exc:
-        await show(update, texts.refusal(exc), InlineKeyboardMarkup([_my_bookings(step.school_id)]))
+        await show(update, texts.refusal(exc), _to_my_bookings(step.school_id))
         return
     change_made(update, context)
     back = keyboards.refusal_keyboard(step.school_id, view.student_id, view.lesson_id, view.week)
@@ -131,16 +124,13 @@ async def leave(update: Update, context: Context) -> None:
 
 async def accept(update: Update, context: Context) -> None:
     """wl:a:<school>:<offer> — book the freed slot; someone quicker leaves it to them."""
-    if update.callback_query is None:
-        raise RuntimeError("update.callback_query is None")
-    await update.callback_query.answer()
     step = await parent_step(update, context, 1)
     if step is None:
         return
-    mine = InlineKeyboardMarkup([_my_bookings(step.school_id)])
+    mine = _to_my_bookings(step.school_id)
     try:
         view = await services_of(context).waitlist.accept(step.school_id, step.actor, step.args[0])
-    except FORGED_ERRORS as exc:
+    except NOT_THE_FAMILYS as exc:
         await refuse_forged(update, step, exc)
         return
     except SlotTaken as exc:
@@ -160,16 +150,13 @@ async def accept(update: Update, context: Context) -> None:
 
 async def decline(update: Update, context: Context) -> None:
     """wl:n:<school>:<offer> — not this slot: the next family is offered it."""
-    if update.callback_query is None:
-        raise RuntimeError("update.callback_query is None")
-    await update.callback_query.answer()
     step = await parent_step(update, context, 1)
     if step is None:
         return
-    mine = InlineKeyboardMarkup([_my_bookings(step.school_id)])
+    mine = _to_my_bookings(step.school_id)
     try:
         await services_of(context).waitlist.decline(step.school_id, step.actor, step.args[0])
-    except FORGED_ERRORS as exc:
+    except NOT_THE_FAMILYS as exc:
         await refuse_forged(update, step, exc)
         return
     except InvalidState as exc:
