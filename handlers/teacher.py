@@ -26,7 +26,7 @@ from core.i18n import gettext as _
 from core.views import Actor, BookingView
 from handlers.admin import dashboard_texts, texts
 from handlers.admin import keyboards as kb
-from handlers.admin.dashboard import args_of, say
+from handlers.admin.dashboard import pressed, say
 from handlers.callbacks import encode, fields_pattern
 from handlers.context import Context, Who, services_of, who
 from handlers.formatting import esc
@@ -165,11 +165,7 @@ def attendance_rows(
 
 async def week_callback(update: Update, context: Context) -> None:
     """tc:wk — a week of a teacher's lesson, read-only."""
-    query = update.callback_query
-    if query is None:
-        raise RuntimeError("query is None")
-    await query.answer()
-    school_id, lesson_id, week, page = args_of(update)
+    school_id, lesson_id, week, page = await pressed(update)
     lesson = await _own_lesson(update, context, school_id, lesson_id)
     if lesson is None:
         return
@@ -202,11 +198,7 @@ async def _marker(update: Update, context: Context, school_id: int) -> Actor | N
 
 async def mark_callback(update: Update, context: Context) -> None:
     """tc:at — one session present (1) or no-show (2), then the week again."""
-    query = update.callback_query
-    if query is None:
-        raise RuntimeError("query is None")
-    await query.answer()
-    school_id, booking_id, code = args_of(update)
+    school_id, booking_id, code = await pressed(update)
     actor = await _marker(update, context, school_id)
     status = MARK_CODES.get(code)
     if actor is None or status is None:
@@ -223,11 +215,7 @@ async def mark_callback(update: Update, context: Context) -> None:
 
 async def all_present_callback(update: Update, context: Context) -> None:
     """tc:ap — every started, unmarked session of that day present, then the week again."""
-    query = update.callback_query
-    if query is None:
-        raise RuntimeError("query is None")
-    await query.answer()
-    school_id, lesson_id, week, ordinal = args_of(update)
+    school_id, lesson_id, week, ordinal = await pressed(update)
     actor = await _marker(update, context, school_id)
     if actor is None:
         return
@@ -332,11 +320,7 @@ async def _own_lesson(
 
 async def stats_callback(update: Update, context: Context) -> None:
     """tc:st — the stats of a teacher's own lesson, read-only."""
-    query = update.callback_query
-    if query is None:
-        raise RuntimeError("query is None")
-    await query.answer()
-    school_id, lesson_id = args_of(update)
+    school_id, lesson_id = await pressed(update)
     lesson = await _own_lesson(update, context, school_id, lesson_id)
     if lesson is None:
         return

@@ -276,14 +276,7 @@ async def move_confirm(update: Update, context: Context) -> None:
 @admin_step
 async def cancel_ask(update: Update, context: Context) -> None:
     """ad:cx — cancel a booking: pick a reason or type one."""
-    (school_id, booking_id), back = dashboard_back.pressed(update)
-    if await admin_in(update, context, school_id) is None:
-        return
-    booking = await services_of(context).booking.get_booking(school_id, booking_id)
-    await expect_text(update, context, CANCEL_REASON_STEP, *_step_args(school_id, booking_id, back))
-    keyboard = kb.cancel_reasons(school_id, booking_id)
-    keyboard = await carried(context, school_id, booking.lesson_id, keyboard, back)
-    await say(update, context, texts.cancel_reason_text(booking), keyboard)
+    await _ask_reason(update, context, listed=True)
 
 
 @admin_step
@@ -302,14 +295,23 @@ async def cancel_with_reason(update: Update, context: Context) -> None:
 @admin_step
 async def cancel_type_reason(update: Update, context: Context) -> None:
     """ad:ct — the next message typed is the reason."""
+    await _ask_reason(update, context, listed=False)
+
+
+async def _ask_reason(update: Update, context: Context, *, listed: bool) -> None:
+    """The pressed booking's cancellation waits for a typed reason; the listed reasons are
+    shown to pick from (``listed``), or the admin is asked to type one."""
     (school_id, booking_id), back = dashboard_back.pressed(update)
     if await admin_in(update, context, school_id) is None:
         return
     booking = await services_of(context).booking.get_booking(school_id, booking_id)
     await expect_text(update, context, CANCEL_REASON_STEP, *_step_args(school_id, booking_id, back))
-    keyboard = kb.back_to_booking(school_id, booking_id)
+    if listed:
+        text, keyboard = texts.cancel_reason_text(booking), kb.cancel_reasons(school_id, booking_id)
+    else:
+        text, keyboard = _(texts.TYPE_REASON), kb.back_to_booking(school_id, booking_id)
     keyboard = await carried(context, school_id, booking.lesson_id, keyboard, back)
-    await say(update, context, _(texts.TYPE_REASON), keyboard)
+    await say(update, context, text, keyboard)
 
 
 def _step_args(school_id: int, booking_id: int, back: int) -> tuple[int, ...]:

@@ -11,7 +11,7 @@ import functools
 import logging
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -42,6 +42,19 @@ def args_of(update: Update) -> tuple[int, ...]:
     query = update.callback_query
     parsed = decode(query.data if query else None)
     return parsed.args if parsed else ()
+
+
+def query_of(update: Update) -> CallbackQuery:
+    """The pressed button's query (every button's handler has one)."""
+    if update.callback_query is None:
+        raise RuntimeError("query is None")
+    return update.callback_query
+
+
+async def pressed(update: Update) -> tuple[int, ...]:
+    """Answer the pressed button (it stops spinning at once); its integer fields."""
+    await query_of(update).answer()
+    return args_of(update)
 
 
 async def say(

@@ -23,7 +23,7 @@ from core.i18n import gettext as _
 from core.i18n import use_language
 from core.services import Services
 from core.views import Actor, BookingView
-from handlers.admin.dashboard import args_of, say
+from handlers.admin.dashboard import pressed, say
 from handlers.approval import keyboards, texts
 from handlers.approval.keyboards import AREA
 from handlers.callbacks import fields_pattern
@@ -210,11 +210,7 @@ async def _approver(
 
 async def confirm_callback(update: Update, context: Context) -> None:
     """apv:y — confirm a PENDING booking, then tell the family."""
-    query = update.callback_query
-    if query is None:
-        raise RuntimeError("query is None")
-    await query.answer()
-    school_id, booking_id = args_of(update)
+    school_id, booking_id = await pressed(update)
     found = await _approver(update, context, school_id, booking_id)
     if found is None:
         return
@@ -231,11 +227,7 @@ async def confirm_callback(update: Update, context: Context) -> None:
 async def _show_while_decidable(update: Update, context: Context, *, asking: bool) -> None:
     """The reasons to decline with (``asking``) or Confirm / Decline again, while the
     booking still waits for a decision (nothing is changed)."""
-    query = update.callback_query
-    if query is None:
-        raise RuntimeError("query is None")
-    await query.answer()
-    school_id, booking_id = args_of(update)
+    school_id, booking_id = await pressed(update)
     found = await _approver(update, context, school_id, booking_id)
     if found is None:
         return
@@ -264,11 +256,7 @@ async def decline_ask_callback(update: Update, context: Context) -> None:
 
 async def decline_callback(update: Update, context: Context) -> None:
     """apv:d — decline with the chosen reason (0: none), then tell the family."""
-    query = update.callback_query
-    if query is None:
-        raise RuntimeError("query is None")
-    await query.answer()
-    school_id, booking_id, code = args_of(update)
+    school_id, booking_id, code = await pressed(update)
     if code != 0 and code not in texts.REASON_CODES:
         logger.warning("refused: reason code %s pressed for booking %s", code, booking_id)
         await say(update, context, texts.refused(_("That reason is not one of the buttons.")))

@@ -35,7 +35,8 @@ from core.calendar.painter import render_week_png
 from core.calendar.service import CalendarFilter
 from core.directory import Identity, Role
 from core.i18n import gettext as _
-from handlers.admin.dashboard import args_of
+from handlers.admin.dashboard import pressed as answer_pressed
+from handlers.admin.dashboard import query_of
 from handlers.calendar import keyboards as kb
 from handlers.calendar import texts
 from handlers.calendar.texts import CalendarMode
@@ -228,8 +229,9 @@ async def offer_feeds(
 
 
 async def _pressed_view(update: Update, context: Context) -> tuple[CalendarView, date] | None:
-    """Re-validate a calendar button against the user's roles; None after refusing."""
-    school_id, mode_number, day, teacher_id, location_id = args_of(update)
+    """Answer a calendar button and re-validate it against the user's roles; None after
+    refusing."""
+    school_id, mode_number, day, teacher_id, location_id = await answer_pressed(update)
     me = await who(update, context)
     view = None
     if mode_number in {m.value for m in CalendarMode} and 0 <= day <= MAX_DAY:
@@ -254,13 +256,10 @@ async def _pressed_view(update: Update, context: Context) -> tuple[CalendarView,
 
 async def week_callback(update: Update, context: Context) -> None:
     """cal:w / cal:ph — another week, filter or view: a new picture replaces the old one."""
-    query = update.callback_query
-    if query is None:
-        raise RuntimeError("query is None")
-    await query.answer()
     pressed = await _pressed_view(update, context)
     if pressed is None:
         return
+    query = query_of(update)
     await send_week(update, context, *pressed, phone=str(query.data).startswith("cal:ph:"))
     message = query.message
     if message is not None and getattr(message, "photo", None):
@@ -272,10 +271,6 @@ async def week_callback(update: Update, context: Context) -> None:
 
 async def teacher_pick_callback(update: Update, context: Context) -> None:
     """cal:tp — the picture's buttons become the school's teachers to pick one from."""
-    query = update.callback_query
-    if query is None:
-        raise RuntimeError("query is None")
-    await query.answer()
     pressed = await _pressed_view(update, context)
     if pressed is None:
         return
@@ -290,15 +285,11 @@ async def teacher_pick_callback(update: Update, context: Context) -> None:
         view.location_id,
         view.teachers,
     )
-    await query.edit_message_reply_markup(reply_markup=markup)
+    await query_of(update).edit_message_reply_markup(reply_markup=markup)
 
 
 async def term_ics_callback(update: Update, context: Context) -> None:
     """cal:ics — the whole term around the shown week as an .ics file, same filters."""
-    query = update.callback_query
-    if query is None:
-        raise RuntimeError("query is None")
-    await query.answer()
     pressed = await _pressed_view(update, context)
     if pressed is None:
         return
