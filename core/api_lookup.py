@@ -44,6 +44,15 @@ class Resolved:
     location_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LessonIds:
+    """A lesson asked for by its key: its id and its teacher's, and a student's if named."""
+
+    lesson_id: int
+    teacher_id: int
+    student_id: int | None = None
+
+
 # per school: (catalog version, lesson key -> plan) of the process's cached catalog
 _LESSON_KEYS: dict[int, tuple[int, dict[str, LessonPlan]]] = {}
 # per school: (catalog version, student key -> id); an import keeps a key's id, and the

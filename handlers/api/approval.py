@@ -11,6 +11,7 @@ through :attr:`handlers.api.context.ApiContext.approval_notices`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from pydantic import ConfigDict
 
@@ -20,7 +21,7 @@ from core.i18n import N_
 from core.i18n import gettext as _
 from core.views import Actor, BookingView
 from handlers.api import models, render
-from handlers.api.errors import forbidden
+from handlers.api.errors import answering, forbidden
 from handlers.api.registry import ApiCall, ApiRoutes
 
 api = ApiRoutes()
@@ -80,15 +81,9 @@ async def announce_if_pending(call: ApiCall, view: BookingView) -> None:
     errors=(403, 404, 409, 422),
 )
 async def confirm_booking(call: ApiCall) -> models.HybridBooking:
-    actor = _decider(call)
-    try:
-        view = await call.context.services.approval.confirm(
-            call.caller.school_id, actor, call.path.id
-        )
-    except NotAllowed as exc:
-        raise forbidden(exc.message) from None
-    await notify(call, view, "confirmed")
-    return render.hybrid_booking(view)
+    approval = call.context.services.approval
+    decision = approval.confirm(call.caller.school_id, _decider(call), call.path.id)
+    return await _decided(call, decision, "confirmed")
 
 
 @api.operation(
@@ -103,12 +98,17 @@ async def confirm_booking(call: ApiCall) -> models.HybridBooking:
     errors=(403, 404, 409, 422),
 )
 async def decline_booking(call: ApiCall) -> models.HybridBooking:
-    actor = _decider(call)
-    try:
-        view = await call.context.services.approval.decline(
-            call.caller.school_id, actor, call.path.id, call.body.reason
-        )
-    except NotAllowed as exc:
-        raise forbidden(exc.message) from None
-    await notify(call, view, "declined")
+    approval = call.context.services.approval
+    decision = approval.decline(
+        call.caller.school_id, _decider(call), call.path.id, call.body.reason
+    )
+    return await _decided(call, decision, "declined")
+
+
+async def _decided(
+    call: ApiCall, decision: Awaitable[BookingView], event: str
+) -> models.HybridBooking:
+    """The decided booking, its family told; a decider not of the lesson is 403."""
+    view = await answering(decision, {NotAllowed: 403})
+    await notify(call, view, event)
     return render.hybrid_booking(view)

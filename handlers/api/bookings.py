@@ -51,17 +51,9 @@ async def available_slots(call: ApiCall) -> EncodedJson:
     """The slots a booking can take now (for a parent: at least 24 hours ahead)."""
     caller, query = call.caller, call.query
     caller.require(Role.PARENT, Role.ADMIN, what=PARENT_OR_ADMIN)
-    services = call.context.services
-    ids = await api_lookup.resolve(
-        services.engine,
-        caller.school_id,
-        catalogs=services.catalogs,
-        lesson=query.lessonId,
-    )
-    if ids.lesson_id is None:
-        raise RuntimeError("ids.lesson_id is None")
-    slots = await services.booking.available_slots(
-        caller.school_id, ids.lesson_id, query.weekNumber, caller.actor()
+    lesson_id = (await call.lesson(query.lessonId)).lesson_id
+    slots = await call.context.services.booking.available_slots(
+        caller.school_id, lesson_id, query.weekNumber, caller.actor()
     )
     # the hot read of a booking rush: the slots' JSON comes from a cache (render.time_slots_json)
     return EncodedJson(render.time_slots_json(slots, caller.tz))
@@ -81,15 +73,9 @@ async def create_booking(call: ApiCall) -> models.HybridBooking:
     caller, body = call.caller, call.body
     caller.require(Role.PARENT, Role.ADMIN, what=PARENT_OR_ADMIN)
     booking = call.context.services.booking
-    ids = await api_lookup.resolve(
-        call.context.services.engine,
-        caller.school_id,
-        catalogs=booking.catalogs,
-        lesson=body.lessonId,
-        student=body.studentId,
-    )
-    if ids.lesson_id is None or ids.student_id is None:
-        raise RuntimeError("ids.lesson_id or ids.student_id is None")
+    ids = await call.lesson(body.lessonId, body.studentId)
+    if ids.student_id is None:
+        raise RuntimeError("ids.student_id is None")
     start = await api_lookup.slot_start(
         booking,
         caller.school_id,

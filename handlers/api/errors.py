@@ -10,8 +10,8 @@ English, so an English answer is as it always was).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -132,6 +132,21 @@ def status_of(exc: domain.DomainError) -> int:
         if isinstance(exc, kind):
             return status
     return 422
+
+
+Done = TypeVar("Done")
+
+
+async def answering(
+    work: Awaitable[Done], statuses: Mapping[type[domain.DomainError], int]
+) -> Done:
+    """What ``work`` gives; a refusal of one of the kinds in ``statuses`` answered with that
+    status instead of :data:`STATUS_OF`'s (an area's own answer), in its own words."""
+    try:
+        return await work
+    except tuple(statuses) as exc:
+        status = next(code for kind, code in statuses.items() if isinstance(exc, kind))
+        raise ApiError(status, exc.message) from None
 
 
 def error_response(

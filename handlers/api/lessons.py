@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core import api_lookup
 from core.db.models import BookingStatus
 from core.directory import Role
 from core.i18n import N_
@@ -30,17 +29,9 @@ async def _lesson_id(call: ApiCall, *, teacher_may_read: bool = False) -> int:
         caller.require(Role.ADMIN, Role.TEACHER, what=TEACHERS_AND_ADMINS)
     else:
         caller.require(Role.ADMIN, what=ADMINS)
-    services = call.context.services
-    ids = await api_lookup.resolve(
-        services.engine,
-        caller.school_id,
-        catalogs=services.catalogs,
-        lesson=call.path.lessonId,
-    )
-    if ids.lesson_id is None:
-        raise RuntimeError("ids.lesson_id is None")
+    ids = await call.lesson(call.path.lessonId)
     teacher = caller.teacher()
-    if not caller.is_admin and (teacher is None or ids.lesson_teacher_id != teacher.person_id):
+    if not caller.is_admin and (teacher is None or ids.teacher_id != teacher.person_id):
         raise forbidden(_("A teacher reads only their own lessons."))
     return ids.lesson_id
 

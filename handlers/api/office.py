@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 
-from core import api_lookup
 from core.db.models import BookingStatus
 from core.directory import Role
 from core.errors import InvalidState, NotAllowed, NotFound
@@ -22,7 +21,7 @@ from core.i18n import gettext as _
 from core.views import Actor, BookingView
 from handlers.api import models, render
 from handlers.api import office_models as office
-from handlers.api.errors import ApiError, forbidden
+from handlers.api.errors import answering, forbidden
 from handlers.api.registry import ApiCall, ApiRoutes, FileAnswer
 
 api = ApiRoutes()
@@ -70,12 +69,7 @@ def _marker(call: ApiCall, lesson_teacher_id: int) -> Actor:
 
 async def _marking(mark: Awaitable[BookingView | list[BookingView]]) -> list[BookingView]:
     """Run a marking; the service's refusals as this area's answers."""
-    try:
-        marked = await mark
-    except InvalidState as exc:
-        raise ApiError(409, exc.message) from None
-    except NotAllowed as exc:
-        raise forbidden(exc.message) from None
+    marked = await answering(mark, {InvalidState: 409, NotAllowed: 403})
     return marked if isinstance(marked, list) else [marked]
 
 
@@ -107,13 +101,8 @@ async def _lesson(call: ApiCall) -> tuple[int, str, Actor]:
     """The lesson of the path (404 if not this school's), its name, and who marks it."""
     caller = call.caller
     caller.require(Role.ADMIN, Role.TEACHER, what=MARKERS)
-    services = call.context.services
-    ids = await api_lookup.resolve(
-        services.engine, caller.school_id, catalogs=services.catalogs, lesson=call.path.lessonId
-    )
-    if ids.lesson_id is None or ids.lesson_teacher_id is None:
-        raise RuntimeError("the lesson lookup returned no id")
-    lesson = await services.directory.lesson(caller.school_id, ids.lesson_id)
+    ids = await call.lesson(call.path.lessonId)
+    lesson = await call.context.services.directory.lesson(caller.school_id, ids.lesson_id)
     return lesson.id, lesson.name, _marker(call, lesson.teacher_id)
 
 

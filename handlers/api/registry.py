@@ -20,6 +20,8 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from core import api_lookup
+from core.api_lookup import LessonIds
 from core.errors import DomainError
 from core.i18n import gettext as _
 from core.i18n import set_language
@@ -39,6 +41,21 @@ class ApiCall:
     path: Any = None
     query: Any = None
     body: Any = None
+
+    async def lesson(self, key: str, student: str | None = None) -> LessonIds:
+        """The ids of the caller's school's lesson of that key, and of the student when one
+        is named (NotFound, 404, for a key the school does not have)."""
+        services = self.context.services
+        found = await api_lookup.resolve(
+            services.engine,
+            self.caller.school_id,
+            catalogs=services.catalogs,
+            lesson=key,
+            student=student,
+        )
+        if found.lesson_id is None or found.lesson_teacher_id is None:  # resolve refused
+            raise RuntimeError("the lesson lookup returned no id")
+        return LessonIds(found.lesson_id, found.lesson_teacher_id, found.student_id)
 
 
 Operation = Callable[[ApiCall], Awaitable[Any]]

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from pydantic import ConfigDict, Field
 
-from core import api_lookup
 from core.directory import Role
 from core.i18n import N_
 from core.waitlist.service import WaitingView
@@ -72,17 +71,12 @@ def entry(view: WaitingView) -> WaitlistEntry:
     )
 
 
-async def _ids(call: ApiCall, student: str | None) -> tuple[int, int | None]:
-    services = call.context.services
-    ids = await api_lookup.resolve(
-        services.engine,
-        call.caller.school_id,
-        catalogs=services.catalogs,
-        lesson=call.path.lessonId,
-        student=student,
-    )
-    if ids.lesson_id is None:
-        raise RuntimeError("ids.lesson_id is None")
+async def _lesson_and_student(call: ApiCall, student: str) -> tuple[int, int]:
+    """For a parent or an admin: the path's lesson and the student named (both this school's)."""
+    call.caller.require(Role.PARENT, Role.ADMIN, what=PARENT_OR_ADMIN)
+    ids = await call.lesson(call.path.lessonId, student)
+    if ids.student_id is None:
+        raise RuntimeError("student_id is None")
     return ids.lesson_id, ids.student_id
 
 
@@ -99,10 +93,7 @@ async def _ids(call: ApiCall, student: str | None) -> tuple[int, int | None]:
 )
 async def join_waitlist(call: ApiCall) -> WaitlistEntry:
     caller = call.caller
-    caller.require(Role.PARENT, Role.ADMIN, what=PARENT_OR_ADMIN)
-    lesson_id, student_id = await _ids(call, call.body.studentId)
-    if student_id is None:
-        raise RuntimeError("student_id is None")
+    lesson_id, student_id = await _lesson_and_student(call, call.body.studentId)
     view = await call.context.services.waitlist.join(
         caller.school_id, caller.actor(), lesson_id, call.path.weekNumber, student_id
     )
@@ -121,10 +112,7 @@ async def join_waitlist(call: ApiCall) -> WaitlistEntry:
 )
 async def leave_waitlist(call: ApiCall) -> WaitlistEntry:
     caller = call.caller
-    caller.require(Role.PARENT, Role.ADMIN, what=PARENT_OR_ADMIN)
-    lesson_id, student_id = await _ids(call, call.query.studentId)
-    if student_id is None:
-        raise RuntimeError("student_id is None")
+    lesson_id, student_id = await _lesson_and_student(call, call.query.studentId)
     view = await call.context.services.waitlist.leave_week(
         caller.school_id, caller.actor(), lesson_id, call.path.weekNumber, student_id
     )
@@ -143,7 +131,7 @@ async def leave_waitlist(call: ApiCall) -> WaitlistEntry:
 async def list_waitlist(call: ApiCall) -> list[WaitlistEntry]:
     caller = call.caller
     caller.require(Role.ADMIN, what=ADMINS)
-    lesson_id, _ = await _ids(call, None)
+    lesson_id = (await call.lesson(call.path.lessonId)).lesson_id
     found = await call.context.services.waitlist.waiting(
         caller.school_id, lesson_id, call.path.weekNumber
     )
