@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.booking.approval_copies import ApprovalCopy
-from core.booking.queries import booking_query, timezone_of, to_view
+from core.booking.queries import booking_query, soonest_first, timezone_of, to_view
 from core.clock import Clock
 from core.db.engine import unit_of_work
 from core.db.models import Admin, Booking, BookingStatus, Lesson, Parent, Teacher
@@ -202,8 +202,7 @@ class ApprovalService:
                 query = query.where(Booking.teacher_id == teacher_id)
             if week is not None:
                 query = query.where(Booking.week == week)
-            found = await session.scalars(query.order_by(Booking.start_at, Booking.id))
-            return [to_view(b, tz_name) for b in found.unique().all()]
+            return await soonest_first(session, query, tz_name)
 
     async def approvers(self, school_id: int, lesson_id: int) -> Recipients:
         """The chats that decide: the lesson's teacher and the school's admins (linked ones)."""

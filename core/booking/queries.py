@@ -200,3 +200,11 @@ def filtered(
     elif not include_cancelled:
         query = query.where(Booking.status != BookingStatus.CANCELLED)
     return query
+
+
+async def soonest_first(
+    session: AsyncSession, query: Select[Booking], tz_name: str
+) -> list[BookingView]:
+    """The bookings ``query`` selects, soonest first (then by id), as views."""
+    rows = await session.scalars(query.order_by(Booking.start_at, Booking.id))
+    return [to_view(b, tz_name) for b in rows.all()]

@@ -19,6 +19,7 @@ from core.booking.queries import (
     is_parent_of,
     lesson_of,
     lesson_query,
+    soonest_first,
     teacher_bookings,
     timezone_of,
     to_view,
@@ -110,8 +111,7 @@ class BookingReads:
                 lesson_id=lesson_id,
                 include_cancelled=include_cancelled,
             )
-            rows = (await session.scalars(query.order_by(Booking.start_at, Booking.id))).all()
-            return [to_view(b, tz_name) for b in rows]
+            return await soonest_first(session, query, tz_name)
 
     async def lesson_bookings(
         self,
@@ -136,8 +136,7 @@ class BookingReads:
                 include_cancelled=include_cancelled,
                 status=status,
             )
-            rows = (await session.scalars(query.order_by(Booking.start_at, Booking.id))).all()
-            return [to_view(b, tz_name) for b in rows]
+            return await soonest_first(session, query, tz_name)
 
     async def school_bookings(
         self,
@@ -160,8 +159,7 @@ class BookingReads:
                 include_cancelled=include_cancelled,
                 status=status,
             )
-            rows = (await session.scalars(query.order_by(Booking.start_at, Booking.id))).all()
-            return [to_view(b, tz_name) for b in rows]
+            return await soonest_first(session, query, tz_name)
 
     async def is_parent_of(self, school_id: int, parent_id: int, student_id: int) -> bool:
         """The parent-student check: is the student in this parent's family (same school)?"""
