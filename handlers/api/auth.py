@@ -3,7 +3,8 @@
 `tma <initData>` is checked as Telegram specifies: the secret is HMAC-SHA256 of the bot
 token under the key "WebAppData"; the hash is HMAC-SHA256 under that secret of the
 data-check string (every `key=value` but `hash`, sorted, joined by newlines), compared in
-constant time; `auth_date` must be at most WEBAPP_AUTH_MAX_AGE seconds old. The account is
+constant time; `auth_date` must be at most WEBAPP_AUTH_MAX_AGE seconds old (init data that
+passed is remembered by its raw string: handlers.api.init_data). The account is
 then whoever it is in the school (core.directory): admin, teacher and/or parent. An account
 in several schools names one with `?school=KEY`.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
@@ -104,27 +104,6 @@ def check_init_data(init_data: str, bot_token: str, max_age: int, now: float) ->
     return fields
 
 
-def telegram_id_of(fields: dict[str, str]) -> int:
-    try:
-        user = json.loads(fields.get("user", ""))
-        telegram_id = user["id"] if isinstance(user, dict) else None
-    except ValueError:
-        telegram_id = None
-    if not isinstance(telegram_id, int) or isinstance(telegram_id, bool) or telegram_id <= 0:
-        raise unauthorized(_("The Mini App's init data names no user."))
-    return telegram_id
-
-
-def _client_language(fields: dict[str, str]) -> str | None:
-    """The ``language_code`` of the init data's user (checked already), if any."""
-    try:
-        user = json.loads(fields.get("user", ""))
-    except ValueError:
-        return None
-    code = user.get("language_code") if isinstance(user, dict) else None
-    return code if isinstance(code, str) else None
-
-
 async def authenticate(request: web.Request, context: ApiContext, school: str | None) -> Caller:
     """The caller of a request, or ApiError: 401 without valid credentials; 400 for an account
     in several schools without `?school=`; 404 for a school the caller is not in."""
@@ -142,13 +121,17 @@ async def authenticate(request: web.Request, context: ApiContext, school: str | 
         )
     if scheme == "tma" and credential:
         now = context.services.clock.now().timestamp()
-        fields = check_init_data(credential, context.bot_token, context.auth_max_age, now)
-        telegram_id = telegram_id_of(fields)
+        me = context.init_data.verify(
+            credential,
+            context.auth_max_age,
+            now,
+            lambda raw: check_init_data(raw, context.bot_token, context.auth_max_age, now),
+        )
         # the Mini App's answers (and error messages) in the account's language
-        client = _client_language(fields)
         asked = accepted(request.headers.get("Accept-Language"))
-        set_language(await context.services.languages.for_update(telegram_id, client, asked))
-        return _person(await context.services.directory.identities(telegram_id), school)
+        languages = context.services.languages
+        set_language(await languages.for_update(me.telegram_id, me.client_language, asked))
+        return _person(await context.services.directory.identities(me.telegram_id), school)
     raise unauthorized()
 
 
