@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
@@ -21,10 +22,11 @@ from aiohttp import web
 
 from core.directory import Identity, Role
 from core.i18n import gettext as _
-from core.i18n import set_language
+from core.i18n import pick_language, set_language
 from core.views import Actor
 from handlers.api.context import ApiContext
 from handlers.api.errors import ApiError, bad_request, forbidden, unauthorized
+from handlers.api.init_data import SignedIn
 from handlers.api.language import accepted
 
 MAX_INIT_DATA = 8192
@@ -104,6 +106,19 @@ def check_init_data(init_data: str, bot_token: str, max_age: int, now: float) ->
     return fields
 
 
+def claimed_language(init_data: str) -> str | None:
+    """The ``language_code`` init data's user claims, signed or not: only ever used to pick
+    the words of a refusal."""
+    if len(init_data) > MAX_INIT_DATA:
+        return None
+    try:
+        user = json.loads(dict(parse_qsl(init_data)).get("user", ""))
+    except ValueError:
+        return None
+    code = user.get("language_code") if isinstance(user, dict) else None
+    return code if isinstance(code, str) else None
+
+
 async def authenticate(request: web.Request, context: ApiContext, school: str | None) -> Caller:
     """The caller of a request, or ApiError: 401 without valid credentials; 400 for an account
     in several schools without `?school=`; 404 for a school the caller is not in."""
@@ -121,14 +136,25 @@ async def authenticate(request: web.Request, context: ApiContext, school: str | 
         )
     if scheme == "tma" and credential:
         now = context.services.clock.now().timestamp()
-        me = context.init_data.verify(
-            credential,
-            context.auth_max_age,
-            now,
-            lambda raw: check_init_data(raw, context.bot_token, context.auth_max_age, now),
-        )
-        # the Mini App's answers (and error messages) in the account's language
         asked = accepted(request.headers.get("Accept-Language"))
+
+        def verify() -> SignedIn:
+            return context.init_data.verify(
+                credential,
+                context.auth_max_age,
+                now,
+                lambda raw: check_init_data(raw, context.bot_token, context.auth_max_age, now),
+            )
+
+        try:
+            me = verify()
+        except ApiError:
+            # refused in the words the Mini App's page speaks: its client's language (the
+            # page shows the refusal beside its own texts), else what the browser asks for
+            set_language(pick_language(claimed_language(credential), *asked))
+            verify()  # a refusal is never remembered: the same check refuses again, in them
+            raise
+        # the Mini App's answers (and error messages) in the account's language
         languages = context.services.languages
         set_language(await languages.for_update(me.telegram_id, me.client_language, asked))
         return _person(await context.services.directory.identities(me.telegram_id), school)
