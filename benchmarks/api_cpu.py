@@ -1,10 +1,13 @@
 """Server CPU per API request, a measure that survives a loaded machine.
 
-Run ``python benchmarks/api_cpu.py [slots|post] [--requests 2000] [--clients 1]`` from a
-tree's root (it imports that tree's code). The real HTTP server (bot.http) runs in a process
+Run ``python benchmarks/api_cpu.py [slots|post] [--requests 2000] [--clients 1]
+[--auth key|tma]`` from a tree's root (it imports that tree's code). The real HTTP server (bot.http) runs in a process
 of its own on the school of benchmarks/api_throughput.py; one client sends serial requests
 (200 warm first), or ``--clients N`` send at once (concurrent requests may share work), and
 the server process's CPU time (utime + stime from /proc) is divided by the requests.
+``--auth tma`` sends the Mini App's credentials instead of the school's key: init data
+signed for an admin of the school (one string for every request, as one open Mini App
+sends), so each request is checked as Telegram specifies and then looks the account up.
 Alternate trees round by round to compare them; wall time is printed too.
 """
 
@@ -43,7 +46,11 @@ sys.modules["api_throughput"] = bench
 _SPEC.loader.exec_module(bench)
 
 
-def serve(url: str, ready: Any, profile: str = "") -> None:
+TOKEN = "123456:BENCH-TOKEN"  # the bot token the server checks Mini App init data with
+ADMIN_TELEGRAM_ID = 9001
+
+
+def serve(url: str, ready: Any, profile: str = "", match: str = "") -> None:
     warnings.filterwarnings("ignore")
 
     async def main() -> None:
@@ -51,7 +58,8 @@ def serve(url: str, ready: Any, profile: str = "") -> None:
 
         engine = make_engine(url, pool_size=32)
         services = Services.build(make_session_factory(engine), FixedClock(bench.NOW))
-        runner = await start_http_server(build_http_app(services), "127.0.0.1", 0)
+        app = build_http_app(services, bot_token=TOKEN)
+        runner = await start_http_server(app, "127.0.0.1", 0)
         stop = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
         ready.put(runner.addresses[0][1])
@@ -67,7 +75,8 @@ def serve(url: str, ready: Any, profile: str = "") -> None:
     profiler.enable()
     asyncio.run(main())
     profiler.disable()
-    pstats.Stats(profiler, stream=sys.stderr).sort_stats(profile).print_stats(30)
+    stats = pstats.Stats(profiler, stream=sys.stderr).sort_stats(profile)
+    stats.print_stats(*([match] if match else []), 30)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -75,17 +84,38 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def run(what: str, requests: int, profile: str = "", clients: int = 1) -> str:
+async def _credentials(services: Services, engine: Any, school_id: int, auth: str) -> str:
+    """The Authorization header: the school's new API key, or an admin's signed init data."""
+    if auth == "key":
+        return f"Bearer {await ApiKeys(engine, services.clock).create(school_id, 'bench')}"
+    from bot.http.miniapp import sign_init_data
+    from core.db.models import Admin
+
+    async with services.sessions() as session, session.begin():
+        session.add(
+            Admin(school_id=school_id, key="office", name="Office", telegram_id=ADMIN_TELEGRAM_ID)
+        )
+    signed = int(services.clock.now().timestamp()) - 60
+    return f"tma {sign_init_data(TOKEN, ADMIN_TELEGRAM_ID, 'Office', signed, 'en')}"
+
+
+async def run(
+    what: str,
+    requests: int,
+    profile: str = "",
+    clients: int = 1,
+    auth: str = "key",
+    match: str = "",
+) -> str:
     url, embedded = await bench._database(os.environ.get("TEST_DATABASE_URL"))
     school = await bench.build_school(url, 40)
     engine = make_engine(url, pool_size=4)
     services = Services.build(make_session_factory(engine), FixedClock(bench.NOW))
     school_id = (await services.directory.school("bench")).id
-    key = await ApiKeys(engine, services.clock).create(school_id, "bench")
-    headers = {"Authorization": f"Bearer {key}"}
+    headers = {"Authorization": await _credentials(services, engine, school_id, auth)}
     context = multiprocessing.get_context("spawn")
     ready = context.Queue()
-    server = context.Process(target=serve, args=(url, ready, profile), daemon=True)
+    server = context.Process(target=serve, args=(url, ready, profile, match), daemon=True)
     server.start()
     base = f"http://127.0.0.1:{ready.get(timeout=60)}"
     posts = []
@@ -135,7 +165,7 @@ async def run(what: str, requests: int, profile: str = "", clients: int = 1) -> 
         if embedded is not None:
             embedded.stop()
     return (
-        f"{what}: {count} requests from {clients} client(s), server CPU {1e6 * cpu / count:.0f} us/request, "
+        f"{what} ({auth}): {count} requests from {clients} client(s), server CPU {1e6 * cpu / count:.0f} us/request, "
         f"wall {1e6 * wall / count:.0f} us/request; load average {os.getloadavg()[0]:.2f}"
     )
 
@@ -154,8 +184,31 @@ def main() -> None:
     parser.add_argument(
         "--clients", type=int, default=1, help="concurrent clients (default 1: serial)"
     )
+    parser.add_argument(
+        "--auth",
+        choices=("key", "tma"),
+        default="key",
+        help="credentials: the school's API key (default) or Mini App init data (tma)",
+    )
+    parser.add_argument(
+        "--profile-match",
+        default="",
+        metavar="REGEX",
+        help="with --profile, only the functions whose file:line(name) matches REGEX",
+    )
     args = parser.parse_args()
-    print(asyncio.run(run(args.what, args.requests, args.profile, args.clients)))
+    print(
+        asyncio.run(
+            run(
+                args.what,
+                args.requests,
+                args.profile,
+                args.clients,
+                args.auth,
+                args.profile_match,
+            )
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from core.services import Services
 from handlers import register
 from handlers.context import CONTEXT_TYPES, app_data
 from handlers.menus import set_all_menus
-from handlers.webapp import set_menu_button
+from handlers.webapp import miniapp_url
 
 logger = logging.getLogger(__name__)
 
@@ -184,8 +184,8 @@ async def _set_menus(application: Application) -> None:  # type: ignore[type-arg
         accounts = await services.directory.telegram_accounts()
         languages = await services.languages.menu_languages()
         ledger = CommandMenus(services.sessions)
-        await set_all_menus(application.bot, accounts, ledger, languages)
-        await set_menu_button(application.bot, app_data(application).settings)
+        miniapp = miniapp_url(app_data(application).settings)
+        await set_all_menus(application.bot, accounts, ledger, languages, miniapp)
     except asyncio.CancelledError:
         raise
     except Exception:  # a menu is a convenience: never stop the bot for it

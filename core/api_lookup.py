@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.booking.catalog import CatalogCache, LessonPlan
 from core.booking.service import BookingService
 from core.db.driver import Driver
-from core.errors import NotFound, SlotUnavailable
+from core.errors import SlotUnavailable
+from core.keys import no_such
 
 RESOLVE = """
 SELECT (SELECT id FROM lessons WHERE school_id = $1 AND key = $2) AS lesson_id,
@@ -160,7 +161,7 @@ async def resolve(
         ("location", location, found.location_id),
     ):
         if key is not None and value is None:
-            raise NotFound(f"No {what} '{key}' in this school.")
+            raise no_such(what, key)
     if student is not None and found.student_id is not None:
         _remember_student(catalogs, school_id, student, found.student_id)
     return found

@@ -35,7 +35,7 @@ from core.db.models import (
     Term,
 )
 from core.errors import NotFound
-from core.i18n import N_
+from core.i18n import N_, Later
 
 
 class ExportKind(StrEnum):
@@ -180,9 +180,13 @@ async def _term(session: AsyncSession, school_id: int, term: str) -> Term:
         )
     ).all()
     if found:
-        raise NotFound(f"Several terms match '{term}'; name one by its key: {', '.join(keys)}.")
-    known = ", ".join(keys) if keys else "none"
-    raise NotFound(f"No term '{term}' in this school (terms: {known}).")
+        raise NotFound(
+            N_("Several terms match '{term}'; name one by its key: {keys}."),
+            term=term,
+            keys=", ".join(keys),
+        )
+    known: object = ", ".join(keys) if keys else Later(N_("none"))
+    raise NotFound(N_("No term '{term}' in this school (terms: {known})."), term=term, known=known)
 
 
 class ExportService:

@@ -65,14 +65,14 @@ SELECT t.telegram_id, ul.chosen, ul.client, s.language AS school
   LEFT JOIN user_languages ul ON ul.telegram_id = t.telegram_id
 """
 
-# every linked account's choice and school language, for its command menus
+# every linked account's choice, school language and client's code, for its menus
 _MENU_LANGUAGES = """
 WITH accounts AS (
     SELECT telegram_id, school_id FROM parents WHERE telegram_id IS NOT NULL
     UNION SELECT telegram_id, school_id FROM teachers WHERE telegram_id IS NOT NULL
     UNION SELECT telegram_id, school_id FROM admins WHERE telegram_id IS NOT NULL
 )
-SELECT a.telegram_id, min(ul.chosen) AS chosen,
+SELECT a.telegram_id, min(ul.chosen) AS chosen, min(ul.client) AS client,
        (array_agg(s.language ORDER BY s.id) FILTER (WHERE s.language IS NOT NULL))[1] AS school
   FROM accounts a
   JOIN schools s ON s.id = a.school_id
@@ -123,10 +123,11 @@ class Languages:
 
     async def menu_languages(
         self, telegram_id: int | None = None
-    ) -> dict[int, tuple[str | None, str | None]]:
-        """Every linked account's (or one's): (language chosen, its school's language)."""
+    ) -> dict[int, tuple[str | None, str | None, str | None]]:
+        """Every linked account's (or one's): (language chosen, its school's language, the
+        code its client last reported)."""
         rows = await self.driver.fetch(_MENU_LANGUAGES, telegram_id)
-        return {int(r["telegram_id"]): (r["chosen"], r["school"]) for r in rows}
+        return {int(r["telegram_id"]): (r["chosen"], r["school"], r["client"]) for r in rows}
 
     async def of_accounts(self, school_id: int, telegram_ids: Iterable[int]) -> dict[int, str]:
         """The language of each account, as a message from this school addresses it."""

@@ -169,11 +169,30 @@ async def text_message(update: Update, context: Context) -> None:
         if step is not None:
             await step(update, context, awaiting.args)
             return
-    await message.reply_text(
-        _(
+    me = await who(update, context)
+    await message.reply_text(typed_hint(me.is_parent, me.is_teacher, me.is_admin))
+
+
+def typed_hint(is_parent: bool, is_teacher: bool, is_admin: bool) -> str:
+    """What free text gets where no step expects it: the commands this account has."""
+    if is_parent:
+        return _(
             "Please use the buttons, or a command: /book to book, /mybookings for your "
             "bookings, /help for everything else."
         )
+    if is_admin:
+        return _(
+            "Please use the buttons, or a command: /admin for the dashboard, /lessons for "
+            "the lessons, /help for everything else."
+        )
+    if is_teacher:
+        return _(
+            "Please use the buttons, or a command: /lessons for your lessons, /calendar for "
+            "your week, /help for everything else."
+        )
+    return _(
+        "I only understand the school's invite link for now: open the one the school sent "
+        "you, or ask the school office for one. /help says more."
     )
 
 

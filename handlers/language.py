@@ -20,8 +20,9 @@ from core.i18n import LANGUAGE_NAMES, LANGUAGES, pick_language, set_language
 from core.i18n import gettext as _
 from core.menus import CommandMenus
 from handlers.callbacks import decode, encode, fields_pattern
-from handlers.context import Context, services_of, who
+from handlers.context import Context, bot_data_of, services_of, who
 from handlers.menus import set_menu
+from handlers.webapp import miniapp_url
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +91,8 @@ async def language_chosen(update: Update, context: Context) -> None:
     logger.info("update %s: %s chose language %s", update.update_id, telegram_id, language)
     await query.edit_message_text(chosen_text(language))
     me = await who(update, context)
-    _, school = (await services.languages.menu_languages(telegram_id)).get(
-        telegram_id, (None, None)
+    _, school, client = (await services.languages.menu_languages(telegram_id)).get(
+        telegram_id, (None, None, None)
     )
     await set_menu(
         context.bot,
@@ -100,6 +101,8 @@ async def language_chosen(update: Update, context: Context) -> None:
         CommandMenus(services.sessions),
         chosen=language,
         school=school,
+        client=client,
+        miniapp=miniapp_url(bot_data_of(context).settings),
     )
 
 

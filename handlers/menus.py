@@ -5,6 +5,9 @@ sets only the menus that changed since they were last set (:mod:`core.menus` rem
 digest per account), so a restart with ten thousand linked accounts costs a few calls.
 Each account's menu is set once per language (``language_code``; Telegram shows the one of
 the client's language) and once without a language code, in the account's own language.
+When PUBLIC_URL is https, the chat's menu button opens the Mini App: one per chat (Telegram
+gives menu buttons no language code), labelled in the account's language, set with the
+commands and remembered in the same digest.
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from telegram import (
     Bot,
     BotCommand,
-    BotCommandScope,
     BotCommandScopeChat,
     BotCommandScopeDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
 )
 from telegram.error import TelegramError
 
@@ -60,10 +65,23 @@ ALWAYS = (
     ("cancel", N_("Leave the current step")),
 )
 STRANGER = (("start", N_("Start, or link your account with an invite")), *ALWAYS)
-# (chosen with /language, the school's): an account's languages as its menus need them
-MenuLanguages = tuple[str | None, str | None]
-# one account's menus: by language_code ("" for a client whose language has no menu)
-Menus = dict[str, list[BotCommand]]
+# the label of the chat's menu button that opens the Mini App (when PUBLIC_URL is https)
+MENU_BUTTON = N_("School")
+# (chosen with /language, the school's, the client's last reported code): an account's
+# languages as its menus need them
+MenuLanguages = tuple[str | None, str | None, str | None]
+NO_LANGUAGES: MenuLanguages = (None, None, None)
+
+
+@dataclass(frozen=True)
+class Menus:
+    """One account's menus: command menus by ``language_code`` Telegram matches against the
+    client's ("" for a client whose language has no menu), and the Mini App's menu button
+    (label, URL) when there is one. A chat has one menu button, with no language code: its
+    label is in the account's own language."""
+
+    commands: dict[str, list[BotCommand]]
+    button: tuple[str, str] | None = None
 
 
 def commands_for(roles: Iterable[Role]) -> list[BotCommand]:
@@ -88,31 +106,47 @@ def commands_for(roles: Iterable[Role]) -> list[BotCommand]:
     return menu
 
 
-def menus_for(roles: Iterable[Role], languages: MenuLanguages = (None, None)) -> Menus:
+def menus_for(
+    roles: Iterable[Role], languages: MenuLanguages = NO_LANGUAGES, miniapp: str | None = None
+) -> Menus:
     """An account's menus, one per ``language_code`` Telegram matches against the client's
     (and "" for any other client): in the language chosen with /language when there is
-    one, else in the client's own; "" in the school's language, else English."""
+    one, else in the client's own; "" in the school's language, else English. With
+    ``miniapp`` (the Mini App's URL), the menu button too, in the account's language."""
     roles = set(roles)
-    chosen, school = languages
-    menus: Menus = {}
+    chosen, school, client = languages
+    commands: dict[str, list[BotCommand]] = {}
     for code in ("", *LANGUAGES):
         with use_language(pick_language(chosen, code or school)):
-            menus[code] = commands_for(roles)
-    return menus
+            commands[code] = commands_for(roles)
+    if miniapp is None:
+        return Menus(commands)
+    with use_language(pick_language(chosen, client, school)):
+        return Menus(commands, (_(MENU_BUTTON), miniapp))
 
 
 def menu_digest(menu: Iterable[BotCommand] | Menus) -> str:
-    """A short fingerprint of a menu (or of an account's menus): equal menus, equal digests."""
-    if isinstance(menu, dict):
-        pairs: object = {code: [(c.command, c.description) for c in m] for code, m in menu.items()}
+    """A short fingerprint of a menu (or of an account's menus): equal menus, equal digests.
+    Without a menu button an account's digest is the one its command menus always had."""
+    pairs: object
+    if isinstance(menu, Menus):
+        pairs = {code: [(c.command, c.description) for c in m] for code, m in menu.commands.items()}
+        if menu.button is not None:
+            pairs = {"commands": pairs, "button": list(menu.button)}
     else:
         pairs = [(c.command, c.description) for c in menu]
     return hashlib.sha256(json.dumps(pairs, sort_keys=True).encode()).hexdigest()
 
 
-async def _set_menus(bot: Bot, scope: BotCommandScope, menus: Menus) -> None:
-    for code, menu in menus.items():
+async def _set_menus(bot: Bot, chat_id: int | None, menus: Menus) -> None:
+    scope = BotCommandScopeDefault() if chat_id is None else BotCommandScopeChat(chat_id=chat_id)
+    for code, menu in menus.commands.items():
         await bot.set_my_commands(menu, scope=scope, language_code=code or None)
+    if menus.button is not None:
+        label, url = menus.button
+        await bot.set_chat_menu_button(
+            chat_id=chat_id, menu_button=MenuButtonWebApp(text=label, web_app=WebAppInfo(url))
+        )
 
 
 async def set_menu(
@@ -123,12 +157,15 @@ async def set_menu(
     *,
     chosen: str | None = None,
     school: str | None = None,
+    client: str | None = None,
+    miniapp: str | None = None,
 ) -> None:
     """Set one account's menus (and remember them in ``ledger``); a failure is logged, never
-    fatal. ``chosen``: the language picked with /language; ``school``: the school's."""
-    menus = menus_for(roles, (chosen, school))
+    fatal. ``chosen``: the language picked with /language; ``school``: the school's;
+    ``client``: the client's ``language_code``; ``miniapp``: the Mini App's URL, if any."""
+    menus = menus_for(roles, (chosen, school, client), miniapp)
     try:
-        await _set_menus(bot, BotCommandScopeChat(chat_id=telegram_id), menus)
+        await _set_menus(bot, telegram_id, menus)
     except TelegramError as exc:
         logger.warning("could not set the command menu of %s: %s", telegram_id, exc)
         return
@@ -141,25 +178,23 @@ async def set_all_menus(
     accounts: dict[int, set[Role]],
     ledger: CommandMenus,
     languages: Mapping[int, MenuLanguages] | None = None,
+    miniapp: str | None = None,
 ) -> int:
-    """The default menus and each account's, where they differ from what was last set; how
-    many accounts' were set (each account has a menu per language)."""
+    """The default menus and each account's (with ``miniapp``, the Mini App's URL, the menu
+    button too), where they differ from what was last set; how many accounts' were set
+    (each account has a menu per language)."""
     languages = languages or {}
     menus = {
-        telegram_id: menus_for(roles, languages.get(telegram_id, (None, None)))
+        telegram_id: menus_for(roles, languages.get(telegram_id, NO_LANGUAGES), miniapp)
         for telegram_id, roles in accounts.items()
     }
-    menus[DEFAULT_MENU] = menus_for(())
+    menus[DEFAULT_MENU] = menus_for((), NO_LANGUAGES, miniapp)
     stale = await ledger.stale(bot.id, {tid: menu_digest(m) for tid, m in menus.items()})
     done: dict[int, str] = {}
     for telegram_id, digest in stale.items():
-        scope = (
-            BotCommandScopeDefault()
-            if telegram_id == DEFAULT_MENU
-            else BotCommandScopeChat(chat_id=telegram_id)
-        )
+        chat_id = None if telegram_id == DEFAULT_MENU else telegram_id
         try:
-            await _set_menus(bot, scope, menus[telegram_id])
+            await _set_menus(bot, chat_id, menus[telegram_id])
         except TelegramError as exc:
             logger.warning("could not set the command menu of %s: %s", telegram_id, exc)
             continue

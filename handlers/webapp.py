@@ -1,27 +1,22 @@
 """The Mini App in chat: an inline `web_app` button under /calendar, /admin and /mybookings,
-and the chat's menu button, offered only when PUBLIC_URL is https (Telegram opens Mini Apps
-over https alone); otherwise nothing is said about it."""
+and the chat's menu button (set with the command menus: :mod:`handlers.menus`), offered only
+when PUBLIC_URL is https (Telegram opens Mini Apps over https alone); otherwise nothing is
+said about it."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from telegram import (
-    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    MenuButtonWebApp,
     Update,
     WebAppInfo,
 )
-from telegram.error import TelegramError
 
 from core.i18n import N_
 from core.i18n import gettext as _
 from handlers.context import Context, bot_data_of
-
-logger = logging.getLogger(__name__)
 
 OPEN_TEXT = {
     "calendar": N_("Tap to see the calendar as a page: filters, and each event's details."),
@@ -53,16 +48,3 @@ async def offer_miniapp(update: Update, context: Context, tab: str) -> None:
         return
     button = InlineKeyboardButton(_(BUTTON[tab]), web_app=WebAppInfo(url))
     await message.reply_text(_(OPEN_TEXT[tab]), reply_markup=InlineKeyboardMarkup([[button]]))
-
-
-async def set_menu_button(bot: Bot, settings: Any) -> None:
-    """The chat's menu button opens the Mini App (when PUBLIC_URL is https)."""
-    url = miniapp_url(settings)
-    if url is None:
-        return
-    try:
-        await bot.set_chat_menu_button(
-            menu_button=MenuButtonWebApp(text="School", web_app=WebAppInfo(url))
-        )
-    except TelegramError as exc:  # a convenience: never stop the bot for it
-        logger.warning("could not set the Mini App menu button: %s", exc)

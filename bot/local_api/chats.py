@@ -69,6 +69,7 @@ class ChatBook:
     _tracking: bool
     _files: dict[str, FileRecord]
     _commands: dict[tuple[Any, ...], list[JSONDict]]
+    _settings: dict[str, Any]
     _updates: list[JSONDict]
     calls: Counter[str]
     errors: Counter[int]
@@ -225,6 +226,15 @@ class ChatBook:
                 if found is not None:
                     return clone(found)
         return []
+
+    def menu_button_for(self, chat_id: int | str | None = None) -> JSONDict:
+        """The menu button a chat shows: its own, else the bot's default, else commands."""
+        settings = self._settings
+        for key in ([f"menu_button:{chat_id}"] if chat_id else []) + ["menu_button:"]:
+            menu = settings.get(key)
+            if isinstance(menu, dict):
+                return clone(menu)
+        return {"type": "commands"}
 
     def metrics(self) -> JSONDict:
         """Counters: calls per method, deliveries per chat, 429s, errors, updates."""

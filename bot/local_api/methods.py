@@ -195,12 +195,18 @@ def _setting(key: str, default: JSONDict) -> tuple[Any, Any]:
 _set_desc, _get_desc = _setting("description", {"description": ""})
 _set_short, _get_short = _setting("short_description", {"short_description": ""})
 _set_name, _get_name = _setting("name", {"name": ""})
-_set_menu, _ = _setting("menu_button", {"menu_button": {"type": "commands"}})
+
+
+async def _set_menu(self: LocalBotApi, call: BotCall) -> bool:
+    """A chat's menu button (``chat_id``), or the default one without it."""
+    chat_id = call.params.get("chat_id")
+    menu = call.params.get("menu_button")
+    self._settings[f"menu_button:{chat_id or ''}"] = menu if isinstance(menu, dict) else None
+    return True
 
 
 async def _get_menu_button(self: LocalBotApi, call: BotCall) -> JSONDict:
-    menu = (self._settings.get("menu_button:") or {}).get("menu_button")
-    return menu if isinstance(menu, dict) else {"type": "commands"}
+    return self.menu_button_for(call.params.get("chat_id"))
 
 
 METHODS: dict[str, Any] = {

@@ -159,7 +159,8 @@ def feed_entries(
     """Every entry of the feed, by start: lessons week by week, bookings, school events."""
     tz = ZoneInfo(content["timezone"])
     version = content["catalog_version"]
-    if content["family_id"] is not None:
+    staff = content["family_id"] is None  # a teacher's feed: they don't book their own slots
+    if not staff:
         ids = content["family_lessons"]
         plans = [plan for i in ids if (plan := catalog.lesson(i)) is not None]
     else:
@@ -173,6 +174,7 @@ def feed_entries(
             plan.location_name,
             plan.room_name,
             sequence=version,
+            staff=staff,
         )
         for plan in plans
         for occ in occurrences(plan, tz, lo, hi)

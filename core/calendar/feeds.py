@@ -71,7 +71,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1  # raise when the feed's content changes shape: every ETag changes with it
+# raise when the feed's content changes shape: every ETag changes with it (2: a teacher's
+# individual weeks no longer say "book a slot")
+FORMAT = 2
 REFRESH = timedelta(hours=1)  # the poll interval suggested to calendar apps
 TOKEN_BYTES = 32
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,64}")

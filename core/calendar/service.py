@@ -91,12 +91,19 @@ def lesson_event(
     to_book: int | None = None,
 ) -> CalendarEvent:
     """One weekly session of a lesson (a hybrid lesson's individual week: a placeholder;
-    ``staff`` look at it and don't book, so theirs says no "book a slot")."""
+    ``staff`` look at it and don't book, so theirs says no "book a slot" but that the
+    booked sessions are entries of their own)."""
+    placeholder = occ.kind is EventKind.HYBRID_PLACEHOLDER
     suffix = (
         (_(" (individual week)") if staff else _(" (individual week: book a slot)"))
-        if occ.kind is EventKind.HYBRID_PLACEHOLDER
+        if placeholder
         else ""
     )
+    description = _("Week {week} of {term}").format(week=occ.week, term=term_name)
+    if placeholder and staff:
+        description += "\n" + _(
+            "Individual week: no group class; each booked session is an entry of its own."
+        )
     return CalendarEvent(
         uid=f"lesson-{occ.lesson_id}-w{occ.week}",
         kind=occ.kind,
@@ -106,7 +113,7 @@ def lesson_event(
         teacher=teacher,
         location=location,
         room=room,
-        description=_("Week {week} of {term}").format(week=occ.week, term=term_name),
+        description=description,
         sequence=sequence,
         lesson_key=lesson_key,
         lesson_name=lesson_name,

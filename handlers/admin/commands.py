@@ -58,13 +58,23 @@ async def _lesson_by_key(
             if lesson.key.casefold() == key.casefold():
                 found.append((identity, lesson))
     if not found:
-        await say(update, context, texts.unknown_lesson(key, sorted(keys)))
+        await say(update, context, await _not_hybrid_or_unknown(context, me, key, keys))
         return None
     if len(found) > 1:
         choices = [(i.school.id, i.school.name, lesson.id) for i, lesson in found]
         await say(update, context, texts.pick_lesson_school(key), kb.lesson_choices(choices))
         return None
     return found[0]
+
+
+async def _not_hybrid_or_unknown(context: Context, me: Who, key: str, keys: set[str]) -> str:
+    """Why no hybrid lesson has that key: it is a group (or other) lesson, or no lesson."""
+    directory = services_of(context).directory
+    for identity in me.roles(Role.ADMIN):
+        for lesson in await directory.lessons(identity.school.id):
+            if lesson.key.casefold() == key.casefold():
+                return texts.not_hybrid(lesson)
+    return texts.unknown_lesson(key, sorted(keys))
 
 
 async def _needs_argument(

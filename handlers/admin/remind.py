@@ -147,9 +147,17 @@ async def _resolve(
     """(school id, lesson id) named by ``LESSON [SCHOOL]``, or the words of a refusal."""
     lesson_key = args[0]
     if len(args) > 1:
-        admins = [a for a in admins if a.school.key == args[1]]
-        if not admins:
-            return _("You are not an admin of a school '{school}'.").format(school=esc(args[1]))
+        named = [a for a in admins if a.school.key == args[1]]
+        if not named:  # e.g. "/remind piano 4": a week is not a school
+            keys = ", ".join(sorted({a.school.key for a in admins}))
+            return (
+                _("You are not an admin of a school '{school}'.").format(school=esc(args[1]))
+                + " "
+                + _("Your schools: {keys}.").format(keys=esc(keys))
+                + "\n"
+                + _(USAGE)
+            )
+        admins = named
     directory = services_of(context).directory
     found: list[tuple[Identity, int]] = []
     for admin in admins:

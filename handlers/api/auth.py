@@ -3,7 +3,8 @@
 `tma <initData>` is checked as Telegram specifies: the secret is HMAC-SHA256 of the bot
 token under the key "WebAppData"; the hash is HMAC-SHA256 under that secret of the
 data-check string (every `key=value` but `hash`, sorted, joined by newlines), compared in
-constant time; `auth_date` must be at most WEBAPP_AUTH_MAX_AGE seconds old. The account is
+constant time; `auth_date` must be at most WEBAPP_AUTH_MAX_AGE seconds old (init data that
+passed is remembered by its raw string: handlers.api.init_data). The account is
 then whoever it is in the school (core.directory): admin, teacher and/or parent. An account
 in several schools names one with `?school=KEY`.
 """
@@ -21,10 +22,11 @@ from aiohttp import web
 
 from core.directory import Identity, Role
 from core.i18n import gettext as _
-from core.i18n import set_language
+from core.i18n import pick_language, set_language
 from core.views import Actor
 from handlers.api.context import ApiContext
 from handlers.api.errors import ApiError, bad_request, forbidden, unauthorized
+from handlers.api.init_data import SignedIn
 from handlers.api.language import accepted
 
 MAX_INIT_DATA = 8192
@@ -104,21 +106,13 @@ def check_init_data(init_data: str, bot_token: str, max_age: int, now: float) ->
     return fields
 
 
-def telegram_id_of(fields: dict[str, str]) -> int:
+def claimed_language(init_data: str) -> str | None:
+    """The ``language_code`` init data's user claims, signed or not: only ever used to pick
+    the words of a refusal."""
+    if len(init_data) > MAX_INIT_DATA:
+        return None
     try:
-        user = json.loads(fields.get("user", ""))
-        telegram_id = user["id"] if isinstance(user, dict) else None
-    except ValueError:
-        telegram_id = None
-    if not isinstance(telegram_id, int) or isinstance(telegram_id, bool) or telegram_id <= 0:
-        raise unauthorized(_("The Mini App's init data names no user."))
-    return telegram_id
-
-
-def _client_language(fields: dict[str, str]) -> str | None:
-    """The ``language_code`` of the init data's user (checked already), if any."""
-    try:
-        user = json.loads(fields.get("user", ""))
+        user = json.loads(dict(parse_qsl(init_data)).get("user", ""))
     except ValueError:
         return None
     code = user.get("language_code") if isinstance(user, dict) else None
@@ -142,13 +136,28 @@ async def authenticate(request: web.Request, context: ApiContext, school: str | 
         )
     if scheme == "tma" and credential:
         now = context.services.clock.now().timestamp()
-        fields = check_init_data(credential, context.bot_token, context.auth_max_age, now)
-        telegram_id = telegram_id_of(fields)
-        # the Mini App's answers (and error messages) in the account's language
-        client = _client_language(fields)
         asked = accepted(request.headers.get("Accept-Language"))
-        set_language(await context.services.languages.for_update(telegram_id, client, asked))
-        return _person(await context.services.directory.identities(telegram_id), school)
+
+        def verify() -> SignedIn:
+            return context.init_data.verify(
+                credential,
+                context.auth_max_age,
+                now,
+                lambda raw: check_init_data(raw, context.bot_token, context.auth_max_age, now),
+            )
+
+        try:
+            me = verify()
+        except ApiError:
+            # refused in the words the Mini App's page speaks: its client's language (the
+            # page shows the refusal beside its own texts), else what the browser asks for
+            set_language(pick_language(claimed_language(credential), *asked))
+            verify()  # a refusal is never remembered: the same check refuses again, in them
+            raise
+        # the Mini App's answers (and error messages) in the account's language
+        languages = context.services.languages
+        set_language(await languages.for_update(me.telegram_id, me.client_language, asked))
+        return _person(await context.services.directory.identities(me.telegram_id), school)
     raise unauthorized()
 
 

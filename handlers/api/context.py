@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -11,6 +11,7 @@ from aiohttp import web
 from core.api_keys import ApiKeys
 from core.services import Services
 from core.views import BookingView
+from handlers.api.init_data import InitDataCache
 
 # (school id, lesson id, request tag) -> (plan, report): the bot's on-demand reminder,
 # available only when the process runs the Telegram bot
@@ -28,6 +29,7 @@ class ApiContext:
     auth_max_age: int  # seconds a Mini App's init data stays valid
     send_reminders: SendReminders | None = None
     approval_notices: ApprovalNotices | None = None
+    init_data: InitDataCache = field(default_factory=InitDataCache)  # verified, by raw string
 
 
 API_CONTEXT = web.AppKey("api_context", ApiContext)

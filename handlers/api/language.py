@@ -2,8 +2,10 @@
 
 A Mini App user (``tma``): their choice with /language, else their Telegram client's
 language, else what the request's ``Accept-Language`` asks for, else their school's, else
-English (core.languages). A school's API key (``Bearer``) and a caller without valid
-credentials: ``Accept-Language``, else English. Only the words change with the language:
+English (core.languages). Mini App init data that is refused (expired, forged): the
+``language_code`` its user claims (the page shows the refusal beside its own texts, which
+are in that language), else ``Accept-Language``. A school's API key (``Bearer``) and a
+caller without valid credentials: ``Accept-Language``, else English. Only the words change with the language:
 status codes, field names and paths stay as they are.
 """
 

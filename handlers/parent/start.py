@@ -11,10 +11,11 @@ from core.errors import InvalidInvite
 from core.i18n import gettext as _
 from core.menus import CommandMenus
 from handlers.common import help_text
-from handlers.context import Context, services_of, who
+from handlers.context import Context, bot_data_of, services_of, who
 from handlers.menus import set_menu
 from handlers.parent import texts
 from handlers.parent.common import reply
+from handlers.webapp import miniapp_url
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,9 @@ async def _redeem(update: Update, context: Context, token: str) -> None:
         return
     me = await who(update, context)
     services = services_of(context)
-    chosen, school = (await services.languages.menu_languages(user.id)).get(user.id, (None, None))
+    chosen, school, client = (await services.languages.menu_languages(user.id)).get(
+        user.id, (None, None, None)
+    )
     await set_menu(
         context.bot,
         user.id,
@@ -61,6 +64,8 @@ async def _redeem(update: Update, context: Context, token: str) -> None:
         CommandMenus(services.sessions),
         chosen=chosen,
         school=school,
+        client=user.language_code or client,
+        miniapp=miniapp_url(bot_data_of(context).settings),
     )
     await reply(update, texts.greeting_linked(linked.parent_name, linked.school_name))
 

@@ -4,6 +4,7 @@ access log carries none of them."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from core.api_keys import ApiKeys
 from handlers.api.auth import check_init_data
 from handlers.api.errors import ApiError
+from handlers.api.init_data import InitDataCache
 from tests.api.conftest import TOKEN, Api, init_data
 from tests.api.test_routes import JANE, SLOTS, book
 
@@ -50,6 +52,54 @@ async def test_expired_init_data_is_401(api: Api) -> None:
     assert status == 401 and "expired" in body["message"]
     status, _ = await api.call("GET", SLOTS, api.tma(JANE, age=86400 - 60))
     assert status == 200
+
+
+async def test_remembered_init_data_still_expires_and_a_changed_byte_is_checked(
+    api: Api,
+) -> None:
+    same = api.tma(JANE, age=60)
+    for _ in range(3):  # one open Mini App: the same string with every request
+        status, _body = await api.call("GET", SLOTS, same)
+        assert status == 200
+    tampered = {"Authorization": same["Authorization"].replace("1011", "1012")}
+    status, _body = await api.call("GET", SLOTS, tampered)  # a neighbour of a remembered one
+    assert status == 401
+    api.clock.advance(timedelta(seconds=86400 - 60 + 1))  # past WEBAPP_AUTH_MAX_AGE
+    status, body = await api.call("GET", SLOTS, same)
+    assert status == 401 and "expired" in body["message"]
+    api.clock.advance(timedelta(seconds=-2))  # a clock set back: checked afresh, valid again
+    status, _body = await api.call("GET", SLOTS, same)
+    assert status == 200
+
+
+def test_the_init_data_cache_is_bounded_and_remembers_only_what_passed() -> None:
+    now = 1_800_000_000
+    cache = InitDataCache(size=2)
+
+    def check(raw: str) -> dict[str, str]:
+        return check_init_data(raw, TOKEN, 100, now)
+
+    first, second, third = (init_data(n, now - 10) for n in (5, 6, 7))
+    assert cache.verify(first, 100, now, check).telegram_id == 5
+    assert cache.verify(first, 100, now, check).telegram_id == 5
+    assert (cache.hits, cache.misses) == (1, 1)
+    forged = init_data(8, now, token="1:x")
+    with pytest.raises(ApiError):
+        cache.verify(forged, 100, now, check)
+    assert len(cache) == 1  # a refused string is not remembered
+    cache.verify(second, 100, now, check)
+    cache.verify(first, 100, now, check)  # first is now the most recently used
+    cache.verify(third, 100, now, check)  # so second is dropped
+    assert len(cache) == 2
+    misses = cache.misses
+    cache.verify(first, 100, now, check)
+    assert cache.misses == misses  # still remembered
+    cache.verify(second, 100, now, check)
+    assert cache.misses == misses + 1  # dropped, checked again
+    with pytest.raises(ApiError) as expired:
+        cache.verify(first, 100, now + 91, check)  # signed at now - 10: 101 s old
+    assert expired.value.status == 401 and "expired" in expired.value.message
+    assert len(cache) == 1  # an expired string is forgotten
 
 
 def test_init_data_check_follows_telegrams_rules() -> None:

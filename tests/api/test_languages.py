@@ -6,6 +6,7 @@ with the language; nor does the success's data."""
 
 from __future__ import annotations
 
+import json
 from datetime import time
 from typing import Any
 
@@ -24,6 +25,12 @@ from tests.support.factories import SchoolIds
 
 RU = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
 DE = {"Accept-Language": "de"}
+EN = {"Accept-Language": "en"}
+BOB = 1012
+
+
+def user_json(telegram_id: int, language_code: str) -> str:
+    return json.dumps({"id": telegram_id, "first_name": "Test", "language_code": language_code})
 
 
 def same_refusal(english: tuple[int, Any], other: tuple[int, Any]) -> None:
@@ -170,3 +177,33 @@ async def test_the_cores_refusals_of_marking_and_deciding_come_in_the_asked_lang
         "Подтвердить или отклонить её могут только преподаватель этого занятия "
         "или администраторы школы."
     )
+
+
+async def test_refused_init_data_speaks_the_mini_apps_language(api: Api) -> None:
+    """The page shows the refusal beside its own texts, in its client's language: an expired
+    (or forged) sign-in is refused in that language, not in the browser's."""
+    now = int(api.clock.now().timestamp())
+    expired = init_data(BOB, now - 86400 - 60, user=user_json(BOB, "ru"))
+    status, body = await api.call("GET", "/api/me", {"Authorization": f"tma {expired}", **EN})
+    assert status == 401
+    assert body["message"] == "Вход в мини-приложение истёк: откройте его снова из бота."
+    forged = init_data(BOB, now, token="1:OTHER", user=user_json(BOB, "de"))
+    async with api.http.get(
+        api.url + SLOTS, headers={"Authorization": f"tma {forged}", **RU}
+    ) as response:
+        body = await response.json()
+        assert response.status == 401 and response.headers["Content-Language"] == "de"
+        assert body["message"] == "Zugangsdaten fehlen oder sind ungültig."
+    plain = init_data(BOB, now - 86400 - 60)  # its user names no language: the browser's
+    status, body = await api.call("GET", SLOTS, {"Authorization": f"tma {plain}", **RU})
+    assert status == 401 and body["message"].startswith("Вход в мини-приложение истёк")
+
+
+async def test_an_unknown_key_is_named_in_the_callers_language(api: Api) -> None:
+    path = "/api/hybrid-bookings/available-slots?lessonId=tuba&weekNumber=4"
+    status, english = await api.call("GET", path, api.key())
+    assert status == 404 and english["message"] == "No lesson 'tuba' in this school."
+    status, russian = await api.call("GET", path, {**api.tma(JANE), **RU})
+    assert status == 404 and russian["message"] == "В этой школе нет занятия «tuba»."
+    status, german = await api.call("GET", path, {**api.key(), **DE})
+    assert status == 404 and german["message"] == "In dieser Schule gibt es keinen Kurs „tuba“."

@@ -162,6 +162,9 @@ async def test_a_russian_client_teachers_calendar_is_russian_and_both_pictures_d
         str(e["SUMMARY"]) for e in Calendar.from_ical(await response.read()).walk("VEVENT")
     }
     assert "Piano Foundations: Emma Smith (индивидуально)" in summaries
+    # the teacher's individual weeks in their words: a teacher books nothing there
+    assert "Piano Foundations (индивидуальная неделя)" in summaries
+    assert not any("запишитесь" in s for s in summaries)
 
 
 def feed_events(body: bytes) -> dict[str, Any]:

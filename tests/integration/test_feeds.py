@@ -263,6 +263,14 @@ async def test_a_teachers_feed_holds_every_booking_of_theirs_with_child_and_teac
     assert "Music Theory: Mia Brown (individual)" in summaries
     assert summaries.count("Junior Choir") == 10
     assert "Spring Concert" in summaries
+    # a teacher books no slot: their individual weeks say so in other words
+    assert summaries.count("Piano Foundations (individual week)") == 2
+    assert summaries.count("Music Theory (individual week)") == 1
+    assert not any("book a slot" in s for s in summaries)
+    placeholder = next(
+        e for e in term_events(body) if str(e["SUMMARY"]) == "Music Theory (individual week)"
+    )
+    assert "each booked session is an entry of its own" in str(placeholder["DESCRIPTION"])
     other = await services.feeds.token(FeedOwner(alpha.school, teacher_id=alpha.other_teacher))
     _, empty = await fetch(http, other)
     assert [str(e["SUMMARY"]) for e in term_events(empty)] == ["Spring Concert"]
@@ -294,7 +302,9 @@ async def test_a_feed_holds_exactly_the_entries_the_calendar_shows_cancelled_one
         ),
         (
             FeedOwner(alpha.school, teacher_id=alpha.teacher),
-            CalendarFilter(teacher_id=alpha.teacher, cancelled=True, school_events=True),
+            CalendarFilter(
+                teacher_id=alpha.teacher, cancelled=True, school_events=True, staff=True
+            ),
         ),
     ):
         _, body = await fetch(http, await services.feeds.token(owner))

@@ -22,6 +22,7 @@ from core.errors import (
     SlotTaken,
 )
 from core.i18n import N_, Later, fill, shown, use_language
+from core.keys import no_such, unknown_key
 from handlers.parent.texts import refusal
 
 SYDNEY = ZoneInfo("Australia/Sydney")
@@ -148,3 +149,23 @@ def test_a_parent_refusal_names_the_school_whatever_the_language() -> None:
     assert "пн, 22 февр. 15:00" in text and text.endswith("(Music 'n Me)")
     with use_language("ru"):
         assert not refusal(SlotTaken(), "Music 'n Me").endswith("(Music 'n Me)")
+
+
+def test_an_unknown_key_is_refused_in_the_readers_language() -> None:
+    error = unknown_key("lesson", "pino", ["theory", "piano"])
+    english = (
+        "No lesson 'pino' in this school. Did you mean piano? Known lesson keys: piano, theory."
+    )
+    assert error.message == str(error) == english  # the command line's words, as before
+    with use_language("ru"):
+        assert error.message == (
+            "В этой школе нет занятия «pino». Может быть, piano? Ключи занятий: piano, theory."
+        )
+        assert error.english == english
+    with use_language("de"):
+        assert unknown_key("family", "x", []).message == (
+            "In dieser Schule gibt es keine Familie „x“. Sie hat noch keine Familien."
+        )
+        assert no_such("student", "zoe").message == (
+            "In dieser Schule gibt es keine Schülerin und keinen Schüler „zoe“."
+        )
