@@ -9,6 +9,7 @@ language the person's client last reported.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,7 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.chat_steps import ChatSteps, step_of
 from core.db.driver import Driver
 from core.db.engine import engine_of
+from core.directory import IDENTITY_ORDER, IDENTITY_ROWS, identities_of
 from core.i18n import pick_language, supported
+from core.kept_identities import forget as forget_kept_identities
+from core.kept_identities import keep as keep_identities
 
 __all__ = ["Languages"]
 
@@ -43,12 +47,17 @@ SELECT (SELECT chosen FROM me) AS chosen, (SELECT client FROM me) AS client,
          ORDER BY s.id LIMIT 1) AS school
 """
 _FOR_UPDATE = _WITH_ME + _LANGUAGE_COLUMNS
-# a bot update's: the same, and the chat step the account is in (core.chat_steps), younger
-# than $3, in the same round trip
+# a bot update's: the same, the chat step the account is in (core.chat_steps), younger than
+# $3, and every role the account holds (core.kept_identities), in the same round trip
 _FOR_BOT_UPDATE = (
     _WITH_ME
     + _LANGUAGE_COLUMNS
-    + """, st.step, st.args, st.typed
+    + """, st.step, st.args, st.typed,
+       (SELECT json_agg(i ORDER BY """
+    + IDENTITY_ORDER
+    + """)::text FROM ("""
+    + IDENTITY_ROWS
+    + """) AS i) AS identities
   FROM (VALUES (1)) AS one (x)
   LEFT JOIN chat_steps st ON st.telegram_id = $1 AND st.updated_at > $3
 """
@@ -103,14 +112,18 @@ class Languages:
     async def for_bot_update(
         self, telegram_id: int, client_code: str | None, steps: ChatSteps
     ) -> str:
-        """:meth:`for_update` for a bot update; the account's chat step is read in the same
-        round trip and kept for the rest of the update (:meth:`ChatSteps.keep`)."""
+        """:meth:`for_update` for a bot update; the account's chat step and its roles are
+        read in the same round trip and kept for the rest of the update
+        (:meth:`ChatSteps.keep`, :func:`core.kept_identities.keep`)."""
         code = client_code[:16] if client_code else None
+        forget_kept_identities()
         row = await self.driver.fetchrow(_FOR_BOT_UPDATE, telegram_id, code, steps.cutoff())
         if row is None:  # never: one row from VALUES
             steps.forget_kept()
             return pick_language(code)
         steps.keep(telegram_id, step_of(row["step"], row["args"], row["typed"]))
+        roles = json.loads(row["identities"]) if row["identities"] else ()
+        keep_identities(telegram_id, tuple(identities_of(roles)))
         return pick_language(row["chosen"], code or row["client"], row["school"])
 
     async def choose(self, telegram_id: int, language: str) -> str:
