@@ -48,11 +48,14 @@ SELECT (SELECT chosen FROM me) AS chosen, (SELECT client FROM me) AS client,
 """
 _FOR_UPDATE = _WITH_ME + _LANGUAGE_COLUMNS
 # a bot update's: the same, the chat step the account is in (core.chat_steps), younger than
-# $3, and every role the account holds (core.kept_identities), in the same round trip
+# $3, and every role the account holds (core.kept_identities), in the same round trip; the
+# step's integer array comes as its text ("{1,2}"): an int[] column would cost a type
+# introspection query on every new pooled connection (asyncpg asks the server once per
+# connection), and this statement is the first on each
 _FOR_BOT_UPDATE = (
     _WITH_ME
     + _LANGUAGE_COLUMNS
-    + """, st.step, st.args, st.typed,
+    + """, st.step, st.args::text AS args, st.typed,
        (SELECT json_agg(i ORDER BY """
     + IDENTITY_ORDER
     + """)::text FROM ("""
@@ -91,6 +94,12 @@ SELECT a.telegram_id, min(ul.chosen) AS chosen,
 """
 
 
+def _integers(text: str | None) -> tuple[int, ...]:
+    """An integer array's text ("{1,2}", "{}") as a tuple."""
+    inner = (text or "{}").strip("{}")
+    return tuple(int(part) for part in inner.split(",")) if inner else ()
+
+
 class Languages:
     """Each account's language: read on every update, chosen with /language."""
 
@@ -121,7 +130,7 @@ class Languages:
         if row is None:  # never: one row from VALUES
             steps.forget_kept()
             return pick_language(code)
-        steps.keep(telegram_id, step_of(row["step"], row["args"], row["typed"]))
+        steps.keep(telegram_id, step_of(row["step"], _integers(row["args"]), row["typed"]))
         roles = json.loads(row["identities"]) if row["identities"] else ()
         keep_identities(telegram_id, tuple(identities_of(roles)))
         return pick_language(row["chosen"], code or row["client"], row["school"])

@@ -1,4 +1,4 @@
-"""A bot update's roles come with its language (one round trip) and are kept for its task.
+"""A bot update's roles and chat step come with its language (one round trip), kept for its task.
 
 Real PostgreSQL. The roles kept are the ones a direct read gives, in the same order, for an
 account with roles in two schools; an unknown account keeps none. What is kept is answered
@@ -14,6 +14,7 @@ import asyncio
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.chat_steps import ChatStep
 from core.clock import FixedClock
 from core.db.engine import unit_of_work
 from core.db.models import Admin, Teacher
@@ -79,3 +80,22 @@ async def test_an_unknown_account_keeps_no_roles(
         assert await services.directory.identities(777) == []
 
     await asyncio.create_task(one_update())
+
+
+async def test_the_step_read_with_the_language_keeps_its_numbers(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    await build_two_schools(sessions)
+    services = Services.build(sessions, clock)
+    await services.chat_steps.set(ALICE, "ask", (7, -12, 123456), "typed")
+    await services.chat_steps.set(SAM, "none", ())
+
+    async def one_update(telegram_id: int) -> ChatStep | None:
+        await services.languages.for_bot_update(telegram_id, "en", services.chat_steps)
+        return await services.chat_steps.get(telegram_id)
+
+    assert await asyncio.create_task(one_update(ALICE)) == ChatStep(
+        "ask", (7, -12, 123456), "typed"
+    )
+    assert await asyncio.create_task(one_update(SAM)) == ChatStep("none", (), None)
+    assert await asyncio.create_task(one_update(777)) is None
