@@ -324,8 +324,19 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
     bt = load_tree_module(args.tree, "bot_throughput")
     databases = _Databases(br, args.database_url)
     valgrind = ctypes.CDLL(args.cg_helper) if args.cg_helper else None
-    if args.wait:  # under valgrind: a screen may take much longer than bot_throughput's wait
+    if args.wait:  # under valgrind: a screen may take much longer than bot_throughput's wait,
+        # and a Bot API call longer than PTB's timeouts (5 s; its pool's 10 s)
         bt.WAIT = args.wait
+        from telegram.request import HTTPXRequest
+
+        init = HTTPXRequest.__init__
+
+        def patient(self: Any, *a: Any, **k: Any) -> None:
+            for name in ("read_timeout", "write_timeout", "connect_timeout", "pool_timeout"):
+                k[name] = args.wait
+            init(self, *a, **k)
+
+        HTTPXRequest.__init__ = patient  # type: ignore[method-assign]
 
     async def run() -> dict[str, Any]:
         name = f"bench_{uuid.uuid4().hex[:8]}"

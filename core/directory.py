@@ -39,14 +39,15 @@ from core.schedule import week_monday
 # language as well (core.kept_identities)
 IDENTITY_ROWS = """
 SELECT 'admin' AS role, a.id, a.name, NULL::integer AS family_id, s.id AS school_id, s.key,
-       s.name AS school_name, s.timezone, false AS blocked, 0 AS ord
+       s.name AS school_name, s.timezone, false AS blocked, 0 AS ord, s.language AS school_language
   FROM admins a JOIN schools s ON s.id = a.school_id WHERE a.telegram_id = $1
 UNION ALL
-SELECT 'teacher', t.id, t.name, NULL::integer, s.id, s.key, s.name, s.timezone, false, 1
+SELECT 'teacher', t.id, t.name, NULL::integer, s.id, s.key, s.name, s.timezone, false, 1,
+       s.language
   FROM teachers t JOIN schools s ON s.id = t.school_id WHERE t.telegram_id = $1
 UNION ALL
 SELECT 'parent', p.id, p.name, p.family_id, s.id, s.key, s.name, s.timezone,
-       p.blocked_at IS NOT NULL, 2
+       p.blocked_at IS NOT NULL, 2, s.language
   FROM parents p JOIN schools s ON s.id = p.school_id WHERE p.telegram_id = $1
 """
 IDENTITY_ORDER = "ord, school_name, id"

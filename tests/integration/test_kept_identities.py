@@ -99,3 +99,34 @@ async def test_the_step_read_with_the_language_keeps_its_numbers(
     )
     assert await asyncio.create_task(one_update(SAM)) == ChatStep("none", (), None)
     assert await asyncio.create_task(one_update(777)) is None
+
+
+async def test_a_process_that_saw_the_code_remembered_still_reads_every_change(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    """The second update of an account reads without writing; a choice or a client code
+    written meanwhile by another process is seen (and the code reported is remembered)."""
+    await build_two_schools(sessions)
+    this, other = Services.build(sessions, clock), Services.build(sessions, clock)
+
+    async def update(services: Services, code: str | None) -> str:
+        return await asyncio.create_task(
+            services.languages.for_bot_update(ALICE, code, services.chat_steps)
+        )
+
+    async def client() -> str | None:
+        row = await this.directory.driver.fetchrow(
+            "SELECT client FROM user_languages WHERE telegram_id = $1", ALICE
+        )
+        return None if row is None else row["client"]
+
+    assert await update(this, "ru") == "ru"
+    assert await client() == "ru"
+    assert await update(this, "ru") == "ru"  # seen remembered: the read-only statement
+    await other.languages.choose(ALICE, "de")  # /language in another process
+    assert await update(this, "ru") == "de"
+    await update(other, "en")  # the client now says English, to the other process
+    assert await client() == "en"
+    assert await update(this, "ru") == "de"  # the choice still rules ...
+    assert await client() == "ru"  # ... and the code reported here is remembered again
+    assert await update(this, None) == "de"
