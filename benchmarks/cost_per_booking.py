@@ -285,6 +285,34 @@ def bot_pool_size(bt: Any, setup: str) -> int:
     return int(getattr(bt, "DEFAULT_DB_POOL_SIZE", 20))
 
 
+def postgres_pids(postmaster: int) -> list[int]:
+    """The postmaster and its live children."""
+    pids = [postmaster]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == postmaster:
+                        pids.append(int(entry))
+            except (OSError, ValueError):
+                continue
+    return pids
+
+
+def callgrind_control(pid: int, *options: str) -> None:
+    """callgrind_control for a process, run as its owner (vgdb finds it by its user's name)."""
+    import pwd
+
+    try:
+        owner = os.stat(f"/proc/{pid}").st_uid
+    except OSError:  # gone meanwhile
+        return
+    as_owner = ["runuser", "-u", pwd.getpwuid(owner).pw_name, "--"] if owner != os.geteuid() else []
+    subprocess.run(
+        [*as_owner, "callgrind_control", *options, str(pid)], capture_output=True, check=False
+    )
+
+
 def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
     import logging
     import uuid
@@ -295,6 +323,20 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
     br = load_tree_module(args.tree, "booking_rush")  # for its Server (create, drop)
     bt = load_tree_module(args.tree, "bot_throughput")
     databases = _Databases(br, args.database_url)
+    valgrind = ctypes.CDLL(args.cg_helper) if args.cg_helper else None
+    if args.wait:  # under valgrind: a screen may take much longer than bot_throughput's wait,
+        # and a Bot API call longer than PTB's timeouts (5 s; its pool's 10 s)
+        bt.WAIT = args.wait
+        from telegram.request import HTTPXRequest
+
+        init = HTTPXRequest.__init__
+
+        def patient(self: Any, *a: Any, **k: Any) -> None:
+            for name in ("read_timeout", "write_timeout", "connect_timeout", "pool_timeout"):
+                k[name] = args.wait
+            init(self, *a, **k)
+
+        HTTPXRequest.__init__ = patient  # type: ignore[method-assign]
 
     async def run() -> dict[str, Any]:
         name = f"bench_{uuid.uuid4().hex[:8]}"
@@ -306,23 +348,24 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
         try:
             await bt.migrate(engine)
             sessions = bt.make_session_factory(engine)
-            await bt.build_school(sessions, args.parents)
-            echo = bt.echo_application(api, True)
-            await bt.start_echo(echo)
+            await bt.build_school(sessions, args.warm_parents + args.parents)
             latencies: list[float] = []
-            meter = Meter(args.postmaster)
-            meter.start()
-            phase = await bt.run_phase(
-                "echo",
-                [
-                    lambda u=u: bt.echo_user(api, 900_000 + u, latencies)
-                    for u in range(args.parents)
-                ],
-                latencies,
-            )
-            meter.stop()
-            await (bt.stop_echo if hasattr(bt, "stop_echo") else bt.stop_bot)(echo)
-            numbers["echo"] = _phase_numbers(meter, phase)
+            if not args.no_echo:
+                echo = bt.echo_application(api, True)
+                await bt.start_echo(echo)
+                meter = Meter(args.postmaster)
+                meter.start()
+                phase = await bt.run_phase(
+                    "echo",
+                    [
+                        lambda u=u: bt.echo_user(api, 900_000 + u, latencies)
+                        for u in range(args.parents)
+                    ],
+                    latencies,
+                )
+                meter.stop()
+                await (bt.stop_echo if hasattr(bt, "stop_echo") else bt.stop_bot)(echo)
+                numbers["echo"] = _phase_numbers(meter, phase)
             services = bt.Services.build(sessions, bt.FixedClock(bt.CLOCK))
             application = bt.build_application(
                 services, token=bt.TOKEN, base_url=api.base_url, base_file_url=api.base_file_url,
@@ -336,16 +379,38 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
                 await menus
             latencies = []
             meter = Meter(args.postmaster)
+            if args.cg_postgres:  # bot_instructions.py: count PostgreSQL's instructions too,
+                # in backends forked from now on (counting can be switched in the postmaster
+                # only: a backend interrupted in a read exits), so the pool starts empty
+                await engine.dispose()
+                callgrind_control(args.postmaster, "-i", "on")
+            if args.warm_parents:  # bot_instructions.py: a first burst opens the pool's
+                # connections and runs each statement on them, uncounted in this process
+                warm: list[float] = []
+                await bt.run_phase(
+                    "warm-up",
+                    [
+                        lambda i=i: bt.parent_user(api, bt.TELEGRAM_BASE + i, i, warm)
+                        for i in range(args.warm_parents)
+                    ],
+                    warm,
+                )
+            if valgrind is not None:
+                valgrind.cg_start()
             meter.start()
             phase = await bt.run_phase(
                 "musicbot",
                 [
                     lambda i=i: bt.parent_user(api, bt.TELEGRAM_BASE + i, i, latencies)
-                    for i in range(args.parents)
+                    for i in range(args.warm_parents, args.warm_parents + args.parents)
                 ],
                 latencies,
             )
             meter.stop()
+            if valgrind is not None:
+                valgrind.cg_stop()
+            if args.cg_postgres:
+                callgrind_control(args.postmaster, "-i", "off")
             await bt.stop_bot(application)
             numbers["bot"] = _phase_numbers(meter, phase)
         finally:
@@ -636,6 +701,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", default="", help="also write every run's numbers here")
     parser.add_argument("--setup-sql", default="", help=argparse.SUPPRESS)
     parser.add_argument("--cg-helper", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--no-echo", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--wait", type=float, default=0.0, help=argparse.SUPPRESS)
+    parser.add_argument("--warm-parents", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--cg-postgres", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile", default="", help="worker: cProfile the clock's window")
     parser.add_argument("--worker", choices=("rush", "bot"), help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)

@@ -5,9 +5,11 @@ Every lookup is scoped by school; an id of school A asked for in school B is "no
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,25 +31,45 @@ from core.db.models import (
 )
 from core.errors import NotFound
 from core.i18n import N_
+from core.kept_identities import kept as kept_identities
 from core.keys import unknown_key
 from core.schedule import week_monday
 
-IDENTITIES = """
+# every role of a Telegram account ($1), one row each; core.languages reads them with the
+# language as well (core.kept_identities)
+IDENTITY_ROWS = """
 SELECT 'admin' AS role, a.id, a.name, NULL::integer AS family_id, s.id AS school_id, s.key,
-       s.name AS school_name, s.timezone, false AS blocked, 0 AS ord
+       s.name AS school_name, s.timezone, false AS blocked, 0 AS ord, s.language AS school_language
   FROM admins a JOIN schools s ON s.id = a.school_id WHERE a.telegram_id = $1
 UNION ALL
-SELECT 'teacher', t.id, t.name, NULL::integer, s.id, s.key, s.name, s.timezone, false, 1
+SELECT 'teacher', t.id, t.name, NULL::integer, s.id, s.key, s.name, s.timezone, false, 1,
+       s.language
   FROM teachers t JOIN schools s ON s.id = t.school_id WHERE t.telegram_id = $1
 UNION ALL
 SELECT 'parent', p.id, p.name, p.family_id, s.id, s.key, s.name, s.timezone,
-       p.blocked_at IS NOT NULL, 2
+       p.blocked_at IS NOT NULL, 2, s.language
   FROM parents p JOIN schools s ON s.id = p.school_id WHERE p.telegram_id = $1
-ORDER BY ord, school_name, id
 """
+IDENTITY_ORDER = "ord, school_name, id"
+IDENTITIES = IDENTITY_ROWS + "ORDER BY " + IDENTITY_ORDER
 
 BLOCKED = "UPDATE parents SET blocked_at = $2 WHERE telegram_id = $1 AND blocked_at IS NULL"
 UNBLOCKED = "UPDATE parents SET blocked_at = NULL WHERE telegram_id = $1 AND blocked_at IS NOT NULL"
+
+
+def identities_of(rows: Iterable[Any]) -> list[Identity]:
+    """Identities from rows (or JSON objects) of ``IDENTITY_ROWS``, in their order."""
+    return [
+        Identity(
+            role=Role(row["role"]),
+            school=SchoolRef(row["school_id"], row["key"], row["school_name"], row["timezone"]),
+            person_id=row["id"],
+            name=row["name"],
+            family_id=row["family_id"],
+            blocked=row["blocked"],
+        )
+        for row in rows
+    ]
 
 
 class Role(StrEnum):
@@ -372,18 +394,10 @@ class Directory:
     async def identities(self, telegram_id: int) -> list[Identity]:
         """Every role this Telegram account holds, in every school, in one round trip
         (asked on every update): admin, then teacher, then parent; by school name."""
-        rows = await self.driver.fetch(IDENTITIES, telegram_id)
-        return [
-            Identity(
-                role=Role(row["role"]),
-                school=SchoolRef(row["school_id"], row["key"], row["school_name"], row["timezone"]),
-                person_id=row["id"],
-                name=row["name"],
-                family_id=row["family_id"],
-                blocked=row["blocked"],
-            )
-            for row in rows
-        ]
+        kept = kept_identities(telegram_id)  # read with this update's language
+        if kept is not None:
+            return list(kept)
+        return identities_of(await self.driver.fetch(IDENTITIES, telegram_id))
 
     async def telegram_accounts(self) -> dict[int, set[Role]]:
         """Every linked Telegram account and its roles, across schools (for command menus)."""

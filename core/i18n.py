@@ -117,6 +117,20 @@ def _locale(language: str) -> Locale:
     return Locale.parse(language)
 
 
+def _format(day: date, pattern: str, language: str) -> str:
+    """Babel's ``format_date`` of the day (of a datetime: its own calendar day, as Babel
+    takes it), once per (day, pattern, language)."""
+    return _formatted(day.date() if isinstance(day, datetime) else day, pattern, language)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(day: date, pattern: str, language: str) -> str:
+    # a keyboard of slots formats the same few days over and over, and Babel parses the
+    # pattern and looks the locale's names up on every call; the key is a plain date (two
+    # aware datetimes of one instant are equal, yet may fall on different days)
+    return format_date(day, pattern, locale=_locale(language))
+
+
 def _language() -> str:
     language = _current.get()
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
@@ -129,31 +143,31 @@ def format_day(day: date, *, padded: bool = False) -> str:
     pattern = _SHORT_DAY[language]
     if padded:
         pattern = pattern.replace("d", "dd", 1) if pattern.startswith("EEE") else pattern
-    return format_date(day, pattern, locale=_locale(language))
+    return _format(day, pattern, language)
 
 
 def format_day_month(day: date) -> str:
     """'22 Feb' / '22 февр.' / '22. Feb.'."""
     language = _language()
-    return format_date(day, _DAY_MONTH[language], locale=_locale(language))
+    return _format(day, _DAY_MONTH[language], language)
 
 
 def format_long_date(day: date) -> str:
     """'Monday 22 February 2027' / 'понедельник, 22 февраля 2027' / 'Montag, 22. Februar 2027'."""
     language = _language()
-    return format_date(day, _LONG_DATE[language], locale=_locale(language))
+    return _format(day, _LONG_DATE[language], language)
 
 
 def format_date_year(day: date) -> str:
     """'1 Feb 2027' / '1 февр. 2027 г.' / '1. Feb. 2027'."""
     language = _language()
-    return format_date(day, _DAY_MONTH[language] + " y", locale=_locale(language))
+    return _format(day, _DAY_MONTH[language] + " y", language)
 
 
 def format_weekday(day: date, width: str = "abbreviated") -> str:
     """The day of the week: 'Mon' ('abbreviated') or 'Monday' ('wide')."""
     pattern = "EEE" if width == "abbreviated" else "EEEE"
-    return format_date(day, pattern, locale=_locale(_language()))
+    return _format(day, pattern, _language())
 
 
 def format_clock(moment: datetime | time) -> str:

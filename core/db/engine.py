@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 
 from core.db.driver import drop_closed_on_checkout, is_unavailable, unavailable
 from core.errors import DatabaseUnavailable
+from core.kept_identities import forget as forget_kept_identities
 
 T = TypeVar("T")
 
@@ -76,6 +77,7 @@ async def unit_of_work(
 
     An unreachable database (down, restarting, not answering) is
     :class:`core.errors.DatabaseUnavailable`, whatever the ORM raised."""
+    forget_kept_identities()  # the unit of work may change the account's roles
     try:
         async with sessions() as session:
             try:
