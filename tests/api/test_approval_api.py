@@ -7,25 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
-
 from bot.local_api import LocalBotApi
-from core.db.models import HybridPattern
 from core.services import Services
 from tests.api.conftest import Api
-from tests.support.factories import SchoolIds
+from tests.support.factories import require_approval
 
 ADMIN, TEACHER, BOB = 1001, 1002, 1012
-
-
-async def _approval_on(services: Services, alpha: SchoolIds) -> None:
-    async with services.sessions() as session:
-        await session.execute(
-            update(HybridPattern)
-            .where(HybridPattern.lesson_id == alpha.piano)
-            .values(approval=True)
-        )
-        await session.commit()
 
 
 async def _book(api: Api, start: str = "15:00", week: int = 4) -> dict[str, Any]:
@@ -44,7 +31,7 @@ async def test_confirm_through_the_api_tells_the_family(
 ) -> None:
     api = bot_process_api
     alpha, _ = schools
-    await _approval_on(services, alpha)
+    await require_approval(services.sessions, alpha.piano)
     made = await _book(api)
     assert made["status"] == "PENDING" and made["confirmedAt"] is None
     await bot_api.settle(TEACHER, 0, until=lambda e: e.kind == "send")
@@ -78,7 +65,7 @@ async def test_decline_through_the_api_frees_the_slot(
     api: Api, services: Services, schools
 ) -> None:
     alpha, _ = schools
-    await _approval_on(services, alpha)
+    await require_approval(services.sessions, alpha.piano)
     made = await _book(api)
     path = f"/api/hybrid-bookings/{made['id']}"
     status, body = await api.call("POST", f"{path}/decline", api.key(), json={"reason": "x" * 501})

@@ -48,3 +48,17 @@ async def tap(user: UserClient, label: str, **options: Any) -> dict[str, Any]:
 async def confirm(user: UserClient, label: str = "Confirm") -> dict[str, Any]:
     """Press a button that ends with a new message (the .ics file)."""
     return _shown(await user.press_button(label, until=sent), label)
+
+
+async def pick_slot(user: UserClient, slot: str = "Mon 15:00") -> dict[str, Any]:
+    """/book, then Piano Foundations, week 4 and ``slot``: the screen asking to confirm."""
+    await user.send("/book")
+    await tap(user, "Piano Foundations")
+    await tap(user, "Week 4 ·")
+    return await tap(user, slot)
+
+
+async def open_booking(user: UserClient, label: str = "Mia · Piano") -> dict[str, Any]:
+    """/mybookings, then the booking's button ``label``: the booking's card."""
+    await user.send("/mybookings")
+    return await tap(user, label)
