@@ -19,7 +19,7 @@ from core.db.models import AvailabilityWindow, School
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import decode
-from tests.support.chat import confirm, labels, tap
+from tests.support.chat import confirm, labels, open_booking, tap
 from tests.support.factories import SchoolIds
 from tests.support.scenes import bookings
 
@@ -122,8 +122,7 @@ async def test_a_parent_moves_a_booking_to_another_day_of_a_full_week(
         alpha.school, Actor.admin("t"), alpha.piano, alpha.mia, 4, start
     )
     user = api.user(BROWN)
-    await user.send("/mybookings")
-    await tap(user, "Mia")
+    await open_booking(user, "Mia")
     days = await tap(user, "Reschedule")
     assert "Pick a day" in days["text"] and button_count(user) == 5 + 1
     await tap(user, "Fri 26 Feb")

@@ -12,8 +12,9 @@ from bot.local_api import LocalBotApi
 from core.db.models import BookingStatus, Parent
 from core.services import Services
 from tests.e2e.test_admin_dashboard import is_open
-from tests.e2e.test_parent_booking import book_for, bookings, labels, tap
+from tests.support.chat import labels, tap
 from tests.support.factories import SchoolIds
+from tests.support.scenes import bob_opens_mias_booking, book_for, bookings
 
 ALPHA_ADMIN, ALPHA_TEACHER = 1001, 1002
 
@@ -41,10 +42,7 @@ async def test_a_typed_reason_is_taken_without_pressing_other(
     api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     alpha, _ = schools
-    await book_for(services, alpha, alpha.mia, time(15))
-    user = api.user(1012)
-    await user.send("/mybookings")
-    await tap(user, "Mia · Piano")
+    _, user = await bob_opens_mias_booking(api, services, alpha)
     prompt = await tap(user, "Cancel booking")
     assert "type your own" in prompt["text"]
     sure = await user.send("Dentist")

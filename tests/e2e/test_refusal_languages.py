@@ -15,7 +15,7 @@ from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.db.models import BookingStatus
 from core.services import Services
-from tests.support.chat import labels, tap
+from tests.support.chat import labels, open_booking, tap
 from tests.support.scenes import book_for, bookings
 
 CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -59,8 +59,7 @@ async def test_a_russian_parent_cancelling_inside_24_hours_is_refused_in_russian
     await book_for(services, alpha, alpha.mia, time(15))
     clock.set(TWENTY_THREE_HOURS_BEFORE)
     user = api.user(1012, language_code="ru")
-    await user.send("/mybookings")
-    await tap(user, "Mia · Piano")
+    await open_booking(user)
     refused = await tap(user, "Отменить запись")
     assert "До занятия (пн, 22 февр. 15:00) меньше 24 часов" in refused["text"]
     (row,) = await bookings(services)
@@ -82,8 +81,7 @@ async def test_a_german_parent_is_refused_in_german_with_a_german_date(
     await parent.send("/language")
     await parent.press_button("Deutsch")
     clock.set(TWENTY_THREE_HOURS_BEFORE)
-    await parent.send("/mybookings")
-    await tap(parent, "Emma · Piano")
+    await open_booking(parent, "Emma · Piano")
     assert "Buchung absagen" in labels(parent)
     refused = await tap(parent, "Buchung absagen")
     assert (
@@ -104,8 +102,7 @@ async def test_an_english_parent_still_reads_the_english_refusal_with_its_date(
     await book_for(services, alpha, alpha.mia, time(15))
     clock.set(TWENTY_THREE_HOURS_BEFORE)
     user = api.user(1012)
-    await user.send("/mybookings")
-    await tap(user, "Mia · Piano")
+    await open_booking(user)
     refused = await tap(user, "Cancel booking")
     assert "That session (Mon 22 Feb 15:00) is less than 24 hours away" in refused["text"]
     assert "Please contact the school." in refused["text"]

@@ -16,7 +16,7 @@ from bot.reminders import wire_reminders
 from core.db.models import BookingStatus
 from core.services import Services
 from core.views import Actor
-from tests.support.chat import confirm, tap
+from tests.support.chat import confirm, open_booking, tap
 from tests.support.factories import SchoolIds
 from tests.support.scenes import bookings
 
@@ -52,8 +52,7 @@ async def test_a_waiting_parent_is_offered_the_cancelled_slot_and_takes_it(
     assert "is on the waitlist" in week["text"]  # the week view shows the place on the list
 
     smith = api.user(1011)
-    await smith.send("/mybookings")
-    await tap(smith, "Emma · Piano")
+    await open_booking(smith, "Emma · Piano")
     await tap(smith, "Cancel booking")
     await tap(smith, "Illness")
     await confirm(smith, "Yes, cancel it")
@@ -111,8 +110,7 @@ async def test_a_parent_leaves_the_list_from_mybookings(
     await tap(brown, "Piano Foundations")
     await tap(brown, "Week 4 ·")
     await tap(brown, JOIN)
-    await brown.send("/mybookings")
-    left = await tap(brown, "Leave waitlist: Mia Brown, week 4")
+    left = await open_booking(brown, "Leave waitlist: Mia Brown, week 4")
     assert "no longer on the waitlist" in left["text"]
     assert await services.waitlist.waiting(alpha.school) == []
     forged = await brown.press(f"wl:a:{alpha.school}:999999")
