@@ -16,12 +16,13 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.app import build_application, start_bot, stop_bot
+from bot.app import start_bot, stop_bot
 from bot.http import base_url, build_http_app, start_http_server
 from bot.local_api import LocalBotApi
 from core.api_keys import ApiKeys
 from core.clock import FixedClock
 from core.services import Services
+from tests.support.bots import bot_on
 from tests.support.factories import SchoolIds, build_two_schools
 
 TOKEN = "123456:TEST-TOKEN"
@@ -102,13 +103,7 @@ async def bot_api() -> AsyncIterator[LocalBotApi]:
 @pytest.fixture
 async def bot_server(bot_api: LocalBotApi, services: Services, schools: Any) -> AsyncIterator[str]:
     """The HTTP server of a whole bot process (the bot on the local Bot API server)."""
-    application = build_application(
-        services,
-        token=TOKEN,
-        base_url=bot_api.base_url,
-        base_file_url=bot_api.base_file_url,
-        use_rate_limiter=False,
-    )
+    application = bot_on(bot_api, services)
     await start_bot(application, polling=False)
     app = build_http_app(services, bot_token=TOKEN, application=application)
     runner = await start_http_server(app, "127.0.0.1", 0)
