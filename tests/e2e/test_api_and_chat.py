@@ -14,8 +14,7 @@ from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.services import Services
 from tests.api.conftest import init_data
-from tests.e2e.conftest import TOKEN
-from tests.support.chat import confirm, pick_slot
+from tests.support.chat import TOKEN, confirm, pick_slot
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from bot.http import base_url, build_http_app, start_http_server
 from bot.http.miniapp import app_url, sign_init_data
 from core.clock import FixedClock
 from core.services import Services
-from tests.e2e.conftest import TOKEN
+from tests.support.chat import TOKEN
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
