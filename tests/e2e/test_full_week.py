@@ -19,7 +19,7 @@ from core.db.models import AvailabilityWindow, School
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import decode
-from tests.support.chat import confirm, labels, open_booking, tap
+from tests.support.chat import confirm, labels, open_booking, pick_week, tap
 from tests.support.factories import SchoolIds
 from tests.support.scenes import bookings
 
@@ -67,9 +67,7 @@ async def test_a_parent_picks_a_day_then_a_time_and_back_returns_to_that_day(
     api: LocalBotApi, bot_app, services: Services, full_week: SchoolIds
 ) -> None:
     user = api.user(BROWN)
-    await user.send("/book")
-    await tap(user, "Piano Foundations")
-    days = await tap(user, "Week 4 ·")
+    days = await pick_week(user)
     assert "Pick a day" in days["text"] and "• Tue 23 Feb: 24 free, 08:00–19:30" in days["text"]
     assert labels(user)[:5] == [
         "Mon 22 Feb · 24 free",
@@ -98,9 +96,7 @@ async def test_a_slot_taken_meanwhile_shows_what_is_left_of_that_day(
 ) -> None:
     alpha = full_week
     user = api.user(BROWN)
-    await user.send("/book")
-    await tap(user, "Piano Foundations")
-    await tap(user, "Week 4 ·")
+    await pick_week(user)
     await tap(user, "Wed 24 Feb")
     start = await services.booking.slot_at(alpha.school, alpha.piano, 4, time(10), day=2)
     await services.booking.create_booking(

@@ -12,7 +12,7 @@ from bot.local_api import LocalBotApi
 from core.db.models import BookingStatus, Parent
 from core.services import Services
 from tests.e2e.test_admin_dashboard import is_open
-from tests.support.chat import labels, tap
+from tests.support.chat import labels, pick_week, tap
 from tests.support.factories import SchoolIds
 from tests.support.scenes import bob_opens_mias_booking, book_for, bookings
 
@@ -23,9 +23,7 @@ async def test_cancel_during_book_stops_the_flow_and_its_old_buttons(
     api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     user = api.user(1012)
-    await user.send("/book")
-    await tap(user, "Piano Foundations")
-    await tap(user, "Week 4 ·")
+    await pick_week(user)
     screen = user.keyboard_message["message_id"]
     stopped = await user.send("/cancel")
     assert "stopped" in stopped["text"].lower() and "nothing to stop" not in stopped["text"]

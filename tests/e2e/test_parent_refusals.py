@@ -11,16 +11,14 @@ from core.db.models import BookingStatus
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import encode, to_minute
-from tests.support.chat import labels, open_booking, tap
+from tests.support.chat import labels, open_booking, pick_week, tap
 from tests.support.scenes import book_for, bookings
 
 MON_15 = datetime(2027, 2, 22, 4, 0, tzinfo=UTC)  # Monday 22 Feb 15:00 in Sydney
 
 
 async def at_confirmation_card(user, label: str = "Mon 15:00") -> None:  # type: ignore[no-untyped-def]
-    await user.send("/book")
-    await tap(user, "Piano Foundations")
-    await tap(user, "Week 4 ·")
+    await pick_week(user)
     await tap(user, label)
 
 

@@ -50,11 +50,16 @@ async def confirm(user: UserClient, label: str = "Confirm") -> dict[str, Any]:
     return _shown(await user.press_button(label, until=sent), label)
 
 
-async def pick_slot(user: UserClient, slot: str = "Mon 15:00") -> dict[str, Any]:
-    """/book, then Piano Foundations, week 4 and ``slot``: the screen asking to confirm."""
+async def pick_week(user: UserClient) -> dict[str, Any]:
+    """/book, then Piano Foundations and week 4: the week's free slots."""
     await user.send("/book")
     await tap(user, "Piano Foundations")
-    await tap(user, "Week 4 ·")
+    return await tap(user, "Week 4 ·")
+
+
+async def pick_slot(user: UserClient, slot: str = "Mon 15:00") -> dict[str, Any]:
+    """/book, then Piano Foundations, week 4 and ``slot``: the screen asking to confirm."""
+    await pick_week(user)
     return await tap(user, slot)
 
 
