@@ -474,23 +474,17 @@ async def test_parent_cannot_cancel_another_familys_booking(world, sessions):
 async def booked(world):
     """Emma piano weeks 4 and 8, Liam piano week 4, Emma theory week 4 (cancelled), Mia piano."""
     services, alpha, beta = world
+    made = {
+        "emma4": (alpha.piano, alpha.emma, 4, MON4_1500),
+        "emma8": (alpha.piano, alpha.emma, 8, MON8_1500),
+        "liam4": (alpha.piano, alpha.liam, 4, MON4_1600),
+        "theory": (alpha.theory, alpha.emma, 4, MON4_1530),
+        "mia4": (alpha.piano, alpha.mia, 4, WED4_1700),
+    }
     b = services.booking
     ids = {
-        "emma4": (
-            await b.create_booking(alpha.school, ADMIN, alpha.piano, alpha.emma, 4, MON4_1500)
-        ).id,
-        "emma8": (
-            await b.create_booking(alpha.school, ADMIN, alpha.piano, alpha.emma, 8, MON8_1500)
-        ).id,
-        "liam4": (
-            await b.create_booking(alpha.school, ADMIN, alpha.piano, alpha.liam, 4, MON4_1600)
-        ).id,
-        "theory": (
-            await b.create_booking(alpha.school, ADMIN, alpha.theory, alpha.emma, 4, MON4_1530)
-        ).id,
-        "mia4": (
-            await b.create_booking(alpha.school, ADMIN, alpha.piano, alpha.mia, 4, WED4_1700)
-        ).id,
+        name: (await b.create_booking(alpha.school, ADMIN, lesson, student, week, at)).id
+        for name, (lesson, student, week, at) in made.items()
     }
     await b.cancel_booking(alpha.school, ADMIN, ids["theory"], "dropped")
     return services, alpha, beta, ids
