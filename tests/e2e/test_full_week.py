@@ -12,16 +12,14 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, update
 
 from bot.local_api import LocalBotApi, UserClient
-from core.db.models import AvailabilityWindow, School
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import decode
 from tests.support.chat import confirm, labels, open_booking, pick_week, tap
 from tests.support.factories import SchoolIds
-from tests.support.scenes import bookings
+from tests.support.scenes import bookings, widen_piano
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 BROWN = 1012  # Mia Brown's parent: Mia is in piano
@@ -34,25 +32,6 @@ async def full_week(services: Services, schools: tuple[SchoolIds, SchoolIds]) ->
     alpha, _ = schools
     await widen_piano(services, alpha)
     return alpha
-
-
-async def widen_piano(services: Services, alpha: SchoolIds) -> None:
-    """Open piano 08:00-20:00 Monday to Friday, as a school file's import would."""
-    async with services.sessions() as session, session.begin():
-        await session.execute(
-            delete(AvailabilityWindow).where(AvailabilityWindow.lesson_id == alpha.piano)
-        )
-        session.add_all(
-            AvailabilityWindow(lesson_id=alpha.piano, day=d, start_time=time(8), end_time=time(20))
-            for d in range(5)
-        )
-        await session.execute(
-            update(School)
-            .where(School.id == alpha.school)
-            .values(catalog_version=School.catalog_version + 1)
-        )
-    slots = await services.booking.available_slots(alpha.school, alpha.piano, 4, Actor.admin("t"))
-    assert len(slots) > 100  # more than any keyboard could hold
 
 
 def local(moment: datetime) -> datetime:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from bot.local_api import LocalBotApi, UserClient
 from core.services import Services
 from handlers.callbacks import MAX_BYTES
-from tests.e2e.test_full_week import widen_piano
 from tests.support.chat import datas, labels, pick_week, tap
 from tests.support.factories import SchoolIds
+from tests.support.scenes import widen_piano
 
 BROWN = 1012
 JOIN = "🔔 Tell me if a slot frees up"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import time
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from bot.local_api import LocalBotApi, UserClient
-from core.db.models import Booking
+from core.db.models import AvailabilityWindow, Booking, School
 from core.services import Services
 from core.views import Actor, BookingView
 from tests.support.chat import confirm, open_booking, pick_slot, sent
@@ -52,3 +52,22 @@ async def bob_opens_mias_booking(
     bob = api.user(1012)
     await open_booking(bob)
     return view, bob
+
+
+async def widen_piano(services: Services, alpha: SchoolIds) -> None:
+    """Open piano 08:00-20:00 Monday to Friday, as a school file's import would."""
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            delete(AvailabilityWindow).where(AvailabilityWindow.lesson_id == alpha.piano)
+        )
+        session.add_all(
+            AvailabilityWindow(lesson_id=alpha.piano, day=d, start_time=time(8), end_time=time(20))
+            for d in range(5)
+        )
+        await session.execute(
+            update(School)
+            .where(School.id == alpha.school)
+            .values(catalog_version=School.catalog_version + 1)
+        )
+    slots = await services.booking.available_slots(alpha.school, alpha.piano, 4, Actor.admin("t"))
+    assert len(slots) > 100  # more than any keyboard could hold
