@@ -20,6 +20,7 @@ from core.services import Services
 from tests.support.bots import bot_on
 from tests.support.factories import SchoolIds, build_two_schools
 from tests.support.handling import track_handling, untrack
+from tests.support.terms import Terms, add_terms
 
 
 @pytest.fixture
@@ -33,6 +34,12 @@ async def api() -> AsyncIterator[LocalBotApi]:
 @pytest.fixture
 async def schools(sessions) -> tuple[SchoolIds, SchoolIds]:  # type: ignore[no-untyped-def]
     return await build_two_schools(sessions)
+
+
+@pytest.fixture
+async def terms(sessions, schools: tuple[SchoolIds, SchoolIds]) -> Terms:  # type: ignore[no-untyped-def]
+    """School alpha over three terms (tests.support.terms)."""
+    return await add_terms(sessions, schools)
 
 
 @pytest.fixture

@@ -9,16 +9,11 @@ from icalendar import Calendar
 from bot.local_api import LocalBotApi
 from core.db.models import BookingStatus
 from core.services import Services
+from tests.support.chat import tap_shown as tap
 from tests.support.factories import SchoolIds
 from tests.support.scenes import book_for
 
 ADMIN = 1001
-SHOWN = ("send", "edit_text", "edit_caption")
-
-
-async def tap(user, label: str):  # type: ignore[no-untyped-def]
-    """Press a button and wait for what it shows (its callback answer comes first)."""
-    return await user.press_button(label, until=lambda e: e.kind in SHOWN)
 
 
 SMITH = 1011

@@ -11,10 +11,9 @@ from sqlalchemy import update
 from bot.local_api import LocalBotApi
 from core.db.models import BookingStatus, Parent
 from core.services import Services
-from tests.e2e.test_admin_dashboard import is_open
 from tests.support.chat import labels, pick_week, tap
 from tests.support.factories import SchoolIds
-from tests.support.scenes import bob_opens_mias_booking, book_for, bookings
+from tests.support.scenes import bob_opens_mias_booking, book_for, bookings, is_open
 
 ALPHA_ADMIN, ALPHA_TEACHER = 1001, 1002
 

@@ -23,6 +23,11 @@ def sent(event: BotEvent) -> bool:
     return event.kind == "send"
 
 
+def shown(event: BotEvent) -> bool:
+    """The bot showed something: a new message, or an edited text or caption."""
+    return event.kind in ("send", "edit_text", "edit_caption")
+
+
 def labels(user: UserClient) -> list[str]:
     """The labels of the latest inline keyboard, row by row."""
     return [text for row in user.buttons() for text, _ in row]
@@ -43,6 +48,12 @@ async def tap(user: UserClient, label: str, **options: Any) -> dict[str, Any]:
     """Press a button and wait for the screen it leads to."""
     options.setdefault("until", edited)
     return _shown(await user.press_button(label, **options), label)
+
+
+async def tap_shown(user: UserClient, label: str) -> Any:
+    """Press a button and wait for what it shows (a new message, or an edited text or
+    caption); None if nothing was shown."""
+    return await user.press_button(label, until=shown)
 
 
 async def confirm(user: UserClient, label: str = "Confirm") -> dict[str, Any]:

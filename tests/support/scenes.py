@@ -71,3 +71,8 @@ async def widen_piano(services: Services, alpha: SchoolIds) -> None:
         )
     slots = await services.booking.available_slots(alpha.school, alpha.piano, 4, Actor.admin("t"))
     assert len(slots) > 100  # more than any keyboard could hold
+
+
+async def is_open(services: Services, ids: SchoolIds, lesson: int) -> bool:
+    """Whether families may book the hybrid ``lesson`` now."""
+    return (await services.directory.lesson(ids.school, lesson)).bookings_open
