@@ -13,8 +13,7 @@ import pytest
 
 from bot.local_api import LocalBotApi
 from core.services import Services
-from tests.api.conftest import Api
-from tests.api.test_approval_api import _book
+from tests.support.api_client import Api, bob_books
 from tests.support.factories import require_approval
 
 ADMIN, TEACHER, BOB = 1001, 1002, 1012
@@ -32,7 +31,7 @@ async def pending(
     admin's copies of the request, once both have arrived."""
     alpha, _ = schools
     await require_approval(services.sessions, alpha.piano)
-    made = await _book(bot_process_api)
+    made = await bob_books(bot_process_api)
     await bot_api.settle(TEACHER, 0, until=_sent)
     await bot_api.settle(ADMIN, 0, until=_sent)
     ids = []

@@ -8,9 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.services import Services
-from tests.api.conftest import Api, init_data
-from tests.api.test_refusals import BOOK, booking
-from tests.api.test_routes import JANE, PIANO, SLOTS, book
+from tests.support.api_client import BOOK, JANE, PIANO, SLOTS, Api, book, booking, init_data
 
 RU = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
 DE = {"Accept-Language": "de"}

@@ -13,7 +13,7 @@ from bot.http import base_url, build_http_app, start_http_server
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.services import Services
-from tests.api.conftest import init_data
+from tests.support.api_client import init_data
 from tests.support.chat import TOKEN, confirm, pick_slot
 
 

@@ -12,7 +12,7 @@ from bot.app import menus_set, start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from bot.settings import Settings
 from core.services import Services
-from tests.e2e.miniapp.test_calendar_page import ADMIN, SMITH
+from tests.e2e.miniapp.conftest import ADMIN, SMITH
 from tests.support.bots import bot_on
 
 PUBLIC = "https://school.example.org"
