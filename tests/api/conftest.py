@@ -4,70 +4,23 @@ schools of tests.support.factories (alpha: Telegram ids 1001 admin, 1002 teacher
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.app import build_application, start_bot, stop_bot
+from bot.app import start_bot, stop_bot
 from bot.http import base_url, build_http_app, start_http_server
 from bot.local_api import LocalBotApi
 from core.api_keys import ApiKeys
 from core.clock import FixedClock
 from core.services import Services
+from tests.support.api_client import Api
+from tests.support.bots import bot_on
+from tests.support.chat import TOKEN
 from tests.support.factories import SchoolIds, build_two_schools
-
-TOKEN = "123456:TEST-TOKEN"
-
-
-def init_data(telegram_id: int, auth_date: int, token: str = TOKEN, **extra: str) -> str:
-    """Mini App init data signed as Telegram signs it."""
-    fields = {
-        "auth_date": str(auth_date),
-        "query_id": "AAE-test",
-        "user": json.dumps({"id": telegram_id, "first_name": "Test"}, separators=(",", ":")),
-        **extra,
-    }
-    check = "\n".join(f"{k}={v}" for k, v in sorted(fields.items()))
-    secret = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
-    fields["hash"] = hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()
-    return urlencode(fields)
-
-
-@dataclass
-class Api:
-    """A client of the live server, with the credentials of the test schools."""
-
-    url: str
-    http: aiohttp.ClientSession
-    clock: FixedClock
-    alpha_key: str
-    beta_key: str
-
-    def tma(self, telegram_id: int, age: int = 0) -> dict[str, str]:
-        auth_date = int(self.clock.now().timestamp()) - age
-        return {"Authorization": f"tma {init_data(telegram_id, auth_date)}"}
-
-    def key(self, key: str | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {key or self.alpha_key}"}
-
-    async def call(
-        self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any
-    ) -> tuple[int, Any]:
-        async with self.http.request(method, self.url + path, headers=headers, **kwargs) as r:
-            body = (
-                await r.json(content_type=None)
-                if r.content_type == "application/json"
-                else await r.text()
-            )
-            return r.status, body
 
 
 @pytest.fixture
@@ -102,13 +55,7 @@ async def bot_api() -> AsyncIterator[LocalBotApi]:
 @pytest.fixture
 async def bot_server(bot_api: LocalBotApi, services: Services, schools: Any) -> AsyncIterator[str]:
     """The HTTP server of a whole bot process (the bot on the local Bot API server)."""
-    application = build_application(
-        services,
-        token=TOKEN,
-        base_url=bot_api.base_url,
-        base_file_url=bot_api.base_file_url,
-        use_rate_limiter=False,
-    )
+    application = bot_on(bot_api, services)
     await start_bot(application, polling=False)
     app = build_http_app(services, bot_token=TOKEN, application=application)
     runner = await start_http_server(app, "127.0.0.1", 0)

@@ -5,38 +5,13 @@ confirms (confirmedAt set, the family told) or declines it; others are refused."
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import update
 
 from bot.local_api import LocalBotApi
-from core.db.models import HybridPattern
 from core.services import Services
-from tests.api.conftest import Api
-from tests.support.factories import SchoolIds
+from tests.support.api_client import Api, bob_books
+from tests.support.factories import require_approval
 
 ADMIN, TEACHER, BOB = 1001, 1002, 1012
-
-
-async def _approval_on(services: Services, alpha: SchoolIds) -> None:
-    async with services.sessions() as session:
-        await session.execute(
-            update(HybridPattern)
-            .where(HybridPattern.lesson_id == alpha.piano)
-            .values(approval=True)
-        )
-        await session.commit()
-
-
-async def _book(api: Api, start: str = "15:00", week: int = 4) -> dict[str, Any]:
-    status, body = await api.call(
-        "POST",
-        "/api/hybrid-bookings",
-        api.tma(BOB),
-        json={"lessonId": "piano", "studentId": "mia", "weekNumber": week, "startTime": start},
-    )
-    assert status == 201, body
-    return dict(body["data"])
 
 
 async def test_confirm_through_the_api_tells_the_family(
@@ -44,8 +19,8 @@ async def test_confirm_through_the_api_tells_the_family(
 ) -> None:
     api = bot_process_api
     alpha, _ = schools
-    await _approval_on(services, alpha)
-    made = await _book(api)
+    await require_approval(services.sessions, alpha.piano)
+    made = await bob_books(api)
     assert made["status"] == "PENDING" and made["confirmedAt"] is None
     await bot_api.settle(TEACHER, 0, until=lambda e: e.kind == "send")
     request = bot_api.user(TEACHER).last_message or {}
@@ -78,8 +53,8 @@ async def test_decline_through_the_api_frees_the_slot(
     api: Api, services: Services, schools
 ) -> None:
     alpha, _ = schools
-    await _approval_on(services, alpha)
-    made = await _book(api)
+    await require_approval(services.sessions, alpha.piano)
+    made = await bob_books(api)
     path = f"/api/hybrid-bookings/{made['id']}"
     status, body = await api.call("POST", f"{path}/decline", api.key(), json={"reason": "x" * 501})
     assert status == 400, body

@@ -14,8 +14,7 @@ from core.api_keys import ApiKeys
 from handlers.api.auth import check_init_data
 from handlers.api.errors import ApiError
 from handlers.api.init_data import InitDataCache
-from tests.api.conftest import TOKEN, Api, init_data
-from tests.api.test_routes import JANE, SLOTS, book
+from tests.support.api_client import JANE, SLOTS, TOKEN, Api, book, init_data
 
 
 async def test_missing_or_malformed_credentials_are_401(api: Api) -> None:

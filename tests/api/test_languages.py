@@ -18,9 +18,7 @@ from core.services import Services
 from core.views import Actor
 from tests.api import test_approval_api as approval
 from tests.api import test_office as office
-from tests.api.conftest import Api, init_data
-from tests.api.test_refusals import BOOK, booking
-from tests.api.test_routes import JANE, PIANO, SLOTS, book
+from tests.support.api_client import BOOK, JANE, PIANO, SLOTS, Api, book, booking, init_data
 from tests.support.factories import SchoolIds
 
 RU = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}

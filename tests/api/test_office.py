@@ -22,7 +22,7 @@ from core.db.models import Teacher
 from core.exports import ATTENDANCE_COLUMNS, BOOKING_COLUMNS
 from core.services import Services
 from core.views import Actor
-from tests.api.conftest import Api
+from tests.support.api_client import Api
 from tests.support.factories import SchoolIds
 
 ADMIN, TEACHER, JANE, BETA_ADMIN, KIM = 1001, 1002, 1011, 2001, 1003

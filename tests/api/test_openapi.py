@@ -11,7 +11,7 @@ from pathlib import Path
 
 from openapi_spec_validator import validate
 
-from tests.api.conftest import Api
+from tests.support.api_client import Api
 
 PATHS = {
     "/api/hybrid-bookings/available-slots": {"get"},

@@ -7,22 +7,18 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
-from tests.api.conftest import Api
-from tests.api.test_routes import ADMIN, BOB, JANE, PIANO, SLOTS, TEACHER, book
-
-BOOK = "/api/hybrid-bookings"
-
-
-def booking(**changes: object) -> dict[str, object]:
-    body: dict[str, object] = {
-        "lessonId": "piano",
-        "studentId": "emma",
-        "weekNumber": 4,
-        "scheduledDate": "2027-02-22",
-        "startTime": "16:00",
-    }
-    body.update(changes)
-    return body
+from tests.support.api_client import (
+    ADMIN,
+    BOB,
+    BOOK,
+    JANE,
+    PIANO,
+    SLOTS,
+    TEACHER,
+    Api,
+    book,
+    booking,
+)
 
 
 def assert_error(status: int, body: object, expected: int) -> None:

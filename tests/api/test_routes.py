@@ -4,28 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.api.conftest import Api
-
-SLOTS = "/api/hybrid-bookings/available-slots?lessonId=piano&weekNumber=4"
-PIANO = "/api/hybrid-bookings/lessons/piano/hybrid"
-JANE, BOB, ADMIN, TEACHER = 1011, 1012, 1001, 1002
-
-
-async def book(api: Api, headers: dict[str, str], student: str = "emma", at: str = "16:00") -> dict:
-    status, body = await api.call(
-        "POST",
-        "/api/hybrid-bookings",
-        headers,
-        json={
-            "lessonId": "piano",
-            "studentId": student,
-            "weekNumber": 4,
-            "scheduledDate": "2027-02-22",
-            "startTime": at,
-        },
-    )
-    assert status == 201, body
-    return body["data"]
+from tests.support.api_client import ADMIN, BOB, JANE, PIANO, SLOTS, TEACHER, Api, book
 
 
 async def test_slots_are_listed_in_school_time(api: Api) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.clock import FixedClock
 from core.services import Services
-from tests.api.conftest import Api
+from tests.support.api_client import Api
 from tests.support.factories import SchoolIds
 
 SLOTS = "/api/hybrid-bookings/available-slots?lessonId=piano&weekNumber=4"

@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 from core.db.models import BookingStatus
 from core.services import Services
 from core.views import Actor
-from tests.api.conftest import Api
-from tests.api.test_routes import JANE, PIANO, TEACHER, book
+from tests.support.api_client import JANE, PIANO, TEACHER, Api, book
 from tests.support.factories import SchoolIds
 
 AFTER_WEEK4 = datetime(2027, 2, 24, 7, 0, tzinfo=UTC)  # Wed 18:00 in Sydney

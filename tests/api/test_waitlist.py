@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.conftest import Api
+from tests.support.api_client import Api
 
 WAITLIST = "/api/hybrid-bookings/lessons/piano/hybrid/weeks/4/waitlist"
 JANE, BOB, ADMIN, TEACHER = 1011, 1012, 1001, 1002

@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from bot.app import build_application, start_bot, stop_bot
+from bot.app import start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.services import Services
-from tests.support.chat import TOKEN
+from tests.support.bots import bot_on
 from tests.support.factories import SchoolIds, build_two_schools
 from tests.support.handling import track_handling, untrack
+from tests.support.terms import Terms, add_terms
 
 
 @pytest.fixture
@@ -36,6 +37,12 @@ async def schools(sessions) -> tuple[SchoolIds, SchoolIds]:  # type: ignore[no-u
 
 
 @pytest.fixture
+async def terms(sessions, schools: tuple[SchoolIds, SchoolIds]) -> Terms:  # type: ignore[no-untyped-def]
+    """School alpha over three terms (tests.support.terms)."""
+    return await add_terms(sessions, schools)
+
+
+@pytest.fixture
 def services(sessions, clock: FixedClock) -> Services:  # type: ignore[no-untyped-def]
     return Services.build(sessions, clock)
 
@@ -44,13 +51,7 @@ def services(sessions, clock: FixedClock) -> Services:  # type: ignore[no-untype
 async def bot_app(
     api: LocalBotApi, services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
-    application = build_application(
-        services,
-        token=TOKEN,
-        base_url=api.base_url,
-        base_file_url=api.base_file_url,
-        use_rate_limiter=False,
-    )
+    application = bot_on(api, services)
     track_handling(application, api)  # user.send/press wait until the bot finished them
     await start_bot(application, poll_timeout=1)
     try:

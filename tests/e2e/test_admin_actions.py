@@ -9,16 +9,11 @@ from icalendar import Calendar
 from bot.local_api import LocalBotApi
 from core.db.models import BookingStatus
 from core.services import Services
-from core.views import Actor
+from tests.support.chat import tap_shown as tap
 from tests.support.factories import SchoolIds
+from tests.support.scenes import book_for
 
 ADMIN = 1001
-SHOWN = ("send", "edit_text", "edit_caption")
-
-
-async def tap(user, label: str):  # type: ignore[no-untyped-def]
-    """Press a button and wait for what it shows (its callback answer comes first)."""
-    return await user.press_button(label, until=lambda e: e.kind in SHOWN)
 
 
 SMITH = 1011
@@ -26,11 +21,17 @@ BROWN = 1012
 
 
 async def book(services: Services, ids: SchoolIds, student: int, at: time) -> int:
-    start = await services.booking.slot_at(ids.school, ids.piano, 4, at, day=0)
-    view = await services.booking.create_booking(
-        ids.school, Actor.admin("setup"), ids.piano, student, 4, start
-    )
-    return view.id
+    """The school's booking of ``student``'s piano at ``at`` on Monday of week 4: its id."""
+    return (await book_for(services, ids, student, at)).id
+
+
+async def _bookings_then(api: LocalBotApi, label: str):  # type: ignore[no-untyped-def]
+    """The admin's /bookings piano 4, then a press of ``label`` (a booking, or Book for a
+    family): the admin's chat."""
+    admin = api.user(ADMIN)
+    await admin.send("/bookings piano 4")
+    await tap(admin, label)
+    return admin
 
 
 def last_ics(user) -> Calendar:  # type: ignore[no-untyped-def]
@@ -43,9 +44,7 @@ async def test_admin_books_for_a_family_and_the_parent_is_told(
     api: LocalBotApi, bot_app, services: Services, schools
 ) -> None:
     alpha, _ = schools
-    admin = api.user(ADMIN)
-    await admin.send("/bookings piano 4")
-    await tap(admin, "Book for a family")
+    admin = await _bookings_then(api, "Book for a family")
     labels = [label for row in admin.buttons() for label, _ in row]
     assert "Mia Brown (Brown family)" in labels
     await tap(admin, "Mia Brown")
@@ -72,8 +71,7 @@ async def test_admin_books_inside_24_hours_and_while_closed(
     clock.set(start - timedelta(hours=2))
     admin = api.user(ADMIN)
     await admin.send("/close piano")
-    await admin.send("/bookings piano 4")
-    await tap(admin, "Book for a family")
+    await _bookings_then(api, "Book for a family")
     await tap(admin, "Emma Smith")
     await tap(admin, "Mon 22 Feb 15:00")
     card = await tap(admin, "Book it")
@@ -85,9 +83,7 @@ async def test_admin_moves_a_booking_and_the_parent_gets_the_updated_ics(
 ) -> None:
     alpha, _ = schools
     booking_id = await book(services, alpha, alpha.emma, time(15))
-    admin = api.user(ADMIN)
-    await admin.send("/bookings piano 4")
-    await tap(admin, "Emma Smith")
+    admin = await _bookings_then(api, "Emma Smith")
     await tap(admin, "Move")
     await tap(admin, "Week 8")
     card = await tap(admin, "Mon 22 Mar 17:00")
@@ -108,9 +104,7 @@ async def test_admin_cancels_with_a_listed_reason(
 ) -> None:
     alpha, _ = schools
     booking_id = await book(services, alpha, alpha.mia, time(15))
-    admin = api.user(ADMIN)
-    await admin.send("/bookings piano 4")
-    await tap(admin, "Mia Brown")
+    admin = await _bookings_then(api, "Mia Brown")
     await tap(admin, "Cancel booking")
     card = await tap(admin, "Teacher unavailable")
     assert "Cancelled booking" in card["text"]
@@ -130,9 +124,7 @@ async def test_admin_cancels_with_a_typed_reason_only_when_asked_for_one(
 ) -> None:
     alpha, _ = schools
     booking_id = await book(services, alpha, alpha.liam, time(15))
-    admin = api.user(ADMIN)
-    await admin.send("/bookings piano 4")
-    await tap(admin, "Liam Smith")
+    admin = await _bookings_then(api, "Liam Smith")
     await tap(admin, "Cancel booking")
     await tap(admin, "Type a reason")
     await tap(admin, "Booking")  # changed their mind: a later message is no reason
@@ -153,20 +145,16 @@ async def test_admin_marks_attendance_after_the_session(
     alpha, _ = schools
     emma = await book(services, alpha, alpha.emma, time(15))
     liam = await book(services, alpha, alpha.liam, time(15, 30))
-    admin = api.user(ADMIN)
-    await admin.send("/bookings piano 4")
-    await tap(admin, "Emma Smith")
+    admin = await _bookings_then(api, "Emma Smith")
     labels = [label for row in admin.buttons() for label, _ in row]
     assert "✅ Completed" not in labels  # not before the session
 
     liam_view = await services.booking.get_booking(alpha.school, liam)
     clock.set(liam_view.end_at + timedelta(minutes=5))
-    await admin.send("/bookings piano 4")
-    await tap(admin, "Emma Smith")
+    await _bookings_then(api, "Emma Smith")
     done = await tap(admin, "Completed")
     assert "completed" in done["text"]
-    await admin.send("/bookings piano 4")
-    await tap(admin, "Liam Smith")
+    await _bookings_then(api, "Liam Smith")
     await tap(admin, "No-show")
     assert (
         await services.booking.get_booking(alpha.school, emma)
@@ -180,9 +168,7 @@ async def test_a_parent_who_blocked_the_bot_is_marked_unreachable(
     alpha, _ = schools
     booking_id = await book(services, alpha, alpha.mia, time(15))
     api.user(BROWN).block()
-    admin = api.user(ADMIN)
-    await admin.send("/bookings piano 4")
-    await tap(admin, "Mia Brown")
+    admin = await _bookings_then(api, "Mia Brown")
     await tap(admin, "Cancel booking")
     card = await tap(admin, "School closed")
     assert "please let them know" in card["text"]

@@ -20,9 +20,10 @@ from core.db.models import HybridPattern, Lesson, LessonType
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import MAX_BYTES
-from tests.e2e.test_admin_terms import Terms, tap, terms  # noqa: F401 (the fixture)
 from tests.support.chat import datas
+from tests.support.chat import tap_shown as tap
 from tests.support.factories import SchoolIds
+from tests.support.terms import Terms
 
 ADMIN = 1001
 
@@ -121,7 +122,7 @@ async def test_a_typed_cancel_reason_and_attendance_then_back_keep_the_teacher_f
 
 
 @pytest.fixture
-async def many_of_sams(sessions, schools, terms: Terms) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+async def many_of_sams(sessions, schools, terms: Terms) -> None:  # type: ignore[no-untyped-def]
     """Twenty more hybrid lessons of Sam's in Term 1, named to come first: Sam's piano is on
     the second page of his lessons."""
     alpha, _ = schools

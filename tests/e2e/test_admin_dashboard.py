@@ -7,15 +7,11 @@ from datetime import time
 from bot.local_api import LocalBotApi
 from core.services import Services
 from core.views import Actor
+from tests.support.chat import tap_shown as tap
 from tests.support.factories import SchoolIds
+from tests.support.scenes import is_open
 
 ADMIN = 1001
-SHOWN = ("send", "edit_text", "edit_caption")
-
-
-async def tap(user, label: str):  # type: ignore[no-untyped-def]
-    """Press a button and wait for what it shows (its callback answer comes first)."""
-    return await user.press_button(label, until=lambda e: e.kind in SHOWN)
 
 
 ACTOR = Actor.admin("test")
@@ -25,10 +21,6 @@ async def book(services: Services, ids: SchoolIds, lesson: int, student: int, at
     start = await services.booking.slot_at(ids.school, lesson, 4, at, day=0)
     booking = await services.booking.create_booking(ids.school, ACTOR, lesson, student, 4, start)
     return booking.id
-
-
-async def is_open(services: Services, ids: SchoolIds, lesson: int) -> bool:
-    return (await services.directory.lesson(ids.school, lesson)).bookings_open
 
 
 async def test_dashboard_lists_hybrid_lessons_with_state_and_counts(

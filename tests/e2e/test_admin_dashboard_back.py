@@ -11,8 +11,8 @@ import pytest
 
 from bot.local_api import LocalBotApi
 from handlers.callbacks import MAX_BYTES
-from tests.e2e.test_admin_terms import labels, tap, terms  # noqa: F401 (the fixture)
-from tests.support.chat import datas
+from tests.support.chat import datas, labels
+from tests.support.chat import tap_shown as tap
 
 ADMIN = 1001
 

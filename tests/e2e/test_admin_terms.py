@@ -7,35 +7,21 @@ clock stands at Tuesday 2027-01-19: Term 1 (from Monday 2027-02-01) is the one c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-
-import pytest
+from datetime import UTC, datetime, time
 
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
-from core.db.models import BookingStatus, HybridPattern, Lesson, LessonType, Term
+from core.db.models import BookingStatus
 from core.services import Services
 from core.views import Actor
-from tests.support.factories import SchoolIds
+from tests.support.chat import labels
+from tests.support.chat import tap_shown as tap
+from tests.support.terms import Terms
 
 ADMIN = 1001
 TEACHER = 1002  # Sam Jones
 SHOWN = ("send", "edit_text", "edit_caption")
 AFTER_WEEK4 = datetime(2027, 2, 24, 7, 0, tzinfo=UTC)  # Wed 18:00 in Sydney: every slot started
-
-
-@dataclass
-class Terms:
-    autumn: int
-    term1: int
-    term2: int
-    violin: int
-    beta_term: int
-
-
-async def tap(user, label: str):  # type: ignore[no-untyped-def]
-    return await user.press_button(label, until=lambda e: e.kind in SHOWN)
 
 
 async def press(user, data: str):  # type: ignore[no-untyped-def]
@@ -44,52 +30,6 @@ async def press(user, data: str):  # type: ignore[no-untyped-def]
     return await user.press(
         data, message_id=user.last_message["message_id"], until=lambda e: e.kind in SHOWN
     )
-
-
-def labels(user) -> list[str]:  # type: ignore[no-untyped-def]
-    return [label for row in user.buttons() for label, _ in row]
-
-
-def hybrid(ids: SchoolIds, key: str, name: str, term: int, teacher: int) -> Lesson:
-    return Lesson(
-        school_id=ids.school,
-        key=key,
-        name=name,
-        type=LessonType.HYBRID,
-        term_id=term,
-        teacher_id=teacher,
-        day=3,
-        start_time=time(16),
-        duration_minutes=60,
-        hybrid=HybridPattern(school_id=ids.school, individual_weeks=[2], slot_minutes=20),
-    )
-
-
-@pytest.fixture
-async def terms(sessions, schools) -> Terms:  # type: ignore[no-untyped-def]
-    alpha, beta = schools
-    async with sessions() as session, session.begin():
-        autumn = Term(
-            school_id=alpha.school, key="t0", name="Autumn 2026",
-            start_date=date(2026, 9, 7), weeks=10,
-        )  # fmt: skip
-        term2 = Term(
-            school_id=alpha.school, key="t2", name="Term 2", start_date=date(2027, 4, 26), weeks=8
-        )
-        session.add_all([autumn, term2])
-        await session.flush()
-        term1 = (await session.get(Lesson, alpha.piano)).term_id  # type: ignore[union-attr]
-        violin = hybrid(alpha, "violin", "Violin", term1, alpha.other_teacher)
-        session.add_all(
-            [
-                hybrid(alpha, "oldpiano", "Old Piano", autumn.id, alpha.teacher),
-                hybrid(alpha, "cello", "Cello", term2.id, alpha.teacher),
-                violin,
-            ]
-        )
-        await session.flush()
-        beta_term = (await session.get(Lesson, beta.piano)).term_id  # type: ignore[union-attr]
-        return Terms(autumn.id, term1, term2.id, violin.id, beta_term)
 
 
 async def test_the_dashboard_shows_the_current_term_and_the_others_one_tap_away(

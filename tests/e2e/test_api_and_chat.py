@@ -13,9 +13,8 @@ from bot.http import base_url, build_http_app, start_http_server
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.services import Services
-from tests.api.conftest import init_data
-from tests.e2e.conftest import TOKEN
-from tests.e2e.test_parent_booking import confirm, tap
+from tests.support.api_client import init_data
+from tests.support.chat import TOKEN, confirm, pick_slot
 
 
 @pytest.fixture
@@ -57,10 +56,7 @@ async def test_a_chat_booking_shows_in_the_api(
     api: LocalBotApi, http_api: str, clock: FixedClock
 ) -> None:
     user = api.user(1012)
-    await user.send("/book")
-    await tap(user, "Piano Foundations")
-    await tap(user, "Week 4 ·")
-    await tap(user, "Mon 15:00")
+    await pick_slot(user)
     await confirm(user)
     async with (
         aiohttp.ClientSession() as http,

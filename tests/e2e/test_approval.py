@@ -8,41 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
-
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
-from core.db.models import BookingStatus, HybridPattern
+from core.db.models import BookingStatus
 from core.services import Services
-from tests.support.chat import confirm, labels, sent, tap
-from tests.support.factories import SchoolIds
-from tests.support.scenes import bookings
+from tests.support.chat import labels, sent, tap
+from tests.support.factories import SchoolIds, require_approval
+from tests.support.scenes import bob_books_in_chat, bookings
 
 ADMIN, TEACHER, BOB = 1001, 1002, 1012
 SHOWN = ("send", "edit_text", "edit_caption")
 
 
-async def _ask_approval(services: Services, alpha: SchoolIds) -> None:
-    async with services.sessions() as session:
-        await session.execute(
-            update(HybridPattern)
-            .where(HybridPattern.lesson_id == alpha.piano)
-            .values(approval=True)
-        )
-        await session.commit()
-
-
-async def _bob_books(api: LocalBotApi) -> dict[str, Any]:
-    """Bob books Mia's Monday 15:00 of week 4; the teacher's request, once it has arrived."""
-    bob = api.user(BOB)
-    await bob.send("/book")
-    await tap(bob, "Piano Foundations")
-    await tap(bob, "Week 4 ·")
-    await tap(bob, "Mon 15:00")
-    before = api.seq
-    await confirm(bob)
-    await api.settle(TEACHER, before, until=sent)
-    await api.settle(ADMIN, before, until=sent)
+async def _bob_books(api: LocalBotApi, services: Services, alpha: SchoolIds) -> dict[str, Any]:
+    """Piano asks for approval and Bob books Mia's Monday 15:00 of week 4; the teacher's
+    request, once it has arrived."""
+    await require_approval(services.sessions, alpha.piano)
+    await bob_books_in_chat(api)
     teacher = api.user(TEACHER)
     request = teacher.last_message
     assert request is not None
@@ -66,8 +48,7 @@ async def test_parent_books_teacher_confirms_and_the_family_is_told(
     schools: tuple[SchoolIds, SchoolIds],
 ) -> None:
     alpha, _ = schools
-    await _ask_approval(services, alpha)
-    request = await _bob_books(api)
+    request = await _bob_books(api, services, alpha)
     bob, teacher, admin = api.user(BOB), api.user(TEACHER), api.user(ADMIN)
     done = bob.messages[-2]  # the booking card, then the calendar file
     assert "waiting for the teacher's confirmation" in done["text"]
@@ -107,8 +88,7 @@ async def test_teacher_declines_with_a_reason_and_the_slot_is_free_again(
     schools: tuple[SchoolIds, SchoolIds],
 ) -> None:
     alpha, _ = schools
-    await _ask_approval(services, alpha)
-    await _bob_books(api)
+    await _bob_books(api, services, alpha)
     bob, teacher = api.user(BOB), api.user(TEACHER)
     asked = await tap(teacher, "✖ Decline")
     assert "Decline Mia Brown's booking?" in asked["text"]
@@ -141,8 +121,7 @@ async def test_a_forged_or_foreign_approval_button_changes_nothing(
     schools: tuple[SchoolIds, SchoolIds],
 ) -> None:
     alpha, beta = schools
-    await _ask_approval(services, alpha)
-    await _bob_books(api)
+    await _bob_books(api, services, alpha)
     [row] = await bookings(services)
     bob = api.user(BOB)
     await bob.send("/mybookings")

@@ -9,28 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+import pytest
+from sqlalchemy import func, select
 
 from bot.local_api import LocalBotApi
 from core.booking.approval_copies import ApprovalCopy
-from core.db.models import BookingStatus, HybridPattern
+from core.db.models import BookingStatus
 from core.services import Services
-from tests.support.chat import confirm, labels, sent, tap
-from tests.support.factories import SchoolIds
-from tests.support.scenes import bookings
+from tests.support.chat import confirm, labels, open_booking, sent, tap
+from tests.support.factories import SchoolIds, require_approval
+from tests.support.scenes import bob_books_in_chat, bookings
 
 ADMIN, TEACHER, BOB = 1001, 1002, 1012
 SHOWN = ("send", "edit_text")
-
-
-async def _ask_approval(services: Services, alpha: SchoolIds) -> None:
-    async with services.sessions() as session:
-        await session.execute(
-            update(HybridPattern)
-            .where(HybridPattern.lesson_id == alpha.piano)
-            .values(approval=True)
-        )
-        await session.commit()
 
 
 async def _copies(services: Services) -> int:
@@ -41,15 +32,7 @@ async def _copies(services: Services) -> int:
 async def _bob_books(api: LocalBotApi) -> tuple[int, int]:
     """Bob books Mia's Monday 15:00 of week 4; the message ids of the teacher's and the
     admin's copies of the request."""
-    bob = api.user(BOB)
-    await bob.send("/book")
-    await tap(bob, "Piano Foundations")
-    await tap(bob, "Week 4 ·")
-    await tap(bob, "Mon 15:00")
-    before = api.seq
-    await confirm(bob)
-    await api.settle(TEACHER, before, until=sent)
-    await api.settle(ADMIN, before, until=sent)
+    await bob_books_in_chat(api)
     ids = []
     for user_id in (TEACHER, ADMIN):
         request = api.user(user_id).last_message or {}
@@ -59,18 +42,53 @@ async def _bob_books(api: LocalBotApi) -> tuple[int, int]:
     return ids[0], ids[1]
 
 
+@pytest.fixture
+async def requested(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> tuple[int, int]:
+    """Bob's booking of a lesson asking for approval; the message ids of the teacher's and
+    the admin's copies of the request."""
+    alpha, _ = schools
+    await require_approval(services.sessions, alpha.piano)
+    return await _bob_books(api)
+
+
 def _copy(api: LocalBotApi, user_id: int, message_id: int) -> dict[str, Any]:
     message = api.message(user_id, message_id)
     assert message is not None
     return message
 
 
+def _closed(api: LocalBotApi, copies: tuple[int, int], *words: str) -> None:
+    """The teacher's and the admin's copies (message ids) say each of ``words``, no button left."""
+    for user_id, message_id in zip((TEACHER, ADMIN), copies, strict=True):
+        copy = _copy(api, user_id, message_id)
+        for word in words:
+            assert word in copy["text"]
+        assert api.user(user_id).buttons(message_id) == []
+
+
+async def _asked_again(api: LocalBotApi, services: Services, copies: tuple[int, int]) -> None:
+    """After a move: each decider has a new request for 16:00 (not the old ``copies``), with
+    its buttons; the booking is still PENDING, with the new request's two copies."""
+    for user_id, message_id in zip((TEACHER, ADMIN), copies, strict=True):
+        new = api.user(user_id).last_message or {}
+        assert int(new["message_id"]) != message_id
+        assert "waits for your confirmation" in new["text"] and "16:00" in new["text"]
+        assert labels(api.user(user_id)) == ["✅ Confirm", "✖ Decline"]
+    assert await _copies(services) == 2  # the new request's copies
+    [row] = await bookings(services)
+    assert row.status is BookingStatus.PENDING
+
+
 async def test_the_teachers_confirmation_edits_the_admins_copy(
-    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+    api: LocalBotApi,
+    services: Services,
+    schools: tuple[SchoolIds, SchoolIds],
+    requested: tuple[int, int],
 ) -> None:
     alpha, _ = schools
-    await _ask_approval(services, alpha)
-    _teachers, admins = await _bob_books(api)
+    _teachers, admins = requested
     assert await _copies(services) == 2
     teacher, admin = api.user(TEACHER), api.user(ADMIN)
     before = api.seq
@@ -90,11 +108,9 @@ async def test_the_teachers_confirmation_edits_the_admins_copy(
 
 
 async def test_the_admins_decline_edits_the_teachers_copy(
-    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+    api: LocalBotApi, services: Services, requested: tuple[int, int]
 ) -> None:
-    alpha, _ = schools
-    await _ask_approval(services, alpha)
-    teachers, admins = await _bob_books(api)
+    teachers, admins = requested
     admin = api.user(ADMIN)
     await tap(admin, "✖ Decline", message_id=admins)
     before = api.seq
@@ -109,14 +125,11 @@ async def test_the_admins_decline_edits_the_teachers_copy(
 
 
 async def test_a_family_cancelling_before_a_decision_edits_every_copy_and_tells_the_teacher(
-    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+    api: LocalBotApi, services: Services, requested: tuple[int, int]
 ) -> None:
-    alpha, _ = schools
-    await _ask_approval(services, alpha)
-    teachers, admins = await _bob_books(api)
+    teachers, admins = requested
     bob = api.user(BOB)
-    await bob.send("/mybookings")
-    await tap(bob, "Mia · Piano")
+    await open_booking(bob)
     await tap(bob, "Cancel booking")
     await tap(bob, "Illness")
     before = api.seq
@@ -127,50 +140,30 @@ async def test_a_family_cancelling_before_a_decision_edits_every_copy_and_tells_
     assert int(notice["message_id"]) != teachers
     assert "Cancelled by the family before a decision" in notice["text"]
     assert "Mia Brown" in notice["text"]
-    for user_id, message_id in ((TEACHER, teachers), (ADMIN, admins)):
-        copy = _copy(api, user_id, message_id)
-        assert "Cancelled by the family before a decision" in copy["text"]
-        assert "nothing to decide" in copy["text"]
-        assert api.user(user_id).buttons(message_id) == []
+    _closed(api, requested, "Cancelled by the family before a decision", "nothing to decide")
     [row] = await bookings(services)
     assert row.status is BookingStatus.CANCELLED and row.declined_at is None
     assert await _copies(services) == 0
 
 
 async def test_a_family_moving_before_a_decision_closes_the_old_copies_and_asks_again(
-    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+    api: LocalBotApi, services: Services, requested: tuple[int, int]
 ) -> None:
-    alpha, _ = schools
-    await _ask_approval(services, alpha)
-    teachers, admins = await _bob_books(api)
     bob = api.user(BOB)
-    await bob.send("/mybookings")
-    await tap(bob, "Mia · Piano")
+    await open_booking(bob)
     await tap(bob, "Reschedule")
     await tap(bob, "Mon 16:00")
     before = api.seq
     await confirm(bob, "Move it")
     await api.settle(TEACHER, before, until=sent)
     await api.settle(ADMIN, before, until=sent)
-    for user_id, message_id in ((TEACHER, teachers), (ADMIN, admins)):
-        old = _copy(api, user_id, message_id)
-        assert "Moved by the family before a decision" in old["text"]
-        assert api.user(user_id).buttons(message_id) == []
-        new = api.user(user_id).last_message or {}
-        assert int(new["message_id"]) != message_id
-        assert "waits for your confirmation" in new["text"] and "16:00" in new["text"]
-        assert labels(api.user(user_id)) == ["✅ Confirm", "✖ Decline"]
-    assert await _copies(services) == 2  # the new request's copies
-    [row] = await bookings(services)
-    assert row.status is BookingStatus.PENDING
+    _closed(api, requested, "Moved by the family before a decision")
+    await _asked_again(api, services, requested)
 
 
 async def test_an_admin_cancelling_before_a_decision_is_said_so_in_the_copies(
-    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+    api: LocalBotApi, services: Services, requested: tuple[int, int]
 ) -> None:
-    alpha, _ = schools
-    await _ask_approval(services, alpha)
-    teachers, admins = await _bob_books(api)
     admin = api.user(ADMIN)
     await admin.send("/bookings piano 4")
     await tap(admin, "Mia Brown")
@@ -180,18 +173,13 @@ async def test_an_admin_cancelling_before_a_decision_is_said_so_in_the_copies(
     await api.settle(TEACHER, before, until=sent)
     notice = api.user(TEACHER).last_message or {}
     assert "Cancelled by Alice Admin before a decision" in notice["text"]
-    for user_id, message_id in ((TEACHER, teachers), (ADMIN, admins)):
-        copy = _copy(api, user_id, message_id)
-        assert "Cancelled by Alice Admin before a decision" in copy["text"]
-        assert api.user(user_id).buttons(message_id) == []
+    _closed(api, requested, "Cancelled by Alice Admin before a decision")
 
 
 async def test_an_admin_moving_before_a_decision_closes_the_copies_and_the_new_ones_decide(
-    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+    api: LocalBotApi, services: Services, requested: tuple[int, int]
 ) -> None:
-    alpha, _ = schools
-    await _ask_approval(services, alpha)
-    teachers, admins = await _bob_books(api)
+    teachers, admins = requested
     admin = api.user(ADMIN)
     await admin.send("/bookings piano 4")
     await tap(admin, "Mia Brown")
@@ -203,18 +191,8 @@ async def test_an_admin_moving_before_a_decision_closes_the_copies_and_the_new_o
     await api.settle(TEACHER, before, until=sent)
     await api.settle(ADMIN, before, until=sent)
     assert "Moved booking" in _copy(api, ADMIN, card)["text"]  # the admin's card, in place
-    for user_id, message_id in ((TEACHER, teachers), (ADMIN, admins)):
-        old = _copy(api, user_id, message_id)
-        assert "Moved by Alice Admin before a decision" in old["text"]
-        assert "16:00" in old["text"]  # to when
-        assert api.user(user_id).buttons(message_id) == []
-        new = api.user(user_id).last_message or {}
-        assert int(new["message_id"]) != message_id
-        assert "waits for your confirmation" in new["text"] and "16:00" in new["text"]
-        assert labels(api.user(user_id)) == ["✅ Confirm", "✖ Decline"]
-    assert await _copies(services) == 2  # the new request's copies
-    [row] = await bookings(services)
-    assert row.status is BookingStatus.PENDING
+    _closed(api, requested, "Moved by Alice Admin before a decision", "16:00")  # to when
+    await _asked_again(api, services, requested)
     # the new copy's buttons decide the moved booking; the admin's new copy follows
     teacher = api.user(TEACHER)
     before = api.seq

@@ -7,16 +7,15 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from icalendar import Calendar
 
 from bot.local_api import LocalBotApi
 from core.calendar.feeds import FeedOwner, feed_path
 from core.services import Services
-from handlers.api.feeds import FEEDS, routes
 from handlers.calendar.texts import SUBSCRIBE
 from tests.support.factories import SchoolIds
+from tests.support.feeds import feed_server
 
 ADMIN, TEACHER, SMITH, BROWN = 1001, 1002, 1011, 1012
 URL = re.compile(r"http://127\.0\.0\.1:8080/ical/([A-Za-z0-9_-]+)\.ics")
@@ -24,13 +23,8 @@ URL = re.compile(r"http://127\.0\.0\.1:8080/ical/([A-Za-z0-9_-]+)\.ics")
 
 @pytest.fixture
 async def http(services: Services) -> AsyncIterator[TestClient]:  # type: ignore[type-arg]
-    app = web.Application()
-    app.add_routes(routes)
-    app[FEEDS] = services.feeds
-    client: TestClient = TestClient(TestServer(app, host="127.0.0.1"))  # type: ignore[type-arg]
-    await client.start_server()
-    yield client
-    await client.close()
+    async with feed_server(services) as client:
+        yield client
 
 
 def offered(event) -> bool:  # type: ignore[no-untyped-def]

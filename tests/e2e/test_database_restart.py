@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.app import build_application, start_bot, stop_bot
+from bot.app import start_bot, stop_bot
 from bot.embedded_db import EmbeddedPostgres, start_embedded
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.db.engine import make_engine, make_session_factory, migrate
 from core.services import Services
-from tests.e2e.conftest import TOKEN
+from tests.support.bots import bot_on
 from tests.support.factories import build_two_schools
 from tests.support.pg import TestServer
 
@@ -74,13 +74,7 @@ async def running_bot(api: LocalBotApi, own_db: str, clock: FixedClock) -> Async
     sessions = make_session_factory(engine)
     await build_two_schools(sessions)
     services = Services.build(sessions, clock)
-    application = build_application(
-        services,
-        token=TOKEN,
-        base_url=api.base_url,
-        base_file_url=api.base_file_url,
-        use_rate_limiter=False,
-    )
+    application = bot_on(api, services)
     await start_bot(application, poll_timeout=1)
     try:
         yield application

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application, start_bot, stop_bot
+from bot.app import start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.db.engine import make_engine, make_session_factory
 from core.services import Services
-from tests.support.chat import TOKEN
+from tests.support.bots import bot_on
 
 DEAD = "postgresql+asyncpg://nobody:nothing@127.0.0.1:1/none"
 
@@ -21,13 +21,7 @@ DEAD = "postgresql+asyncpg://nobody:nothing@127.0.0.1:1/none"
 async def bot_without_database(api: LocalBotApi, clock: FixedClock) -> AsyncIterator[Any]:
     engine = make_engine(DEAD, pool_size=1)
     services = Services.build(make_session_factory(engine), clock)
-    application = build_application(
-        services,
-        token=TOKEN,
-        base_url=api.base_url,
-        base_file_url=api.base_file_url,
-        use_rate_limiter=False,
-    )
+    application = bot_on(api, services)
     await start_bot(application, poll_timeout=1)  # menus fail: logged, the bot still starts
     try:
         yield application

@@ -7,14 +7,12 @@ The local Bot API answers the .ics ``sendDocument`` (or the edit that shows the 
 
 from __future__ import annotations
 
-from datetime import time
-
 from bot.local_api import LocalBotApi, UserClient
 from core.db.models import BookingStatus
 from core.services import Services
-from tests.support.chat import labels, sent, tap
+from tests.support.chat import labels, open_booking, pick_slot, sent, tap
 from tests.support.factories import SchoolIds
-from tests.support.scenes import book_for, bookings
+from tests.support.scenes import bob_opens_mias_booking, bookings
 
 
 def everything_said(api: LocalBotApi, user: UserClient) -> str:
@@ -28,10 +26,7 @@ async def test_a_booking_whose_calendar_file_fails_stays_booked_and_says_so(
     api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     user = api.user(1012)
-    await user.send("/book")
-    await tap(user, "Piano Foundations")
-    await tap(user, "Week 4 ·")
-    await tap(user, "Mon 15:00")
+    await pick_slot(user)
     api.fail_next("sendDocument", 502, "Bad Gateway")
     await user.press_button("Confirm", until=sent)
     said = everything_said(api, user)
@@ -48,10 +43,7 @@ async def test_a_booking_whose_confirmation_screen_fails_is_not_called_unchanged
     api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     user = api.user(1012)
-    await user.send("/book")
-    await tap(user, "Piano Foundations")
-    await tap(user, "Week 4 ·")
-    await tap(user, "Mon 15:00")
+    await pick_slot(user)
     api.fail_next("editMessageText", 502, "Bad Gateway")
     await user.press_button("Confirm", until=lambda e: e.kind in ("send", "answer_callback"))
     await api.settle(user.user_id, 0, quiet=0.3)
@@ -65,10 +57,7 @@ async def test_a_move_and_a_cancellation_stand_when_their_file_fails(
     api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     alpha, _ = schools
-    original = await book_for(services, alpha, alpha.mia, time(15))
-    user = api.user(1012)
-    await user.send("/mybookings")
-    await tap(user, "Mia · Piano")
+    original, user = await bob_opens_mias_booking(api, services, alpha)
     await tap(user, "Reschedule")
     await tap(user, "Mon 16:00")
     api.fail_next("sendDocument", 502, "Bad Gateway")
@@ -76,8 +65,7 @@ async def test_a_move_and_a_cancellation_stand_when_their_file_fails(
     assert "Moved" in everything_said(api, user)
     [row] = await bookings(services)
     assert row.id == original.id and row.start_at.hour == 5  # 16:00 Sydney
-    await user.send("/mybookings")
-    await tap(user, "Mia · Piano")
+    await open_booking(user)
     await tap(user, "Cancel booking")
     await tap(user, "Illness")
     api.fail_next("sendDocument", 502, "Bad Gateway")

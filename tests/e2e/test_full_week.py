@@ -12,16 +12,14 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, update
 
 from bot.local_api import LocalBotApi, UserClient
-from core.db.models import AvailabilityWindow, School
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import decode
-from tests.support.chat import confirm, labels, tap
+from tests.support.chat import confirm, labels, open_booking, pick_week, tap
 from tests.support.factories import SchoolIds
-from tests.support.scenes import bookings
+from tests.support.scenes import bookings, widen_piano
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 BROWN = 1012  # Mia Brown's parent: Mia is in piano
@@ -36,25 +34,6 @@ async def full_week(services: Services, schools: tuple[SchoolIds, SchoolIds]) ->
     return alpha
 
 
-async def widen_piano(services: Services, alpha: SchoolIds) -> None:
-    """Open piano 08:00-20:00 Monday to Friday, as a school file's import would."""
-    async with services.sessions() as session, session.begin():
-        await session.execute(
-            delete(AvailabilityWindow).where(AvailabilityWindow.lesson_id == alpha.piano)
-        )
-        session.add_all(
-            AvailabilityWindow(lesson_id=alpha.piano, day=d, start_time=time(8), end_time=time(20))
-            for d in range(5)
-        )
-        await session.execute(
-            update(School)
-            .where(School.id == alpha.school)
-            .values(catalog_version=School.catalog_version + 1)
-        )
-    slots = await services.booking.available_slots(alpha.school, alpha.piano, 4, Actor.admin("t"))
-    assert len(slots) > 100  # more than any keyboard could hold
-
-
 def local(moment: datetime) -> datetime:
     return moment.astimezone(SYDNEY)
 
@@ -67,9 +46,7 @@ async def test_a_parent_picks_a_day_then_a_time_and_back_returns_to_that_day(
     api: LocalBotApi, bot_app, services: Services, full_week: SchoolIds
 ) -> None:
     user = api.user(BROWN)
-    await user.send("/book")
-    await tap(user, "Piano Foundations")
-    days = await tap(user, "Week 4 ·")
+    days = await pick_week(user)
     assert "Pick a day" in days["text"] and "• Tue 23 Feb: 24 free, 08:00–19:30" in days["text"]
     assert labels(user)[:5] == [
         "Mon 22 Feb · 24 free",
@@ -98,9 +75,7 @@ async def test_a_slot_taken_meanwhile_shows_what_is_left_of_that_day(
 ) -> None:
     alpha = full_week
     user = api.user(BROWN)
-    await user.send("/book")
-    await tap(user, "Piano Foundations")
-    await tap(user, "Week 4 ·")
+    await pick_week(user)
     await tap(user, "Wed 24 Feb")
     start = await services.booking.slot_at(alpha.school, alpha.piano, 4, time(10), day=2)
     await services.booking.create_booking(
@@ -122,8 +97,7 @@ async def test_a_parent_moves_a_booking_to_another_day_of_a_full_week(
         alpha.school, Actor.admin("t"), alpha.piano, alpha.mia, 4, start
     )
     user = api.user(BROWN)
-    await user.send("/mybookings")
-    await tap(user, "Mia")
+    await open_booking(user, "Mia")
     days = await tap(user, "Reschedule")
     assert "Pick a day" in days["text"] and button_count(user) == 5 + 1
     await tap(user, "Fri 26 Feb")

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import update
 from telegram.ext import Application
 
-from bot.app import build_application, menus_set, start_bot, stop_bot
+from bot.app import menus_set, start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from core.db.models import Teacher
 from core.i18n import LANGUAGES
 from core.services import Services
-from tests.support.chat import TOKEN
+from tests.support.bots import bot_on
 from tests.support.factories import SchoolIds
 
 ACCOUNTS = 8  # two schools: admin, teacher, two parents each
@@ -23,13 +23,7 @@ App = Application[Any, Any, Any, Any, Any, Any]
 
 
 async def started(api: LocalBotApi, services: Services) -> App:
-    application = build_application(
-        services,
-        token=TOKEN,
-        base_url=api.base_url,
-        base_file_url=api.base_file_url,
-        use_rate_limiter=False,
-    )
+    application = bot_on(api, services)
     await start_bot(application, poll_timeout=1)
     return application
 

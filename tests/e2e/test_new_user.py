@@ -11,9 +11,9 @@ from sqlalchemy import update
 from bot.local_api import LocalBotApi
 from core.db.models import BookingStatus, Parent
 from core.services import Services
-from tests.e2e.test_admin_dashboard import is_open
-from tests.e2e.test_parent_booking import book_for, bookings, labels, tap
+from tests.support.chat import labels, pick_week, tap
 from tests.support.factories import SchoolIds
+from tests.support.scenes import bob_opens_mias_booking, book_for, bookings, is_open
 
 ALPHA_ADMIN, ALPHA_TEACHER = 1001, 1002
 
@@ -22,9 +22,7 @@ async def test_cancel_during_book_stops_the_flow_and_its_old_buttons(
     api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     user = api.user(1012)
-    await user.send("/book")
-    await tap(user, "Piano Foundations")
-    await tap(user, "Week 4 ·")
+    await pick_week(user)
     screen = user.keyboard_message["message_id"]
     stopped = await user.send("/cancel")
     assert "stopped" in stopped["text"].lower() and "nothing to stop" not in stopped["text"]
@@ -41,10 +39,7 @@ async def test_a_typed_reason_is_taken_without_pressing_other(
     api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     alpha, _ = schools
-    await book_for(services, alpha, alpha.mia, time(15))
-    user = api.user(1012)
-    await user.send("/mybookings")
-    await tap(user, "Mia · Piano")
+    _, user = await bob_opens_mias_booking(api, services, alpha)
     prompt = await tap(user, "Cancel booking")
     assert "type your own" in prompt["text"]
     sure = await user.send("Dentist")

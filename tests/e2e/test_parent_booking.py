@@ -15,7 +15,7 @@ from core.db.models import BookingStatus, Parent, Teacher
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import decode
-from tests.support.chat import confirm, datas, labels, tap
+from tests.support.chat import confirm, datas, labels, pick_slot, tap
 from tests.support.factories import SchoolIds
 from tests.support.scenes import book_for, bookings
 
@@ -61,10 +61,7 @@ async def test_back_goes_one_step_back_on_every_step(
     api: LocalBotApi, bot_app, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     user = api.user(1012)
-    await user.send("/book")
-    await tap(user, "Piano Foundations")
-    await tap(user, "Week 4 ·")
-    await tap(user, "Mon 15:00")
+    await pick_slot(user)
     back_to_slots = await tap(user, "Back")
     assert "Free slots" in back_to_slots["text"]
     await tap(user, "Back")

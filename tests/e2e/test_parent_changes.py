@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.app import build_application, start_bot, stop_bot
+from bot.app import start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from core.db.models import BookingStatus
 from core.services import Services
-from tests.support.chat import TOKEN, confirm, labels, tap
+from tests.support.bots import bot_on
+from tests.support.chat import confirm, labels, open_booking, tap
 from tests.support.factories import SchoolIds
-from tests.support.scenes import book_for, bookings
+from tests.support.scenes import bob_opens_mias_booking, book_for, bookings
 
 
 async def test_mybookings_lists_upcoming_bookings_per_child(
@@ -32,8 +33,7 @@ async def test_parent_reschedules_within_the_week_and_gets_an_updated_ics(
     alpha, _ = schools
     original = await book_for(services, alpha, alpha.mia, time(15))
     user = api.user(1012)
-    await user.send("/mybookings")
-    card = await tap(user, "Mia · Piano")
+    card = await open_booking(user)
     assert "Your booking" in card["text"]
     slots = await tap(user, "Reschedule")
     assert "Mon 15:00" not in labels(user) and "Mon 16:00" in labels(user)
@@ -53,10 +53,7 @@ async def test_parent_cancels_with_a_reason_button(
     api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     alpha, _ = schools
-    await book_for(services, alpha, alpha.mia, time(15))
-    user = api.user(1012)
-    await user.send("/mybookings")
-    await tap(user, "Mia · Piano")
+    _, user = await bob_opens_mias_booking(api, services, alpha)
     prompt = await tap(user, "Cancel booking")
     assert "Why?" in prompt["text"]
     sure = await tap(user, "Illness")
@@ -74,10 +71,7 @@ async def test_parent_cancels_with_a_typed_reason(
     api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     alpha, _ = schools
-    await book_for(services, alpha, alpha.mia, time(15))
-    user = api.user(1012)
-    await user.send("/mybookings")
-    await tap(user, "Mia · Piano")
+    _, user = await bob_opens_mias_booking(api, services, alpha)
     await tap(user, "Cancel booking")
     ask = await tap(user, "Other (type it)")
     assert "type the reason" in ask["text"]
@@ -92,10 +86,7 @@ async def test_cancel_command_leaves_the_typed_reason_step(
     api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     alpha, _ = schools
-    await book_for(services, alpha, alpha.mia, time(15))
-    user = api.user(1012)
-    await user.send("/mybookings")
-    await tap(user, "Mia · Piano")
+    _, user = await bob_opens_mias_booking(api, services, alpha)
     await tap(user, "Cancel booking")
     await tap(user, "Other (type it)")
     stopped = await user.send("/cancel")
@@ -116,8 +107,7 @@ async def test_a_typed_reason_survives_the_bot_restarting_between_each_step(
     user = api.user(1012)
     bot = await fresh_bot(api, services)
     try:
-        await user.send("/mybookings")
-        await tap(user, "Mia · Piano")
+        await open_booking(user)
         await tap(user, "Cancel booking")
         await tap(user, "Other (type it)")
         await stop_bot(bot)
@@ -138,9 +128,6 @@ async def test_a_typed_reason_survives_the_bot_restarting_between_each_step(
 
 async def fresh_bot(api: LocalBotApi, services: Services):  # type: ignore[no-untyped-def]
     """A bot process of its own: new services (caches) and application on the same database."""
-    bot = build_application(
-        Services.build(services.sessions, services.clock), token=TOKEN,
-        base_url=api.base_url, base_file_url=api.base_file_url, use_rate_limiter=False,
-    )  # fmt: skip
+    bot = bot_on(api, Services.build(services.sessions, services.clock))
     await start_bot(bot, poll_timeout=1)
     return bot

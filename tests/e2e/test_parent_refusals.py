@@ -11,16 +11,14 @@ from core.db.models import BookingStatus
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import encode, to_minute
-from tests.support.chat import labels, tap
+from tests.support.chat import labels, open_booking, pick_week, tap
 from tests.support.scenes import book_for, bookings
 
 MON_15 = datetime(2027, 2, 22, 4, 0, tzinfo=UTC)  # Monday 22 Feb 15:00 in Sydney
 
 
 async def at_confirmation_card(user, label: str = "Mon 15:00") -> None:  # type: ignore[no-untyped-def]
-    await user.send("/book")
-    await tap(user, "Piano Foundations")
-    await tap(user, "Week 4 ·")
+    await pick_week(user)
     await tap(user, label)
 
 
@@ -31,8 +29,7 @@ async def test_cancel_inside_24_hours_points_to_the_school(
     await book_for(services, alpha, alpha.mia, time(15))
     clock.set(datetime(2027, 2, 21, 6, 0, tzinfo=UTC))  # 22 hours before
     user = api.user(1012)
-    await user.send("/mybookings")
-    await tap(user, "Mia · Piano")
+    await open_booking(user)
     refused = await tap(user, "Cancel booking")
     assert "less than 24 hours" in refused["text"] and "contact the school" in refused["text"]
     (row,) = await bookings(services)

@@ -14,21 +14,18 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from icalendar import Calendar
 from PIL import Image
-from sqlalchemy import update
 
 from bot.local_api import LocalBotApi, UserClient
 from core.calendar.feeds import FeedOwner, feed_path
 from core.clock import FixedClock
-from core.db.models import HybridPattern
 from core.services import Services
-from core.views import Actor
-from handlers.api.feeds import FEEDS, routes
-from tests.support.chat import confirm, labels, sent, tap
-from tests.support.factories import SchoolIds
+from tests.support.chat import labels, sent
+from tests.support.factories import SchoolIds, require_approval
+from tests.support.feeds import feed_server
+from tests.support.scenes import bob_books_in_chat, book_for
 
 ADMIN, TEACHER, SMITH, BROWN = 1001, 1002, 1011, 1012
 SHOWN = ("send", "edit_text", "edit_caption")
@@ -37,21 +34,13 @@ DURING_LIAM = datetime(2027, 2, 22, 4, 40, tzinfo=UTC)  # Monday 15:40 in Sydney
 
 @pytest.fixture
 async def http(services: Services) -> AsyncIterator[TestClient]:  # type: ignore[type-arg]
-    app = web.Application()
-    app.add_routes(routes)
-    app[FEEDS] = services.feeds
-    client: TestClient = TestClient(TestServer(app, host="127.0.0.1"))  # type: ignore[type-arg]
-    await client.start_server()
-    yield client
-    await client.close()
+    async with feed_server(services) as client:
+        yield client
 
 
 async def book(services: Services, ids: SchoolIds, student: int, at: time) -> int:
-    start = await services.booking.slot_at(ids.school, ids.piano, 4, at, day=0)
-    view = await services.booking.create_booking(
-        ids.school, Actor.admin("setup"), ids.piano, student, 4, start
-    )
-    return view.id
+    """The school's booking of ``student``'s piano at ``at`` on Monday of week 4: its id."""
+    return (await book_for(services, ids, student, at)).id
 
 
 def shown(event: Any) -> bool:
@@ -222,24 +211,11 @@ async def test_a_russian_teacher_is_asked_in_russian_and_the_english_family_told
     api: LocalBotApi, bot_app, services: Services, schools
 ) -> None:
     alpha, _ = schools
-    async with services.sessions() as session:
-        await session.execute(
-            update(HybridPattern)
-            .where(HybridPattern.lesson_id == alpha.piano)
-            .values(approval=True)
-        )
-        await session.commit()
+    await require_approval(services.sessions, alpha.piano)
     teacher = api.user(TEACHER, language_code="ru")
     await teacher.send("/start")  # the bot learns the teacher's client language
+    await bob_books_in_chat(api)
     bob = api.user(BROWN)
-    await bob.send("/book")
-    await tap(bob, "Piano Foundations")
-    await tap(bob, "Week 4 ·")
-    await tap(bob, "Mon 15:00")
-    before = api.seq
-    await confirm(bob)
-    await api.settle(TEACHER, before, until=sent)
-    await api.settle(ADMIN, before, until=sent)
     assert "waiting for the teacher's confirmation" in bob.messages[-2]["text"]
     request = teacher.last_message
     assert request is not None

@@ -16,7 +16,7 @@ from bot.reminders import wire_reminders
 from core.db.models import BookingStatus
 from core.services import Services
 from core.views import Actor
-from tests.support.chat import confirm, tap
+from tests.support.chat import confirm, open_booking, pick_week, tap
 from tests.support.factories import SchoolIds
 from tests.support.scenes import bookings
 
@@ -37,9 +37,7 @@ async def test_a_waiting_parent_is_offered_the_cancelled_slot_and_takes_it(
     alpha, _ = schools
     await emma_booked(services, alpha)
     brown = api.user(1012)
-    await brown.send("/book")
-    await tap(brown, "Piano Foundations")
-    slots = await tap(brown, "Week 4 ·")
+    slots = await pick_week(brown)
     assert "Mon 15:00" not in slots["text"].split("Free slots")[-1].split("\n")[0]
     joined = await tap(brown, JOIN)
     assert "Mia Brown is on the waitlist of Piano Foundations, week 4 (number 1)" in joined["text"]
@@ -52,8 +50,7 @@ async def test_a_waiting_parent_is_offered_the_cancelled_slot_and_takes_it(
     assert "is on the waitlist" in week["text"]  # the week view shows the place on the list
 
     smith = api.user(1011)
-    await smith.send("/mybookings")
-    await tap(smith, "Emma · Piano")
+    await open_booking(smith, "Emma · Piano")
     await tap(smith, "Cancel booking")
     await tap(smith, "Illness")
     await confirm(smith, "Yes, cancel it")
@@ -84,9 +81,7 @@ async def test_an_offer_someone_else_took_first_is_refused_and_the_family_stays_
     alpha, _ = schools
     await emma_booked(services, alpha)
     brown = api.user(1012)
-    await brown.send("/book")
-    await tap(brown, "Piano Foundations")
-    await tap(brown, "Week 4 ·")
+    await pick_week(brown)
     await tap(brown, JOIN)
     [emma] = await bookings(services)
     await services.booking.cancel_booking(alpha.school, Actor.admin("alice"), emma.id, "moved")
@@ -107,12 +102,9 @@ async def test_a_parent_leaves_the_list_from_mybookings(
 ) -> None:
     alpha, _ = schools
     brown = api.user(1012)
-    await brown.send("/book")
-    await tap(brown, "Piano Foundations")
-    await tap(brown, "Week 4 ·")
+    await pick_week(brown)
     await tap(brown, JOIN)
-    await brown.send("/mybookings")
-    left = await tap(brown, "Leave waitlist: Mia Brown, week 4")
+    left = await open_booking(brown, "Leave waitlist: Mia Brown, week 4")
     assert "no longer on the waitlist" in left["text"]
     assert await services.waitlist.waiting(alpha.school) == []
     forged = await brown.press(f"wl:a:{alpha.school}:999999")

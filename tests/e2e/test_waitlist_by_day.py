@@ -12,9 +12,9 @@ from __future__ import annotations
 from bot.local_api import LocalBotApi, UserClient
 from core.services import Services
 from handlers.callbacks import MAX_BYTES
-from tests.e2e.test_full_week import widen_piano
-from tests.support.chat import datas, labels, tap
+from tests.support.chat import datas, labels, pick_week, tap
 from tests.support.factories import SchoolIds
+from tests.support.scenes import widen_piano
 
 BROWN = 1012
 JOIN = "🔔 Tell me if a slot frees up"
@@ -25,14 +25,10 @@ async def _waiting_on_a_week_by_days(
     api: LocalBotApi, services: Services, alpha: SchoolIds
 ) -> UserClient:
     brown = api.user(BROWN)
-    await brown.send("/book")
-    await tap(brown, "Piano Foundations")
-    await tap(brown, "Week 4 ·")
+    await pick_week(brown)
     await tap(brown, JOIN)
     await widen_piano(services, alpha)
-    await brown.send("/book")
-    await tap(brown, "Piano Foundations")
-    days = await tap(brown, "Week 4 ·")
+    days = await pick_week(brown)
     assert "Pick a day" in days["text"]
     assert "Mia Brown is on the waitlist of Piano Foundations, week 4 (number 1)" in days["text"]
     return brown

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,24 +9,17 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.app import build_application, start_bot, stop_bot
+from bot.app import start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from bot.webhook import SECRET_HEADER, start_webhook_server
 from core.services import Services
-from tests.support.chat import TOKEN
-
-SECRET = "s3cret-s3cret-s3cret"
+from tests.support.bots import bot_on
+from tests.support.webhook import SECRET, help_update
 
 
 @pytest.fixture
 async def webhook(api: LocalBotApi, services: Services, schools: Any) -> AsyncIterator[str]:
-    application = build_application(
-        services,
-        token=TOKEN,
-        base_url=api.base_url,
-        base_file_url=api.base_file_url,
-        use_rate_limiter=False,
-    )
+    application = bot_on(api, services)
     await start_bot(application, polling=False)
     runner: web.AppRunner = await start_webhook_server(
         application, listen="127.0.0.1", port=0, path="/telegram", secret=SECRET
@@ -38,20 +30,6 @@ async def webhook(api: LocalBotApi, services: Services, schools: Any) -> AsyncIt
     finally:
         await runner.cleanup()
         await stop_bot(application)
-
-
-def help_update(update_id: int, user_id: int) -> dict[str, Any]:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private"},
-            "from": {"id": user_id, "is_bot": False, "first_name": "Jane"},
-            "text": "/help",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-        },
-    }
 
 
 async def test_a_signed_update_is_handled_and_answered(api: LocalBotApi, webhook: str) -> None:

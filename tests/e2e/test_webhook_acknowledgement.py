@@ -10,7 +10,6 @@ takes none (issue 10: acknowledged updates must never be lost).
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -21,53 +20,20 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import build_application, start_bot, stop_bot
-from bot.http import WebhookRoute, build_http_app, start_http_server
 from bot.http.drain import DRAIN
 from bot.http.webhook import SECRET_HEADER, bot_id_of
 from bot.local_api import LocalBotApi
 from core.services import Services
 from tests.support.chat import TOKEN
-
-SECRET = "s3cret-s3cret-s3cret"
+from tests.support.webhook import SECRET, help_update, webhook_process
 
 
 @pytest.fixture
 async def server(
     api: LocalBotApi, services: Services, schools: Any
 ) -> AsyncIterator[tuple[str, web.Application]]:
-    application = build_application(
-        services,
-        token=TOKEN,
-        base_url=api.base_url,
-        base_file_url=api.base_file_url,
-        use_rate_limiter=False,
-    )
-    await start_bot(application, polling=False)
-    app = build_http_app(
-        services, application=application, webhook=WebhookRoute("/telegram", SECRET)
-    )
-    runner = await start_http_server(app, "127.0.0.1", 0)
-    host, port = runner.addresses[0][:2]
-    try:
-        yield f"http://{host}:{port}", app
-    finally:
-        await runner.cleanup()
-        await stop_bot(application)
-
-
-def help_update(update_id: int, user_id: int) -> dict[str, Any]:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private"},
-            "from": {"id": user_id, "is_bot": False, "first_name": "Jane"},
-            "text": "/help",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-        },
-    }
+    async with webhook_process(api, services) as process:
+        yield process
 
 
 def answers(api: LocalBotApi, chat_id: int) -> int:

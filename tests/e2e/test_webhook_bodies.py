@@ -9,52 +9,25 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.app import build_application, start_bot, stop_bot
-from bot.http import WebhookRoute, base_url, build_http_app, start_http_server
 from bot.http.webhook import SECRET_HEADER
 from bot.local_api import LocalBotApi
 from core.services import Services
-from tests.e2e.conftest import TOKEN
-from tests.e2e.test_webhook import help_update
+from tests.support.chat import TOKEN
+from tests.support.webhook import SECRET, help_update, webhook_process
 
-SECRET = "s3cret-s3cret-s3cret"
 SIGNED = {SECRET_HEADER: SECRET, "Content-Type": "application/json"}
-
-
-async def _process(api: LocalBotApi, services: Services) -> AsyncIterator[str]:
-    """One bot process in webhook mode: its Application and its HTTP server."""
-    application = build_application(
-        services,
-        token=TOKEN,
-        base_url=api.base_url,
-        base_file_url=api.base_file_url,
-        use_rate_limiter=False,
-    )
-    await start_bot(application, polling=False)
-    app = build_http_app(
-        services,
-        bot_token=TOKEN,
-        application=application,
-        webhook=WebhookRoute("/telegram", SECRET),
-    )
-    runner = await start_http_server(app, "127.0.0.1", 0)
-    try:
-        yield base_url(runner) + "/telegram"
-    finally:
-        await runner.cleanup()
-        await stop_bot(application)
 
 
 @pytest.fixture
 async def first(api: LocalBotApi, services: Services, schools: Any) -> AsyncIterator[str]:
-    async for url in _process(api, services):
-        yield url
+    async with webhook_process(api, services, bot_token=TOKEN) as (url, _):
+        yield url + "/telegram"
 
 
 @pytest.fixture
 async def second(api: LocalBotApi, services: Services, schools: Any) -> AsyncIterator[str]:
-    async for url in _process(api, services):
-        yield url
+    async with webhook_process(api, services, bot_token=TOKEN) as (url, _):
+        yield url + "/telegram"
 
 
 async def test_bad_bodies_are_refused_never_a_server_error(first: str) -> None:

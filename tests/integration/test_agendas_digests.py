@@ -7,57 +7,28 @@ School alpha is in Sydney (UTC+11 in February): Emma's piano session is Monday 2
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from telegram import Bot
 
-from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.reminders.agenda import AgendaPreferences, due_agendas
 from core.reminders.digest import due_digests
 from core.reminders.service import NOT_BOOKED, SESSION
 from core.services import Services
-from core.views import Actor
-from handlers.reminder_texts import render
 from scheduler.notifier import Notifier
 from scheduler.sweeps import deliver, run_sweep
-from tests.integration.test_lead_times import book_at, set_rules
 from tests.support.factories import SchoolIds, build_two_schools
+from tests.support.reminders import ADMIN, book_at, make_notifier, set_rules
 
-TOKEN = "123456:TEST-TOKEN"
-ADMIN = Actor.admin("test")
 AGENDA_EVENING = datetime(2027, 2, 21, 7, 0, tzinfo=UTC)  # Sunday 18:00 in Sydney
 TEACHER_CHAT, ADMIN_CHAT = 1002, 1001
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
-    server = LocalBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
 async def world(sessions, clock) -> tuple[Services, SchoolIds]:  # type: ignore[no-untyped-def]
     alpha, _ = await build_two_schools(sessions)
     return Services.build(sessions, clock), alpha
-
-
-def make_notifier(api: LocalBotApi) -> tuple[Bot, Notifier]:
-    bot = Bot(TOKEN, base_url=api.base_url, base_file_url=api.base_file_url)
-    pacing: dict[str, Any] = {"per_second": 1000.0, "per_chat_seconds": 0.0}
-    return bot, Notifier(bot, render=render, backoff_seconds=0.01, **pacing)
-
-
-@pytest.fixture
-async def notifier(api: LocalBotApi) -> AsyncIterator[Notifier]:
-    bot, notifier = make_notifier(api)
-    async with bot:
-        yield notifier
 
 
 async def agendas_at(services: Services, notifier: Notifier, clock: FixedClock, at: datetime):  # type: ignore[no-untyped-def]

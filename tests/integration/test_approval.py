@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import FixedClock
@@ -23,7 +23,7 @@ from core.errors import AlreadyBooked, AlreadyDecided, InvalidState, NotAllowed,
 from core.school_file.importer import import_school
 from core.services import Services
 from core.views import Actor
-from tests.support.factories import SchoolIds, build_two_schools
+from tests.support.factories import SchoolIds, build_two_schools, require_approval
 from tests.support.school_files import base, problems_after
 
 SYDNEY = ZoneInfo("Australia/Sydney")
@@ -37,13 +37,7 @@ async def world(
     sessions: async_sessionmaker[AsyncSession], clock: FixedClock
 ) -> tuple[Services, SchoolIds, SchoolIds]:
     alpha, beta = await build_two_schools(sessions)
-    async with sessions() as session:
-        await session.execute(
-            update(HybridPattern)
-            .where(HybridPattern.lesson_id == alpha.piano)
-            .values(approval=True)
-        )
-        await session.commit()
+    await require_approval(sessions, alpha.piano)
     return Services.build(sessions, clock), alpha, beta
 
 

@@ -7,17 +7,15 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
-
 from bot.local_api import LocalBotApi
 from core.booking.catalog import CatalogCache
 from core.booking.service import BookingService
 from core.clock import SystemClock
-from core.db.models import BookingStatus, HybridPattern
+from core.db.models import BookingStatus
 from core.views import Actor
-from tests.integration.test_feeds_cli import musicbot
 from tests.support.chat import TOKEN
-from tests.support.factories import build_two_schools
+from tests.support.cli import musicbot
+from tests.support.factories import build_two_schools, require_approval
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 
@@ -26,13 +24,7 @@ async def test_pending_bookings_are_listed_then_approved_and_declined(
     db_url, sessions, tmp_path
 ) -> None:
     alpha, _ = await build_two_schools(sessions)
-    async with sessions() as session:
-        await session.execute(
-            update(HybridPattern)
-            .where(HybridPattern.lesson_id == alpha.piano)
-            .values(approval=True)
-        )
-        await session.commit()
+    await require_approval(sessions, alpha.piano)
     booking = BookingService(sessions, SystemClock(), CatalogCache())
     bob = Actor.parent(alpha.brown_parent, "Bob Brown")
     first = await booking.create_booking(

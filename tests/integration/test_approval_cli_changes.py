@@ -9,43 +9,29 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.local_api import LocalBotApi
 from core.booking.approval import Copy
 from core.clock import SystemClock
-from core.db.models import BookingStatus, HybridPattern
+from core.db.models import BookingStatus
 from core.services import Services
 from core.views import Actor, BookingView
 from handlers.approval.chat import announce_request
-from tests.integration.test_feeds_cli import musicbot
 from tests.support.chat import TOKEN
-from tests.support.factories import SchoolIds, build_two_schools
+from tests.support.cli import musicbot
+from tests.support.factories import SchoolIds, build_two_schools, require_approval
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 MON4_1500 = datetime(2027, 2, 22, 15, tzinfo=SYDNEY)
 ADMIN, TEACHER = 1001, 1002
 CONFIRM_DECLINE = ["✅ Confirm", "✖ Decline"]
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
-    """The local Bot API server the bot's copies live on, started for one test."""
-    server = LocalBotApi(bot_username="musicbot_test_bot")
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 def _labels(api: LocalBotApi, chat: int, message_id: int) -> list[str]:
@@ -70,13 +56,7 @@ async def _asked(
     """Mia's PENDING booking (Mon 22 Feb 15:00), its request sent to the teacher and the
     admin; the message id of each one's copy."""
     alpha, _beta = await build_two_schools(sessions)
-    async with sessions() as session:
-        await session.execute(
-            update(HybridPattern)
-            .where(HybridPattern.lesson_id == alpha.piano)
-            .values(approval=True)
-        )
-        await session.commit()
+    await require_approval(sessions, alpha.piano)
     services = Services.build(sessions, SystemClock())
     view = await services.booking.create_booking(
         alpha.school, Actor.parent(alpha.brown_parent, "Bob Brown"), alpha.piano, alpha.mia, 4,

@@ -9,7 +9,7 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
@@ -18,13 +18,13 @@ from core.booking.approval import Copy
 from core.booking.catalog import CatalogCache
 from core.booking.service import BookingService
 from core.clock import FixedClock, SystemClock
-from core.db.models import Booking, HybridPattern
+from core.db.models import Booking
 from core.services import Services
 from core.views import Actor
 from handlers.approval.chat import announce_request
-from tests.integration.test_feeds_cli import musicbot
 from tests.support.chat import TOKEN
-from tests.support.factories import build_two_schools
+from tests.support.cli import musicbot
+from tests.support.factories import build_two_schools, require_approval
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 MON4_1500 = datetime(2027, 2, 22, 15, tzinfo=SYDNEY)
@@ -32,13 +32,7 @@ MON4_1500 = datetime(2027, 2, 22, 15, tzinfo=SYDNEY)
 
 async def _pending(sessions: async_sessionmaker[AsyncSession], clock: FixedClock):  # type: ignore[no-untyped-def]
     alpha, _beta = await build_two_schools(sessions)
-    async with sessions() as session:
-        await session.execute(
-            update(HybridPattern)
-            .where(HybridPattern.lesson_id == alpha.piano)
-            .values(approval=True)
-        )
-        await session.commit()
+    await require_approval(sessions, alpha.piano)
     services = Services.build(sessions, clock)
     view = await services.booking.create_booking(
         alpha.school, Actor.parent(alpha.brown_parent, "Bob Brown"), alpha.piano, alpha.mia, 4,
@@ -91,38 +85,27 @@ async def test_the_teachers_chat_is_named_among_the_deciders(
 
 
 async def test_musicbot_approve_edits_the_deciders_copies(
-    db_url, sessions: async_sessionmaker[AsyncSession], tmp_path
+    db_url, sessions: async_sessionmaker[AsyncSession], tmp_path, api: LocalBotApi
 ) -> None:
     """`musicbot approve` (a real process) edits each decider's copy to say the school
     decided, through the bot's token, and leaves no copy to edit twice."""
     alpha, _beta = await build_two_schools(sessions)
-    async with sessions() as session:
-        await session.execute(
-            update(HybridPattern)
-            .where(HybridPattern.lesson_id == alpha.piano)
-            .values(approval=True)
-        )
-        await session.commit()
+    await require_approval(sessions, alpha.piano)
     booking = BookingService(sessions, SystemClock(), CatalogCache())
     view = await booking.create_booking(
         alpha.school, Actor.parent(alpha.brown_parent, "Bob Brown"), alpha.piano, alpha.mia, 4,
         MON4_1500,
     )  # fmt: skip
     services = Services.build(sessions, SystemClock())
-    api = LocalBotApi(bot_username="musicbot_test_bot")
-    await api.start()
-    try:
-        async with Bot(TOKEN, base_url=api.base_url) as bot:
-            assert await announce_request(bot, services, view) == 2
-        teachers = int((api.user(1002).last_message or {})["message_id"])
-        env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url}
-        code, out, err = await musicbot(
-            db_url, tmp_path, "approve", "--school", "alpha", "--booking", str(view.id), **env
-        )
-        assert code == 0, err
-        copy = api.message(1002, teachers) or {}
-        assert "Confirmed by the school" in copy["text"]
-        assert api.user(1002).buttons(teachers) == []
-        assert await services.approval.take_copies(view.id) == []
-    finally:
-        await api.stop()
+    async with Bot(TOKEN, base_url=api.base_url) as bot:
+        assert await announce_request(bot, services, view) == 2
+    teachers = int((api.user(1002).last_message or {})["message_id"])
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url}
+    code, out, err = await musicbot(
+        db_url, tmp_path, "approve", "--school", "alpha", "--booking", str(view.id), **env
+    )
+    assert code == 0, err
+    copy = api.message(1002, teachers) or {}
+    assert "Confirmed by the school" in copy["text"]
+    assert api.user(1002).buttons(teachers) == []
+    assert await services.approval.take_copies(view.id) == []

@@ -18,7 +18,7 @@ from core.db.models import BookingStatus
 from core.errors import AlreadyBooked, InvalidState, NotAllowed, NotFound
 from core.services import Services
 from core.views import Actor
-from tests.integration.test_concurrency import cli_env, run_cli
+from tests.support.cli import cli_env, run_cli
 from tests.support.factories import build_two_schools
 
 ADMIN = Actor.admin("Alice Admin")

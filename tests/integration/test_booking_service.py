@@ -34,7 +34,7 @@ from core.errors import (
     SlotUnavailable,
 )
 from core.services import Services
-from core.views import Actor
+from core.views import Actor, BookingView
 from tests.support.factories import SchoolIds, build_two_schools
 
 SYDNEY = ZoneInfo("Australia/Sydney")
@@ -74,6 +74,15 @@ def parent(ids: SchoolIds) -> Actor:
 
 def brown(ids: SchoolIds) -> Actor:
     return Actor.parent(ids.brown_parent, "Bob Brown")
+
+
+async def jane_books_emma(
+    services: Services, alpha: SchoolIds, at: datetime, week: int = 4
+) -> BookingView:
+    """Jane Smith's booking of Emma's piano slot starting ``at``, in ``week``."""
+    return await services.booking.create_booking(
+        alpha.school, parent(alpha), alpha.piano, alpha.emma, week, at
+    )
 
 
 # ====================================================================== available slots
@@ -129,9 +138,7 @@ async def test_slots_exclude_the_teachers_regular_lessons_and_bookings_in_other_
 
 async def test_a_cancelled_booking_gives_its_slot_back(world):
     services, alpha, _ = world
-    booking = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    booking = await jane_books_emma(services, alpha, MON4_1500)
     await services.booking.cancel_booking(alpha.school, parent(alpha), booking.id, "changed plans")
     slots = await services.booking.available_slots(alpha.school, alpha.piano, 4, parent(alpha))
     assert slots[0].start_at == MON4_1500
@@ -154,18 +161,14 @@ async def test_parent_cannot_book_inside_24_hours(world, clock, sessions):
     clock.set(MON4_1500 - timedelta(hours=23, minutes=59))
     before = await snapshot(sessions)
     with pytest.raises(NoticeTooShort):
-        await services.booking.create_booking(
-            alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-        )
+        await jane_books_emma(services, alpha, MON4_1500)
     assert await snapshot(sessions) == before
 
 
 async def test_parent_can_book_exactly_24_hours_ahead(world, clock):
     services, alpha, _ = world
     clock.set(MON4_1500 - timedelta(hours=24))
-    booking = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    booking = await jane_books_emma(services, alpha, MON4_1500)
     assert booking.start_at == MON4_1500 and booking.status is BookingStatus.CONFIRMED
     assert booking.booked_by == f"parent:{alpha.smith_parent} Jane Smith"
 
@@ -188,9 +191,7 @@ async def test_parent_cannot_book_while_bookings_are_closed_but_admin_can(world,
     await services.booking.set_bookings_open(alpha.school, alpha.piano, False, ADMIN)
     before = await snapshot(sessions)
     with pytest.raises(BookingsClosed):
-        await services.booking.create_booking(
-            alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-        )
+        await jane_books_emma(services, alpha, MON4_1500)
     assert await snapshot(sessions) == before
     booking = await services.booking.create_booking(
         alpha.school, ADMIN, alpha.piano, alpha.emma, 4, MON4_1500
@@ -253,33 +254,23 @@ async def test_a_slot_booked_in_the_teachers_other_lesson_is_taken(world, sessio
     )
     before = await snapshot(sessions)
     with pytest.raises(SlotTaken):
-        await services.booking.create_booking(
-            alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-        )
+        await jane_books_emma(services, alpha, MON4_1500)
     assert await snapshot(sessions) == before
 
 
 async def test_student_can_book_one_slot_per_individual_week_and_again_after_cancelling(world):
     services, alpha, _ = world
-    week4 = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
-    week8 = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 8, MON8_1500
-    )
+    week4 = await jane_books_emma(services, alpha, MON4_1500)
+    week8 = await jane_books_emma(services, alpha, MON8_1500, week=8)
     assert (week4.week, week8.week) == (4, 8)
     await services.booking.cancel_booking(alpha.school, parent(alpha), week4.id)
-    again = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1800
-    )
+    again = await jane_books_emma(services, alpha, MON4_1800)
     assert again.id != week4.id and again.local_start.strftime("%a %H:%M") == "Mon 18:00"
 
 
 async def test_booking_view_carries_names_place_and_local_time(world):
     services, alpha, _ = world
-    booking = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    booking = await jane_books_emma(services, alpha, MON4_1500)
     assert (booking.lesson_key, booking.student_key, booking.family_name) == (
         "piano",
         "emma",
@@ -297,9 +288,7 @@ async def test_booking_view_carries_names_place_and_local_time(world):
 
 async def test_reschedule_keeps_the_old_booking_when_the_new_slot_is_taken(world, sessions):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    emma = await jane_books_emma(services, alpha, MON4_1500)
     await services.booking.create_booking(
         alpha.school, brown(alpha), alpha.piano, alpha.mia, 4, MON4_1600
     )
@@ -314,9 +303,7 @@ async def test_reschedule_keeps_the_old_booking_when_the_new_slot_is_taken(world
 
 async def test_reschedule_moves_the_booking_and_frees_the_old_slot(world):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    emma = await jane_books_emma(services, alpha, MON4_1500)
     moved = await services.booking.reschedule_booking(
         alpha.school, parent(alpha), emma.id, 8, MON8_1500
     )
@@ -330,9 +317,7 @@ async def test_reschedule_moves_the_booking_and_frees_the_old_slot(world):
 
 async def test_parent_cannot_reschedule_inside_24_hours_of_the_current_slot(world, clock, sessions):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    emma = await jane_books_emma(services, alpha, MON4_1500)
     clock.set(MON4_1500 - timedelta(hours=23))
     before = await snapshot(sessions)
     with pytest.raises(NoticeTooShort, match="current booking"):
@@ -344,9 +329,7 @@ async def test_parent_cannot_reschedule_inside_24_hours_of_the_current_slot(worl
 
 async def test_parent_cannot_reschedule_into_a_slot_inside_24_hours(world, clock, sessions):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, WED4_1700
-    )
+    emma = await jane_books_emma(services, alpha, WED4_1700)
     clock.set(MON4_1500 - timedelta(hours=23, minutes=59))
     before = await snapshot(sessions)
     with pytest.raises(NoticeTooShort, match="new time"):
@@ -358,9 +341,7 @@ async def test_parent_cannot_reschedule_into_a_slot_inside_24_hours(world, clock
 
 async def test_admin_can_reschedule_inside_24_hours_and_is_recorded(world, clock):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1530
-    )
+    emma = await jane_books_emma(services, alpha, MON4_1530)
     clock.set(MON4_1500 - timedelta(hours=2))
     moved = await services.booking.reschedule_booking(alpha.school, ADMIN, emma.id, 4, MON4_1500)
     assert moved.start_at == MON4_1500
@@ -369,9 +350,7 @@ async def test_admin_can_reschedule_inside_24_hours_and_is_recorded(world, clock
 
 async def test_parent_cannot_reschedule_while_bookings_are_closed(world, sessions):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    emma = await jane_books_emma(services, alpha, MON4_1500)
     await services.booking.set_bookings_open(alpha.school, alpha.piano, False, ADMIN)
     before = await snapshot(sessions)
     with pytest.raises(BookingsClosed):
@@ -385,12 +364,8 @@ async def test_parent_cannot_reschedule_while_bookings_are_closed(world, session
 
 async def test_reschedule_refusals_leave_the_booking_alone(world, sessions):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
-    await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 8, MON8_1500
-    )
+    emma = await jane_books_emma(services, alpha, MON4_1500)
+    await jane_books_emma(services, alpha, MON8_1500, week=8)
     before = await snapshot(sessions)
     with pytest.raises(AlreadyBooked):  # Emma already has week 8
         await services.booking.reschedule_booking(
@@ -413,9 +388,7 @@ async def test_reschedule_refusals_leave_the_booking_alone(world, sessions):
 
 async def test_a_cancelled_booking_cannot_be_rescheduled(world):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    emma = await jane_books_emma(services, alpha, MON4_1500)
     await services.booking.cancel_booking(alpha.school, parent(alpha), emma.id)
     with pytest.raises(InvalidState):
         await services.booking.reschedule_booking(alpha.school, ADMIN, emma.id, 4, MON4_1600)
@@ -426,9 +399,7 @@ async def test_a_cancelled_booking_cannot_be_rescheduled(world):
 
 async def test_cancel_records_the_reason_and_who_cancelled(world, clock):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    emma = await jane_books_emma(services, alpha, MON4_1500)
     cancelled = await services.booking.cancel_booking(
         alpha.school, parent(alpha), emma.id, "  sick  "
     )
@@ -446,9 +417,7 @@ async def test_cancel_records_the_reason_and_who_cancelled(world, clock):
 
 async def test_parent_cannot_cancel_inside_24_hours_but_admin_can(world, clock, sessions):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    emma = await jane_books_emma(services, alpha, MON4_1500)
     clock.set(MON4_1500 - timedelta(hours=23, minutes=59))
     before = await snapshot(sessions)
     with pytest.raises(NoticeTooShort):
@@ -460,9 +429,7 @@ async def test_parent_cannot_cancel_inside_24_hours_but_admin_can(world, clock, 
 
 async def test_parent_can_cancel_exactly_24_hours_ahead(world, clock):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    emma = await jane_books_emma(services, alpha, MON4_1500)
     clock.set(MON4_1500 - timedelta(hours=24))
     cancelled = await services.booking.cancel_booking(alpha.school, parent(alpha), emma.id)
     assert cancelled.status is BookingStatus.CANCELLED
@@ -470,9 +437,7 @@ async def test_parent_can_cancel_exactly_24_hours_ahead(world, clock):
 
 async def test_cancelling_twice_is_an_invalid_state(world, sessions):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    emma = await jane_books_emma(services, alpha, MON4_1500)
     await services.booking.cancel_booking(alpha.school, parent(alpha), emma.id, "first")
     before = await snapshot(sessions)
     with pytest.raises(InvalidState, match="already cancelled"):
@@ -482,9 +447,7 @@ async def test_cancelling_twice_is_an_invalid_state(world, sessions):
 
 async def test_parent_can_cancel_while_bookings_are_closed(world):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    emma = await jane_books_emma(services, alpha, MON4_1500)
     await services.booking.set_bookings_open(alpha.school, alpha.piano, False, ADMIN)
     cancelled = await services.booking.cancel_booking(alpha.school, parent(alpha), emma.id)
     assert cancelled.status is BookingStatus.CANCELLED
@@ -492,9 +455,7 @@ async def test_parent_can_cancel_while_bookings_are_closed(world):
 
 async def test_parent_cannot_cancel_another_familys_booking(world, sessions):
     services, alpha, _ = world
-    emma = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    emma = await jane_books_emma(services, alpha, MON4_1500)
     before = await snapshot(sessions)
     with pytest.raises(NotYourStudent):
         await services.booking.cancel_booking(alpha.school, brown(alpha), emma.id, "mine now")
@@ -513,23 +474,17 @@ async def test_parent_cannot_cancel_another_familys_booking(world, sessions):
 async def booked(world):
     """Emma piano weeks 4 and 8, Liam piano week 4, Emma theory week 4 (cancelled), Mia piano."""
     services, alpha, beta = world
+    made = {
+        "emma4": (alpha.piano, alpha.emma, 4, MON4_1500),
+        "emma8": (alpha.piano, alpha.emma, 8, MON8_1500),
+        "liam4": (alpha.piano, alpha.liam, 4, MON4_1600),
+        "theory": (alpha.theory, alpha.emma, 4, MON4_1530),
+        "mia4": (alpha.piano, alpha.mia, 4, WED4_1700),
+    }
     b = services.booking
     ids = {
-        "emma4": (
-            await b.create_booking(alpha.school, ADMIN, alpha.piano, alpha.emma, 4, MON4_1500)
-        ).id,
-        "emma8": (
-            await b.create_booking(alpha.school, ADMIN, alpha.piano, alpha.emma, 8, MON8_1500)
-        ).id,
-        "liam4": (
-            await b.create_booking(alpha.school, ADMIN, alpha.piano, alpha.liam, 4, MON4_1600)
-        ).id,
-        "theory": (
-            await b.create_booking(alpha.school, ADMIN, alpha.theory, alpha.emma, 4, MON4_1530)
-        ).id,
-        "mia4": (
-            await b.create_booking(alpha.school, ADMIN, alpha.piano, alpha.mia, 4, WED4_1700)
-        ).id,
+        name: (await b.create_booking(alpha.school, ADMIN, lesson, student, week, at)).id
+        for name, (lesson, student, week, at) in made.items()
     }
     await b.cancel_booking(alpha.school, ADMIN, ids["theory"], "dropped")
     return services, alpha, beta, ids
@@ -862,9 +817,7 @@ FOREIGN_OPERATIONS: dict[str, Operation] = {
 @pytest.mark.parametrize("operation", sorted(FOREIGN_OPERATIONS))
 async def test_ids_of_another_school_are_not_found_and_change_nothing(world, sessions, operation):
     services, alpha, beta = world
-    booking = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    booking = await jane_books_emma(services, alpha, MON4_1500)
     before = await snapshot(sessions)
     with pytest.raises(NotFound):
         await FOREIGN_OPERATIONS[operation](services, alpha, beta, booking.id)
@@ -874,9 +827,7 @@ async def test_ids_of_another_school_are_not_found_and_change_nothing(world, ses
 
 async def test_reads_of_another_school_show_nothing_of_it(world, sessions):
     services, alpha, beta = world
-    booking = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    booking = await jane_books_emma(services, alpha, MON4_1500)
     assert await services.booking.school_bookings(beta.school) == []
     assert not await services.booking.is_parent_of(beta.school, alpha.smith_parent, alpha.emma)
     assert await services.calendar.booking_events(beta.school, [booking.id]) == []
@@ -893,9 +844,7 @@ async def test_reads_of_another_school_show_nothing_of_it(world, sessions):
 
 async def test_a_parent_of_another_school_cannot_act_here(world, sessions):
     services, alpha, beta = world
-    booking = await services.booking.create_booking(
-        alpha.school, parent(alpha), alpha.piano, alpha.emma, 4, MON4_1500
-    )
+    booking = await jane_books_emma(services, alpha, MON4_1500)
     outsider = Actor.parent(beta.smith_parent)
     before = await snapshot(sessions)
     with pytest.raises(NotYourStudent):

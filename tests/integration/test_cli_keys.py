@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.integration.test_concurrency import cli_env, run_cli
+from tests.support.cli import cli_env, run_cli
 from tests.support.factories import build_two_schools
 
 

@@ -5,11 +5,9 @@ included; a reminder sweep to a Russian family sends Russian and logs English.""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,9 +27,10 @@ from core.views import Actor
 from handlers.reminder_texts import render
 from scheduler.notifier import Notifier
 from scheduler.sweeps import sweep_all
-from tests.integration.test_concurrency import MUSICBOT, cli_env
-from tests.integration.test_reminders import MORNING, TOKEN
+from tests.support.chat import TOKEN
+from tests.support.cli import cli_env, run_cli
 from tests.support.factories import build_two_schools
+from tests.support.reminders import MORNING
 from tests.support.school_files import SECOND
 
 CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -102,17 +101,7 @@ READS: tuple[tuple[tuple[str, ...], int], ...] = (
 async def musicbot(db_url: str, cwd: Path, env: dict[str, str], *args: str) -> tuple[int, str, str]:
     inherited = cli_env(db_url).items()
     environ = {k: v for k, v in inherited if not k.startswith(("LANG", "LC_"))} | env
-    proc = await asyncio.create_subprocess_exec(
-        str(MUSICBOT),
-        *args,
-        env=environ,
-        cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await proc.communicate()
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
+    return await run_cli(environ, cwd, *args)
 
 
 def school_file(tmp_path: Path, language: str | None) -> Path:
@@ -198,14 +187,6 @@ async def test_a_russian_school_from_a_russian_environment_gets_the_same_english
 
 
 # ---------------------------------------------------------------- logs
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
-    server = LocalBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_a_reminder_sweep_to_a_russian_family_logs_in_english(

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,12 +20,12 @@ from core.db.models import Booking, BookingStatus, Enrolment, Family, Parent, St
 from core.errors import SlotTaken
 from core.services import Services
 from core.views import Actor
+from tests.support.cli import cli_env, run_cli
 from tests.support.factories import SchoolIds, build_two_schools
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 ADMIN = Actor.admin("alice")
 MON4_1500 = datetime(2027, 2, 22, 15, tzinfo=SYDNEY).astimezone(UTC)
-MUSICBOT = Path(sys.executable).with_name("musicbot")
 
 
 async def add_crowd(sessions, ids: SchoolIds, count: int, lesson_ids: list[int]) -> list[Student]:
@@ -152,26 +149,6 @@ async def test_two_lessons_of_one_teacher_booked_at_the_same_time_one_wins_every
         active = await active_bookings(sessions)
         assert [b.id for b in active] == [wins[0].id]
         await services.booking.cancel_booking(alpha.school, ADMIN, wins[0].id, f"round {round_no}")
-
-
-def cli_env(db_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    env.update(DATABASE_URL=db_url, LOG_LEVEL="WARNING")
-    return env
-
-
-async def run_cli(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(
-        str(MUSICBOT),
-        *args,
-        env=env,
-        cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await proc.communicate()
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
 
 
 async def test_cli_processes_racing_for_one_slot_one_books_the_others_are_told_it_is_taken(

@@ -18,7 +18,7 @@ from core.errors import NotFound
 from core.exports import ExportKind, person, to_csv, to_xlsx
 from core.services import Services
 from core.views import Actor
-from tests.integration.test_concurrency import cli_env, run_cli
+from tests.support.cli import cli_env, run_cli
 from tests.support.factories import build_two_schools
 
 ADMIN = Actor.admin("Alice Admin")

@@ -26,6 +26,7 @@ from core.services import Services
 from core.views import Actor
 from handlers.api.feeds import FEEDS, routes
 from tests.support.factories import SchoolIds, build_two_schools
+from tests.support.feeds import feed_server
 
 ADMIN = Actor.admin("office")
 TERM = (date(2027, 2, 1), date(2027, 4, 12))  # ten weeks, end exclusive
@@ -55,13 +56,8 @@ async def schools(sessions) -> tuple[SchoolIds, SchoolIds]:  # type: ignore[no-u
 
 @pytest.fixture
 async def http(services: Services) -> AsyncIterator[TestClient]:  # type: ignore[type-arg]
-    app = web.Application()
-    app.add_routes(routes)
-    app[FEEDS] = services.feeds
-    client: TestClient = TestClient(TestServer(app, host="127.0.0.1"))  # type: ignore[type-arg]
-    await client.start_server()
-    yield client
-    await client.close()
+    async with feed_server(services) as client:
+        yield client
 
 
 async def book(services: Services, ids: SchoolIds, lesson: int, student: int, at: time) -> int:

@@ -3,35 +3,13 @@ until `--revoke` ends it (run as a real process on the test database)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
-from pathlib import Path
 
 from core.booking.catalog import CatalogCache
 from core.calendar.feeds import FeedOwner, FeedService
 from core.clock import SystemClock
+from tests.support.cli import musicbot
 from tests.support.factories import build_two_schools
-
-MUSICBOT = Path(sys.executable).with_name("musicbot")
-
-
-async def musicbot(db_url: str, cwd: Path, *args: str, **env: str) -> tuple[int, str, str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    environ = {k: v for k, v in environ.items() if not k.startswith(("HTTP_", "PUBLIC_URL"))}
-    environ.update(DATABASE_URL=db_url, LOG_LEVEL="WARNING", **env)
-    proc = await asyncio.create_subprocess_exec(
-        str(MUSICBOT),
-        *args,
-        env=environ,
-        cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await proc.communicate()
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
 
 
 async def test_feed_prints_the_same_url_until_revoked_then_a_new_one(

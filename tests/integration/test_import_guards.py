@@ -4,11 +4,9 @@ the ground from under them is refused, and past or cancelled bookings never stan
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
-from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import select
 
 from core.clock import FixedClock
 from core.db import models as m
@@ -16,26 +14,15 @@ from core.errors import SchoolFileError
 from core.school_file.importer import import_school
 from core.services import Services
 from core.views import Actor
-from tests.support.school_files import DEMO, Sessions, counts, demo_data, snapshot
-
-
-async def _ids(sessions: Sessions, model: Any, *keys: str) -> list[int]:
-    async with sessions() as session:
-        rows = {key: id_ for key, id_ in await session.execute(select(model.key, model.id))}
-    return [rows[k] for k in keys]
-
-
-async def _book(sessions: Sessions, clock: FixedClock, lesson: str, student: str, at: time) -> int:
-    """An admin's booking in week 4 (Thursday 25 February 2027) of the demo school."""
-    services = Services.build(sessions, clock)
-    [school_id] = await _ids(sessions, m.School, "music-n-me")
-    [lesson_id] = await _ids(sessions, m.Lesson, lesson)
-    [student_id] = await _ids(sessions, m.Student, student)
-    start = await services.booking.slot_at(school_id, lesson_id, 4, at, day=3)
-    view = await services.booking.create_booking(
-        school_id, Actor.admin("test"), lesson_id, student_id, 4, start
-    )
-    return view.id
+from tests.support.school_files import (
+    DEMO,
+    Sessions,
+    counts,
+    demo_booking,
+    demo_data,
+    ids_by_key,
+    snapshot,
+)
 
 
 async def _teacher_of_booking(sessions: Sessions, booking_id: int) -> str:
@@ -51,7 +38,7 @@ async def test_a_lessons_new_teacher_takes_its_bookings_along(
     sessions: Sessions, clock: FixedClock
 ) -> None:
     await import_school(sessions, DEMO, clock=clock)
-    booking = await _book(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))
+    booking = await demo_booking(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))
     assert await _teacher_of_booking(sessions, booking) == "jones"
     data = demo_data()
     assert data["lessons"][2]["key"] == "piano-hybrid-wed"
@@ -61,7 +48,7 @@ async def test_a_lessons_new_teacher_takes_its_bookings_along(
     assert await _teacher_of_booking(sessions, booking) == "lee"
     # and Ms Lee is now busy then: her guitar lesson cannot take that time
     services = Services.build(sessions, clock)
-    [school_id, guitar] = await _ids(sessions, m.School, "music-n-me") + await _ids(
+    [school_id, guitar] = await ids_by_key(sessions, m.School, "music-n-me") + await ids_by_key(
         sessions, m.Lesson, "guitar-hybrid-tue"
     )
     slots = await services.booking.available_slots(school_id, guitar, 4, Actor.admin("t"))
@@ -72,8 +59,10 @@ async def test_a_new_teacher_who_would_be_double_booked_is_refused_and_nothing_w
     sessions: Sessions, clock: FixedClock
 ) -> None:
     await import_school(sessions, DEMO, clock=clock)
-    await _book(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))
-    await _book(sessions, clock, "guitar-hybrid-tue", "leo-nguyen", time(17))  # Ms Lee, 17:00
+    await demo_booking(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))
+    await demo_booking(
+        sessions, clock, "guitar-hybrid-tue", "leo-nguyen", time(17)
+    )  # Ms Lee, 17:00
     before = await snapshot(sessions)
     data = demo_data()
     data["lessons"][2]["teacher"] = "lee"
@@ -92,8 +81,8 @@ async def test_two_lessons_swapping_into_a_clash_are_refused_by_the_database(
     """Both lessons change teacher in one file, so no check of the rows as they were sees it:
     the exclusion constraint does, and the import says so in plain words."""
     await import_school(sessions, DEMO, clock=clock)
-    await _book(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))  # Mr Jones
-    await _book(sessions, clock, "guitar-hybrid-tue", "leo-nguyen", time(17))  # Ms Lee
+    await demo_booking(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))  # Mr Jones
+    await demo_booking(sessions, clock, "guitar-hybrid-tue", "leo-nguyen", time(17))  # Ms Lee
     before = await snapshot(sessions)
     data = demo_data()
     data["lessons"][1]["teacher"] = "patel"  # guitar -> Patel, piano-wed -> Patel too
@@ -116,7 +105,9 @@ async def test_a_file_taking_the_ground_from_under_upcoming_bookings_is_refused(
     sessions: Sessions, clock: FixedClock
 ) -> None:
     await import_school(sessions, DEMO, clock=clock)
-    await _book(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))  # week 4, Thursday
+    await demo_booking(
+        sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17)
+    )  # week 4, Thursday
     before = await snapshot(sessions)
     data = demo_data()
     wed = data["lessons"][2]
@@ -145,10 +136,10 @@ async def test_past_and_cancelled_bookings_never_stand_in_the_way(
     sessions: Sessions, clock: FixedClock
 ) -> None:
     await import_school(sessions, DEMO, clock=clock)
-    past = await _book(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))
-    cancelled = await _book(sessions, clock, "piano-hybrid-wed", "liam-oconnor", time(16))
+    past = await demo_booking(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))
+    cancelled = await demo_booking(sessions, clock, "piano-hybrid-wed", "liam-oconnor", time(16))
     services = Services.build(sessions, clock)
-    [school_id] = await _ids(sessions, m.School, "music-n-me")
+    [school_id] = await ids_by_key(sessions, m.School, "music-n-me")
     await services.booking.cancel_booking(school_id, Actor.admin("t"), cancelled, "moved away")
     clock.set(datetime(2027, 2, 26, tzinfo=UTC))  # the Thursday 17:00 session is over
     data = demo_data()
@@ -168,9 +159,9 @@ async def test_a_new_teacher_whose_class_falls_on_a_moved_booking_is_refused(
     one); Piano Foundations has a booking on Tuesday 16 February 17:10 (its week 3)."""
     await import_school(sessions, DEMO, clock=clock)
     services = Services.build(sessions, clock)
-    [school_id] = await _ids(sessions, m.School, "music-n-me")
-    [piano] = await _ids(sessions, m.Lesson, "piano-hybrid-mon")
-    [mia] = await _ids(sessions, m.Student, "mia-nguyen")
+    [school_id] = await ids_by_key(sessions, m.School, "music-n-me")
+    [piano] = await ids_by_key(sessions, m.Lesson, "piano-hybrid-mon")
+    [mia] = await ids_by_key(sessions, m.Student, "mia-nguyen")
     start = await services.booking.slot_at(school_id, piano, 3, time(17, 10), day=1)
     await services.booking.create_booking(school_id, Actor.admin("t"), piano, mia, 3, start)
     before = await snapshot(sessions)

@@ -15,8 +15,14 @@ from core.school_file.importer import import_school
 from core.school_file.term_shift import shift_terms
 from core.services import Services
 from core.views import Actor
-from tests.integration.test_import_guards import _book, _ids
-from tests.support.school_files import DEMO, Sessions, demo_data, snapshot
+from tests.support.school_files import (
+    DEMO,
+    Sessions,
+    demo_booking,
+    demo_data,
+    ids_by_key,
+    snapshot,
+)
 
 MOVED = (
     "terms[0].start_date: {name} has booking(s) still to come (the first Thu 25 Feb 2027 "
@@ -29,7 +35,7 @@ async def test_a_term_moved_under_upcoming_bookings_is_refused_and_nothing_writt
     sessions: Sessions, clock: FixedClock
 ) -> None:
     await import_school(sessions, DEMO, clock=clock)
-    booking = await _book(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))
+    booking = await demo_booking(sessions, clock, "piano-hybrid-wed", "ava-nguyen", time(17))
     before = await snapshot(sessions)
     data = demo_data()
     assert str(data["terms"][0]["start_date"]) == "2027-02-01"
@@ -61,7 +67,7 @@ async def test_a_term_moved_under_upcoming_bookings_is_refused_and_nothing_writt
 
     # once the booking is cancelled, the term moves
     services = Services.build(sessions, clock)
-    [school_id] = await _ids(sessions, m.School, "music-n-me")
+    [school_id] = await ids_by_key(sessions, m.School, "music-n-me")
     await services.booking.cancel_booking(school_id, Actor.admin("t"), booking, "term moved")
     data = demo_data()
     data["terms"][0]["start_date"] = "2027-02-08"

@@ -8,98 +8,26 @@ clock.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
-from telegram import Bot
 
-from bot.local_api import LocalBotApi
 from core.clock import FixedClock
-from core.db.models import AvailabilityWindow, School, SentReminder, Term
+from core.db.models import SentReminder, Term
 from core.reminders.due import legacy_session_key
 from core.reminders.service import SESSION
 from core.services import Services
-from core.views import Actor, BookingView
-from handlers.reminder_texts import render
 from scheduler.notifier import Notifier
 from scheduler.sweeps import run_sweep
 from tests.support.factories import SchoolIds, build_two_schools
-
-TOKEN = "123456:TEST-TOKEN"
-ADMIN = Actor.admin("test")
-SUNDAY = 6
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
-    server = LocalBotApi()
-    await server.start()
-    yield server
-    await server.stop()
+from tests.support.reminders import ADMIN, book_at, make_notifier, set_rules
 
 
 @pytest.fixture
 async def world(sessions, clock) -> tuple[Services, SchoolIds]:  # type: ignore[no-untyped-def]
     alpha, _ = await build_two_schools(sessions)
     return Services.build(sessions, clock), alpha
-
-
-def make_notifier(api: LocalBotApi) -> tuple[Bot, Notifier]:
-    bot = Bot(TOKEN, base_url=api.base_url, base_file_url=api.base_file_url)
-    pacing: dict[str, Any] = {"per_second": 1000.0, "per_chat_seconds": 0.0}
-    return bot, Notifier(bot, render=render, backoff_seconds=0.01, **pacing)
-
-
-@pytest.fixture
-async def notifier(api: LocalBotApi) -> AsyncIterator[Notifier]:
-    bot, notifier = make_notifier(api)
-    async with bot:
-        yield notifier
-
-
-async def set_rules(
-    services: Services, school: int, reminders: dict[str, Any], tz: str | None = None
-) -> None:
-    values: dict[str, Any] = {"reminders": reminders}
-    if tz:
-        values["timezone"] = tz
-    async with services.sessions() as session, session.begin():
-        await session.execute(update(School).where(School.id == school).values(**values))
-
-
-async def book_at(
-    services: Services,
-    alpha: SchoolIds,
-    week: int,
-    local: str,
-    *,
-    sunday: str | None = None,
-    student: int | None = None,
-) -> BookingView:
-    """An admin's booking of a piano slot (Emma's by default) at local ``HH:MM`` (in a
-    Sunday window, if given, added to the lesson)."""
-    if sunday:
-        start, end = (time.fromisoformat(t) for t in sunday.split("-"))
-        async with services.sessions() as session, session.begin():
-            session.add(
-                AvailabilityWindow(
-                    lesson_id=alpha.piano, day=SUNDAY, start_time=start, end_time=end
-                )
-            )
-    slots = await services.booking.available_slots(alpha.school, alpha.piano, week, ADMIN)
-    async with services.sessions() as session:
-        tz = ZoneInfo((await session.get(School, alpha.school)).timezone)  # type: ignore[union-attr]
-    wanted = [s for s in slots if s.start_at.astimezone(tz).strftime("%H:%M") == local]
-    if sunday:
-        wanted = [s for s in wanted if s.start_at.astimezone(tz).weekday() == SUNDAY]
-    assert wanted, f"no slot at {local}"
-    return await services.booking.create_booking(
-        alpha.school, ADMIN, alpha.piano, student or alpha.emma, week, wanted[0].start_at
-    )
 
 
 async def sweep(services: Services, notifier: Notifier, clock: FixedClock, at: datetime) -> int:

@@ -25,7 +25,6 @@ import os
 import random
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -45,14 +44,6 @@ RULES = {
                    "window_end": "23:59"},
     "session": {"enabled": False},
 }  # fmt: skip
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
-    server = LocalBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ is marked RETRY, not left CLAIMED until its lease runs out, nor UNKNOWN (never r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 import pytest
 from telegram import Bot
@@ -18,23 +16,12 @@ from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.reminders import service as core
 from core.services import Services
-from core.views import Actor
 from handlers.reminder_texts import render
 from scheduler.notifier import Notifier
 from scheduler.sweeps import sweep_all
+from tests.support.chat import TOKEN
 from tests.support.factories import build_two_schools
-
-TOKEN = "123456:TEST-TOKEN"
-MORNING = datetime(2027, 1, 19, 22, 0, tzinfo=UTC)  # Wednesday 09:00 in Sydney
-ADMIN = Actor.admin("test")
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
-    server = LocalBotApi()
-    await server.start()
-    yield server
-    await server.stop()
+from tests.support.reminders import ADMIN, MORNING
 
 
 @pytest.fixture

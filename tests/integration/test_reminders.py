@@ -16,23 +16,13 @@ from core.db.models import Parent, School, SentReminder
 from core.reminders import service as core
 from core.reminders.service import NOT_BOOKED, SESSION
 from core.services import Services
-from core.views import Actor
 from handlers.reminder_texts import render
 from scheduler.notifier import Notifier
 from scheduler.sweeps import deliver, run_sweep, sweep_all
+from tests.support import reminders as reminding
+from tests.support.chat import TOKEN
 from tests.support.factories import build_two_schools
-
-TOKEN = "123456:TEST-TOKEN"
-MORNING = datetime(2027, 1, 19, 22, 0, tzinfo=UTC)  # Wednesday 09:00 in Sydney
-ADMIN = Actor.admin("test")
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
-    server = LocalBotApi()
-    await server.start()
-    yield server
-    await server.stop()
+from tests.support.reminders import ADMIN, MORNING
 
 
 @pytest.fixture
@@ -46,17 +36,17 @@ async def world(sessions, clock):
 
 
 def make_notifier(api: LocalBotApi, services: Services, **pacing: float) -> tuple[Bot, Notifier]:
-    bot = Bot(TOKEN, base_url=api.base_url, base_file_url=api.base_file_url)
+    """tests.support.reminders' notifier, marking a chat that blocked the bot as blocked."""
 
     async def on_blocked(chat_id: int) -> None:
         await services.directory.set_blocked(chat_id, services.clock.now())
 
-    options = {"per_second": 1000.0, "per_chat_seconds": 0.0, "backoff_seconds": 0.01}
-    return bot, Notifier(bot, render=render, on_blocked=on_blocked, **(options | pacing))
+    return reminding.make_notifier(api, on_blocked=on_blocked, **pacing)
 
 
 @pytest.fixture
 async def notifier(api: LocalBotApi, world) -> AsyncIterator[Notifier]:
+    """This module's own notifier (tests/integration/conftest.py's does not mark blocked chats)."""
     bot, notifier = make_notifier(api, world[0])
     async with bot:
         yield notifier

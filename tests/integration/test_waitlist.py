@@ -8,13 +8,11 @@ stands at Tuesday 2027-01-19 09:00 UTC unless a test moves it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from telegram import Bot
 
 from bot.local_api import LocalBotApi
 from core.db.models import SentReminder
@@ -24,12 +22,10 @@ from core.services import Services
 from core.views import Actor
 from core.waitlist.offers import due_offers, prepare_offers
 from core.waitlist.tables import FreedSlot, WaitlistOffer
-from handlers.reminder_texts import render
 from scheduler.notifier import Notifier
 from scheduler.waitlist import run_waitlist_sweep
 from tests.support.factories import build_two_schools
 
-TOKEN = "123456:TEST-TOKEN"
 ADMIN = Actor.admin("alice")
 SYDNEY = ZoneInfo("Australia/Sydney")
 MON4_1500 = datetime(2027, 2, 22, 15, 0, tzinfo=SYDNEY).astimezone(UTC)
@@ -37,25 +33,9 @@ MON4_1530 = datetime(2027, 2, 22, 15, 30, tzinfo=SYDNEY).astimezone(UTC)
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
-    server = LocalBotApi()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def world(sessions, clock):
     alpha, beta = await build_two_schools(sessions)
     return Services.build(sessions, clock), alpha, beta
-
-
-@pytest.fixture
-async def notifier(api: LocalBotApi) -> AsyncIterator[Notifier]:
-    bot = Bot(TOKEN, base_url=api.base_url, base_file_url=api.base_file_url)
-    options = {"per_second": 1000.0, "per_chat_seconds": 0.0, "backoff_seconds": 0.01}
-    async with bot:
-        yield Notifier(bot, render=render, **options)
 
 
 def smith(ids) -> Actor:

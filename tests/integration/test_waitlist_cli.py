@@ -7,7 +7,7 @@ import json
 from core.clock import SystemClock
 from core.services import Services
 from core.views import Actor
-from tests.integration.test_feeds_cli import musicbot
+from tests.support.cli import musicbot
 from tests.support.factories import build_two_schools
 
 

@@ -23,6 +23,11 @@ def sent(event: BotEvent) -> bool:
     return event.kind == "send"
 
 
+def shown(event: BotEvent) -> bool:
+    """The bot showed something: a new message, or an edited text or caption."""
+    return event.kind in ("send", "edit_text", "edit_caption")
+
+
 def labels(user: UserClient) -> list[str]:
     """The labels of the latest inline keyboard, row by row."""
     return [text for row in user.buttons() for text, _ in row]
@@ -45,6 +50,31 @@ async def tap(user: UserClient, label: str, **options: Any) -> dict[str, Any]:
     return _shown(await user.press_button(label, **options), label)
 
 
+async def tap_shown(user: UserClient, label: str) -> Any:
+    """Press a button and wait for what it shows (a new message, or an edited text or
+    caption); None if nothing was shown."""
+    return await user.press_button(label, until=shown)
+
+
 async def confirm(user: UserClient, label: str = "Confirm") -> dict[str, Any]:
     """Press a button that ends with a new message (the .ics file)."""
     return _shown(await user.press_button(label, until=sent), label)
+
+
+async def pick_week(user: UserClient) -> dict[str, Any]:
+    """/book, then Piano Foundations and week 4: the week's free slots."""
+    await user.send("/book")
+    await tap(user, "Piano Foundations")
+    return await tap(user, "Week 4 ·")
+
+
+async def pick_slot(user: UserClient, slot: str = "Mon 15:00") -> dict[str, Any]:
+    """/book, then Piano Foundations, week 4 and ``slot``: the screen asking to confirm."""
+    await pick_week(user)
+    return await tap(user, slot)
+
+
+async def open_booking(user: UserClient, label: str = "Mia · Piano") -> dict[str, Any]:
+    """/mybookings, then the booking's button ``label``: the booking's card."""
+    await user.send("/mybookings")
+    return await tap(user, label)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.db.models import (
@@ -167,3 +168,11 @@ async def build_two_schools(
         alpha = await _school(session, "alpha", "Australia/Sydney", 1000)
         beta = await _school(session, "beta", "Europe/London", 2000)
     return alpha, beta
+
+
+async def require_approval(sessions: async_sessionmaker[AsyncSession], lesson: int) -> None:
+    """Bookings of the hybrid ``lesson`` wait for the teacher's or an admin's Confirm."""
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(HybridPattern).where(HybridPattern.lesson_id == lesson).values(approval=True)
+        )

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from datetime import time
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.clock import FixedClock
 from core.db import models as m
 from core.school_file.loader import school_file_problems
 from core.school_file.result import ImportResult
+from core.services import Services
+from core.views import Actor
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DEMO = EXAMPLES / "demo-school.yaml"
@@ -139,3 +143,25 @@ def counts(result: ImportResult) -> dict[str, tuple[int, int, int]]:
         for k, c in result.counts.items()
         if any((c.created, c.updated, c.unchanged))
     }
+
+
+async def ids_by_key(sessions: Sessions, model: Any, *keys: str) -> list[int]:
+    """The ids of the ``model`` rows with these keys, in the order given."""
+    async with sessions() as session:
+        rows = {key: id_ for key, id_ in await session.execute(select(model.key, model.id))}
+    return [rows[k] for k in keys]
+
+
+async def demo_booking(
+    sessions: Sessions, clock: FixedClock, lesson: str, student: str, at: time
+) -> int:
+    """An admin's booking in week 4 (Thursday 25 February 2027) of the demo school."""
+    services = Services.build(sessions, clock)
+    [school_id] = await ids_by_key(sessions, m.School, "music-n-me")
+    [lesson_id] = await ids_by_key(sessions, m.Lesson, lesson)
+    [student_id] = await ids_by_key(sessions, m.Student, student)
+    start = await services.booking.slot_at(school_id, lesson_id, 4, at, day=3)
+    view = await services.booking.create_booking(
+        school_id, Actor.admin("test"), lesson_id, student_id, 4, start
+    )
+    return view.id

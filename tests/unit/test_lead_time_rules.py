@@ -9,7 +9,7 @@ import yaml
 
 from core.reminders.rules import agenda_days, digest_due, lead_due, quiet_now, school_rules
 from core.school_file.loader import parse_school_file, school_file_problems
-from tests.unit.test_school_file import base
+from tests.support.school_files import base
 
 BERLIN = ZoneInfo("Europe/Berlin")
 H = timedelta(hours=1)

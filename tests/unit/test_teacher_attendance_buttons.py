@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from core.db.models import BookingStatus
 from handlers.teacher import attendance_rows
-from tests.unit.test_admin_texts import booking
+from tests.support.samples import emma_booking as booking
 
 AT_1540 = datetime(2027, 2, 22, 4, 40, tzinfo=UTC)  # Monday 15:40 in Sydney
 

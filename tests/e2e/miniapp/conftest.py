@@ -8,6 +8,7 @@ Screenshots of each view go to tests/output/miniapp/ (gitignored).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,13 @@ from bot.http import base_url, build_http_app, start_http_server
 from bot.http.miniapp import app_url, sign_init_data
 from core.clock import FixedClock
 from core.services import Services
-from tests.e2e.conftest import TOKEN
+from core.views import BookingView
+from tests.support.chat import TOKEN
+from tests.support.factories import SchoolIds
+from tests.support.scenes import book_for
 
+ADMIN, TEACHER, SMITH, BROWN = 1001, 1002, 1011, 1012
+WEEK4 = "date=2027-02-22"  # the page's address for week 4 (Monday 22 February 2027)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -92,3 +98,8 @@ async def open_as(
 async def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+async def book_emma(services: Services, ids: SchoolIds) -> BookingView:
+    """The school's booking of Emma's piano at 16:00 on Monday of week 4."""
+    return await book_for(services, ids, ids.emma, time(16))

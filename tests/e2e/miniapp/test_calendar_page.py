@@ -7,7 +7,7 @@ School alpha (Sydney): week 4 starts Monday 22 February 2027; piano's individual
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,19 +16,7 @@ from playwright.async_api import Page, expect
 from core.clock import FixedClock
 from core.db.models import Event
 from core.services import Services
-from core.views import Actor
-from tests.e2e.miniapp.conftest import open_as, shot
-from tests.support.factories import SchoolIds
-
-ADMIN, TEACHER, SMITH, BROWN = 1001, 1002, 1011, 1012
-WEEK4 = "date=2027-02-22"
-
-
-async def book_emma(services: Services, ids: SchoolIds) -> Any:
-    start = await services.booking.slot_at(ids.school, ids.piano, 4, time(16), 0)
-    return await services.booking.create_booking(
-        ids.school, Actor.admin("t"), ids.piano, ids.emma, 4, start
-    )
+from tests.e2e.miniapp.conftest import ADMIN, TEACHER, WEEK4, book_emma, open_as, shot
 
 
 async def test_admin_sees_the_week_with_the_booked_child_and_opens_its_detail(

@@ -15,8 +15,7 @@ from playwright.async_api import Page, Request, expect
 
 from core.clock import FixedClock
 from core.services import Services
-from tests.e2e.miniapp.conftest import open_as, shot
-from tests.e2e.miniapp.test_calendar_page import ADMIN, WEEK4, book_emma
+from tests.e2e.miniapp.conftest import ADMIN, WEEK4, book_emma, open_as, shot
 
 
 def calendar_requests(page: Page) -> list[str]:

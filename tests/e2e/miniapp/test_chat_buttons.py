@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application, menus_set, start_bot, stop_bot
+from bot.app import menus_set, start_bot, stop_bot
 from bot.local_api import LocalBotApi
 from bot.settings import Settings
 from core.db.models import UserLanguage
 from core.services import Services
-from tests.e2e.conftest import TOKEN
-from tests.e2e.miniapp.test_calendar_page import ADMIN, BROWN, SMITH
+from tests.e2e.miniapp.conftest import ADMIN, BROWN, SMITH
+from tests.support.bots import bot_on
 
 PUBLIC = "https://school.example.org"
 
@@ -26,14 +26,7 @@ ACCOUNTS = 8  # two schools: admin, teacher, two parents each
 
 async def started(api: LocalBotApi, services: Services) -> Any:
     settings = Settings(_env_file=None, public_url=PUBLIC)  # type: ignore[call-arg]
-    application = build_application(
-        services,
-        token=TOKEN,
-        base_url=api.base_url,
-        base_file_url=api.base_file_url,
-        settings=settings,
-        use_rate_limiter=False,
-    )
+    application = bot_on(api, services, settings=settings)
     await start_bot(application, poll_timeout=1)
     return application
 

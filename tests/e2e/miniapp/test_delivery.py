@@ -8,8 +8,7 @@ from typing import Any
 import aiohttp
 
 from core.clock import FixedClock
-from tests.e2e.miniapp.conftest import signed
-from tests.e2e.miniapp.test_calendar_page import ADMIN
+from tests.e2e.miniapp.conftest import ADMIN, signed
 
 
 async def fetch(url: str, headers: dict[str, str]) -> tuple[int, str | None, bytes]:
