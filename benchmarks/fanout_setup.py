@@ -26,6 +26,27 @@ from scheduler.notifier import Notifier
 from tests.support.pg import start_test_server, unique_name
 
 TOKEN = "123456:BENCH-TOKEN"
+# one school's place and term, and :t teachers (chats :teacher_chat + g) with a lesson each
+TEACHER_LESSONS_SQL = [
+    "INSERT INTO teachers (id, school_id, key, name, telegram_id) SELECT g, 1, 't' || g,"
+    " 'Teacher ' || g, :teacher_chat + g FROM generate_series(1, :t) g",
+    "INSERT INTO locations (id, school_id, key, name) VALUES (1, 1, 'main', 'Main Studio')",
+    "INSERT INTO rooms (id, school_id, location_id, key, name) VALUES (1, 1, 1, 'r1', 'Room 1')",
+    "INSERT INTO terms (id, school_id, key, name, start_date, weeks)"
+    " VALUES (1, 1, 't1', 'Term 1', '2027-02-01', 10)",
+    "INSERT INTO lessons (id, school_id, key, name, type, term_id, teacher_id, location_id,"
+    " room_id, day, start_time, duration_minutes) SELECT g, 1, 'l' || g, 'Piano ' || g,"
+    " 'HYBRID', 1, g, 1, 1, 0, '08:00', 60 FROM generate_series(1, :t) g",
+]
+# :n families of one parent (chat :first + g) and one child each
+FAMILIES_SQL = [
+    "INSERT INTO families (id, school_id, key, name)"
+    " SELECT g, 1, 'f' || g, 'Family ' || g FROM generate_series(1, :n) g",
+    "INSERT INTO parents (id, school_id, family_id, key, name, telegram_id)"
+    " SELECT g, 1, g, 'p' || g, 'Parent ' || g, :first + g FROM generate_series(1, :n) g",
+    "INSERT INTO students (id, school_id, family_id, key, name)"
+    " SELECT g, 1, g, 's' || g, 'Student ' || g FROM generate_series(1, :n) g",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks.fanout_setup import (
+    FAMILIES_SQL,
+    TEACHER_LESSONS_SQL,
     bench_database,
     outcome,
     peak_rss_mb,
@@ -82,12 +84,7 @@ SCHOOL_SQL = [
     " bookings_open, opened_at) VALUES (1, 1, ARRAY[4, 8], 15, true, :now)",
     "INSERT INTO availability_windows (lesson_id, day, start_time, end_time)"
     " VALUES (1, 0, '09:00', '21:00')",
-    "INSERT INTO families (id, school_id, key, name)"
-    " SELECT g, 1, 'f' || g, 'Family ' || g FROM generate_series(1, :n) g",
-    "INSERT INTO parents (id, school_id, family_id, key, name, telegram_id)"
-    " SELECT g, 1, g, 'p' || g, 'Parent ' || g, :first + g FROM generate_series(1, :n) g",
-    "INSERT INTO students (id, school_id, family_id, key, name)"
-    " SELECT g, 1, g, 's' || g, 'Student ' || g FROM generate_series(1, :n) g",
+    *FAMILIES_SQL,
     "INSERT INTO enrolments (lesson_id, student_id, school_id)"
     " SELECT 1, g, 1 FROM generate_series(1, :n) g",
 ]
@@ -144,7 +141,7 @@ WAITLIST_SQL = [
     " FROM generate_series(1, :n) g",
     "INSERT INTO availability_windows (lesson_id, day, start_time, end_time)"
     " SELECT g, 0, '09:00', '10:00' FROM generate_series(1, :n) g",
-    *SCHOOL_SQL[8:11],  # families, parents, students
+    *FAMILIES_SQL,
     "INSERT INTO enrolments (lesson_id, student_id, school_id)"
     " SELECT g, g, 1 FROM generate_series(1, :n) g",
     "INSERT INTO waitlist_entries (school_id, lesson_id, week, student_id, parent_id,"
@@ -212,23 +209,10 @@ LEAD_SQL = [
     "INSERT INTO schools (id, key, name, timezone, reminders) VALUES (1, 'bench',"
     " 'Bench School', 'Australia/Sydney',"
     """ '{"before_session": ["24h", "2h"], "teacher_agenda": "18:00"}')""",
-    "INSERT INTO teachers (id, school_id, key, name, telegram_id) SELECT g, 1, 't' || g,"
-    " 'Teacher ' || g, :teacher_chat + g FROM generate_series(1, :t) g",
-    "INSERT INTO locations (id, school_id, key, name) VALUES (1, 1, 'main', 'Main Studio')",
-    "INSERT INTO rooms (id, school_id, location_id, key, name) VALUES (1, 1, 1, 'r1', 'Room 1')",
-    "INSERT INTO terms (id, school_id, key, name, start_date, weeks)"
-    " VALUES (1, 1, 't1', 'Term 1', '2027-02-01', 10)",
-    "INSERT INTO lessons (id, school_id, key, name, type, term_id, teacher_id, location_id,"
-    " room_id, day, start_time, duration_minutes) SELECT g, 1, 'l' || g, 'Piano ' || g,"
-    " 'HYBRID', 1, g, 1, 1, 0, '08:00', 60 FROM generate_series(1, :t) g",
+    *TEACHER_LESSONS_SQL,
     "INSERT INTO hybrid_patterns (lesson_id, school_id, individual_weeks, slot_minutes,"
     " bookings_open) SELECT g, 1, ARRAY[4], 15, false FROM generate_series(1, :t) g",
-    "INSERT INTO families (id, school_id, key, name)"
-    " SELECT g, 1, 'f' || g, 'Family ' || g FROM generate_series(1, :n) g",
-    "INSERT INTO parents (id, school_id, family_id, key, name, telegram_id)"
-    " SELECT g, 1, g, 'p' || g, 'Parent ' || g, :first + g FROM generate_series(1, :n) g",
-    "INSERT INTO students (id, school_id, family_id, key, name)"
-    " SELECT g, 1, g, 's' || g, 'Student ' || g FROM generate_series(1, :n) g",
+    *FAMILIES_SQL,
     "INSERT INTO enrolments (lesson_id, student_id, school_id)"
     " SELECT (g - 1) / :per + 1, g, 1 FROM generate_series(1, :n) g",
     "INSERT INTO bookings (school_id, lesson_id, student_id, teacher_id, week, start_at,"

@@ -33,6 +33,8 @@ from typing import Any
 from sqlalchemy import event, text
 
 from benchmarks.fanout_setup import (
+    FAMILIES_SQL,
+    TEACHER_LESSONS_SQL,
     bench_database,
     load_average,
     outcome,
@@ -71,27 +73,14 @@ TERM_SQL = [
     ' "not_booked": {"enabled": false}}\')',
     "INSERT INTO admins (id, school_id, key, name, telegram_id)"
     " VALUES (1, 1, 'office', 'Office', :admin_chat)",
-    "INSERT INTO teachers (id, school_id, key, name, telegram_id) SELECT g, 1, 't' || g,"
-    " 'Teacher ' || g, :teacher_chat + g FROM generate_series(1, :t) g",
-    "INSERT INTO locations (id, school_id, key, name) VALUES (1, 1, 'main', 'Main Studio')",
-    "INSERT INTO rooms (id, school_id, location_id, key, name) VALUES (1, 1, 1, 'r1', 'Room 1')",
-    "INSERT INTO terms (id, school_id, key, name, start_date, weeks)"
-    " VALUES (1, 1, 't1', 'Term 1', '2027-02-01', 10)",
-    "INSERT INTO lessons (id, school_id, key, name, type, term_id, teacher_id, location_id,"
-    " room_id, day, start_time, duration_minutes) SELECT g, 1, 'l' || g, 'Piano ' || g,"
-    " 'HYBRID', 1, g, 1, 1, 0, '08:00', 60 FROM generate_series(1, :t) g",
+    *TEACHER_LESSONS_SQL,
     # open since Monday of week 1, 09:00 in Sydney
     "INSERT INTO hybrid_patterns (lesson_id, school_id, individual_weeks, slot_minutes,"
     " bookings_open, opened_at) SELECT g, 1, ARRAY[4, 5], 15, true,"
     " timestamptz '2027-01-31 22:00+00' FROM generate_series(1, :t) g",
     "INSERT INTO availability_windows (lesson_id, day, start_time, end_time)"
     " SELECT g, 0, '09:00', '19:00' FROM generate_series(1, :t) g",
-    "INSERT INTO families (id, school_id, key, name)"
-    " SELECT g, 1, 'f' || g, 'Family ' || g FROM generate_series(1, :n) g",
-    "INSERT INTO parents (id, school_id, family_id, key, name, telegram_id)"
-    " SELECT g, 1, g, 'p' || g, 'Parent ' || g, :first + g FROM generate_series(1, :n) g",
-    "INSERT INTO students (id, school_id, family_id, key, name)"
-    " SELECT g, 1, g, 's' || g, 'Student ' || g FROM generate_series(1, :n) g",
+    *FAMILIES_SQL,
     "INSERT INTO enrolments (lesson_id, student_id, school_id)"
     " SELECT (g - 1) / :per + 1, g, 1 FROM generate_series(1, :n) g",
     # the first 40 of each lesson: booked in weeks 4 and 5, slot by slot
