@@ -1,10 +1,9 @@
 """Delivering reminders within Telegram's limits: paced, retried, blocked chats recorded.
 
-Pacing: at most ``per_second`` messages overall (default 28.8, under Telegram's ~30/s)
-spaced evenly rather than in bursts, and one message per chat every ``per_chat_seconds``
-(default 1.05 s). Each send reserves its exact moment on both timelines, so neither limit
-can be exceeded by concurrent senders; and since a task may wake late, a sliding window
-(at most 29 sends started in any second) keeps late sends from bunching up.
+Pacing (:mod:`scheduler.pacer`): at most ``per_second`` messages overall (default 28.8,
+under Telegram's ~30/s) spaced evenly rather than in bursts, and one message per chat every
+``per_chat_seconds`` (default 1.05 s); sends wait per chat, in order, and a chat inside its
+second holds up only its own messages.
 
 In the bot the notifier gets a ``Bot`` of its own (``bot.reminders.notifier_for``, with
 :func:`notifier_request`), without the Application's ``AIORateLimiter``: that limiter
