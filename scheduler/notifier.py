@@ -252,6 +252,7 @@ class Notifier:
     async def _request(
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, progress: Progress
     ) -> None:
+        await self.pacer.leave(chat_id)  # not bunched up with others at the wire
         progress.requesting = True
         try:
             await self.bot.send_message(

@@ -48,11 +48,13 @@ class Pacer:
         # start and their count is absorbed
         self.window_limit = max(1, min(round(per_second * window_seconds), 29))
         self.window_seconds = window_seconds
-        self._started: deque[float] = deque()
+        self._started: deque[float] = deque()  # the turns given
+        self._left: deque[float] = deque()  # the requests that left
         self._monotonic = monotonic
         self._next = 0.0  # the earliest moment of the next turn overall
         self._paused_until = 0.0
         self._next_per_chat: dict[int, float] = {}  # chats with nothing waiting: their next
+        self._later: dict[int, float] = {}  # chats waiting whose last request left late
         self._waiting: dict[int, deque[asyncio.Future[None]]] = {}
         self._ready: list[tuple[float, int, int]] = []  # (chat ready at, order, chat)
         self._order = itertools.count()
@@ -70,6 +72,31 @@ class Pacer:
     def waiting(self) -> int:
         """Sends waiting for their turn."""
         return sum(1 for queue in self._waiting.values() for f in queue if not f.done())
+
+    async def leave(self, chat_id: int) -> None:
+        """A request to this chat (which has had its turn) leaves now: at most
+        ``window_limit`` leave in any sliding second, and the chat's next turn is
+        ``per_chat`` from now. A turn is given a moment before its request leaves (the claim
+        is staged in between); on a busy event loop that moment varies, and requests whose
+        turns were evenly spaced could reach Telegram bunched up, or one chat's two less
+        than a second apart."""
+        for _ in range(self.window_limit + 1):  # the window frees one departure per wait
+            wait = _window_wait(
+                self._left, self._monotonic(), self.window_limit, self.window_seconds
+            )
+            if wait <= 0:
+                break
+            await asyncio.sleep(wait)
+        self._left.append(self._monotonic())
+        self.sending(chat_id)
+
+    def sending(self, chat_id: int) -> None:
+        """A request to this chat leaves now: its next turn is ``per_chat`` from now."""
+        at = self._monotonic() + self.per_chat
+        if chat_id in self._waiting:
+            self._later[chat_id] = max(self._later.get(chat_id, 0.0), at)
+        else:
+            self._next_per_chat[chat_id] = max(self._next_per_chat.get(chat_id, 0.0), at)
 
     async def wait_turn(self, chat_id: int) -> None:
         """Wait until this chat may have its next message (in this chat's order)."""
@@ -92,6 +119,10 @@ class Pacer:
         try:
             while self._ready:
                 ready_at, _, chat = self._ready[0]
+                later = self._later.pop(chat, 0.0)
+                if later > ready_at:  # its last request left late: later, then
+                    heapq.heapreplace(self._ready, (later, next(self._order), chat))
+                    continue
                 queue = self._waiting[chat]
                 while queue and queue[0].done():  # stopped while waiting
                     queue.popleft()
@@ -105,7 +136,7 @@ class Pacer:
                 if at > now:
                     await self._sleep(at - now)
                     continue
-                wait = self._window_wait(now)
+                wait = _window_wait(self._started, now, self.window_limit, self.window_seconds)
                 if wait > 0:
                     await self._sleep(wait)
                     continue
@@ -139,12 +170,14 @@ class Pacer:
             timer.cancel()
             self._wakeup = None
 
-    def _window_wait(self, now: float) -> float:
-        while self._started and self._started[0] <= now - self.window_seconds:
-            self._started.popleft()
-        if len(self._started) < self.window_limit:
-            return 0.0
-        return self._started[0] + self.window_seconds - now
+
+def _window_wait(moments: deque[float], now: float, limit: int, seconds: float) -> float:
+    """How long until fewer than ``limit`` of ``moments`` lie in the last ``seconds``."""
+    while moments and moments[0] <= now - seconds:
+        moments.popleft()
+    if len(moments) < limit:
+        return 0.0
+    return moments[0] + seconds - now
 
 
 def _wake(future: asyncio.Future[None]) -> None:

@@ -101,3 +101,32 @@ async def test_a_send_stopped_while_it_waits_drops_out_and_nothing_else_is_lost(
     again = time.monotonic()
     await pacer.wait_turn(1)
     assert time.monotonic() - again >= PER_CHAT * 0.5
+
+
+async def test_a_request_that_leaves_late_moves_its_chats_next_turn() -> None:
+    pacer = Pacer(PER_SECOND, PER_CHAT)
+    await pacer.wait_turn(1)
+    await asyncio.sleep(0.1)  # a busy event loop: the request leaves 0.1 s after its turn
+    left = time.monotonic()
+    pacer.sending(1)
+    await pacer.wait_turn(1)  # counted from when it left, not from the turn
+    assert time.monotonic() - left >= PER_CHAT * 0.98
+    waiting = asyncio.create_task(pacer.wait_turn(1))  # the same while one waits
+    await asyncio.sleep(0.05)
+    left = time.monotonic()
+    pacer.sending(1)
+    await waiting
+    assert time.monotonic() - left >= PER_CHAT * 0.98
+
+
+async def test_requests_leave_at_most_the_window_in_any_second() -> None:
+    pacer = Pacer(PER_SECOND, 0.0)
+    left: list[float] = []
+
+    async def one(chat: int) -> None:  # turns long given, all leaving at once (a late loop)
+        await pacer.leave(chat)
+        left.append(time.monotonic())
+
+    await asyncio.gather(*(one(chat) for chat in range(40)))
+    assert len(left) == 40
+    assert max(sum(1 for t in left if s <= t < s + 0.999) for s in left) <= 29
