@@ -45,24 +45,26 @@ import argparse
 import asyncio
 import logging
 import platform
-import resource
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import build_application
-from bot.local_api import FloodLimits, LocalBotApi
+from benchmarks.fanout_setup import (
+    FAMILIES_SQL,
+    TEACHER_LESSONS_SQL,
+    bench_database,
+    outcome,
+    peak_rss_mb,
+    run_sql,
+    start_bot,
+)
 from bot.reminders import notifier_for
 from core.clock import FixedClock
-from core.db.engine import make_engine, make_session_factory, migrate
 from core.reminders import service as core
 from core.reminders.service import NOT_BOOKED, SESSION
-from core.services import Services
 from scheduler.sweeps import run_sweep
-from tests.support.pg import start_test_server, unique_name
 
-TOKEN = "123456:BENCH-TOKEN"
 NOW = datetime(2027, 1, 20, 1, 0, tzinfo=UTC)  # Wednesday 12:00 in Sydney: inside the window
 FIRST_CHAT = 10_000_000
 TARGET_RATE = 28.0
@@ -82,41 +84,21 @@ SCHOOL_SQL = [
     " bookings_open, opened_at) VALUES (1, 1, ARRAY[4, 8], 15, true, :now)",
     "INSERT INTO availability_windows (lesson_id, day, start_time, end_time)"
     " VALUES (1, 0, '09:00', '21:00')",
-    "INSERT INTO families (id, school_id, key, name)"
-    " SELECT g, 1, 'f' || g, 'Family ' || g FROM generate_series(1, :n) g",
-    "INSERT INTO parents (id, school_id, family_id, key, name, telegram_id)"
-    " SELECT g, 1, g, 'p' || g, 'Parent ' || g, :first + g FROM generate_series(1, :n) g",
-    "INSERT INTO students (id, school_id, family_id, key, name)"
-    " SELECT g, 1, g, 's' || g, 'Student ' || g FROM generate_series(1, :n) g",
+    *FAMILIES_SQL,
     "INSERT INTO enrolments (lesson_id, student_id, school_id)"
     " SELECT 1, g, 1 FROM generate_series(1, :n) g",
 ]
 
 
-async def build_school(engine, families: int) -> float:  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
-    async with engine.begin() as conn:
-        for statement in SCHOOL_SQL:
-            await conn.execute(text(statement), {"n": families, "now": NOW, "first": FIRST_CHAT})
-    return time.perf_counter() - started
+async def build_school(engine: AsyncEngine, families: int) -> float:
+    return await run_sql(engine, SCHOOL_SQL, {"n": families, "now": NOW, "first": FIRST_CHAT})
 
 
 async def run(families: int, workers: int, rate: float | None) -> dict[str, float | int | str]:
-    server = start_test_server()
-    name = unique_name("bench")
-    url = await server.create_database(name)
-    engine = make_engine(url, pool_size=workers + 4)
-    api = LocalBotApi(limits=FloodLimits(global_per_second=30, per_chat_per_second=1))
-    await api.start()
-    try:
-        await migrate(engine)
-        insert_s = await build_school(engine, families)
+    async with bench_database(workers + 4) as bench:
+        insert_s = await build_school(bench.engine, families)
         clock = FixedClock(NOW)
-        services = Services.build(make_session_factory(engine), clock)
-        application = build_application(
-            services, token=TOKEN, base_url=api.base_url, base_file_url=api.base_file_url
-        )
-        await application.initialize()
+        services, application = await start_bot(bench, clock)
         notifier = notifier_for(application)
         if rate:
             notifier.pacer.interval = 1.0 / rate
@@ -130,15 +112,9 @@ async def run(families: int, workers: int, rate: float | None) -> dict[str, floa
         assert report is not None
         again = await run_sweep(services.sessions, notifier, clock, NOT_BOOKED, workers=workers)
         await application.shutdown()
-        metrics = api.metrics()
+        metrics = bench.api.metrics()
         log = await core.log_counts(services.sessions)
-    finally:
-        await api.stop()
-        await engine.dispose()
-        await server.drop_database(name)
-        server.close()
-    delivered: dict[str, int] = metrics["delivered"]
-    expected = {str(FIRST_CHAT + g) for g in range(1, families + 1)}
+    expected = {str(FIRST_CHAT + g): 1 for g in range(1, families + 1)}
     return {
         "families": families,
         "insert_s": round(insert_s, 2),
@@ -147,14 +123,9 @@ async def run(families: int, workers: int, rate: float | None) -> dict[str, floa
         "sent": report.sent,
         "failed": report.failed,
         "rate": round(report.sent / sweep_s, 2),
-        "responses_429": int(metrics["responses_429"]),
-        "flood_waits": notifier.flood_waits,
-        "duplicates": sum(max(0, n - 1) for n in delivered.values()),
-        "lost": len(expected - set(delivered)),
-        "unexpected": len(set(delivered) - expected),
-        "second_sweep_sent": again.sent if again else -1,
+        **outcome(metrics, expected, notifier, again.sent if again else -1),
         "log": str(log),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -170,7 +141,7 @@ WAITLIST_SQL = [
     " FROM generate_series(1, :n) g",
     "INSERT INTO availability_windows (lesson_id, day, start_time, end_time)"
     " SELECT g, 0, '09:00', '10:00' FROM generate_series(1, :n) g",
-    *SCHOOL_SQL[8:11],  # families, parents, students
+    *FAMILIES_SQL,
     "INSERT INTO enrolments (lesson_id, student_id, school_id)"
     " SELECT g, g, 1 FROM generate_series(1, :n) g",
     "INSERT INTO waitlist_entries (school_id, lesson_id, week, student_id, parent_id,"
@@ -189,27 +160,11 @@ async def run_waitlist(
     from core.waitlist.offers import prepare_offers
     from scheduler.waitlist import run_waitlist_sweep
 
-    server = start_test_server()
-    name = unique_name("bench")
-    url = await server.create_database(name)
-    engine = make_engine(url, pool_size=workers + 4)
-    api = LocalBotApi(limits=FloodLimits(global_per_second=30, per_chat_per_second=1))
-    await api.start()
-    try:
-        await migrate(engine)
-        started = time.perf_counter()
-        async with engine.begin() as conn:
-            for statement in WAITLIST_SQL:
-                await conn.execute(
-                    text(statement), {"n": families, "now": NOW, "first": FIRST_CHAT}
-                )
-        insert_s = time.perf_counter() - started
+    async with bench_database(workers + 4) as bench:
+        params = {"n": families, "now": NOW, "first": FIRST_CHAT}
+        insert_s = await run_sql(bench.engine, WAITLIST_SQL, params)
         clock = FixedClock(NOW)
-        services = Services.build(make_session_factory(engine), clock)
-        application = build_application(
-            services, token=TOKEN, base_url=api.base_url, base_file_url=api.base_file_url
-        )
-        await application.initialize()
+        services, application = await start_bot(bench, clock)
         notifier = notifier_for(application)
         if rate:
             notifier.pacer.interval = 1.0 / rate
@@ -227,15 +182,9 @@ async def run_waitlist(
             services.sessions, services.booking, notifier, clock, workers=workers
         )
         await application.shutdown()
-        metrics = api.metrics()
+        metrics = bench.api.metrics()
         log = await core.log_counts(services.sessions)
-    finally:
-        await api.stop()
-        await engine.dispose()
-        await server.drop_database(name)
-        server.close()
-    delivered: dict[str, int] = metrics["delivered"]
-    expected = {str(FIRST_CHAT + g) for g in range(1, families + 1)}
+    expected = {str(FIRST_CHAT + g): 1 for g in range(1, families + 1)}
     return {
         "scenario": "waitlist",
         "families": families,
@@ -245,14 +194,9 @@ async def run_waitlist(
         "sent": report.sent,
         "failed": report.failed,
         "rate": round(report.sent / sweep_s, 2),
-        "responses_429": int(metrics["responses_429"]),
-        "flood_waits": notifier.flood_waits,
-        "duplicates": sum(max(0, n - 1) for n in delivered.values()),
-        "lost": len(expected - set(delivered)),
-        "unexpected": len(set(delivered) - expected),
-        "second_sweep_sent": again.sent if again else -1,
+        **outcome(metrics, expected, notifier, again.sent if again else -1),
         "log": str(log),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -265,23 +209,10 @@ LEAD_SQL = [
     "INSERT INTO schools (id, key, name, timezone, reminders) VALUES (1, 'bench',"
     " 'Bench School', 'Australia/Sydney',"
     """ '{"before_session": ["24h", "2h"], "teacher_agenda": "18:00"}')""",
-    "INSERT INTO teachers (id, school_id, key, name, telegram_id) SELECT g, 1, 't' || g,"
-    " 'Teacher ' || g, :teacher_chat + g FROM generate_series(1, :t) g",
-    "INSERT INTO locations (id, school_id, key, name) VALUES (1, 1, 'main', 'Main Studio')",
-    "INSERT INTO rooms (id, school_id, location_id, key, name) VALUES (1, 1, 1, 'r1', 'Room 1')",
-    "INSERT INTO terms (id, school_id, key, name, start_date, weeks)"
-    " VALUES (1, 1, 't1', 'Term 1', '2027-02-01', 10)",
-    "INSERT INTO lessons (id, school_id, key, name, type, term_id, teacher_id, location_id,"
-    " room_id, day, start_time, duration_minutes) SELECT g, 1, 'l' || g, 'Piano ' || g,"
-    " 'HYBRID', 1, g, 1, 1, 0, '08:00', 60 FROM generate_series(1, :t) g",
+    *TEACHER_LESSONS_SQL,
     "INSERT INTO hybrid_patterns (lesson_id, school_id, individual_weeks, slot_minutes,"
     " bookings_open) SELECT g, 1, ARRAY[4], 15, false FROM generate_series(1, :t) g",
-    "INSERT INTO families (id, school_id, key, name)"
-    " SELECT g, 1, 'f' || g, 'Family ' || g FROM generate_series(1, :n) g",
-    "INSERT INTO parents (id, school_id, family_id, key, name, telegram_id)"
-    " SELECT g, 1, g, 'p' || g, 'Parent ' || g, :first + g FROM generate_series(1, :n) g",
-    "INSERT INTO students (id, school_id, family_id, key, name)"
-    " SELECT g, 1, g, 's' || g, 'Student ' || g FROM generate_series(1, :n) g",
+    *FAMILIES_SQL,
     "INSERT INTO enrolments (lesson_id, student_id, school_id)"
     " SELECT (g - 1) / :per + 1, g, 1 FROM generate_series(1, :n) g",
     "INSERT INTO bookings (school_id, lesson_id, student_id, teacher_id, week, start_at,"
@@ -296,29 +227,14 @@ LEAD_SQL = [
 async def run_leadtimes(families: int, workers: int) -> dict[str, float | int | str]:
     """A term's lead-time reminders and agendas for N families at once (see the docstring)."""
     teachers = -(-families // PER_TEACHER)
-    server = start_test_server()
-    name = unique_name("bench")
-    url = await server.create_database(name)
-    engine = make_engine(url, pool_size=workers + 4)
-    api = LocalBotApi(limits=FloodLimits(global_per_second=30, per_chat_per_second=1))
-    await api.start()
     params = {
         "n": families, "t": teachers, "per": PER_TEACHER, "first": FIRST_CHAT,
         "teacher_chat": LEAD_TEACHER_CHAT, "monday": MONDAY_09, "now": NOW,
     }  # fmt: skip
-    try:
-        await migrate(engine)
-        started = time.perf_counter()
-        async with engine.begin() as conn:
-            for statement in LEAD_SQL:
-                await conn.execute(text(statement), params)
-        insert_s = time.perf_counter() - started
+    async with bench_database(workers + 4) as bench:
+        insert_s = await run_sql(bench.engine, LEAD_SQL, params)
         clock = FixedClock(SUNDAY_19)
-        services = Services.build(make_session_factory(engine), clock)
-        application = build_application(
-            services, token=TOKEN, base_url=api.base_url, base_file_url=api.base_file_url
-        )
-        await application.initialize()
+        services, application = await start_bot(bench, clock)
         notifier = notifier_for(application)
         sent = repeats = 0
         started = time.perf_counter()
@@ -340,14 +256,8 @@ async def run_leadtimes(families: int, workers: int) -> dict[str, float | int | 
         day_s = time.perf_counter() - day_started
         total_s = time.perf_counter() - started
         await application.shutdown()
-        metrics = api.metrics()
+        metrics = bench.api.metrics()
         log = await core.log_counts(services.sessions)
-    finally:
-        await api.stop()
-        await engine.dispose()
-        await server.drop_database(name)
-        server.close()
-    delivered: dict[str, int] = metrics["delivered"]
     expected = {str(FIRST_CHAT + g): 2 for g in range(1, families + 1)}
     expected |= {str(LEAD_TEACHER_CHAT + g): 1 for g in range(1, teachers + 1)}
     return {
@@ -362,13 +272,9 @@ async def run_leadtimes(families: int, workers: int) -> dict[str, float | int | 
         "sent": sent,
         "total_s": round(total_s, 1),
         "rate": round(sent / total_s, 2),
-        "responses_429": int(metrics["responses_429"]),
-        "flood_waits": notifier.flood_waits,
-        "duplicates": sum(max(0, n - expected.get(c, 0)) for c, n in delivered.items()),
-        "lost": sum(max(0, n - delivered.get(c, 0)) for c, n in expected.items()),
-        "second_sweep_sent": repeats,
+        **outcome(metrics, expected, notifier, repeats),
         "log": str(log),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -412,6 +318,7 @@ def main() -> int:
         and result["duplicates"] == 0
         and result["lost"] == 0
         and result["second_sweep_sent"] == 0
+        and result.get("unexpected", 0) == 0
     )
     print("PASS" if ok else "FAIL", f"(target >= {TARGET_RATE} msg/s, no duplicates, none lost)")
     return 0 if ok else 1

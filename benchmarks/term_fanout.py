@@ -25,8 +25,6 @@ timed and counted (``prepare_offers``, called just before each tick's sweeps).
 from __future__ import annotations
 
 import asyncio
-import os
-import resource
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -34,11 +32,19 @@ from typing import Any
 
 from sqlalchemy import event, text
 
-from bot.app import build_application
-from bot.local_api import FloodLimits, LocalBotApi
+from benchmarks.fanout_setup import (
+    FAMILIES_SQL,
+    TEACHER_LESSONS_SQL,
+    bench_database,
+    load_average,
+    outcome,
+    peak_rss_mb,
+    run_sql,
+    start_bot,
+)
 from bot.reminders import wire_reminders
 from core.clock import FixedClock
-from core.db.engine import make_engine, make_session_factory, migrate
+from core.db.engine import make_session_factory
 from core.reminders import service as core
 from core.reminders.agenda import due_agendas
 from core.reminders.digest import due_digests
@@ -46,9 +52,7 @@ from core.reminders.service import NOT_BOOKED, SESSION
 from core.services import Services
 from core.waitlist.offers import prepare_offers
 from scheduler.sweeps import run_sweep
-from tests.support.pg import start_test_server, unique_name
 
-TOKEN = "123456:BENCH-TOKEN"
 PER_LESSON = 80  # 40 booked, 40 waiting
 BOOKED = 40  # 09:00-18:45 in 15-minute slots
 CANCELLED = 10  # week-5 bookings of each lesson cancelled: the freed slots
@@ -69,27 +73,14 @@ TERM_SQL = [
     ' "not_booked": {"enabled": false}}\')',
     "INSERT INTO admins (id, school_id, key, name, telegram_id)"
     " VALUES (1, 1, 'office', 'Office', :admin_chat)",
-    "INSERT INTO teachers (id, school_id, key, name, telegram_id) SELECT g, 1, 't' || g,"
-    " 'Teacher ' || g, :teacher_chat + g FROM generate_series(1, :t) g",
-    "INSERT INTO locations (id, school_id, key, name) VALUES (1, 1, 'main', 'Main Studio')",
-    "INSERT INTO rooms (id, school_id, location_id, key, name) VALUES (1, 1, 1, 'r1', 'Room 1')",
-    "INSERT INTO terms (id, school_id, key, name, start_date, weeks)"
-    " VALUES (1, 1, 't1', 'Term 1', '2027-02-01', 10)",
-    "INSERT INTO lessons (id, school_id, key, name, type, term_id, teacher_id, location_id,"
-    " room_id, day, start_time, duration_minutes) SELECT g, 1, 'l' || g, 'Piano ' || g,"
-    " 'HYBRID', 1, g, 1, 1, 0, '08:00', 60 FROM generate_series(1, :t) g",
+    *TEACHER_LESSONS_SQL,
     # open since Monday of week 1, 09:00 in Sydney
     "INSERT INTO hybrid_patterns (lesson_id, school_id, individual_weeks, slot_minutes,"
     " bookings_open, opened_at) SELECT g, 1, ARRAY[4, 5], 15, true,"
     " timestamptz '2027-01-31 22:00+00' FROM generate_series(1, :t) g",
     "INSERT INTO availability_windows (lesson_id, day, start_time, end_time)"
     " SELECT g, 0, '09:00', '19:00' FROM generate_series(1, :t) g",
-    "INSERT INTO families (id, school_id, key, name)"
-    " SELECT g, 1, 'f' || g, 'Family ' || g FROM generate_series(1, :n) g",
-    "INSERT INTO parents (id, school_id, family_id, key, name, telegram_id)"
-    " SELECT g, 1, g, 'p' || g, 'Parent ' || g, :first + g FROM generate_series(1, :n) g",
-    "INSERT INTO students (id, school_id, family_id, key, name)"
-    " SELECT g, 1, g, 's' || g, 'Student ' || g FROM generate_series(1, :n) g",
+    *FAMILIES_SQL,
     "INSERT INTO enrolments (lesson_id, student_id, school_id)"
     " SELECT (g - 1) / :per + 1, g, 1 FROM generate_series(1, :n) g",
     # the first 40 of each lesson: booked in weeks 4 and 5, slot by slot
@@ -138,36 +129,27 @@ async def timed(counter: StatementCounter, work: Any) -> tuple[Any, float, int]:
     return result, time.perf_counter() - started, counter.count
 
 
-async def run_term(families: int, workers: int) -> dict[str, float | int | str]:
-    lessons = max(1, families // PER_LESSON)
-    families = lessons * PER_LESSON
-    load_before = os.getloadavg()
-    server = start_test_server()
-    name = unique_name("bench")
-    url = await server.create_database(name)
-    engine = make_engine(url, pool_size=2 * workers + 8)  # the two jobs' workers at once
-    counter = StatementCounter(engine)
-    api = LocalBotApi(limits=FloodLimits(global_per_second=30, per_chat_per_second=1))
-    await api.start()
-    params = {
+def term_params(families: int, lessons: int) -> dict[str, Any]:
+    return {
         "n": families, "t": lessons, "per": PER_LESSON, "booked": BOOKED,
         "cancelled": CANCELLED, "first": FIRST_CHAT, "teacher_chat": TEACHER_CHAT,
         "admin_chat": ADMIN_CHAT, "monday": MONDAY4_09, "now": NOW,
     }  # fmt: skip
+
+
+async def run_term(families: int, workers: int) -> dict[str, float | int | str]:
+    lessons = max(1, families // PER_LESSON)
+    families = lessons * PER_LESSON
+    load_before = load_average()
+    params = term_params(families, lessons)
     out: dict[str, float | int | str] = {"scenario": "term", "families": families}
-    try:
-        await migrate(engine)
-        started = time.perf_counter()
-        async with engine.begin() as conn:
-            for statement in TERM_SQL:
-                await conn.execute(text(statement), params)
-        out["insert_s"] = round(time.perf_counter() - started, 2)
+    # the two jobs' workers at once
+    async with bench_database(2 * workers + 8) as bench:
+        engine = bench.engine
+        counter = StatementCounter(engine)
+        out["insert_s"] = round(await run_sql(engine, TERM_SQL, params), 2)
         clock = FixedClock(SUNDAY_19)
-        services = Services.build(make_session_factory(engine), clock)
-        application = build_application(
-            services, token=TOKEN, base_url=api.base_url, base_file_url=api.base_file_url
-        )
-        await application.initialize()
+        services, application = await start_bot(bench, clock)
         services.waitlist.offer_for = OFFER_FOR  # WAITLIST_OFFER_MINUTES=720
         wiring = wire_reminders(application)
         notifier = wiring.notifier
@@ -229,7 +211,7 @@ async def run_term(families: int, workers: int) -> dict[str, float | int | str]:
         total_s = time.perf_counter() - started
         await application.shutdown()
         await wiring.notifier.close()
-        metrics = api.metrics()
+        metrics = bench.api.metrics()
         async with engine.connect() as conn:
             kinds = dict(
                 (
@@ -253,11 +235,6 @@ async def run_term(families: int, workers: int) -> dict[str, float | int | str]:
                     )
                 ).scalars()
             )
-    finally:
-        await api.stop()
-        await engine.dispose()
-        await server.drop_database(name)
-        server.close()
     expected: Counter[str] = Counter()
     for g in range(1, families + 1):
         if (g - 1) % PER_LESSON < BOOKED:
@@ -266,7 +243,6 @@ async def run_term(families: int, workers: int) -> dict[str, float | int | str]:
         expected[str(TEACHER_CHAT + g)] = 1  # the evening agenda
     expected[str(ADMIN_CHAT)] = lessons  # one digest per lesson
     expected.update(offer_chats)
-    delivered: dict[str, int] = metrics["delivered"]
     sent = burst + repeats + day_sent
     out.update(
         {
@@ -284,15 +260,11 @@ async def run_term(families: int, workers: int) -> dict[str, float | int | str]:
             "sent": sent,
             "total_s": round(total_s, 1),
             "rate": round(sent / total_s, 2),
-            "responses_429": int(metrics["responses_429"]),
-            "flood_waits": notifier.flood_waits,
-            "duplicates": sum(max(0, n - expected.get(c, 0)) for c, n in delivered.items()),
-            "lost": sum(max(0, n - delivered.get(c, 0)) for c, n in expected.items()),
-            "second_sweep_sent": repeats,
+            **outcome(metrics, expected, notifier, repeats),
             "log": str(kinds),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "load_before": "/".join(f"{x:.1f}" for x in load_before),
-            "load_after": "/".join(f"{x:.1f}" for x in os.getloadavg()),
+            "peak_rss_mb": peak_rss_mb(),
+            "load_before": load_before,
+            "load_after": load_average(),
         }
     )
     return out
@@ -304,25 +276,15 @@ async def run_offer_rounds(families: int, rounds: int) -> dict[str, float | int 
     history grows by N/8 a round. Times and counts the statements of each round."""
     lessons = max(1, families // PER_LESSON)
     families = lessons * PER_LESSON
-    server = start_test_server()
-    name = unique_name("bench")
-    url = await server.create_database(name)
-    engine = make_engine(url, pool_size=4)
-    counter = StatementCounter(engine)
-    params = {
-        "n": families, "t": lessons, "per": PER_LESSON, "booked": BOOKED,
-        "cancelled": CANCELLED, "first": FIRST_CHAT, "teacher_chat": TEACHER_CHAT,
-        "admin_chat": ADMIN_CHAT, "monday": MONDAY4_09, "now": NOW,
-    }  # fmt: skip
+    params = term_params(families, lessons)
     made: list[int] = []
     seconds: list[float] = []
     statements: list[int] = []
-    load_before = os.getloadavg()
-    try:
-        await migrate(engine)
-        async with engine.begin() as conn:
-            for statement in TERM_SQL:
-                await conn.execute(text(statement), params)
+    load_before = load_average()
+    async with bench_database(4, bot_api=False) as bench:
+        engine = bench.engine
+        counter = StatementCounter(engine)
+        await run_sql(engine, TERM_SQL, params)
         clock = FixedClock(NOW + timedelta(days=1))
         services = Services.build(make_session_factory(engine), clock)
         for _ in range(rounds):
@@ -335,10 +297,6 @@ async def run_offer_rounds(families: int, rounds: int) -> dict[str, float | int 
             clock.advance(timedelta(hours=2, minutes=1))
         async with engine.connect() as conn:
             history = int(await conn.scalar(text("SELECT count(*) FROM waitlist_offers")) or 0)
-    finally:
-        await engine.dispose()
-        await server.drop_database(name)
-        server.close()
     return {
         "scenario": "offer-rounds",
         "families": families,
@@ -350,6 +308,6 @@ async def run_offer_rounds(families: int, rounds: int) -> dict[str, float | int 
         "median_round_s": round(sorted(seconds)[len(seconds) // 2], 3),
         "last_round_s": round(seconds[-1], 3),
         "max_statements": max(statements),
-        "load_before": "/".join(f"{x:.1f}" for x in load_before),
-        "load_after": "/".join(f"{x:.1f}" for x in os.getloadavg()),
+        "load_before": load_before,
+        "load_after": load_average(),
     }  # fmt: skip

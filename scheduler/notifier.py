@@ -1,10 +1,9 @@
 """Delivering reminders within Telegram's limits: paced, retried, blocked chats recorded.
 
-Pacing: at most ``per_second`` messages overall (default 28.8, under Telegram's ~30/s)
-spaced evenly rather than in bursts, and one message per chat every ``per_chat_seconds``
-(default 1.05 s). Each send reserves its exact moment on both timelines, so neither limit
-can be exceeded by concurrent senders; and since a task may wake late, a sliding window
-(at most 29 sends started in any second) keeps late sends from bunching up.
+Pacing (:mod:`scheduler.pacer`): at most ``per_second`` messages overall (default 28.8,
+under Telegram's ~30/s) spaced evenly rather than in bursts, and one message per chat every
+``per_chat_seconds`` (default 1.05 s); sends wait per chat, in order, and a chat inside its
+second holds up only its own messages.
 
 In the bot the notifier gets a ``Bot`` of its own (``bot.reminders.notifier_for``, with
 :func:`notifier_request`), without the Application's ``AIORateLimiter``: that limiter
@@ -33,9 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import warnings
-from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -55,6 +52,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from core.reminders.service import BLOCKED, FAILED, RETRY, SENT, UNKNOWN, Reminder
+from scheduler.pacer import Pacer
 
 logger = logging.getLogger(__name__)
 
@@ -114,70 +112,6 @@ class Delivery:
     detail: str | None = None
     attempts: int = 1
     flood_waits: int = 0
-
-
-class Pacer:
-    """Two timelines of send moments: one for the bot overall, one per chat."""
-
-    def __init__(
-        self,
-        per_second: float,
-        per_chat_seconds: float,
-        monotonic: Callable[[], float] = time.monotonic,
-        *,
-        window_seconds: float = 1.0,
-    ) -> None:
-        self.interval = 1.0 / per_second
-        self.per_chat = per_chat_seconds
-        # a task that wakes late must not bunch up with the next one: at most this many
-        # sends start in any sliding second (measured when they really start), one under
-        # Telegram's 30, so a little jitter between our start and their count is absorbed
-        self.window_limit = max(1, min(round(per_second * window_seconds), 29))
-        self.window_seconds = window_seconds
-        self._started: deque[float] = deque()
-        self._monotonic = monotonic
-        self._next = 0.0
-        self._paused_until = 0.0
-        self._next_per_chat: dict[int, float] = {}
-
-    def reserve(self, chat_id: int) -> float:
-        """Book the next moment this chat may get a message; returns the wait in seconds."""
-        now = self._monotonic()
-        at = max(now, self._next, self._paused_until, self._next_per_chat.get(chat_id, 0.0))
-        self._next = at + self.interval
-        self._next_per_chat[chat_id] = at + self.per_chat
-        if len(self._next_per_chat) > 4096:  # forget chats whose turn has long passed
-            self._next_per_chat = {c: t for c, t in self._next_per_chat.items() if t > now}
-        return at - now
-
-    def pause(self, seconds: float) -> None:
-        self._paused_until = max(self._paused_until, self._monotonic() + seconds)
-
-    @property
-    def paused(self) -> bool:
-        return self._monotonic() < self._paused_until
-
-    async def wait_turn(self, chat_id: int) -> None:
-        while True:
-            delay = self.reserve(chat_id)
-            if delay > 0:
-                await asyncio.sleep(delay)
-            if not self.paused:  # a flood wait began while we slept: queue again
-                break
-        for _ in range(self.window_limit + 1):  # the window frees one start per wait
-            wait = self._window_wait()
-            if wait <= 0:
-                break
-            await asyncio.sleep(wait)
-        self._started.append(self._monotonic())
-
-    def _window_wait(self) -> float:
-        now = self._monotonic()
-        while self._started and self._started[0] <= now - self.window_seconds:
-            self._started.popleft()
-        if len(self._started) < self.window_limit:
-            return 0.0
-        return self._started[0] + self.window_seconds - now
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -318,6 +252,7 @@ class Notifier:
     async def _request(
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, progress: Progress
     ) -> None:
+        await self.pacer.leave(chat_id)  # not bunched up with others at the wire
         progress.requesting = True
         try:
             await self.bot.send_message(

@@ -101,6 +101,20 @@ async def deliver_one(
                 report.chats.add(reminder.chat_id)
 
 
+def by_turns(due: Iterable[Reminder]) -> Iterator[Reminder]:
+    """Each chat's first reminder, then each one's second, and so on: every chat keeps its
+    order, and the workers are not all parked on one chat's per-chat second (an admin's
+    digests one after another) while the other chats' messages could go."""
+    queues: dict[int, list[Reminder]] = {}
+    for reminder in due:
+        queues.setdefault(reminder.chat_id, []).append(reminder)
+    rounds = max((len(q) for q in queues.values()), default=0)
+    for turn in range(rounds):
+        for queue in queues.values():
+            if turn < len(queue):
+                yield queue[turn]
+
+
 async def deliver(
     sessions: async_sessionmaker[AsyncSession],
     notifier: Notifier,
@@ -111,9 +125,10 @@ async def deliver(
     stopping: asyncio.Event | None = None,
     lease: timedelta = LEASE,
 ) -> SweepReport:
-    """Send every reminder with a few concurrent workers; ``stopping`` ends it early."""
+    """Send every reminder with a few concurrent workers (the chats' turns interleaved,
+    :func:`by_turns`); ``stopping`` ends it early."""
     report = SweepReport()
-    queue: Iterator[Reminder] = iter(due)
+    queue: Iterator[Reminder] = by_turns(due)
 
     async def worker() -> None:
         for reminder in queue:

@@ -18,19 +18,10 @@ from core.reminders.service import (
 )
 from core.school_file.schema import NotBookedReminders
 from handlers.reminder_texts import not_booked_buttons, not_booked_text
-from scheduler.notifier import Pacer
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 NINE_AM = datetime(2027, 1, 19, 22, 0, tzinfo=UTC)  # 09:00 in Sydney
 RULES = NotBookedReminders()
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.mark.parametrize(
@@ -90,16 +81,6 @@ def test_school_rules_fill_defaults_and_survive_garbage() -> None:
 def test_opened_token_names_the_opening() -> None:
     assert opened_token(None) == 0
     assert opened_token(datetime(1970, 1, 1, 1, 0, tzinfo=UTC)) == 60
-
-
-def test_the_pacer_spaces_messages_overall_and_per_chat() -> None:
-    clock = FakeTime()
-    pacer = Pacer(per_second=20, per_chat_seconds=1.0, monotonic=clock)
-    waits = [pacer.reserve(chat) for chat in (1, 2, 3)]
-    assert waits == pytest.approx([0.0, 0.05, 0.10])
-    assert pacer.reserve(1) == pytest.approx(1.0)  # chat 1 waits its second
-    pacer.pause(5.0)
-    assert pacer.reserve(4) == pytest.approx(5.0)
 
 
 def test_a_not_booked_message_has_a_book_now_button_per_child_and_week() -> None:
