@@ -24,6 +24,7 @@ import asyncio
 import os
 import random
 import signal
+import statistics
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -34,6 +35,7 @@ from sqlalchemy import select, update
 from bot.local_api import LocalBotApi
 from core.db.models import Enrolment, Family, HybridPattern, Parent, School, SentReminder, Student
 from scheduler.notifier import POOL_SIZE
+from tests.support import kill_stages
 from tests.support.factories import build_two_schools
 
 KILLS = 20
@@ -113,14 +115,17 @@ class Sweepers:
         pid = int(await asyncio.wait_for(self.proc.stdout.readline(), timeout=30))
         return Sweeper(pid, go)
 
-    async def kill(self, sweeper: Sweeper, delay: float) -> None:
-        """SIGKILL ``sweeper`` ``delay`` seconds from now, sent by the parent process."""
+    async def kill(self, sweeper: Sweeper, delay: float) -> int:
+        """SIGKILL ``sweeper`` ``delay`` seconds from now, sent by the parent process; the
+        moment it was sent (wall-clock ns)."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.proc.stdin.write(f"kill {sweeper.pid} {delay:.4f}\n".encode())
         await self.proc.stdin.drain()
         line = await asyncio.wait_for(self.proc.stdout.readline(), timeout=30)
-        assert line.strip() == b"killed", line
+        word, _, at = line.strip().partition(b" ")
+        assert word == b"killed", line
         sweeper.killed = True
+        return int(at)
 
     async def close(self) -> None:
         if self.proc.returncode is None:
@@ -135,6 +140,10 @@ class Sweeper:
         self.pid = pid
         self.go = go
         self.killed = False
+
+    def stages(self) -> dict[int, kill_stages.Send]:
+        """Where each chat's last send of this process stood (tests/support/kill_stages.py)."""
+        return kill_stages.read(self.go.parent / f"stages-{self.pid}")
 
     def go_on(self) -> None:
         self.go.touch()
@@ -172,6 +181,7 @@ async def test_kill_9_mid_sweep_loses_nothing(api, sessions, db_url, piano, tmp_
     kills = mid_round = 0
     per_round: list[int] = []  # duplicates of each round (each round had one kill)
     in_hand: list[bool] = []  # each duplicate: one of the last sends before its kill?
+    stages: list[str] = []  # each duplicate: its send's stage in the killed process
     try:
         current.go_on()
         for round_no in range(1, KILLS + 1):
@@ -183,8 +193,9 @@ async def test_kill_9_mid_sweep_loses_nothing(api, sessions, db_url, piano, tmp_
                 return api.metrics()["delivered_total"] > before
 
             await until(started)
-            await sweepers.kill(current, rng.uniform(0.0, 0.4))  # somewhere in the sweep
+            killed_at = await sweepers.kill(current, rng.uniform(0.0, 0.4))  # mid-sweep
             at_kill = api.seq  # nothing is sent until the next process is told to go on
+            dead = current
             mid_round += await settled_rounds(sessions, round_no) < chats
             kills += 1
             current, standby = standby, await sweepers.spawn()
@@ -200,16 +211,20 @@ async def test_kill_9_mid_sweep_loses_nothing(api, sessions, db_url, piano, tmp_
             for chat in sends(api, at_kill, api.seq):
                 if chat in sent_before:
                     in_hand.append(chat in sent_before[-POOL_SIZE:])
+                    stages.append(
+                        describe(dead.stages().get(chat), killed_at, delivered_at(api, start, chat))
+                    )
     finally:
         current.kill()
         standby.kill()
         await sweepers.close()
     delivered = api.metrics()["delivered"]
+    print("\n" + timings(tmp_path, api))
     duplicates = sum(n - KILLS for n in delivered.values() if n > KILLS)
     lost = sum(KILLS - n for n in delivered.values() if n < KILLS) + (chats - len(delivered))
     print(f"\nkill -9: {kills} kills ({mid_round} before the round was marked), "
           f"{chats} chats x {KILLS} rounds: {lost} lost, {duplicates} duplicates "
-          f"(per kill: {per_round})")  # fmt: skip
+          f"(per kill: {per_round}); stages at the kill: {stages}")  # fmt: skip
     assert kills == KILLS and mid_round >= KILLS // 2  # most kills landed mid-sweep
     assert lost == 0
     assert sum(per_round) == duplicates == len(in_hand)
@@ -221,6 +236,54 @@ async def test_kill_9_mid_sweep_loses_nothing(api, sessions, db_url, piano, tmp_
     # the old mark (checked out, and prepared, after the answer) left 1-2 and 13-17: what is
     # left is the answer's way back to a process waiting for a CPU. Fewer than one per kill:
     assert duplicates < KILLS, per_round
+
+
+def describe(send: kill_stages.Send | None, killed_at: int, delivered_at: float) -> str:
+    """A duplicate's stage at the kill; ms from its request, and from the Bot API's delivery
+    (its server's event), to the kill; the steps it had done, ms after its request."""
+    if send is None or not send.times[2]:
+        return "?"
+    out = (killed_at - send.times[2]) / 1e6
+    after = killed_at / 1e6 - delivered_at * 1e3
+    steps = " ".join(
+        f"{kill_stages.STAGES[i]}+{t:.2f}" for i in range(3, 8) if (t := send.took(2, i))
+    )
+    return f"{send.name}: kill {out:.1f} ms after the request, {after:.1f} after delivery; {steps}"
+
+
+def timings(folder: Path, api: LocalBotApi) -> str:
+    """Medians (ms) of the steps of the sends each process marked (its last one per chat),
+    and of the window: from the Bot API's delivery (its event) to the mark's COMMIT written."""
+    marked = [
+        send
+        for path in folder.glob("stages-*")
+        for send in kill_stages.read(path).values()
+        if send.stage == 7
+    ]
+    delivered: dict[int, list[int]] = {}
+    for event in api.history():
+        if event.actor == "bot" and event.kind == "send":
+            delivered.setdefault(int(event.chat_id), []).append(int(event.at * 1e9))
+    windows = []
+    for send in marked:
+        request, commit = send.times[2], send.times[6]
+        at = [t for t in delivered.get(send.chat, []) if request <= t <= commit]
+        if at:
+            windows.append((commit - at[0]) / 1e6)
+    steps = [f"delivery->written {statistics.median(windows):.3f} (max {max(windows):.3f})"]
+    for start, end in ((2, 6), (2, 4), (5, 6), (6, 7)):
+        took = sorted(t for send in marked if (t := send.took(start, end)) is not None)
+        if took:
+            steps.append(f"{kill_stages.STAGES[start]}->{kill_stages.STAGES[end]} "
+                         f"{statistics.median(took):.3f} (max {took[-1]:.3f})")  # fmt: skip
+    return f"{len(marked)} marked sends, ms median: " + ", ".join(steps)
+
+
+def delivered_at(api: LocalBotApi, after: int, chat: int) -> float:
+    """When the Bot API delivered the first message to ``chat`` after event ``after``."""
+    return next(
+        e.at for e in api.history(after=after) if e.kind == "send" and int(e.chat_id) == chat
+    )
 
 
 def sends(api: LocalBotApi, after: int, upto: int) -> list[int]:
