@@ -24,8 +24,9 @@ counted as sent. ``Forbidden`` (the user blocked the bot) calls ``on_blocked``; 
 ``attempt`` (given by the sweeps, :class:`Attempt`) brackets each request: ``before`` runs
 after the pacer's turn (the first claims the reminder, later ones check the claim, each
 staging the SENT mark; False means someone else has it now, and nothing is sent), then
-``delivered`` the moment the request returns (the mark's commit, before anything else) or
-``failed`` when it raised. At most ``in_flight`` attempts are open at once (one database
+``delivered`` the moment the answer's status says delivered (the mark's commit, from the
+HTTP client's hook: scheduler/answers.py; or when the request returns) or ``failed``
+when it raised. At most ``in_flight`` attempts are open at once (one database
 connection each, the HTTP pool's size: more would only wait for a connection there).
 """
 
