@@ -23,8 +23,9 @@ counted as sent. ``Forbidden`` (the user blocked the bot) calls ``on_blocked``; 
 ``attempt`` (given by the sweeps, :class:`Attempt`) brackets each request: ``before`` runs
 after the pacer's turn (the first claims the reminder, later ones check the claim, each
 staging the SENT mark; False means someone else has it now, and nothing is sent), then
-``delivered`` the moment the request returns (the mark's commit, before anything else) or
-``failed`` when it raised. At most ``in_flight`` attempts are open at once (one database
+``delivered`` the moment the answer's status says delivered (the mark's commit, from the
+HTTP client's hook: scheduler/answers.py; or when the request returns) or ``failed``
+when it raised. At most ``in_flight`` attempts are open at once (one database
 connection each, the HTTP pool's size: more would only wait for a connection there).
 """
 
@@ -52,6 +53,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from core.reminders.service import BLOCKED, FAILED, RETRY, SENT, UNKNOWN, Reminder
+from scheduler.answers import Answer, answer_hooks
 from scheduler.pacer import Pacer
 
 logger = logging.getLogger(__name__)
@@ -90,6 +92,7 @@ def notifier_request(pool_size: int = POOL_SIZE) -> HTTPXRequest:
         write_timeout=10.0,
         connect_timeout=5.0,
         pool_timeout=10.0,
+        httpx_kwargs=answer_hooks(),  # a reminder's mark goes as its answer's status comes
     )
 
 
@@ -239,15 +242,26 @@ class Notifier:
         progress: Progress,
         attempt: Attempt | None,
     ) -> None:
-        """One request, its outcome told to ``attempt`` first (the mark: nothing between)."""
-        try:
+        """One request, its outcome told to ``attempt`` first: the mark goes the moment the
+        answer's status says delivered (scheduler/answers.py), or when the request returns."""
+        if attempt is None:
             await self._request(chat_id, text, markup, progress)
-        except BaseException:
-            if attempt is not None:  # also when stopped: the claim is kept for its outcome
+            return
+        answer = Answer(attempt.delivered)
+        try:
+            with answer:
+                await self._request(chat_id, text, markup, progress)
+        except Exception:
+            if not answer.marked:
+                await asyncio.shield(attempt.failed())  # the claim is kept for its outcome
+                raise
+            # a 2xx answer marked it: delivered, whatever went wrong reading the rest
+            logger.info("chat %s: delivered, its answer's body was lost", chat_id, exc_info=True)
+        except BaseException:  # stopped: the claim is kept for its outcome (unless marked)
+            if not answer.marked:
                 await asyncio.shield(attempt.failed())
             raise
-        if attempt is not None:
-            await attempt.delivered()
+        await answer.mark()  # the hook's (a failure of it is raised here), or now
 
     async def _request(
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, progress: Progress

@@ -2,13 +2,15 @@
 
 The claim of :mod:`core.reminders.log` with the mark staged: right before each request the
 reminder is claimed (first attempt) or its claim checked (later ones) in a transaction that
-also marks it SENT, left open on a connection of its own while the request is out:
+also marks it SENT, left open on a connection of its own while the request is out
+(:class:`core.db.driver_staged.Staged`: raw asyncpg, prepared statements):
 
-- the request returns: ``COMMIT``, one message on a connection that is already there, its
-  statement already run; nothing else stands between the Bot API's answer and the mark (no
-  pool checkout, no statement to prepare, no parsing of ours). A process killed after that
-  message left has marked it: PostgreSQL reads a ``COMMIT`` in its socket even once the
-  sender is gone.
+- the Bot API answers that it delivered (scheduler/answers.py calls :meth:`delivered` from
+  the HTTP client, as soon as the answer's status line is read): ``COMMIT``, one message
+  written within the call on the connection that is already there; nothing else stands
+  between the Bot API's answer and the mark (no pool checkout, no statement to prepare, no
+  ORM, no parsing of ours). A process killed after that message left has marked it:
+  PostgreSQL reads a ``COMMIT`` in its socket even once the sender is gone.
 - the request fails: the row becomes the claim (CLAIMED, with a lease), committed, and
   the outcome is marked by the claim's token as before (:func:`core.reminders.log.record`).
 - the process dies before the ``COMMIT``: PostgreSQL rolls the transaction back when the
@@ -17,25 +19,51 @@ also marks it SENT, left open on a connection of its own while the request is ou
 
 While the request is out the row is locked: another process that would claim it (its lease
 ran out, say) waits for this send to end instead of sending it too, then finds it SENT or
-claims it. The only duplicate left is a message the Bot API delivered in the instant
-before the process was killed, its answer not yet read or its ``COMMIT`` not yet written.
+claims it. The only duplicate left is a message whose request had left the killed process
+(the Bot API delivers it even after its sender died) and whose ``COMMIT`` had not: from
+the request's last byte to the ``COMMIT``'s, the request's whole round trip
+(docs/reminders.md has the measurements).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import Executable, func, literal, update
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.clock import Clock
-from core.db.models import SentReminder
-from core.reminders.log import CLAIMED, LEASE, SENT, takeable
+from core.db.driver_staged import Staged
+from core.reminders.log import CLAIMED, LEASE, SENT
 from core.reminders.notices import Reminder
 
 logger = logging.getLogger(__name__)
+
+# the first attempt: claim the reminder (absent, to retry, or a claim whose lease ran out:
+# core.reminders.log.takeable) and mark it SENT, uncommitted
+FIRST = f"""
+INSERT INTO sent_reminders AS r (school_id, dedupe_key, kind, parent_id, status, created_at,
+                                 sent_at, lease_until, claim_token, attempts)
+VALUES ($1, $2, $3, $4, '{SENT}', $5, $5, NULL, $6, 1)
+ON CONFLICT (dedupe_key) DO UPDATE
+SET status = '{SENT}', sent_at = EXCLUDED.sent_at, detail = NULL, lease_until = NULL,
+    claim_token = EXCLUDED.claim_token, attempts = r.attempts + 1
+WHERE r.status = 'RETRY'
+   OR (r.status = '{CLAIMED}' AND (r.lease_until IS NULL OR r.lease_until < clock_timestamp()))
+RETURNING r.id
+"""
+# a later attempt: our claim, still ours, marked SENT, uncommitted
+AGAIN = f"""
+UPDATE sent_reminders SET status = '{SENT}', sent_at = $3, lease_until = NULL
+WHERE dedupe_key = $1 AND claim_token = $2 AND status = '{CLAIMED}'
+RETURNING id
+"""
+# the request failed: the staged row becomes our claim, with a fresh lease
+FAILED_ATTEMPT = f"""
+UPDATE sent_reminders
+SET status = '{CLAIMED}', sent_at = NULL, lease_until = clock_timestamp() + $3::interval
+WHERE dedupe_key = $1 AND claim_token = $2
+"""
 
 
 class StagedSend:
@@ -64,96 +92,38 @@ class StagedSend:
         self.clock = clock
         self.lease = lease
         self.claimed = False  # a claim of ours was (or is being) committed
-        self._conn: AsyncConnection | None = None
+        self._staged: Staged | None = None
 
     async def before(self, attempt: int) -> bool:
         """Claim (the first time) or check our claim, marked SENT, uncommitted."""
         now = self.clock.now()
-        conn = await self.engine.connect()
-        try:
-            staged = await conn.scalar(self._first(now) if not self.claimed else self._again(now))
-        except BaseException:
-            await conn.close()
-            raise
+        r = self.reminder
+        if not self.claimed:
+            args: tuple[object, ...] = (r.school_id, r.key, r.kind, r.parent_id, now, self.token)
+            staged, _ = await Staged.begin(self.engine, FIRST, *args)
+        else:
+            staged, _ = await Staged.begin(self.engine, AGAIN, r.key, self.token, now)
         if staged is None:
-            await conn.close()  # rolls back: nothing was changed
             return False
-        self._conn = conn
+        self._staged = staged
         self.claimed = True
         return True
 
     async def delivered(self) -> None:
-        """The request returned: commit the SENT mark at once."""
-        conn, self._conn = self._conn, None
-        if conn is None:
-            return
-        try:
-            await conn.commit()
-        finally:
-            await conn.close()
+        """The Bot API delivered it: commit the SENT mark at once (the ``COMMIT`` is written
+        before this call first waits)."""
+        staged, self._staged = self._staged, None
+        if staged is not None:
+            await staged.commit()
 
     async def failed(self) -> None:
         """The request failed (or was stopped): keep the claim, with a fresh lease, for the
         retry or for the outcome's mark."""
-        conn, self._conn = self._conn, None
-        if conn is None:
-            return
-        try:
-            await conn.execute(
-                update(SentReminder)
-                .where(
-                    SentReminder.dedupe_key == self.reminder.key,
-                    SentReminder.claim_token == self.token,
-                )
-                .values(
-                    status=CLAIMED,
-                    sent_at=None,
-                    lease_until=func.clock_timestamp() + literal(self.lease),
-                )
-            )
-            await conn.commit()
-        finally:
-            await conn.close()
+        staged, self._staged = self._staged, None
+        if staged is not None:
+            await staged.end(FAILED_ATTEMPT, self.reminder.key, self.token, self.lease)
 
     async def close(self) -> None:
         """End an attempt nobody ended (an unexpected error): as failed."""
-        if self._conn is not None:
+        if self._staged is not None:
             await self.failed()
-
-    def _first(self, now: datetime) -> Executable:
-        stmt = insert(SentReminder).values(
-            school_id=self.reminder.school_id,
-            dedupe_key=self.reminder.key,
-            kind=self.reminder.kind,
-            parent_id=self.reminder.parent_id,
-            status=SENT,
-            created_at=now,
-            sent_at=now,
-            lease_until=None,
-            claim_token=self.token,
-            attempts=1,
-        )
-        return stmt.on_conflict_do_update(
-            index_elements=[SentReminder.dedupe_key],
-            set_={
-                "status": SENT,
-                "sent_at": stmt.excluded.sent_at,
-                "detail": None,
-                "lease_until": None,
-                "claim_token": stmt.excluded.claim_token,
-                "attempts": SentReminder.attempts + 1,
-            },
-            where=takeable(),
-        ).returning(SentReminder.id)
-
-    def _again(self, now: datetime) -> Executable:
-        return (
-            update(SentReminder)
-            .where(
-                SentReminder.dedupe_key == self.reminder.key,
-                SentReminder.claim_token == self.token,
-                SentReminder.status == CLAIMED,
-            )
-            .values(status=SENT, sent_at=now, lease_until=None)
-            .returning(SentReminder.id)
-        )

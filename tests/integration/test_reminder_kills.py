@@ -9,13 +9,17 @@ lease (1 s here) runs out. A round is done when every family's reminder is marke
 each chat must then have exactly one message per round, or two when the killed process
 had that very message in hand.
 
-The SENT mark is staged before each request and committed the moment it returns
-(core/reminders/sending.py), so the only duplicate possible is a message the Bot API had
-delivered whose answer the killed process had not yet read, or read without its COMMIT
-having left: one of the requests it had out at the kill (at most the notifier's
-``in_flight``). The test checks that each duplicate is such a message (one of the last
-``in_flight`` deliveries before the kill), and reports how many (``-s`` shows the line):
-on a loaded machine the answer's way back to a process waiting for a CPU is the window.
+The SENT mark is staged before each request and its COMMIT written the moment the answer's
+status says delivered (core/reminders/sending.py, scheduler/answers.py), so the only
+duplicate possible is a message whose request had left the killed process (the Bot API
+delivers it all the same) and whose COMMIT had not: one of the requests it had out at the
+kill (at most the notifier's ``in_flight``). The test checks that each duplicate is such a
+message (one of the last ``in_flight`` deliveries before the kill), and reports how many
+(``-s`` shows the line), with each one's stage in the killed process (recorded by
+tests/support/kill_stages.py), the median window from the Bot API's delivery to the
+COMMIT written, and how many requests the killed process had out and unmarked that the Bot
+API delivered (the duplicates) or never got (what skipping "possibly sent" claims on
+takeover would lose).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import asyncio
 import os
 import random
 import signal
+import statistics
 import sys
 from pathlib import Path
 
@@ -33,6 +38,7 @@ from sqlalchemy import select, update
 from bot.local_api import LocalBotApi
 from core.db.models import Enrolment, Family, HybridPattern, Parent, School, SentReminder, Student
 from scheduler.notifier import POOL_SIZE
+from tests.support import kill_stages
 from tests.support.factories import build_two_schools
 
 KILLS = 20
@@ -104,14 +110,17 @@ class Sweepers:
         pid = int(await asyncio.wait_for(self.proc.stdout.readline(), timeout=30))
         return Sweeper(pid, go)
 
-    async def kill(self, sweeper: Sweeper, delay: float) -> None:
-        """SIGKILL ``sweeper`` ``delay`` seconds from now, sent by the parent process."""
+    async def kill(self, sweeper: Sweeper, delay: float) -> int:
+        """SIGKILL ``sweeper`` ``delay`` seconds from now, sent by the parent process; the
+        moment it was sent (wall-clock ns)."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.proc.stdin.write(f"kill {sweeper.pid} {delay:.4f}\n".encode())
         await self.proc.stdin.drain()
         line = await asyncio.wait_for(self.proc.stdout.readline(), timeout=30)
-        assert line.strip() == b"killed", line
+        word, _, at = line.strip().partition(b" ")
+        assert word == b"killed", line
         sweeper.killed = True
+        return int(at)
 
     async def close(self) -> None:
         if self.proc.returncode is None:
@@ -126,6 +135,10 @@ class Sweeper:
         self.pid = pid
         self.go = go
         self.killed = False
+
+    def stages(self) -> dict[int, kill_stages.Send]:
+        """Where each chat's last send of this process stood (tests/support/kill_stages.py)."""
+        return kill_stages.read(self.go.parent / f"stages-{self.pid}")
 
     def go_on(self) -> None:
         self.go.touch()
@@ -163,6 +176,9 @@ async def test_kill_9_mid_sweep_loses_nothing(api, sessions, db_url, piano, tmp_
     kills = mid_round = 0
     per_round: list[int] = []  # duplicates of each round (each round had one kill)
     in_hand: list[bool] = []  # each duplicate: one of the last sends before its kill?
+    stages: list[str] = []  # each duplicate: its send's stage in the killed process
+    # sends the killed process had begun requesting, not marked: (delivered, never delivered)
+    possibly_sent = [0, 0]
     try:
         current.go_on()
         for round_no in range(1, KILLS + 1):
@@ -174,8 +190,9 @@ async def test_kill_9_mid_sweep_loses_nothing(api, sessions, db_url, piano, tmp_
                 return api.metrics()["delivered_total"] > before
 
             await until(started)
-            await sweepers.kill(current, rng.uniform(0.0, 0.4))  # somewhere in the sweep
+            killed_at = await sweepers.kill(current, rng.uniform(0.0, 0.4))  # mid-sweep
             at_kill = api.seq  # nothing is sent until the next process is told to go on
+            dead = current
             mid_round += await settled_rounds(sessions, round_no) < chats
             kills += 1
             current, standby = standby, await sweepers.spawn()
@@ -188,19 +205,29 @@ async def test_kill_9_mid_sweep_loses_nothing(api, sessions, db_url, piano, tmp_
             total = api.metrics()["delivered_total"]
             per_round.append(total - before - chats)
             sent_before = sends(api, start, at_kill)
+            this_round = sends(api, start, api.seq)
+            for chat, send in dead.stages().items():
+                if send.times[2] >= killed_at - 500_000_000 and 2 <= send.stage < 6:
+                    possibly_sent[this_round.count(chat) < 2] += 1
             for chat in sends(api, at_kill, api.seq):
                 if chat in sent_before:
                     in_hand.append(chat in sent_before[-POOL_SIZE:])
+                    stages.append(
+                        describe(dead.stages().get(chat), killed_at, delivered_at(api, start, chat))
+                    )
     finally:
         current.kill()
         standby.kill()
         await sweepers.close()
     delivered = api.metrics()["delivered"]
+    print("\n" + timings(tmp_path, api))
     duplicates = sum(n - KILLS for n in delivered.values() if n > KILLS)
     lost = sum(KILLS - n for n in delivered.values() if n < KILLS) + (chats - len(delivered))
     print(f"\nkill -9: {kills} kills ({mid_round} before the round was marked), "
           f"{chats} chats x {KILLS} rounds: {lost} lost, {duplicates} duplicates "
-          f"(per kill: {per_round})")  # fmt: skip
+          f"(per kill: {per_round}); stages at the kill: {stages}; requested, not marked at "
+          f"the kill: {possibly_sent[0]} delivered twice, {possibly_sent[1]} delivered only "
+          f"by the next process (lost if it had not sent them)")  # fmt: skip
     assert kills == KILLS and mid_round >= KILLS // 2  # most kills landed mid-sweep
     assert lost == 0
     assert sum(per_round) == duplicates == len(in_hand)
@@ -208,10 +235,58 @@ async def test_kill_9_mid_sweep_loses_nothing(api, sessions, db_url, piano, tmp_
     # requests (at most the notifier's in_flight at once), never an older one resent
     assert all(in_hand), in_hand
     assert all(0 <= n <= POOL_SIZE for n in per_round), per_round
-    # measured 0-1 at load 2-3 and 2-10 (median 5) at load 10-15 (docs/benchmarks.md), where
-    # the old mark (checked out, and prepared, after the answer) left 1-2 and 13-17: what is
-    # left is the answer's way back to a process waiting for a CPU. Fewer than one per kill:
+    # measured 1-5 at load 8-15 (docs/benchmarks.md, "Reminder faults"), nearly all requests
+    # whose answer the killed process had not read yet: the round trip, not our mark. Fewer
+    # than one per kill:
     assert duplicates < KILLS, per_round
+
+
+def describe(send: kill_stages.Send | None, killed_at: int, delivered_at: float) -> str:
+    """A duplicate's stage at the kill; ms from its request, and from the Bot API's delivery
+    (its server's event), to the kill; the steps it had done, ms after its request."""
+    if send is None or not send.times[2]:
+        return "?"
+    out = (killed_at - send.times[2]) / 1e6
+    after = killed_at / 1e6 - delivered_at * 1e3
+    steps = " ".join(
+        f"{kill_stages.STAGES[i]}+{t:.2f}" for i in range(3, 8) if (t := send.took(2, i))
+    )
+    return f"{send.name}: kill {out:.1f} ms after the request, {after:.1f} after delivery; {steps}"
+
+
+def timings(folder: Path, api: LocalBotApi) -> str:
+    """Medians (ms) of the steps of the sends each process marked (its last one per chat),
+    and of the window: from the Bot API's delivery (its event) to the mark's COMMIT written."""
+    marked = [
+        send
+        for path in folder.glob("stages-*")
+        for send in kill_stages.read(path).values()
+        if send.stage == 7
+    ]
+    delivered: dict[int, list[int]] = {}
+    for event in api.history():
+        if event.actor == "bot" and event.kind == "send":
+            delivered.setdefault(int(event.chat_id), []).append(int(event.at * 1e9))
+    windows = []
+    for send in marked:
+        request, commit = send.times[2], send.times[6]
+        at = [t for t in delivered.get(send.chat, []) if request <= t <= commit]
+        if at:
+            windows.append((commit - at[0]) / 1e6)
+    steps = [f"delivery->written {statistics.median(windows):.3f} (max {max(windows):.3f})"]
+    for start, end in ((2, 6), (2, 4), (5, 6), (6, 7)):
+        took = sorted(t for send in marked if (t := send.took(start, end)) is not None)
+        if took:
+            steps.append(f"{kill_stages.STAGES[start]}->{kill_stages.STAGES[end]} "
+                         f"{statistics.median(took):.3f} (max {took[-1]:.3f})")  # fmt: skip
+    return f"{len(marked)} marked sends, ms median: " + ", ".join(steps)
+
+
+def delivered_at(api: LocalBotApi, after: int, chat: int) -> float:
+    """When the Bot API delivered the first message to ``chat`` after event ``after``."""
+    return next(
+        e.at for e in api.history(after=after) if e.kind == "send" and int(e.chat_id) == chat
+    )
 
 
 def sends(api: LocalBotApi, after: int, upto: int) -> list[int]:

@@ -6,9 +6,10 @@ the test's database and local Bot API server.
 a parent that imports everything once and prints ``ready``; each line ``spawn GO_FILE`` on
 its standard input forks a sweeper process (its pid printed back): connected at once, it
 waits until GO_FILE exists, then sweeps the not-booked reminders every 50 ms, its clock at
-``BASE`` plus as many hours as ROUND_FILE says, until it is killed. A line ``kill PID
-DELAY`` makes the parent send SIGKILL to PID after DELAY seconds and print ``killed``: the
-killer is neither the Bot API server nor the test's event loop (a kill issued by the loop
+``BASE`` plus as many hours as ROUND_FILE says, until it is killed; it records where each
+of its sends stands (tests/support/kill_stages.py). A line ``kill PID DELAY`` makes the
+parent send SIGKILL to PID after DELAY seconds and print ``killed T`` (T: when, wall-clock
+ns). The killer is neither the Bot API server nor the test's event loop (a kill issued by the loop
 that also answers the Bot API lands in the same turn as an answer, before the sweeper can
 read it, far more often than a kill independent of Telegram would).
 """
@@ -31,6 +32,7 @@ from core.reminders.service import NOT_BOOKED
 from core.services import Services
 from scheduler.notifier import notifier_request
 from scheduler.sweeps import run_sweep
+from tests.support import kill_stages
 
 TOKEN = "123456:TEST-TOKEN"
 BASE = datetime(2027, 1, 18, 14, 0, tzinfo=UTC)  # 01:00 in Sydney
@@ -81,7 +83,7 @@ def main() -> None:
             pid_text, _, delay = arg.partition(" ")
             time.sleep(float(delay))
             os.kill(int(pid_text), signal.SIGKILL)
-            print("killed", flush=True)
+            print(f"killed {time.time_ns()}", flush=True)
             continue
         if command != "spawn":
             continue
@@ -89,6 +91,7 @@ def main() -> None:
         pid = os.fork()
         if pid == 0:  # the sweeper: no event loop existed before the fork
             try:
+                kill_stages.install(Path(go_file).parent / f"stages-{os.getpid()}")
                 asyncio.run(sweep_forever(db_url, api_url, round_file, go_file, float(lease)))
             finally:
                 os._exit(1)
