@@ -16,10 +16,19 @@ from core.clock import FixedClock
 from core.db.models import Teacher
 from core.services import Services
 from core.views import Actor
-from tests.api import test_approval_api as approval
 from tests.api import test_office as office
-from tests.support.api_client import BOOK, JANE, PIANO, SLOTS, Api, book, booking, init_data
-from tests.support.factories import SchoolIds
+from tests.support.api_client import (
+    BOOK,
+    JANE,
+    PIANO,
+    SLOTS,
+    Api,
+    bob_books,
+    book,
+    booking,
+    init_data,
+)
+from tests.support.factories import SchoolIds, require_approval
 
 RU = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
 DE = {"Accept-Language": "de"}
@@ -162,8 +171,8 @@ async def test_the_cores_refusals_of_marking_and_deciding_come_in_the_asked_lang
     assert status == 404
     assert answer["message"] == "An dieser Schule gibt es keine Buchung Nr. 999999."
     # a teacher, but not the lesson's, may not decide (Kim Lee teaches none of piano)
-    await approval._approval_on(services, alpha)
-    pending = await approval._book(api, week=8)
+    await require_approval(services.sessions, alpha.piano)
+    pending = await bob_books(api, week=8)
     async with services.sessions() as session, session.begin():
         await session.execute(
             update(Teacher).where(Teacher.id == alpha.other_teacher).values(telegram_id=office.KIM)
