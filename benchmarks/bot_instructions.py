@@ -31,12 +31,10 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -45,15 +43,17 @@ _COST = _HERE / "cost_per_booking.py"
 sys.path[:] = [p for p in sys.path if p not in (str(_HERE), "")]
 
 
-def _cost_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("cost_per_booking", _COST)
+def _sibling(name: str):  # type: ignore[no-untyped-def]
+    """This folder's NAME.py, loaded by its path (the folder is kept off sys.path)."""
+    spec = importlib.util.spec_from_file_location(name, _HERE / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-cost = _cost_module()
+cost = _sibling("cost_per_booking")
+cg = _sibling("callgrind_pg")  # PostgreSQL under callgrind, shared with cost_per_booking.py
 
 
 def totals(out: Path) -> dict[str, int]:
@@ -72,7 +72,7 @@ def totals(out: Path) -> dict[str, int]:
 def settle(postmaster: int, baseline: int, timeout: float = 120.0) -> None:
     """Wait until the run's backends have exited (and written their counts)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and len(cost.postgres_pids(postmaster)) > baseline:
+    while time.monotonic() < deadline and len(cg.postgres_pids(postmaster)) > baseline:
         time.sleep(0.5)
     time.sleep(2.0)  # a file is written as the process exits
 
@@ -88,45 +88,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--keep", default="", help="copy the bot processes' callgrind files here")
     args = parser.parse_args(argv)
-    for tool in ("valgrind", "gcc", "callgrind_control"):
-        if not shutil.which(tool):
-            raise SystemExit(f"error: needs {tool}")
-    import pgserver
-
-    bin_dir = Path(pgserver.__file__).parent / "pginstall" / "bin"
-    tmp = Path(tempfile.mkdtemp(prefix="bot-instructions-"))
-    (tmp / "helper.c").write_text(cost.CALLGRIND_HELPER)
-    helper = tmp / "helper.so"
-    subprocess.run(["gcc", "-O1", "-shared", "-fPIC", "-o", helper, tmp / "helper.c"], check=True)
-    as_user = ["runuser", "-u", "pgserver", "--"] if os.geteuid() == 0 else []
-    data, out, own_dir = tmp / "data", tmp / "out", tmp / "own"
-    out.mkdir()
-    own_dir.mkdir()
-    if as_user:
-        subprocess.run(["chown", "-R", "pgserver", str(tmp)], check=True)
-    subprocess.run(
-        [*as_user, bin_dir / "initdb", "-D", data, "-U", "postgres", "-A", "trust"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    server = subprocess.Popen(
-        [
-            *as_user, "valgrind", "--tool=callgrind", "--trace-children=yes",
-            "--instr-atstart=no", f"--callgrind-out-file={out}/pg.%p", bin_dir / "postgres",
-            "-D", data, "-h", "", "-k", data, "-c", "autovacuum=off",
-        ],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    cg.require(("valgrind", "gcc", "callgrind_control"))
     results: dict[str, list[dict[str, float]]] = {}
-    try:
-        pid_file = data / "postmaster.pid"
-        for _ in range(480):
-            if pid_file.exists() and "ready" in pid_file.read_text():
-                break
-            time.sleep(0.5)
-        postmaster = int(pid_file.read_text().split()[0])
+    with cg.callgrind_postgres(
+        "bot-instructions-",
+        valgrind_options=["--instr-atstart=no"],
+        postgres_options=["-c", "autovacuum=off"],
+        start_timeout=240.0,
+        stop_timeout=300.0,
+    ) as pg:
+        postmaster, out, url = pg.postmaster, pg.out, pg.url
+        own_dir = pg.tmp / "own"
+        own_dir.mkdir()
         time.sleep(3.0)
-        baseline = len(cost.postgres_pids(postmaster))
-        url = f"postgresql+asyncpg://postgres@/postgres?host={data}"
+        baseline = len(cg.postgres_pids(postmaster))
         specs = cost.parse_specs(args.trees)
 
         def one_run(tree: Path, python: str, setup: str, parents: int, own: Path) -> dict:
@@ -138,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--tree", str(tree), "--database-url", url, "--postmaster", str(postmaster),
                 "--parents", str(parents), "--warm-parents", str(args.warm),
                 "--seed", str(args.seed), "--setup-sql", setup, "--no-echo", "--wait", "900",
-                "--cg-postgres", "--cg-helper", str(helper),
+                "--cg-postgres", "--cg-helper", str(pg.helper),
             ]  # fmt: skip
             proc = subprocess.run(command, capture_output=True, text=True, check=False)
             if proc.returncode != 0:
@@ -159,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                 zero = one_run(tree, python, setup, 0, own_dir / "zero")
                 numbers = one_run(tree, python, setup, args.parents, own)
                 db_ir = numbers["db_ir"] - zero["db_ir"]
-                own_ir = cost.callgrind_total(own)
+                own_ir = cg.callgrind_total(own)
                 updates = numbers["updates"]
                 run = {
                     "updates": updates,
@@ -195,11 +170,6 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {label} | {cells} | {py:,.0f} | {db:,.0f} | {total:,.0f} | "
                 f"{total / base:.3f} ({py / base_py:.3f}, {db / base_db:.3f}) |"
             )
-    finally:
-        subprocess.run([*as_user, bin_dir / "pg_ctl", "-D", data, "stop", "-m", "fast"],
-                       capture_output=True, check=False)  # fmt: skip
-        server.wait(timeout=300)
-        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

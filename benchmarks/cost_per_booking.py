@@ -125,6 +125,10 @@ def load_tree_module(tree: Path, name: str) -> ModuleType:
     return module
 
 
+# PostgreSQL under callgrind and the readers of its counts (shared with bot_instructions.py)
+cg = load_tree_module(Path(_HERE).parent, "callgrind_pg")
+
+
 # ---------------------------------------------------------------- the rush, in a tree
 
 
@@ -285,34 +289,6 @@ def bot_pool_size(bt: Any, setup: str) -> int:
     return int(getattr(bt, "DEFAULT_DB_POOL_SIZE", 20))
 
 
-def postgres_pids(postmaster: int) -> list[int]:
-    """The postmaster and its live children."""
-    pids = [postmaster]
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == postmaster:
-                        pids.append(int(entry))
-            except (OSError, ValueError):
-                continue
-    return pids
-
-
-def callgrind_control(pid: int, *options: str) -> None:
-    """callgrind_control for a process, run as its owner (vgdb finds it by its user's name)."""
-    import pwd
-
-    try:
-        owner = os.stat(f"/proc/{pid}").st_uid
-    except OSError:  # gone meanwhile
-        return
-    as_owner = ["runuser", "-u", pwd.getpwuid(owner).pw_name, "--"] if owner != os.geteuid() else []
-    subprocess.run(
-        [*as_owner, "callgrind_control", *options, str(pid)], capture_output=True, check=False
-    )
-
-
 def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
     import logging
     import uuid
@@ -383,7 +359,7 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
                 # in backends forked from now on (counting can be switched in the postmaster
                 # only: a backend interrupted in a read exits), so the pool starts empty
                 await engine.dispose()
-                callgrind_control(args.postmaster, "-i", "on")
+                cg.callgrind_control(args.postmaster, "-i", "on")
             if args.warm_parents:  # bot_instructions.py: a first burst opens the pool's
                 # connections and runs each statement on them, uncounted in this process
                 warm: list[float] = []
@@ -410,7 +386,7 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
             if valgrind is not None:
                 valgrind.cg_stop()
             if args.cg_postgres:
-                callgrind_control(args.postmaster, "-i", "off")
+                cg.callgrind_control(args.postmaster, "-i", "off")
             await bt.stop_bot(application)
             numbers["bot"] = _phase_numbers(meter, phase)
         finally:
@@ -448,12 +424,6 @@ def load() -> float:
 
 # ---------------------------------------------------------------- instructions (callgrind)
 
-CALLGRIND_HELPER = """
-#include <valgrind/callgrind.h>
-void cg_start(void) { CALLGRIND_START_INSTRUMENTATION; }
-void cg_stop(void) { CALLGRIND_STOP_INSTRUMENTATION; }
-"""
-
 
 def parse_specs(specs: list[str]) -> list[tuple[str, Path, str, str]]:
     """label, tree, python, setup (SQL statements and book: substitutions, "|"-separated)."""
@@ -466,18 +436,6 @@ def parse_specs(specs: list[str]) -> list[tuple[str, Path, str, str]]:
     return trees
 
 
-def callgrind_total(path: Path, timeout: float = 120.0) -> int:
-    """The instruction count of a finished callgrind run (its ``totals:`` line)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists():
-            for line in path.read_text(errors="replace").splitlines():
-                if line.startswith("totals:"):
-                    return int(line.split()[1])
-        time.sleep(0.5)
-    raise SystemExit(f"error: no callgrind totals in {path}")
-
-
 def run_instructions(args: argparse.Namespace) -> int:
     """Instructions per booking: the Python process and the PostgreSQL backend, by callgrind.
 
@@ -487,66 +445,32 @@ def run_instructions(args: argparse.Namespace) -> int:
     while the clock runs. The backend's count includes its connection and the warm-up
     attempts, so each tree also runs the same school with no measured attempt, and the
     difference is divided by the bookings."""
-    for tool in ("valgrind", "gcc"):
-        if not shutil.which(tool):
-            raise SystemExit(f"error: --instructions needs {tool}")
-    import pgserver
-
-    bin_dir = Path(pgserver.__file__).parent / "pginstall" / "bin"
-    tmp = Path(tempfile.mkdtemp(prefix="cost-instructions-"))
-    (tmp / "helper.c").write_text(CALLGRIND_HELPER)
-    helper = tmp / "helper.so"
-    subprocess.run(["gcc", "-O1", "-shared", "-fPIC", "-o", helper, tmp / "helper.c"], check=True)
-    as_user = ["runuser", "-u", "pgserver", "--"] if os.geteuid() == 0 else []
-    data, out = tmp / "data", tmp / "out"
-    out.mkdir()
-    if as_user:
-        subprocess.run(["chown", "-R", "pgserver", str(tmp)], check=True)
-    subprocess.run(
-        [*as_user, bin_dir / "initdb", "-D", data, "-U", "postgres", "-A", "trust"],
-        check=True,
-        capture_output=True,
-    )
-    server = subprocess.Popen(
-        [
-            *as_user, "valgrind", "--tool=callgrind", "--trace-children=yes",
-            f"--callgrind-out-file={out}/pg.%p", bin_dir / "postgres", "-D", data, "-h", "",
-            "-k", data,
-        ],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        pid_file = data / "postmaster.pid"
-        for _ in range(240):
-            if pid_file.exists() and "ready" in pid_file.read_text():
-                break
-            time.sleep(0.5)
-        postmaster = int(pid_file.read_text().split()[0])
-        url = f"postgresql+asyncpg://postgres@/postgres?host={data}"
+    cg.require(("valgrind", "gcc"), "error: --instructions needs")
+    with cg.callgrind_postgres("cost-instructions-") as pg:
         results = {}
         for label, tree, python, setup in parse_specs(args.trees):
             runs = {}
             for seconds in (0.0, 1e6):  # no measured attempt; every slot booked
                 command = [
                     python, __file__, "--worker", "rush", "--tree", str(tree),
-                    "--database-url", url, "--postmaster", str(postmaster),
+                    "--database-url", pg.url, "--postmaster", str(pg.postmaster),
                     "--clients", "1", "--seconds", str(seconds),
                     "--students", str(args.students), "--seed", str(args.seed),
                     "--setup-sql", setup,
                 ]  # fmt: skip
-                own = tmp / f"py.{len(results)}.{int(seconds > 0)}"
+                own = pg.tmp / f"py.{len(results)}.{int(seconds > 0)}"
                 if seconds:
                     command = [
                         "valgrind", "--tool=callgrind", "--instr-atstart=no",
-                        f"--callgrind-out-file={own}", *command, "--cg-helper", str(helper),
+                        f"--callgrind-out-file={own}", *command, "--cg-helper", str(pg.helper),
                     ]  # fmt: skip
                 proc = subprocess.run(command, capture_output=True, text=True, check=False)
                 if proc.returncode != 0:
                     print(proc.stderr, file=sys.stderr)
                     return 1
                 numbers = json.loads(proc.stdout.strip().splitlines()[-1])
-                numbers["db_ir"] = callgrind_total(out / f"pg.{numbers['backends'][0]}")
-                numbers["own_ir"] = callgrind_total(own) if seconds else 0
+                numbers["db_ir"] = cg.callgrind_total(pg.out / f"pg.{numbers['backends'][0]}")
+                numbers["own_ir"] = cg.callgrind_total(own) if seconds else 0
                 runs[seconds > 0] = numbers
             full, zero = runs[True], runs[False]
             booked = full["booked"]
@@ -573,11 +497,6 @@ def run_instructions(args: argparse.Namespace) -> int:
                 f"| {label} | {r['booked']} | {r['py']:,.0f} | {r['db']:,.0f} | {total:,.0f} | "
                 f"{total / (first['py'] + first['db']):.3f} |"
             )
-    finally:
-        subprocess.run([*as_user, bin_dir / "pg_ctl", "-D", data, "stop", "-m", "fast"],
-                       capture_output=True, check=False)  # fmt: skip
-        server.wait(timeout=120)
-        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
