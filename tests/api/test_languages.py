@@ -16,24 +16,28 @@ from core.clock import FixedClock
 from core.db.models import Teacher
 from core.services import Services
 from core.views import Actor
-from tests.api import test_office as office
 from tests.support.api_client import (
+    AFTER_BOTH_STARTED,
+    BOB,
     BOOK,
     JANE,
+    KIM,
     PIANO,
     SLOTS,
+    TEACHER,
     Api,
+    admin_books,
     bob_books,
     book,
     booking,
     init_data,
+    mark,
 )
 from tests.support.factories import SchoolIds, require_approval
 
 RU = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
 DE = {"Accept-Language": "de"}
 EN = {"Accept-Language": "en"}
-BOB = 1012
 
 
 def user_json(telegram_id: int, language_code: str) -> str:
@@ -150,17 +154,17 @@ async def test_the_cores_refusals_of_marking_and_deciding_come_in_the_asked_lang
     api: Api, services: Services, clock: FixedClock, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     alpha, _ = schools
-    emma = await office.book(services, alpha, alpha.emma, time(16))
+    emma = await admin_books(services, alpha, alpha.emma, time(16))
     marking = f"/api/hybrid-bookings/{emma}/attendance"
-    present = office.mark("present")
-    status, answer = await api.call("POST", marking, {**api.tma(office.TEACHER), **RU}, **present)
+    present = mark("present")
+    status, answer = await api.call("POST", marking, {**api.tma(TEACHER), **RU}, **present)
     assert status == 409
     assert answer["message"] == (
         "Emma Smith: занятие начинается пн, 22 февр. 16:00; "
         "посещение можно отметить, когда оно начнётся."
     )
     await services.booking.cancel_booking(alpha.school, Actor.admin("office"), emma)
-    clock.set(office.AFTER_BOTH_STARTED)
+    clock.set(AFTER_BOTH_STARTED)
     status, answer = await api.call("POST", marking, {**api.key(), **DE}, **present)
     assert status == 409
     assert answer["message"] == (
@@ -175,10 +179,10 @@ async def test_the_cores_refusals_of_marking_and_deciding_come_in_the_asked_lang
     pending = await bob_books(api, week=8)
     async with services.sessions() as session, session.begin():
         await session.execute(
-            update(Teacher).where(Teacher.id == alpha.other_teacher).values(telegram_id=office.KIM)
+            update(Teacher).where(Teacher.id == alpha.other_teacher).values(telegram_id=KIM)
         )
     deciding = f"/api/hybrid-bookings/{pending['id']}/confirm"
-    status, answer = await api.call("POST", deciding, {**api.tma(office.KIM), **RU})
+    status, answer = await api.call("POST", deciding, {**api.tma(KIM), **RU})
     assert status == 403
     assert answer["message"] == (
         "Подтвердить или отклонить её могут только преподаватель этого занятия "

@@ -22,21 +22,21 @@ from core.db.models import Teacher
 from core.exports import ATTENDANCE_COLUMNS, BOOKING_COLUMNS
 from core.services import Services
 from core.views import Actor
-from tests.support.api_client import Api
+from tests.support.api_client import (
+    ADMIN,
+    AFTER_BOTH_STARTED,
+    BETA_ADMIN,
+    JANE,
+    KIM,
+    TEACHER,
+    Api,
+    admin_books,
+    mark,
+)
 from tests.support.factories import SchoolIds
 
-ADMIN, TEACHER, JANE, BETA_ADMIN, KIM = 1001, 1002, 1011, 2001, 1003
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-AFTER_BOTH_STARTED = datetime(2027, 2, 22, 6, 10, tzinfo=UTC)  # 17:10 in Sydney
 LESSON = "/api/hybrid-bookings/lessons/piano/hybrid"
-
-
-async def book(services: Services, ids: SchoolIds, student: int, at: time) -> int:
-    start = await services.booking.slot_at(ids.school, ids.piano, 4, at, 0)
-    made = await services.booking.create_booking(
-        ids.school, Actor.admin("office"), ids.piano, student, 4, start
-    )
-    return made.id
 
 
 async def fetch(api: Api, path: str, headers: dict[str, str]) -> tuple[int, str, str, bytes]:
@@ -47,17 +47,13 @@ async def fetch(api: Api, path: str, headers: dict[str, str]) -> tuple[int, str,
         return response.status, response.content_type, disposition, body
 
 
-def mark(status: str) -> dict[str, Any]:
-    return {"json": {"status": status}}
-
-
 async def test_an_admin_exports_the_terms_bookings_as_csv_and_xlsx(
     api: Api, services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     alpha, _ = schools
-    emma = await book(services, alpha, alpha.emma, time(16))
+    emma = await admin_books(services, alpha, alpha.emma, time(16))
     await services.booking.cancel_booking(alpha.school, Actor.admin("office"), emma, "Away")
-    liam = await book(services, alpha, alpha.liam, time(16, 30))
+    liam = await admin_books(services, alpha, alpha.liam, time(16, 30))
     status, kind, disposition, body = await fetch(api, "/api/exports/bookings?termId=t1", api.key())
     assert (status, kind) == (200, "text/csv")
     assert disposition == 'attachment; filename="alpha-t1-bookings.csv"'
@@ -90,8 +86,8 @@ async def test_the_attendance_export_lists_started_sessions_with_their_marks(
     api: Api, services: Services, clock: FixedClock, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     alpha, _ = schools
-    emma = await book(services, alpha, alpha.emma, time(16))
-    liam = await book(services, alpha, alpha.liam, time(16, 30))
+    emma = await admin_books(services, alpha, alpha.emma, time(16))
+    liam = await admin_books(services, alpha, alpha.liam, time(16, 30))
     clock.set(datetime(2027, 2, 22, 5, 10, tzinfo=UTC))  # 16:10: Emma's started, Liam's not
     status, _ = await api.call(
         "POST", f"/api/hybrid-bookings/{emma}/attendance", api.key(), **mark("no_show")
@@ -109,7 +105,7 @@ async def test_exports_are_the_admins_and_never_another_schools(
     api: Api, services: Services, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     alpha, _ = schools
-    emma = await book(services, alpha, alpha.emma, time(16))
+    emma = await admin_books(services, alpha, alpha.emma, time(16))
     for who in (JANE, TEACHER):
         status, answer = await api.call("GET", "/api/exports/bookings?termId=t1", api.tma(who))
         assert status == 403 and answer["status"] == "error"
@@ -135,7 +131,7 @@ async def test_attendance_only_once_the_session_has_started(
     api: Api, services: Services, clock: FixedClock, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     alpha, _ = schools
-    emma = await book(services, alpha, alpha.emma, time(16))
+    emma = await admin_books(services, alpha, alpha.emma, time(16))
     path = f"/api/hybrid-bookings/{emma}/attendance"
     status, answer = await api.call("POST", path, api.tma(TEACHER), **mark("present"))
     assert status == 409
@@ -161,7 +157,7 @@ async def test_attendance_rights_teacher_of_another_lesson_parent_and_another_sc
     sessions: Any,
 ) -> None:
     alpha, _ = schools
-    emma = await book(services, alpha, alpha.emma, time(16))
+    emma = await admin_books(services, alpha, alpha.emma, time(16))
     clock.set(AFTER_BOTH_STARTED)
     async with sessions() as session, session.begin():  # Kim Lee teaches none of piano
         await session.execute(
@@ -192,8 +188,8 @@ async def test_a_session_is_marked_all_or_nothing_and_a_day_all_present(
     api: Api, services: Services, clock: FixedClock, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     alpha, _ = schools
-    emma = await book(services, alpha, alpha.emma, time(16))
-    liam = await book(services, alpha, alpha.liam, time(16, 30))
+    emma = await admin_books(services, alpha, alpha.emma, time(16))
+    liam = await admin_books(services, alpha, alpha.liam, time(16, 30))
     clock.set(datetime(2027, 2, 22, 5, 10, tzinfo=UTC))  # 16:10: Liam's has not started
     body = {"weekNumber": 4, "present": ["emma"], "noShow": ["liam"]}
     status, answer = await api.call("POST", f"{LESSON}/attendance", api.tma(TEACHER), json=body)
@@ -228,8 +224,8 @@ async def test_all_present_marks_the_started_sessions_of_the_day_only(
     api: Api, services: Services, clock: FixedClock, schools: tuple[SchoolIds, SchoolIds]
 ) -> None:
     alpha, _ = schools
-    emma = await book(services, alpha, alpha.emma, time(16))
-    liam = await book(services, alpha, alpha.liam, time(16, 30))
+    emma = await admin_books(services, alpha, alpha.emma, time(16))
+    liam = await admin_books(services, alpha, alpha.liam, time(16, 30))
     clock.set(datetime(2027, 2, 22, 5, 10, tzinfo=UTC))  # 16:10
     day = {"scheduledDate": "2027-02-22"}
     status, answer = await api.call("POST", f"{LESSON}/attendance/all-present", api.key(), json=day)

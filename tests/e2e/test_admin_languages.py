@@ -17,8 +17,7 @@ from bot.local_api import BotEvent, LocalBotApi
 from core.db.models import Booking, School
 from core.services import Services
 from core.views import Actor
-from tests.e2e.test_admin_refusals import press
-from tests.support.chat import labels, tap
+from tests.support.chat import labels, press_forged, tap
 from tests.support.factories import SchoolIds
 
 ADMIN = 1001
@@ -149,13 +148,13 @@ async def test_the_cores_refusals_reach_the_admin_in_the_admins_language(
     await services.booking.cancel_booking(alpha.school, ACTOR, emma)
     admin = api.user(ADMIN, language_code="ru")
     await admin.send("/admin")
-    said = await press(admin, f"ad:cy:{alpha.school}:{emma}:1")  # a stale "cancel" button
+    said = await press_forged(admin, f"ad:cy:{alpha.school}:{emma}:1")  # a stale "cancel" button
     assert f"Запись № {emma} уже отменена.\nНичего не изменилось." in said
-    said = await press(admin, f"ad:inv:{alpha.school}:{beta.smith_family}")
+    said = await press_forged(admin, f"ad:inv:{alpha.school}:{beta.smith_family}")
     assert "В этой школе нет такой семьи." in said
     await admin.send("/language")
     await admin.press_button("Deutsch")
-    said = await press(admin, f"ad:cy:{alpha.school}:{emma}:1")
+    said = await press_forged(admin, f"ad:cy:{alpha.school}:{emma}:1")
     assert f"Buchung Nr. {emma} ist bereits abgesagt.\nNichts wurde geändert." in said
-    said = await press(admin, f"ad:inv:{alpha.school}:{beta.smith_family}")
+    said = await press_forged(admin, f"ad:inv:{alpha.school}:{beta.smith_family}")
     assert "Diese Familie gibt es in dieser Schule nicht." in said

@@ -12,12 +12,12 @@ from core.db.models import Admin
 from core.services import Services
 from core.views import Actor
 from handlers.callbacks import to_minute
+from tests.support.chat import press_forged, shown
 from tests.support.factories import SchoolIds
 
 ALPHA_ADMIN = 1001
 ALPHA_TEACHER = 1002
 SMITH = 1011
-SHOWN = ("send", "edit_text", "edit_caption")
 
 SNAPSHOT = (
     "SELECT id, status, start_at, week, booked_by, updated_by, cancelled_by, sequence "
@@ -39,16 +39,6 @@ async def book(services: Services, ids: SchoolIds, student: int, week: int = 4) 
         ids.school, Actor.admin("setup"), ids.piano, student, week, start
     )
     return view.id
-
-
-async def press(user, data: str):  # type: ignore[no-untyped-def]
-    """Press forged data on a fresh message; return every text the bot sent after it."""
-    await user.send("/help")
-    before = len(user.messages)
-    await user.press(
-        data, message_id=user.last_message["message_id"], until=lambda e: e.kind in SHOWN
-    )
-    return " ".join(m.get("text") or m.get("caption") or "" for m in user.messages[before - 1 :])
 
 
 async def test_parent_and_stranger_are_refused_admin_commands(
@@ -82,7 +72,7 @@ async def test_teacher_can_not_change_anything(
         f"ad:home:{alpha.school}",
         f"ad:at:{alpha.school}:{booking_id}:2",
     ):
-        said = await press(teacher, data)
+        said = await press_forged(teacher, data)
         assert "Teachers can look but not change" in said, data
     assert await snapshot(sessions) == before
 
@@ -125,7 +115,7 @@ async def test_admin_of_alpha_can_not_touch_beta_with_forged_buttons(
         f"tc:wk:{beta.school}:{beta.piano}:4:0": "not one of your lessons",
     }
     for data, expected in forged.items():
-        said = await press(admin, data)
+        said = await press_forged(admin, data)
         assert expected in said, (data, said)
     await admin.press(f"ad:tog:{alpha.school}:{alpha.piano}", message_id=1)  # malformed
     assert "out of date" in admin.last_callback_answer["text"]
@@ -150,14 +140,14 @@ async def test_admin_of_two_schools_picks_the_school(
     admin = api.user(ALPHA_ADMIN)
     picker = await admin.send("/admin")
     assert "several schools" in picker["text"]
-    dashboard = await admin.press_button("School beta", until=lambda e: e.kind in SHOWN)
+    dashboard = await admin.press_button("School beta", until=shown)
     assert "School beta" in dashboard["text"]
 
     ambiguous = await admin.send("/close piano")
     assert "several of your schools" in ambiguous["text"]
     assert (await services.directory.lesson(alpha.school, alpha.piano)).bookings_open
-    await admin.press_button("School beta", until=lambda e: e.kind in SHOWN)
-    await admin.press_button("Close bookings", until=lambda e: e.kind in SHOWN)
+    await admin.press_button("School beta", until=shown)
+    await admin.press_button("Close bookings", until=shown)
     assert not (await services.directory.lesson(beta.school, beta.piano)).bookings_open
     assert (await services.directory.lesson(alpha.school, alpha.piano)).bookings_open
 

@@ -1,6 +1,8 @@
 """A client of the live JSON API for tests (tests/api/conftest.py serves it), with the
 paths, Telegram ids and bookings the API tests share. School alpha: 1001 admin, 1002
-teacher, 1011 Jane Smith (Emma, Liam), 1012 Bob Brown (Mia)."""
+teacher, 1003 Kim (a teacher of another lesson), 1011 Jane Smith (Emma, Liam), 1012 Bob
+Brown (Mia); 2001 school beta's admin. Piano's week 4 starts Monday 22 February 2027, 16:00
+in Sydney (05:00 UTC)."""
 
 from __future__ import annotations
 
@@ -8,18 +10,24 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 
 from core.clock import FixedClock
+from core.services import Services
+from core.views import Actor
 from tests.support.chat import TOKEN
+from tests.support.factories import SchoolIds
 
 SLOTS = "/api/hybrid-bookings/available-slots?lessonId=piano&weekNumber=4"
 PIANO = "/api/hybrid-bookings/lessons/piano/hybrid"
 JANE, BOB, ADMIN, TEACHER = 1011, 1012, 1001, 1002
+KIM, BETA_ADMIN = 1003, 2001
 BOOK = "/api/hybrid-bookings"
+AFTER_BOTH_STARTED = datetime(2027, 2, 22, 6, 10, tzinfo=UTC)  # 17:10 in Sydney: 16:00, 16:30
 
 
 def init_data(telegram_id: int, auth_date: int, token: str = TOKEN, **extra: str) -> str:
@@ -107,3 +115,18 @@ def booking(**changes: object) -> dict[str, object]:
     }
     body.update(changes)
     return body
+
+
+async def admin_books(services: Services, ids: SchoolIds, student: int, at: time) -> int:
+    """An admin's booking (through the core) of ``student``'s piano on Monday of week 4 at
+    ``at``: its id."""
+    start = await services.booking.slot_at(ids.school, ids.piano, 4, at, 0)
+    made = await services.booking.create_booking(
+        ids.school, Actor.admin("office"), ids.piano, student, 4, start
+    )
+    return made.id
+
+
+def mark(status: str) -> dict[str, Any]:
+    """The keyword arguments of ``Api.call`` marking attendance ``status``."""
+    return {"json": {"status": status}}

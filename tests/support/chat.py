@@ -78,3 +78,13 @@ async def open_booking(user: UserClient, label: str = "Mia · Piano") -> dict[st
     """/mybookings, then the booking's button ``label``: the booking's card."""
     await user.send("/mybookings")
     return await tap(user, label)
+
+
+async def press_forged(user: UserClient, data: str) -> str:
+    """Press forged callback ``data`` on a fresh message (the bot's answer to /help); every
+    text the bot sent from that message on, joined."""
+    await user.send("/help")
+    before, fresh = len(user.messages), user.last_message
+    assert fresh is not None
+    await user.press(data, message_id=fresh["message_id"], until=shown)
+    return " ".join(m.get("text") or m.get("caption") or "" for m in user.messages[before - 1 :])

@@ -2,14 +2,13 @@
 the real HTTP server (bot.http) and the real bot on the local Bot API server, on the two
 test schools of tests.support.factories (see tests/e2e/conftest.py for the Telegram ids).
 
-Screenshots of each view go to tests/output/miniapp/ (gitignored).
+The tests' steps and ids (open_as, shot, signed, book_emma) are in tests.support.miniapp;
+screenshots of each view go to tests/output/miniapp/ (gitignored).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,16 +16,9 @@ from aiohttp import web
 from playwright.async_api import Browser, Page, async_playwright
 
 from bot.http import base_url, build_http_app, start_http_server
-from bot.http.miniapp import app_url, sign_init_data
-from core.clock import FixedClock
 from core.services import Services
-from core.views import BookingView
 from tests.support.chat import TOKEN
-from tests.support.factories import SchoolIds
-from tests.support.scenes import book_for
 
-ADMIN, TEACHER, SMITH, BROWN = 1001, 1002, 1011, 1012
-WEEK4 = "date=2027-02-22"  # the page's address for week 4 (Monday 22 February 2027)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -38,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHOTS = Path(__file__).resolve().parents[2] / "output" / "miniapp"
 
 
 @pytest.fixture
@@ -71,35 +62,3 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
         yield page
     finally:
         await context.close()
-
-
-def signed(
-    clock: FixedClock, telegram_id: int, age: int = 0, language_code: str | None = None
-) -> str:
-    """Init data as Telegram would sign it for this account, ``age`` seconds old (its client
-    in ``language_code``, when given)."""
-    auth_date = int(clock.now().timestamp()) - age
-    return sign_init_data(TOKEN, telegram_id, "Test", auth_date, language_code)
-
-
-async def open_as(
-    page: Page,
-    url: str,
-    clock: FixedClock,
-    telegram_id: int,
-    query: str = "",
-    age: int = 0,
-    theme: dict[str, str] | None = None,
-    language_code: str | None = None,
-) -> None:
-    await page.goto(app_url(url, signed(clock, telegram_id, age, language_code), query, theme))
-
-
-async def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-async def book_emma(services: Services, ids: SchoolIds) -> BookingView:
-    """The school's booking of Emma's piano at 16:00 on Monday of week 4."""
-    return await book_for(services, ids, ids.emma, time(16))

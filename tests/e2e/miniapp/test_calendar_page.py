@@ -16,7 +16,7 @@ from playwright.async_api import Page, expect
 from core.clock import FixedClock
 from core.db.models import Event
 from core.services import Services
-from tests.e2e.miniapp.conftest import ADMIN, TEACHER, WEEK4, book_emma, open_as, shot
+from tests.support.miniapp import ADMIN, TEACHER, WEEK4, book_emma, open_as, shot
 
 
 async def test_admin_sees_the_week_with_the_booked_child_and_opens_its_detail(

@@ -15,7 +15,7 @@ from playwright.async_api import Page, Request, expect
 
 from core.clock import FixedClock
 from core.services import Services
-from tests.e2e.miniapp.conftest import ADMIN, WEEK4, book_emma, open_as, shot
+from tests.support.miniapp import ADMIN, WEEK4, book_emma, open_as, shot
 
 
 def calendar_requests(page: Page) -> list[str]:

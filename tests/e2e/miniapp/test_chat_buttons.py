@@ -15,8 +15,8 @@ from bot.local_api import LocalBotApi
 from bot.settings import Settings
 from core.db.models import UserLanguage
 from core.services import Services
-from tests.e2e.miniapp.conftest import ADMIN, BROWN, SMITH
 from tests.support.bots import bot_on
+from tests.support.miniapp import ADMIN, BROWN, SMITH
 
 PUBLIC = "https://school.example.org"
 

@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 
 from core.clock import FixedClock
-from tests.e2e.miniapp.conftest import ADMIN, signed
+from tests.support.miniapp import ADMIN, signed
 
 
 async def fetch(url: str, headers: dict[str, str]) -> tuple[int, str | None, bytes]:

@@ -14,7 +14,7 @@ from playwright.async_api import Page, expect
 
 from core.clock import FixedClock
 from core.services import Services
-from tests.e2e.miniapp.conftest import BROWN, SMITH, WEEK4, book_emma, open_as, shot
+from tests.support.miniapp import BROWN, SMITH, WEEK4, book_emma, open_as, shot
 
 
 async def test_a_russian_parent_sees_the_page_in_russian(

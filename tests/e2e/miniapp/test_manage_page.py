@@ -14,7 +14,7 @@ from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.db.models import BookingStatus
 from core.services import Services
-from tests.e2e.miniapp.conftest import ADMIN, SMITH, book_emma, open_as, shot
+from tests.support.miniapp import ADMIN, SMITH, book_emma, open_as, shot
 
 CLOSED = "Bookings are closed right now"  # the parent's week list in chat says so
 # how long a screen may take after a click that goes to the server and back (a wait, not a

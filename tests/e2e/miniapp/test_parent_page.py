@@ -15,7 +15,7 @@ from bot.http.miniapp import app_url
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.services import Services
-from tests.e2e.miniapp.conftest import BROWN, SMITH, WEEK4, book_emma, open_as, shot, signed
+from tests.support.miniapp import BROWN, SMITH, WEEK4, book_emma, open_as, shot, signed
 
 
 async def test_parent_books_a_slot_in_the_page_and_it_shows_in_chat(
