@@ -9,60 +9,31 @@ that status is still one message, counted as sent, never resent.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
 
 import pytest
-from telegram import Bot
 
 from bot.local_api import LocalBotApi
 from core.reminders import service as core
 from core.services import Services
-from core.views import Actor
-from handlers.reminder_texts import render
-from scheduler.notifier import Notifier, notifier_request
+from scheduler.notifier import notifier_request
 from scheduler.sweeps import sweep_all
-from tests.support.factories import build_two_schools
 from tests.support.late_proxy import LateProxy
-
-TOKEN = "123456:TEST-TOKEN"
-MORNING = datetime(2027, 1, 19, 22, 0, tzinfo=UTC)  # Wednesday 09:00 in Sydney
-ADMIN = Actor.admin("test")
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
-    server = LocalBotApi()
-    await server.start()
-    yield server
-    await server.stop()
+from tests.support.reminders import MORNING, alpha_to_remind, make_notifier, until
 
 
 @pytest.fixture
 async def services(sessions, clock) -> Services:  # type: ignore[no-untyped-def]
     """Alpha's families to remind (beta's bookings closed), at 09:00 in Sydney."""
-    _, beta = await build_two_schools(sessions)
-    services = Services.build(sessions, clock)
-    await services.booking.set_bookings_open(beta.school, beta.piano, False, ADMIN)
-    await services.booking.set_bookings_open(beta.school, beta.theory, False, ADMIN)
+    services, _, _ = await alpha_to_remind(sessions, clock)
     clock.set(MORNING)
     return services
-
-
-async def until(predicate: Callable[[], Awaitable[bool]], timeout: float = 20.0) -> None:  # noqa: ASYNC109
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not await predicate():
-        assert loop.time() < deadline, "timed out waiting"
-        await asyncio.sleep(0.02)
 
 
 async def sweep_through(api: LocalBotApi, services: Services, proxy: LateProxy):  # type: ignore[no-untyped-def]
     """Sweep through ``proxy``; once an answer is held, check it is marked, then release."""
     await proxy.start()
     try:
-        bot = Bot(TOKEN, base_url=proxy.base_url, request=notifier_request())
-        notifier = Notifier(bot, render=render, per_second=1000.0, per_chat_seconds=0.0)
+        bot, notifier = make_notifier(api, base_url=proxy.base_url, request=notifier_request())
         async with bot:
             sweep = asyncio.create_task(sweep_all(services.sessions, notifier, services.clock))
 

@@ -40,6 +40,7 @@ from core.db.models import Enrolment, Family, HybridPattern, Parent, School, Sen
 from scheduler.notifier import POOL_SIZE
 from tests.support import kill_stages
 from tests.support.factories import build_two_schools
+from tests.support.reminders import until
 
 KILLS = 20
 EXTRA_FAMILIES = 6  # with Smith and Brown: 8 chats a round
@@ -156,15 +157,6 @@ async def settled_rounds(sessions, round_no: int) -> int:  # type: ignore[no-unt
     return sum(1 for key, status in rows if key.split(":")[4] == str(round_no) and status == "SENT")
 
 
-async def until(predicate, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]  # noqa: ASYNC109
-    """Poll ``predicate`` (an async callable) until true; fail after ``timeout`` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not await predicate():
-        assert loop.time() < deadline, "timed out waiting"
-        await asyncio.sleep(0.02)
-
-
 async def test_kill_9_mid_sweep_loses_nothing(api, sessions, db_url, piano, tmp_path) -> None:
     chats = 2 + EXTRA_FAMILIES
     rounds = tmp_path / "round"
@@ -189,7 +181,7 @@ async def test_kill_9_mid_sweep_loses_nothing(api, sessions, db_url, piano, tmp_
             async def started(before: int = before) -> bool:
                 return api.metrics()["delivered_total"] > before
 
-            await until(started)
+            await until(started, timeout=30.0)
             killed_at = await sweepers.kill(current, rng.uniform(0.0, 0.4))  # mid-sweep
             at_kill = api.seq  # nothing is sent until the next process is told to go on
             dead = current
@@ -201,7 +193,7 @@ async def test_kill_9_mid_sweep_loses_nothing(api, sessions, db_url, piano, tmp_
             async def done(round_no: int = round_no) -> bool:
                 return await settled_rounds(sessions, round_no) == chats
 
-            await until(done)
+            await until(done, timeout=30.0)
             total = api.metrics()["delivered_total"]
             per_round.append(total - before - chats)
             sent_before = sends(api, start, at_kill)

@@ -10,37 +10,27 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from telegram import Bot
 
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
 from core.reminders import service as core
 from core.services import Services
-from handlers.reminder_texts import render
-from scheduler.notifier import Notifier
 from scheduler.sweeps import sweep_all
-from tests.support.chat import TOKEN
-from tests.support.factories import build_two_schools
-from tests.support.reminders import ADMIN, MORNING
+from tests.support.reminders import MORNING, alpha_to_remind, make_notifier
 
 
 @pytest.fixture
 async def services(sessions, clock) -> Services:  # type: ignore[no-untyped-def]
     """Both schools; beta's bookings closed, so that only alpha's 4 reminders are due."""
-    alpha, beta = await build_two_schools(sessions)
-    built = Services.build(sessions, clock)
-    await built.booking.set_bookings_open(beta.school, beta.piano, False, ADMIN)
-    await built.booking.set_bookings_open(beta.school, beta.theory, False, ADMIN)
-    return built
+    services, _, _ = await alpha_to_remind(sessions, clock)
+    return services
 
 
 async def test_a_sweep_stopped_while_a_send_waits_releases_its_claim(
     api: LocalBotApi, services: Services, clock: FixedClock
 ) -> None:
     clock.set(MORNING)
-    bot = Bot(TOKEN, base_url=api.base_url, base_file_url=api.base_file_url)
-    slow = Notifier(bot, render=render, per_second=1000.0, per_chat_seconds=0.0,
-                    backoff_seconds=30.0)  # fmt: skip
+    bot, slow = make_notifier(api, backoff_seconds=30.0)
     async with bot:
         for _ in range(4):  # every reminder's first attempt: 502, then a 30 s backoff
             api.fail_next("sendMessage", 502, "Bad Gateway")
@@ -51,7 +41,7 @@ async def test_a_sweep_stopped_while_a_send_waits_releases_its_claim(
         sweep.cancel()  # what stopping the scheduler does after its grace
         await asyncio.gather(sweep, return_exceptions=True)
     assert await core.log_counts(services.sessions) == {"RETRY": 4}  # released, not UNKNOWN
-    fast = Notifier(bot, render=render, per_second=1000.0, per_chat_seconds=0.0)
+    bot, fast = make_notifier(api)
     async with bot:
         report = await sweep_all(services.sessions, fast, clock)  # any process, at once
     assert report.sent == 4

@@ -21,18 +21,13 @@ from scheduler.notifier import Notifier
 from scheduler.sweeps import deliver, run_sweep, sweep_all
 from tests.support import reminders as reminding
 from tests.support.chat import TOKEN
-from tests.support.factories import build_two_schools
 from tests.support.reminders import ADMIN, MORNING
 
 
 @pytest.fixture
 async def world(sessions, clock):
     """Both schools; beta's bookings closed, so that only alpha's families are reminded."""
-    alpha, beta = await build_two_schools(sessions)
-    services = Services.build(sessions, clock)
-    await services.booking.set_bookings_open(beta.school, beta.piano, False, ADMIN)
-    await services.booking.set_bookings_open(beta.school, beta.theory, False, ADMIN)
-    return services, alpha, beta
+    return await reminding.alpha_to_remind(sessions, clock)
 
 
 def make_notifier(api: LocalBotApi, services: Services, **pacing: float) -> tuple[Bot, Notifier]:

@@ -1,39 +1,79 @@
-"""What the reminder tests share: a notifier on the local Bot API, a school's reminder rules,
-a booking at a local time. School alpha (tests.support.factories) is in Sydney."""
+"""What the reminder tests share: the two schools with only alpha's families due reminders, a
+notifier on the local Bot API (or a proxy before it), a school's reminder rules, a booking at a
+local time, polling until something is true. School alpha (tests.support.factories) is in
+Sydney."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
+from telegram.request import BaseRequest
 
 from bot.local_api import LocalBotApi
+from core.clock import FixedClock
 from core.db.models import AvailabilityWindow, School
 from core.services import Services
 from core.views import Actor, BookingView
 from handlers.reminder_texts import render
 from scheduler.notifier import Notifier
 from tests.support.chat import TOKEN
-from tests.support.factories import SchoolIds
+from tests.support.factories import SchoolIds, build_two_schools
 
 ADMIN = Actor.admin("test")
 MORNING = datetime(2027, 1, 19, 22, 0, tzinfo=UTC)  # Wednesday 09:00 in Sydney
 SUNDAY = 6
 
 
-def make_notifier(api: LocalBotApi, **options: Any) -> tuple[Bot, Notifier]:
-    """A bot on ``api`` (not yet initialised: ``async with bot``) and its notifier, unpaced
-    and with a 10 ms backoff unless ``options`` say otherwise."""
-    bot = Bot(TOKEN, base_url=api.base_url, base_file_url=api.base_file_url)
+async def alpha_to_remind(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> tuple[Services, SchoolIds, SchoolIds]:
+    """Services on both schools with beta's bookings closed, so that only alpha's families
+    are reminded (Jane Smith 1011 and Bob Brown 1012, two reminders each); alpha, beta."""
+    alpha, beta = await build_two_schools(sessions)
+    services = Services.build(sessions, clock)
+    await services.booking.set_bookings_open(beta.school, beta.piano, False, ADMIN)
+    await services.booking.set_bookings_open(beta.school, beta.theory, False, ADMIN)
+    return services, alpha, beta
+
+
+def make_notifier(
+    api: LocalBotApi,
+    *,
+    base_url: str | None = None,
+    request: BaseRequest | None = None,
+    **options: Any,
+) -> tuple[Bot, Notifier]:
+    """A bot on ``api`` (or at ``base_url``, e.g. a proxy before it; with ``request``, if
+    given), not yet initialised (``async with bot``), and its notifier, unpaced and with a
+    10 ms backoff unless ``options`` say otherwise."""
+    bot = Bot(
+        TOKEN,
+        base_url=base_url or api.base_url,
+        base_file_url=api.base_file_url,
+        request=request,
+    )
     defaults: dict[str, Any] = {
         "per_second": 1000.0,
         "per_chat_seconds": 0.0,
         "backoff_seconds": 0.01,
     }
     return bot, Notifier(bot, render=render, **(defaults | options))
+
+
+async def until(predicate: Callable[[], Awaitable[bool]], timeout: float = 20.0) -> None:  # noqa: ASYNC109
+    """Poll ``predicate`` every 20 ms until it is true; fail after ``timeout`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await predicate():
+        assert loop.time() < deadline, "timed out waiting"
+        await asyncio.sleep(0.02)
 
 
 async def set_rules(
