@@ -1,15 +1,13 @@
 """Who and what, by key or by Telegram account: schools, people, children and their lessons.
 
 Every lookup is scoped by school; an id of school A asked for in school B is "not found".
+What it answers are the plain values of core.identities (a Telegram account's roles) and
+core.refs (lessons, children, families).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
-from enum import StrEnum
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,163 +29,13 @@ from core.db.models import (
 )
 from core.errors import NotFound
 from core.i18n import N_
+from core.identities import IDENTITIES, Identity, Role, SchoolRef, identities_of
 from core.kept_identities import kept as kept_identities
 from core.keys import unknown_key
-from core.schedule import week_monday
-
-# every role of a Telegram account ($1), one row each; core.languages reads them with the
-# language as well (core.kept_identities)
-IDENTITY_ROWS = """
-SELECT 'admin' AS role, a.id, a.name, NULL::integer AS family_id, s.id AS school_id, s.key,
-       s.name AS school_name, s.timezone, false AS blocked, 0 AS ord, s.language AS school_language
-  FROM admins a JOIN schools s ON s.id = a.school_id WHERE a.telegram_id = $1
-UNION ALL
-SELECT 'teacher', t.id, t.name, NULL::integer, s.id, s.key, s.name, s.timezone, false, 1,
-       s.language
-  FROM teachers t JOIN schools s ON s.id = t.school_id WHERE t.telegram_id = $1
-UNION ALL
-SELECT 'parent', p.id, p.name, p.family_id, s.id, s.key, s.name, s.timezone,
-       p.blocked_at IS NOT NULL, 2, s.language
-  FROM parents p JOIN schools s ON s.id = p.school_id WHERE p.telegram_id = $1
-"""
-IDENTITY_ORDER = "ord, school_name, id"
-IDENTITIES = IDENTITY_ROWS + "ORDER BY " + IDENTITY_ORDER
+from core.refs import Child, FamilyParent, FamilyRef, FamilySummary, LessonRef, lesson_ref
 
 BLOCKED = "UPDATE parents SET blocked_at = $2 WHERE telegram_id = $1 AND blocked_at IS NULL"
 UNBLOCKED = "UPDATE parents SET blocked_at = NULL WHERE telegram_id = $1 AND blocked_at IS NOT NULL"
-
-
-def identities_of(rows: Iterable[Any]) -> list[Identity]:
-    """Identities from rows (or JSON objects) of ``IDENTITY_ROWS``, in their order."""
-    return [
-        Identity(
-            role=Role(row["role"]),
-            school=SchoolRef(row["school_id"], row["key"], row["school_name"], row["timezone"]),
-            person_id=row["id"],
-            name=row["name"],
-            family_id=row["family_id"],
-            blocked=row["blocked"],
-        )
-        for row in rows
-    ]
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    TEACHER = "teacher"
-    PARENT = "parent"
-
-
-@dataclass(frozen=True, slots=True)
-class SchoolRef:
-    id: int
-    key: str
-    name: str
-    timezone: str
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """One role of a Telegram account in one school."""
-
-    role: Role
-    school: SchoolRef
-    person_id: int  # admin, teacher or parent id
-    name: str
-    family_id: int | None = None
-    blocked: bool = False  # a parent the notifier found had blocked the bot
-
-
-@dataclass(frozen=True, slots=True)
-class LessonRef:
-    id: int
-    key: str
-    name: str
-    type: LessonType
-    teacher_id: int
-    teacher_name: str
-    location_name: str | None
-    room_name: str | None
-    day: int
-    start_time: str
-    duration_minutes: int
-    term_name: str
-    term_start: date
-    term_weeks: int
-    individual_weeks: tuple[int, ...] = ()
-    slot_minutes: int | None = None
-    bookings_open: bool = False
-    opened_at: datetime | None = None
-    term_id: int = 0
-
-    @property
-    def is_hybrid(self) -> bool:
-        return self.type is LessonType.HYBRID
-
-    def week_monday(self, week: int) -> date:
-        return week_monday(self.term_start, week)
-
-
-@dataclass(frozen=True, slots=True)
-class Child:
-    id: int
-    key: str
-    name: str
-    hybrid_lessons: tuple[LessonRef, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class FamilyRef:
-    id: int
-    key: str
-    name: str
-    parents: tuple[tuple[int, str, int | None], ...]  # (parent id, name, telegram id)
-
-
-@dataclass(frozen=True, slots=True)
-class FamilyParent:
-    name: str
-    linked: bool  # has a Telegram account on record
-    phone: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class FamilySummary:
-    key: str
-    name: str
-    students: tuple[tuple[str, str], ...]  # (key, name)
-    parents: tuple[FamilyParent, ...]
-    id: int = 0
-
-    @property
-    def linked(self) -> bool:
-        """Whether any parent has a Telegram account on record."""
-        return any(p.linked for p in self.parents)
-
-
-def lesson_ref(lesson: Lesson) -> LessonRef:
-    hybrid = lesson.hybrid
-    return LessonRef(
-        id=lesson.id,
-        key=lesson.key,
-        name=lesson.name,
-        type=lesson.type,
-        teacher_id=lesson.teacher_id,
-        teacher_name=lesson.teacher.name,
-        location_name=lesson.location.name if lesson.location else None,
-        room_name=lesson.room.name if lesson.room else None,
-        day=lesson.day,
-        start_time=lesson.start_time.strftime("%H:%M"),
-        duration_minutes=lesson.duration_minutes,
-        term_name=lesson.term.name,
-        term_start=lesson.term.start_date,
-        term_weeks=lesson.term.weeks,
-        individual_weeks=tuple(sorted(hybrid.individual_weeks)) if hybrid else (),
-        slot_minutes=hybrid.slot_minutes if hybrid else None,
-        bookings_open=hybrid.bookings_open if hybrid else False,
-        opened_at=hybrid.opened_at if hybrid else None,
-        term_id=lesson.term_id,
-    )
 
 
 def _school_ref(school: School) -> SchoolRef:

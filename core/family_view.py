@@ -27,9 +27,9 @@ from core.db.models import (
     BookingStatus,
     LessonType,
 )
-from core.directory import Child, LessonRef
 from core.errors import NotFound, NotYourStudent
 from core.i18n import N_
+from core.refs import Child, LessonRef
 from core.schedule import notice_ok
 from core.views import BookingView
 

@@ -2,7 +2,7 @@
 
 A bot update reads its account's language and chat step in one statement
 (:meth:`core.languages.Languages.for_bot_update`); the same statement returns every role the
-account holds (``core.directory.IDENTITY_ROWS``), and :func:`keep` holds them for the rest of
+account holds (``core.identities.IDENTITY_ROWS``), and :func:`keep` holds them for the rest of
 that update's task, so :meth:`core.directory.Directory.identities` (``handlers.context.who``,
 asked on nearly every update) answers without a round trip of its own.
 
@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from core.directory import Identity
+    from core.identities import Identity
 
 # seconds the kept roles are trusted: an update's handlers run well within it
 KEPT_FOR = 10.0

@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.chat_steps import ChatSteps, step_of
 from core.db.driver import Driver
 from core.db.engine import engine_of
-from core.directory import IDENTITY_ORDER, IDENTITY_ROWS, identities_of
 from core.i18n import pick_language, supported
+from core.identities import IDENTITY_ORDER, IDENTITY_ROWS, identities_of
 from core.kept_identities import forget as forget_kept_identities
 from core.kept_identities import keep as keep_identities
 

@@ -11,8 +11,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CommandHandler
 
-from core.directory import Role
 from core.i18n import gettext as _
+from core.identities import Role
 from core.reminders.agenda import AgendaPreferences
 from handlers.context import Context, services_of, who
 from handlers.formatting import esc

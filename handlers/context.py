@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from core.directory import Identity, Role
+from core.identities import Identity, Role
 from core.reminders.service import OnDemandPlan, SweepReport
 from core.services import Services
 from handlers.presence import reached_again

@@ -28,9 +28,9 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from core.directory import Role
 from core.i18n import LANGUAGES, N_, pick_language, use_language
 from core.i18n import gettext as _
+from core.identities import Role
 from core.menus import DEFAULT_MENU, CommandMenus
 
 logger = logging.getLogger(__name__)

@@ -20,9 +20,10 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from core.admin_view import page_of
 from core.db.models import BookingStatus
-from core.directory import Identity, LessonRef, Role
 from core.errors import DomainError, NotFound
 from core.i18n import gettext as _
+from core.identities import Identity, Role
+from core.refs import LessonRef
 from core.views import Actor, BookingView
 from handlers.admin import dashboard_texts, texts
 from handlers.admin import keyboards as kb

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from bot.runtime import Runtime
 from bot.settings import Settings
 from core.booking.approval import Copy
-from core.directory import Role
+from core.identities import Role
 from core.services import Services
 from core.views import Actor, BookingView
 

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from bot.runtime import Runtime
-from core.directory import FamilySummary, LessonRef
+from core.refs import FamilySummary, LessonRef
 from core.schedule import DAYS
 
 

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from core.admin_view import page_of
-from core.directory import Identity
 from core.errors import DomainError, InvalidState
 from core.i18n import format_clock
 from core.i18n import gettext as _
+from core.identities import Identity
 from core.schedule import Slot
 from core.views import BookingView, LessonStats, MissingStudent
 from handlers import slot_pages

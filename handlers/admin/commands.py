@@ -11,10 +11,11 @@ import logging
 from telegram import Update
 from telegram.constants import ParseMode
 
-from core.directory import Identity, LessonRef, Role
 from core.errors import DomainError, NotFound
 from core.i18n import gettext as _
+from core.identities import Identity, Role
 from core.keys import near_matches
+from core.refs import LessonRef
 from handlers import teacher
 from handlers.admin import keyboards as kb
 from handlers.admin import reach, texts

@@ -16,9 +16,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from core.admin_view import AdminView, current_term, neighbours, page_of
-from core.directory import Identity, Role
 from core.errors import DomainError, SlotUnavailable
 from core.i18n import gettext as _
+from core.identities import Identity, Role
 from core.views import Actor
 from handlers.admin import dashboard_back, dashboard_keyboards, dashboard_texts, texts
 from handlers.admin import keyboards as kb

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from core.directory import LessonRef
 from core.errors import DomainError
+from core.refs import LessonRef
 from handlers.admin.keyboards import AREA, ad
 from handlers.callbacks import decode
 from handlers.context import Context, services_of

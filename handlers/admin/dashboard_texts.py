@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from core.admin_view import TermRef
-from core.directory import LessonRef
 from core.i18n import gettext as _
+from core.refs import LessonRef
 from core.views import LessonStats, WeekStats
 from handlers.admin.texts import missing_label, open_word, percent, weekday_name
 from handlers.formatting import day_date, esc

@@ -38,8 +38,8 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.db.models import BookingStatus
-from core.directory import LessonRef
 from core.i18n import gettext as _
+from core.refs import LessonRef
 from core.schedule import Slot
 from core.views import BookingView, LessonStats, MissingStudent
 from handlers import slot_pages

@@ -8,9 +8,10 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from core.directory import FamilySummary, Identity
 from core.i18n import N_
 from core.i18n import gettext as _
+from core.identities import Identity
+from core.refs import FamilySummary
 from handlers.admin.dashboard import admin_in, admin_step, args_of, say
 from handlers.admin.keyboards import ad
 from handlers.context import Context, services_of

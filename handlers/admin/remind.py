@@ -19,10 +19,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from core.directory import Identity, Role
 from core.errors import DomainError, NotFound
 from core.i18n import N_, ngettext
 from core.i18n import gettext as _
+from core.identities import Identity, Role
 from core.reminders.service import (
     NothingToBook,
     OnDemandPlan,

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from core.db.models import BookingStatus, LessonType
-from core.directory import LessonRef
 from core.i18n import N_, format_clock, format_weekday, ngettext, pgettext
 from core.i18n import gettext as _
+from core.refs import LessonRef
 from core.views import BookingView, MissingStudent
 from handlers.approval.texts import reason_shown
 from handlers.formatting import booking_when, day_date, esc, long_date, who_acted

@@ -15,10 +15,10 @@ from collections.abc import Awaitable
 
 from pydantic import ConfigDict
 
-from core.directory import Role
 from core.errors import NotAllowed
 from core.i18n import N_
 from core.i18n import gettext as _
+from core.identities import Role
 from core.views import Actor, BookingView
 from handlers.api import models, render
 from handlers.api.errors import answering, forbidden

@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from core.directory import Identity, Role
 from core.i18n import gettext as _
 from core.i18n import pick_language, set_language
+from core.identities import Identity, Role
 from core.views import Actor
 from handlers.api.context import ApiContext
 from handlers.api.errors import ApiError, bad_request, forbidden, unauthorized

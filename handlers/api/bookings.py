@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 
 from core import api_lookup
 from core.db.models import BookingStatus
-from core.directory import Role
 from core.errors import SlotUnavailable
 from core.i18n import N_
 from core.i18n import gettext as _
+from core.identities import Role
 from core.schedule import parse_hhmm
 from handlers.api import approval, models, render
 from handlers.api.errors import forbidden

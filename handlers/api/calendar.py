@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from core import api_lookup
 from core.calendar.service import CalendarFilter
-from core.directory import Role
 from core.i18n import gettext as _
+from core.identities import Role
 from handlers.api import models, render
 from handlers.api.errors import bad_request, forbidden
 from handlers.api.registry import ApiCall, ApiRoutes

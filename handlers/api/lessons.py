@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core.db.models import BookingStatus
-from core.directory import Role
 from core.i18n import N_
 from core.i18n import gettext as _
+from core.identities import Role
 from handlers.api import models, render
 from handlers.api.errors import ApiError, forbidden
 from handlers.api.registry import ApiCall, ApiRoutes

@@ -14,9 +14,9 @@ from datetime import date
 
 from pydantic import Field
 
-from core.directory import Role
 from core.family_view import WeekEntry
 from core.i18n import current_language
+from core.identities import Role
 from core.school_overview import HybridLessonEntry, SchoolOverviewService
 from handlers.api import render
 from handlers.api.models import HybridBooking, Key, Shape

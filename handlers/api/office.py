@@ -13,11 +13,11 @@ import asyncio
 from collections.abc import Awaitable
 
 from core.db.models import BookingStatus
-from core.directory import Role
 from core.errors import InvalidState, NotAllowed, NotFound
 from core.exports import ExportKind, to_csv, to_xlsx
 from core.i18n import N_
 from core.i18n import gettext as _
+from core.identities import Role
 from core.views import Actor, BookingView
 from handlers.api import models, render
 from handlers.api import office_models as office

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from pydantic import ConfigDict, Field
 
-from core.directory import Role
 from core.i18n import N_
+from core.identities import Role
 from core.waitlist.service import WaitingView
 from handlers.api.models import Key, Request, Shape, Week
 from handlers.api.registry import ApiCall, ApiRoutes

@@ -17,10 +17,10 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
 from core.booking.approval import Copy
-from core.directory import Role
 from core.errors import DomainError, NotFound
 from core.i18n import gettext as _
 from core.i18n import use_language
+from core.identities import Role
 from core.services import Services
 from core.views import Actor, BookingView
 from handlers.admin.dashboard import pressed, say

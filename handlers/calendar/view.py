@@ -33,8 +33,8 @@ from core.calendar.ics import build_ics
 from core.calendar.layout import layout_week, summarize_week
 from core.calendar.painter import render_week_png
 from core.calendar.service import CalendarFilter
-from core.directory import Identity, Role
 from core.i18n import gettext as _
+from core.identities import Identity, Role
 from handlers.admin.dashboard import pressed as answer_pressed
 from handlers.admin.dashboard import query_of
 from handlers.calendar import keyboards as kb

@@ -19,10 +19,10 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from core.calendar.ics import booking_ics
 from core.calendar.service import booking_event
-from core.directory import Identity, Role
 from core.errors import DomainError, NotAllowed, NotFound, NotYourStudent, SlotUnavailable
 from core.family_view import FamilyViewService
 from core.i18n import gettext as _
+from core.identities import Identity, Role
 from core.views import Actor, BookingView
 from handlers.callbacks import decode
 from handlers.common import stopped_before

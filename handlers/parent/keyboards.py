@@ -23,10 +23,11 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.directory import Child, LessonRef, SchoolRef
 from core.family_view import WeekEntry, WeekStatus
 from core.i18n import N_
 from core.i18n import gettext as _
+from core.identities import SchoolRef
+from core.refs import Child, LessonRef
 from core.schedule import Slot
 from core.views import BookingView
 from handlers import slot_pages

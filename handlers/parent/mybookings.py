@@ -15,7 +15,6 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from core.booking.rules import CLOSED_FOR_MOVES, notice_refusal
-from core.directory import Role
 from core.errors import (
     BookingsClosed,
     InvalidState,
@@ -24,6 +23,7 @@ from core.errors import (
 )
 from core.family_view import parent_can_change
 from core.i18n import gettext as _
+from core.identities import Role
 from core.views import BookingView
 from handlers import slot_pages
 from handlers.approval.chat import announce_request, withdrawn

@@ -10,11 +10,11 @@ from datetime import datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from core.directory import LessonRef
 from core.errors import DomainError
 from core.family_view import WeekEntry, WeekStatus
 from core.i18n import N_, format_clock, format_day, format_day_month, format_weekday, ngettext
 from core.i18n import gettext as _
+from core.refs import LessonRef
 from core.schedule import Slot
 from core.views import BookingView
 from handlers import slot_pages

@@ -18,7 +18,7 @@ from core.chat_steps import ChatStep
 from core.clock import FixedClock
 from core.db.engine import unit_of_work
 from core.db.models import Admin, Teacher
-from core.directory import IDENTITIES, Identity, identities_of
+from core.identities import IDENTITIES, Identity, identities_of
 from core.services import Services
 from tests.support.factories import build_two_schools
 

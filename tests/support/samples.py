@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from core.db.models import BookingStatus, LessonType
-from core.directory import LessonRef
+from core.refs import LessonRef
 from core.views import BookingView, LessonStats, MissingStudent, WeekStats
 
 SYDNEY = "Australia/Sydney"

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from core.admin_view import TermRef
 from core.db.models import BookingStatus, LessonType
-from core.directory import LessonRef
+from core.refs import LessonRef
 from core.views import WeekStats
 from handlers.admin import dashboard_texts as dtexts
 from handlers.admin import texts

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.db.models import BookingStatus
-from core.directory import Child
 from core.family_view import WeekEntry, WeekStatus
+from core.refs import Child
 from core.schedule import Slot
 from handlers.callbacks import decode
 from handlers.parent import keyboards
@@ -87,7 +87,7 @@ def test_cancel_reasons_and_confirm() -> None:
 
 
 def test_school_choice_carries_the_action() -> None:
-    from core.directory import SchoolRef
+    from core.identities import SchoolRef
 
     schools = [SchoolRef(1, "a", "School alpha", "UTC"), SchoolRef(2, "b", "School beta", "UTC")]
     assert flat(keyboards.schools_keyboard(schools, "b")) == [

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from core.db.models import BookingStatus, LessonType
-from core.directory import LessonRef
 from core.family_view import WeekEntry, WeekStatus, week_overview
+from core.refs import LessonRef
 from core.schedule import Slot
 from handlers.parent import texts
 from tests.support.samples import SYDNEY
