@@ -1,10 +1,11 @@
-"""Wiring of the parent's chat: the steps of /start, /book and /mybookings, and stale buttons."""
+"""Wiring of the parent's chat: the steps of /start, /book and /mybookings (its Cancel: cancel),
+and stale buttons."""
 
 from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler
 
-from handlers.parent import book, mybookings, start, waitlist
+from handlers.parent import book, cancel, mybookings, start, waitlist
 from handlers.parent.common import stale_button
 
 
@@ -13,5 +14,6 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     start.register(application)
     book.register(application)
     mybookings.register(application)
+    cancel.register(application)
     waitlist.register(application)
     application.add_handler(CallbackQueryHandler(stale_button, pattern=r"^(bk|my|sc|wl):"))
