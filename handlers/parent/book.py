@@ -32,6 +32,7 @@ from handlers.parent import waitlist_texts as waitlist_words
 from handlers.parent.common import (
     FORGED_ERRORS,
     ParentStep,
+    add_buttons,
     family_view,
     fresh_screen,
     parent_for_command,
@@ -374,16 +375,18 @@ async def close_flow(update: Update, context: Context) -> None:
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("book", book_command))
     application.add_handler(CallbackQueryHandler(pick_child, pattern=r"^sc:b:\d+$"))
-    steps = (
-        ("c", pick_child),
-        ("l", pick_lesson),
-        ("w", pick_week),
-        ("s", pick_slot),
-        ("d", pick_day),
-        ("k", confirm_card),
-        ("y", confirm_booking),
-        ("n", week_note),
-        ("x", close_flow),
+    add_buttons(
+        application,
+        "bk",
+        (
+            ("c", pick_child),
+            ("l", pick_lesson),
+            ("w", pick_week),
+            ("s", pick_slot),
+            ("d", pick_day),
+            ("k", confirm_card),
+            ("y", confirm_booking),
+            ("n", week_note),
+            ("x", close_flow),
+        ),
     )
-    for action, callback in steps:
-        application.add_handler(CallbackQueryHandler(callback, pattern=rf"^bk:{action}:"))

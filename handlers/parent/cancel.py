@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application
 
 from core.errors import InvalidState, NoticeTooShort
 from core.i18n import gettext as _
@@ -24,6 +24,7 @@ from handlers.parent import keyboards, texts
 from handlers.parent.common import (
     FORGED_ERRORS,
     ParentStep,
+    add_buttons,
     family_view,
     refuse_forged,
     reply,
@@ -170,12 +171,14 @@ async def cancel_booking(
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    steps = (
-        ("c", cancel_reasons),
-        ("o", type_reason),
-        ("q", cancel_card),
-        ("z", cancel_booking),
+    add_buttons(
+        application,
+        "my",
+        (
+            ("c", cancel_reasons),
+            ("o", type_reason),
+            ("q", cancel_card),
+            ("z", cancel_booking),
+        ),
     )
-    for action, callback in steps:
-        application.add_handler(CallbackQueryHandler(callback, pattern=rf"^my:{action}:"))
     register_text_step(REASON_STEP, reason_typed)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, CallbackQueryHandler
 
 from core.calendar.ics import booking_ics
 from core.calendar.service import booking_event
@@ -26,7 +28,7 @@ from core.identities import Identity, Role
 from core.views import Actor, BookingView
 from handlers.callbacks import decode
 from handlers.common import stopped_before
-from handlers.context import Context, Who, services_of, who
+from handlers.context import Context, Handler, Who, services_of, who
 from handlers.parent import keyboards, texts
 
 logger = logging.getLogger(__name__)
@@ -214,3 +216,13 @@ async def send_calendar_file(context: Context, chat_id: int, view: BookingView) 
         logger.warning("booking %s: calendar file not delivered to %s: %s", view.id, chat_id, exc)
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(chat_id, _(texts.CALENDAR_FILE_NOT_SENT))
+
+
+def add_buttons(
+    application: Application,  # type: ignore[type-arg]
+    prefix: str,
+    steps: Iterable[tuple[str, Handler]],
+) -> None:
+    """One handler per step: a ``<prefix>:<action>:...`` button goes to its callback."""
+    for action, callback in steps:
+        application.add_handler(CallbackQueryHandler(callback, pattern=rf"^{prefix}:{action}:"))

@@ -33,6 +33,7 @@ from handlers.parent import keyboards, texts, waitlist_texts
 from handlers.parent.common import (
     FORGED_ERRORS,
     ParentStep,
+    add_buttons,
     family_view,
     fresh_screen,
     parent_for_command,
@@ -259,13 +260,15 @@ async def move_booking(
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("mybookings", mybookings_command))
     application.add_handler(CallbackQueryHandler(list_bookings, pattern=r"^sc:m:\d+$"))
-    steps = (
-        ("l", list_bookings),
-        ("v", booking_card),
-        ("r", reschedule_slots),
-        ("d", reschedule_day),
-        ("t", reschedule_card),
-        ("m", move_booking),
+    add_buttons(
+        application,
+        "my",
+        (
+            ("l", list_bookings),
+            ("v", booking_card),
+            ("r", reschedule_slots),
+            ("d", reschedule_day),
+            ("t", reschedule_card),
+            ("m", move_booking),
+        ),
     )
-    for action, callback in steps:
-        application.add_handler(CallbackQueryHandler(callback, pattern=rf"^my:{action}:"))
