@@ -25,7 +25,7 @@ from core.i18n import gettext as _
 from core.identities import Identity, Role
 from core.refs import LessonRef
 from core.views import Actor, BookingView
-from handlers.admin import dashboard_texts, texts
+from handlers.admin import command_texts, dashboard_texts, texts
 from handlers.admin import keyboards as kb
 from handlers.admin.dashboard import pressed, say
 from handlers.callbacks import encode, fields_pattern
@@ -53,7 +53,9 @@ async def teacher_lessons(
         if identity.school.id in skip:
             continue
         lessons = await directory.lessons(identity.school.id, teacher_id=identity.person_id)
-        await say(update, context, texts.teacher_lessons_text(identity.school.name, lessons))
+        await say(
+            update, context, command_texts.teacher_lessons_text(identity.school.name, lessons)
+        )
 
 
 async def _find_own_lesson(
@@ -79,7 +81,9 @@ async def _find_own_lesson(
     await say(
         update,
         context,
-        _(texts.NOT_YOUR_LESSON) if elsewhere else texts.unknown_lesson(key, sorted(set(keys))),
+        _(texts.NOT_YOUR_LESSON)
+        if elsewhere
+        else command_texts.unknown_lesson(key, sorted(set(keys))),
     )
     return None
 
@@ -92,13 +96,13 @@ async def teacher_bookings(update: Update, context: Context, me: Who, args: Sequ
     identity, lesson = found
     school_id = identity.school.id
     if not lesson.is_hybrid:
-        await say(update, context, texts.not_hybrid(lesson))
+        await say(update, context, command_texts.not_hybrid(lesson))
         return
     bookings = services_of(context).booking
     if len(args) > 1:
         week = int(args[1]) if args[1].isdigit() else 0
         if week not in lesson.individual_weeks:
-            await say(update, context, texts.bad_week(lesson, args[1]))
+            await say(update, context, command_texts.bad_week(lesson, args[1]))
             return
         await show_teacher_week(update, context, school_id, lesson, week, 0)
         return
@@ -106,7 +110,7 @@ async def teacher_bookings(update: Update, context: Context, me: Who, args: Sequ
     await say(
         update,
         context,
-        texts.bookings_overview_text(lesson, every),
+        command_texts.bookings_overview_text(lesson, every),
         kb.teacher_weeks(school_id, lesson, None),
     )
 
@@ -123,7 +127,7 @@ async def show_teacher_week(
     services = services_of(context)
     bookings = await services.booking.lesson_bookings(school_id, lesson.id, week=week)
     shown, page, pages = page_of(bookings, page)
-    text = texts.teacher_week_text(lesson, week, shown, len(bookings), page, pages)
+    text = command_texts.teacher_week_text(lesson, week, shown, len(bookings), page, pages)
     weeks = kb.teacher_weeks(school_id, lesson, week, page, pages)
     marks = attendance_rows(school_id, lesson.id, week, shown, services.clock.now())
     await say(
@@ -171,7 +175,7 @@ async def week_callback(update: Update, context: Context) -> None:
     if lesson is None:
         return
     if week not in lesson.individual_weeks:
-        await say(update, context, texts.bad_week(lesson, str(week)))
+        await say(update, context, command_texts.bad_week(lesson, str(week)))
         return
     try:
         await show_teacher_week(update, context, school_id, lesson, week, page)
@@ -245,7 +249,7 @@ async def teacher_stats(update: Update, context: Context, me: Who, args: Sequenc
             return
         identity, lesson = found
         if not lesson.is_hybrid:
-            await say(update, context, texts.not_hybrid(lesson))
+            await say(update, context, command_texts.not_hybrid(lesson))
             return
         await show_teacher_stats(update, context, identity.school.id, lesson)
         return
@@ -326,7 +330,7 @@ async def stats_callback(update: Update, context: Context) -> None:
     if lesson is None:
         return
     if not lesson.is_hybrid:
-        await say(update, context, texts.not_hybrid(lesson))
+        await say(update, context, command_texts.not_hybrid(lesson))
         return
     try:
         await show_teacher_stats(update, context, school_id, lesson)

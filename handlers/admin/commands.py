@@ -17,8 +17,8 @@ from core.identities import Identity, Role
 from core.keys import near_matches
 from core.refs import LessonRef
 from handlers import teacher
+from handlers.admin import command_texts, reach, texts
 from handlers.admin import keyboards as kb
-from handlers.admin import reach, texts
 from handlers.admin.dashboard import (
     actor_of,
     admin_in,
@@ -63,7 +63,9 @@ async def _lesson_by_key(
         return None
     if len(found) > 1:
         choices = [(i.school.id, i.school.name, lesson.id) for i, lesson in found]
-        await say(update, context, texts.pick_lesson_school(key), kb.lesson_choices(choices))
+        await say(
+            update, context, command_texts.pick_lesson_school(key), kb.lesson_choices(choices)
+        )
         return None
     return found[0]
 
@@ -74,8 +76,8 @@ async def _not_hybrid_or_unknown(context: Context, me: Who, key: str, keys: set[
     for identity in me.roles(Role.ADMIN):
         for lesson in await directory.lessons(identity.school.id):
             if lesson.key.casefold() == key.casefold():
-                return texts.not_hybrid(lesson)
-    return texts.unknown_lesson(key, sorted(keys))
+                return command_texts.not_hybrid(lesson)
+    return command_texts.unknown_lesson(key, sorted(keys))
 
 
 async def _needs_argument(
@@ -86,7 +88,7 @@ async def _needs_argument(
     if context.args:
         return context.args[0]
     if me is None or not me.is_admin or command not in kb.LESSON_COMMANDS:
-        await say(update, context, esc(texts.usage(command)))
+        await say(update, context, esc(command_texts.usage(command)))
         return None
     directory = services_of(context).directory
     schools = me.roles(Role.ADMIN)
@@ -96,7 +98,10 @@ async def _needs_argument(
             label = lesson.name if len(schools) == 1 else f"{lesson.name} · {identity.school.name}"
             choices.append((identity.school.id, label, lesson.id))
     await say(
-        update, context, texts.pick_a_lesson(command), kb.lesson_command_choices(command, choices)
+        update,
+        context,
+        command_texts.pick_a_lesson(command),
+        kb.lesson_command_choices(command, choices),
     )
     return None
 
@@ -151,7 +156,7 @@ async def bookings_command(update: Update, context: Context) -> None:
     if len(args) > 1:
         week = int(args[1]) if args[1].isdigit() else 0
         if week not in lesson.individual_weeks:
-            await say(update, context, texts.bad_week(lesson, args[1]))
+            await say(update, context, command_texts.bad_week(lesson, args[1]))
             return
         await show_week(update, context, school_id, lesson.id, week)
         return
@@ -161,7 +166,7 @@ async def bookings_command(update: Update, context: Context) -> None:
     await say(
         update,
         context,
-        texts.bookings_overview_text(lesson, every),
+        command_texts.bookings_overview_text(lesson, every),
         kb.lesson_panel(school_id, lesson, stats),
     )
 
@@ -245,10 +250,12 @@ async def invite_command(update: Update, context: Context) -> None:
             known += [f.key for f in await directory.families(identity.school.id)]
             continue
     if not found:
-        await say(update, context, texts.unknown_family(key, near_matches(key, known)))
+        await say(update, context, command_texts.unknown_family(key, near_matches(key, known)))
     elif len(found) > 1:
         choices = [(i.school.id, i.school.name, family_id) for i, family_id in found]
-        await say(update, context, texts.pick_family_school(key), kb.family_choices(choices))
+        await say(
+            update, context, command_texts.pick_family_school(key), kb.family_choices(choices)
+        )
     else:
         await send_invites(update, context, found[0][0], found[0][1])
 
@@ -278,18 +285,20 @@ async def send_invites(
         raise RuntimeError("chat is None")
     await context.bot.send_message(
         chat.id,
-        texts.invites_header(family.name, school.name, len(issued)),
+        command_texts.invites_header(family.name, school.name, len(issued)),
         parse_mode=ParseMode.HTML,
     )
     linked = [name for _id, name, telegram_id in family.parents if telegram_id is not None]
     if linked:
         await context.bot.send_message(
-            chat.id, texts.already_linked(linked), parse_mode=ParseMode.HTML
+            chat.id, command_texts.already_linked(linked), parse_mode=ParseMode.HTML
         )
     for invite in issued:
         await context.bot.send_message(
             chat.id,
-            texts.invite_text(invite.parent_name, school.name, invite.link(context.bot.username)),
+            command_texts.invite_text(
+                invite.parent_name, school.name, invite.link(context.bot.username)
+            ),
             parse_mode=ParseMode.HTML,
             disable_web_page_preview=True,
         )

@@ -20,7 +20,13 @@ from core.errors import DomainError, SlotUnavailable
 from core.i18n import gettext as _
 from core.identities import Identity, Role
 from core.views import Actor
-from handlers.admin import dashboard_back, dashboard_keyboards, dashboard_texts, texts
+from handlers.admin import (
+    command_texts,
+    dashboard_back,
+    dashboard_keyboards,
+    dashboard_texts,
+    texts,
+)
 from handlers.admin import keyboards as kb
 from handlers.callbacks import decode
 from handlers.common import clear_flow, reply_fresh_menu
@@ -256,7 +262,7 @@ async def show_week(
     services = services_of(context)
     lesson = await services.directory.lesson(school_id, lesson_id)
     if week not in lesson.individual_weeks:
-        raise SlotUnavailable(texts.bad_week(lesson, str(week)))
+        raise SlotUnavailable(command_texts.bad_week(lesson, str(week)))
     bookings = await services.booking.lesson_bookings(school_id, lesson_id, week=week)
     stats = await services.booking.lesson_stats(school_id, lesson_id)
     of_week = next((w for w in stats.weeks if w.week == week), None)

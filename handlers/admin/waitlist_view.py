@@ -17,8 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from core.errors import SlotUnavailable
 from core.i18n import gettext as _
 from core.waitlist.service import WaitingView
-from handlers.admin import dashboard_back
-from handlers.admin import texts as admin_texts
+from handlers.admin import command_texts, dashboard_back
 from handlers.admin.dashboard import admin_in, admin_step, args_of, say
 from handlers.admin.keyboards import ad
 from handlers.context import Context, services_of
@@ -104,7 +103,7 @@ async def week_waitlist(update: Update, context: Context) -> None:
     services = services_of(context)
     lesson = await services.directory.lesson(school_id, lesson_id)
     if week not in lesson.individual_weeks:
-        raise SlotUnavailable(admin_texts.bad_week(lesson, str(week)))
+        raise SlotUnavailable(command_texts.bad_week(lesson, str(week)))
     waiting = await services.waitlist.waiting(school_id, lesson_id, week)
     tz = ZoneInfo(identity.school.timezone)
     await say(

@@ -9,8 +9,8 @@ from core.admin_view import TermRef
 from core.db.models import BookingStatus, LessonType
 from core.refs import LessonRef
 from core.views import WeekStats
+from handlers.admin import command_texts, texts
 from handlers.admin import dashboard_texts as dtexts
-from handlers.admin import texts
 from handlers.calendar.texts import CalendarMode, calendar_title, filter_label, term_caption
 from tests.support.samples import LIAM, MIA, PIANO, STATS
 from tests.support.samples import emma_booking as booking
@@ -116,15 +116,15 @@ def test_told_text_asks_the_admin_to_call_when_nobody_could_be_told() -> None:
 
 
 def test_unknown_lesson_lists_the_valid_keys() -> None:
-    text = texts.unknown_lesson("violin", ["piano", "theory"])
+    text = command_texts.unknown_lesson("violin", ["piano", "theory"])
     assert "<code>violin</code>" in text and "<code>piano</code>, <code>theory</code>" in text
-    assert "none" in texts.unknown_lesson("x", [])
+    assert "none" in command_texts.unknown_lesson("x", [])
 
 
 def test_bad_week_lists_the_individual_weeks() -> None:
-    assert "individual weeks: 4, 8" in texts.bad_week(PIANO, "3")
+    assert "individual weeks: 4, 8" in command_texts.bad_week(PIANO, "3")
     choir = LessonRef(**{**_fields(PIANO), "name": "Junior Choir", "type": LessonType.GROUP})
-    assert texts.not_hybrid(choir) == (
+    assert command_texts.not_hybrid(choir) == (
         "Junior Choir is a group lesson: nobody books individual slots in it."
     )
 
@@ -134,22 +134,22 @@ def _fields(value: object) -> dict[str, object]:
 
 
 def test_teacher_lessons_text_shows_type_time_place_and_weeks() -> None:
-    text = texts.teacher_lessons_text("School alpha", [PIANO])
+    text = command_texts.teacher_lessons_text("School alpha", [PIANO])
     assert "Piano Foundations</b> (<code>piano</code>) · hybrid · Monday 16:00, 60 min" in text
     assert "Main Studio, Room 1" in text and "individual weeks: 4, 8; bookings open" in text
-    assert "no lessons" in texts.teacher_lessons_text("School alpha", [])
+    assert "no lessons" in command_texts.teacher_lessons_text("School alpha", [])
 
 
 def test_bookings_overview_groups_by_week() -> None:
-    text = texts.bookings_overview_text(PIANO, [booking()])
+    text = command_texts.bookings_overview_text(PIANO, [booking()])
     assert text.index("Week 4") < text.index("Emma Smith") < text.index("Week 8")
     assert text.endswith("No bookings yet.")
 
 
 def test_invite_text_carries_the_link() -> None:
-    text = texts.invite_text("Jane Smith", "School alpha", "https://t.me/bot?start=abc")
+    text = command_texts.invite_text("Jane Smith", "School alpha", "https://t.me/bot?start=abc")
     assert "Hello Jane Smith" in text and "https://t.me/bot?start=abc" in text
-    assert "2 parents" in texts.invites_header("Smith family", "School alpha", 2)
+    assert "2 parents" in command_texts.invites_header("Smith family", "School alpha", 2)
 
 
 def test_calendar_title_by_viewer() -> None:
