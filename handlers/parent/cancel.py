@@ -20,7 +20,7 @@ from core.views import BookingView
 from handlers.approval.chat import withdrawn
 from handlers.common import change_made, clear_flow, expect_text, register_text_step
 from handlers.context import Context, services_of, who
-from handlers.parent import keyboards, texts
+from handlers.parent import keyboards, mybookings_texts, texts
 from handlers.parent.common import (
     FORGED_ERRORS,
     ParentStep,
@@ -45,7 +45,9 @@ async def cancel_reasons(
 ) -> None:
     """my:c:<school>:<booking> — why cancel? Reason buttons, or type one (taken at once)."""
     await expect_text(update, context, REASON_STEP, step.school_id, view.id)
-    await show(update, texts.cancel_reason_prompt(view), keyboards.cancel_reasons_keyboard(view))
+    await show(
+        update, mybookings_texts.cancel_reason_prompt(view), keyboards.cancel_reasons_keyboard(view)
+    )
 
 
 @booking_step(1)
@@ -56,7 +58,7 @@ async def type_reason(
     await expect_text(update, context, REASON_STEP, step.school_id, view.id)
     await show(
         update,
-        texts.cancel_reason_prompt(view) + "\n\n" + _(texts.TYPE_REASON),
+        mybookings_texts.cancel_reason_prompt(view) + "\n\n" + _(mybookings_texts.TYPE_REASON),
         keyboards.cancel_reasons_keyboard(view),
     )
 
@@ -68,7 +70,7 @@ async def reason_typed(update: Update, context: Context, args: tuple[int, ...]) 
         raise RuntimeError("message is None")
     reason = (message.text or "").strip()[:200]
     if not reason:
-        await reply(update, _(texts.EMPTY_REASON))
+        await reply(update, _(mybookings_texts.EMPTY_REASON))
         return
     school_id, booking_id = args
     me = await who(update, context)
@@ -90,8 +92,8 @@ async def reason_typed(update: Update, context: Context, args: tuple[int, ...]) 
     )
     await reply(
         update,
-        texts.cancel_confirm(view, reason),
-        keyboards.cancel_confirm_keyboard(view, texts.TYPED_REASON),
+        mybookings_texts.cancel_confirm(view, reason),
+        keyboards.cancel_confirm_keyboard(view, mybookings_texts.TYPED_REASON),
     )
 
 
@@ -111,10 +113,12 @@ async def _reason(
     """The reason the pressed button names (``step.args[1]``: a listed one, or the one this
     account typed); None after saying it was lost, with the reasons to pick again."""
     code = step.args[1]
-    typed = await _typed(update, context, view.id) if code == texts.TYPED_REASON else None
-    reason = texts.reason_text(code, typed)
+    typed = (
+        await _typed(update, context, view.id) if code == mybookings_texts.TYPED_REASON else None
+    )
+    reason = mybookings_texts.reason_text(code, typed)
     if reason is None:
-        await show(update, _(texts.REASON_LOST), keyboards.cancel_reasons_keyboard(view))
+        await show(update, _(mybookings_texts.REASON_LOST), keyboards.cancel_reasons_keyboard(view))
     return reason
 
 
@@ -127,7 +131,7 @@ async def cancel_card(
     if reason is None:
         return
     keyboard = keyboards.cancel_confirm_keyboard(view, step.args[1])
-    await show(update, texts.cancel_confirm(view, reason), keyboard)
+    await show(update, mybookings_texts.cancel_confirm(view, reason), keyboard)
 
 
 @booking_step(2)
@@ -136,7 +140,7 @@ async def cancel_booking(
 ) -> None:
     """my:z:<school>:<booking>:<reason> — cancel it, with the reason and who did it."""
     if not view.active:  # a double tap, or an old button
-        await show(update, texts.cancelled(view), keyboards.booking_keyboard(view))
+        await show(update, mybookings_texts.cancelled(view), keyboards.booking_keyboard(view))
         return
     reason = await _reason(update, context, step, view)
     if reason is None:
@@ -154,15 +158,15 @@ async def cancel_booking(
         return
     except InvalidState:
         fresh = await family_view(context).family_booking(step.school_id, step.parent_id, view.id)
-        await show(update, texts.cancelled(fresh), keyboards.booking_keyboard(fresh))
+        await show(update, mybookings_texts.cancelled(fresh), keyboards.booking_keyboard(fresh))
         return
     except FORGED_ERRORS as exc:
         await refuse_forged(update, step, exc)
         return
     change_made(update, context)
-    if step.args[1] == texts.TYPED_REASON:
+    if step.args[1] == mybookings_texts.TYPED_REASON:
         await clear_flow(update, context)
-    await show(update, texts.cancelled(done), keyboards.booking_keyboard(done))
+    await show(update, mybookings_texts.cancelled(done), keyboards.booking_keyboard(done))
     if update.effective_chat is None:
         raise RuntimeError("update.effective_chat is None")
     await send_calendar_file(context, update.effective_chat.id, done)

@@ -32,7 +32,7 @@ from core.schedule import Slot
 from core.views import BookingView
 from handlers import slot_pages
 from handlers.callbacks import encode, to_minute
-from handlers.parent import texts
+from handlers.parent import mybookings_texts, texts
 
 BACK = N_("‹ Back")
 SLOTS_PER_ROW = 4
@@ -216,7 +216,9 @@ def booking_keyboard(view: BookingView) -> InlineKeyboardMarkup:
 
 def bookings_keyboard(school_id: int, bookings: Sequence[BookingView]) -> InlineKeyboardMarkup:
     ordered = sorted(bookings, key=lambda b: (b.student_name, b.start_at))
-    rows = [[_button(texts.booking_button(b), "my", "v", school_id, b.id)] for b in ordered]
+    rows = [
+        [_button(mybookings_texts.booking_button(b), "my", "v", school_id, b.id)] for b in ordered
+    ]
     rows.append([_button(_("Book a slot"), "bk", "c", school_id)])
     return InlineKeyboardMarkup(rows)
 
@@ -254,7 +256,7 @@ def reschedule_confirm_keyboard(
 def cancel_reasons_keyboard(view: BookingView) -> InlineKeyboardMarkup:
     reasons = [
         _button(_(label), "my", "q", view.school_id, view.id, code)
-        for code, label in texts.CANCEL_REASONS.items()
+        for code, label in mybookings_texts.CANCEL_REASONS.items()
     ]
     return InlineKeyboardMarkup(
         [

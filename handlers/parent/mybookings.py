@@ -29,7 +29,7 @@ from handlers.approval.chat import announce_request, withdrawn
 from handlers.callbacks import from_minute, to_minute
 from handlers.common import change_made
 from handlers.context import Context, Handler, services_of
-from handlers.parent import keyboards, texts, waitlist_texts
+from handlers.parent import keyboards, mybookings_texts, texts, waitlist_texts
 from handlers.parent.common import (
     FORGED_ERRORS,
     ParentStep,
@@ -56,7 +56,10 @@ async def _list_screen(
     keyboard = keyboards.bookings_keyboard(school_id, bookings)
     rows = [*keyboard.inline_keyboard, *waitlist_texts.waitlist_rows(waiting)]
     text = "\n".join(
-        [texts.bookings_list(school_name, bookings), *waitlist_texts.waitlist_lines(waiting)]
+        [
+            mybookings_texts.bookings_list(school_name, bookings),
+            *waitlist_texts.waitlist_lines(waiting),
+        ]
     )
     return text, InlineKeyboardMarkup(rows)
 
@@ -183,9 +186,9 @@ async def _reschedule_screen(
         day = slot_pages.part_of(slots, view.tz, near)
     shown = slot_pages.part_from(slots, view.tz, day) if day is not None else []
     if shown and slot_pages.day_first(slots):
-        text = texts.reschedule_text(view, shown, one_day=True)
+        text = mybookings_texts.reschedule_text(view, shown, one_day=True)
         return text, keyboards.reschedule_keyboard(view, shown, day)
-    return texts.reschedule_text(view, slots), keyboards.reschedule_keyboard(view, slots)
+    return mybookings_texts.reschedule_text(view, slots), keyboards.reschedule_keyboard(view, slots)
 
 
 @booking_step(2, notice=True)
@@ -203,7 +206,7 @@ async def reschedule_card(
     day = slot_pages.part_of(slots, view.tz, minute) if slot_pages.day_first(slots) else None
     await show(
         update,
-        texts.reschedule_confirm(view, slot),
+        mybookings_texts.reschedule_confirm(view, slot),
         keyboards.reschedule_confirm_keyboard(view, minute, day),
     )
 
@@ -233,7 +236,7 @@ async def move_booking(
         return
     except InvalidState as exc:
         if view.active and to_minute(view.start_at) == minute:  # a double tap: already moved
-            await show(update, texts.rescheduled(view), keyboards.booking_keyboard(view))
+            await show(update, mybookings_texts.rescheduled(view), keyboards.booking_keyboard(view))
             return
         await show(update, texts.refusal(exc), keyboards.booking_keyboard(view))
         return
@@ -248,7 +251,7 @@ async def move_booking(
         await refuse_forged(update, step, exc)
         return
     change_made(update, context)
-    await show(update, texts.rescheduled(moved), keyboards.booking_keyboard(moved))
+    await show(update, mybookings_texts.rescheduled(moved), keyboards.booking_keyboard(moved))
     if update.effective_chat is None:
         raise RuntimeError("update.effective_chat is None")
     await send_calendar_file(context, update.effective_chat.id, moved)

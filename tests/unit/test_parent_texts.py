@@ -8,7 +8,7 @@ from core.db.models import BookingStatus, LessonType
 from core.family_view import WeekEntry, WeekStatus, week_overview
 from core.refs import LessonRef
 from core.schedule import Slot
-from handlers.parent import texts
+from handlers.parent import mybookings_texts, texts
 from tests.support.samples import SYDNEY
 from tests.support.samples import mia_booking as booking
 
@@ -62,24 +62,28 @@ def test_no_slots_offers_a_way_forward() -> None:
 def test_booking_cards_and_calendar_captions() -> None:
     assert "Booked ✅" in texts.booked(booking())
     assert "Already booked — here it is" in texts.already_booked(booking())
-    assert "This booking is cancelled" in texts.cancelled(booking(status=BookingStatus.CANCELLED))
+    assert "This booking is cancelled" in mybookings_texts.cancelled(
+        booking(status=BookingStatus.CANCELLED)
+    )
     assert texts.calendar_caption(booking()).startswith("Add to calendar")
     assert texts.calendar_caption(booking(sequence=1)).startswith("Updated")
     assert texts.calendar_caption(booking(status=BookingStatus.CANCELLED)).startswith("Cancelled")
 
 
 def test_bookings_list_groups_by_child() -> None:
-    text = texts.bookings_list("School alpha", [booking(), booking(id=6, student_name="Leo Brown")])
+    text = mybookings_texts.bookings_list(
+        "School alpha", [booking(), booking(id=6, student_name="Leo Brown")]
+    )
     assert text.index("Leo Brown") < text.index("Mia Brown")
-    assert "No upcoming bookings" in texts.bookings_list("School alpha", [])
+    assert "No upcoming bookings" in mybookings_texts.bookings_list("School alpha", [])
 
 
 def test_reasons_typed_or_chosen() -> None:
-    assert texts.reason_text(1, None) == "Illness"
-    assert texts.reason_text(texts.TYPED_REASON, "Away") == "Away"
-    assert texts.reason_text(texts.TYPED_REASON, None) is None
-    assert texts.reason_text(99, None) is None
-    assert "Reason: a &lt;b&gt;" in texts.cancel_confirm(booking(), "a <b>")
+    assert mybookings_texts.reason_text(1, None) == "Illness"
+    assert mybookings_texts.reason_text(mybookings_texts.TYPED_REASON, "Away") == "Away"
+    assert mybookings_texts.reason_text(mybookings_texts.TYPED_REASON, None) is None
+    assert mybookings_texts.reason_text(99, None) is None
+    assert "Reason: a &lt;b&gt;" in mybookings_texts.cancel_confirm(booking(), "a <b>")
 
 
 def test_refusal_escapes_and_names_the_school() -> None:
