@@ -48,37 +48,20 @@ ATTENDANCE_WORDS = {
     BookingStatus.NO_SHOW: "no-show",
 }
 
+# the columns both exports start with: which booking, whose, when
+_SESSION_COLUMNS = (
+    *("Booking", "Family", "Child", "Lesson", "Teacher"),
+    *("Week", "Date", "Day", "Start", "End"),
+)
 BOOKING_COLUMNS = (
-    "Booking",
-    "Family",
-    "Child",
-    "Lesson",
-    "Teacher",
-    "Week",
-    "Date",
-    "Day",
-    "Start",
-    "End",
+    *_SESSION_COLUMNS,
     "Status",
     "Booked by",
     "Changed by",
     "Cancelled by",
     "Cancel reason",
 )
-ATTENDANCE_COLUMNS = (
-    "Booking",
-    "Family",
-    "Child",
-    "Lesson",
-    "Teacher",
-    "Week",
-    "Date",
-    "Day",
-    "Start",
-    "End",
-    "Attendance",
-    "Marked by",
-)
+ATTENDANCE_COLUMNS = (*_SESSION_COLUMNS, "Attendance", "Marked by")
 
 
 @dataclass(frozen=True, slots=True)

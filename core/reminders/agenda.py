@@ -19,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.booking.service import booking_query, to_view
 from core.db.engine import unit_of_work
 from core.db.models import Booking, BookingStatus, School, Teacher
+from core.reminders.due import schools_awake
 from core.reminders.languages import languages_of
 from core.reminders.notices import AgendaNotice, Reminder
-from core.reminders.rules import AGENDA, agenda_days, quiet_now, school_rules
+from core.reminders.rules import AGENDA, agenda_days, school_rules
 from core.views import BookingView
 
 BOOKED = (BookingStatus.CONFIRMED, BookingStatus.PENDING)
@@ -70,14 +71,9 @@ async def due_agendas(sessions: async_sessionmaker[AsyncSession], now: datetime)
     """Every teacher's agenda due now, in every school that turned agendas on."""
     due: list[Reminder] = []
     async with unit_of_work(sessions) as session:
-        schools = (
-            await session.execute(select(School.id, School.timezone, School.reminders))
-        ).all()
-        for school_id, tz_name, raw in schools:
-            rules = school_rules(raw)
-            tz = ZoneInfo(tz_name)
+        for school_id, tz_name, tz, rules in await schools_awake(session, now):
             days = agenda_days(now, tz, rules.teacher_agenda)
-            if not days or quiet_now(now, tz, rules.quiet_hours):
+            if not days:
                 continue
             teachers = await _teachers(session, school_id)
             if not teachers:

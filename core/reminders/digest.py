@@ -12,15 +12,19 @@ Inside quiet hours nothing is due.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.booking.rules import hybrid_of
 from core.db.engine import unit_of_work
-from core.db.models import Admin, School
-from core.reminders.due import _open_hybrid_lessons, _pending, _reachable_parents
+from core.db.models import Admin
+from core.reminders.due import (
+    _open_hybrid_lessons,
+    _pending,
+    _reachable_parents,
+    schools_awake,
+)
 from core.reminders.languages import languages_of
 from core.reminders.notices import DigestNotice, Reminder, StillToBook
 from core.reminders.rules import (
@@ -28,8 +32,6 @@ from core.reminders.rules import (
     bookable_weeks,
     digest_due,
     opened_token,
-    quiet_now,
-    school_rules,
 )
 
 
@@ -50,14 +52,9 @@ async def due_digests(sessions: async_sessionmaker[AsyncSession], now: datetime)
     """Every admin digest due now, in every school that asks for them."""
     due: list[Reminder] = []
     async with unit_of_work(sessions) as session:
-        schools = (
-            await session.execute(select(School.id, School.timezone, School.reminders))
-        ).all()
-        for school_id, tz_name, raw in schools:
-            rules = school_rules(raw)
-            tz = ZoneInfo(tz_name)
+        for school_id, _, tz, rules in await schools_awake(session, now):
             after = rules.admin_digest_after_days
-            if after is None or quiet_now(now, tz, rules.quiet_hours):
+            if after is None:
                 continue
             admins = await _admins(session, school_id)
             if not admins:

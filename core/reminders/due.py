@@ -65,10 +65,25 @@ from core.reminders.rules import (
     school_rules,
 )
 from core.schedule import week_monday
+from core.school_file.schema import Reminders
 
 LEGACY_LEAD = timedelta(hours=24)  # the one lead time the log's older keys were made for
 
 # --- due computation -----------------------------------------------------------------------
+
+
+async def schools_awake(
+    session: AsyncSession, now: datetime
+) -> list[tuple[int, str, ZoneInfo, Reminders]]:
+    """Every school outside its quiet hours ``now`` (nothing a sweep finds is sent inside
+    them): its id, time zone (name and zone) and reminder rules."""
+    rows = (await session.execute(select(School.id, School.timezone, School.reminders))).all()
+    awake = []
+    for school_id, tz_name, raw in rows:
+        rules, tz = school_rules(raw), ZoneInfo(tz_name)
+        if not quiet_now(now, tz, rules.quiet_hours):
+            awake.append((school_id, tz_name, tz, rules))
+    return awake
 
 
 async def _open_hybrid_lessons(session: AsyncSession, school_id: int) -> list[Lesson]:
@@ -198,14 +213,9 @@ async def due_not_booked(
     """Every not-booked reminder due now, in every school (the periodic sweep)."""
     due: list[Reminder] = []
     async with unit_of_work(sessions) as session:
-        schools = (
-            await session.execute(select(School.id, School.timezone, School.reminders))
-        ).all()
-        for school_id, tz_name, raw in schools:
-            school = school_rules(raw)
+        for school_id, tz_name, tz, school in await schools_awake(session, now):
             rules = school.not_booked
-            tz = ZoneInfo(tz_name)
-            if not rules.enabled or quiet_now(now, tz, school.quiet_hours):
+            if not rules.enabled:
                 continue
             lessons = await _open_hybrid_lessons(session, school_id)
             if not lessons:
@@ -337,13 +347,9 @@ async def due_sessions(sessions: async_sessionmaker[AsyncSession], now: datetime
     lead time due now (:func:`core.reminders.rules.lead_due`), outside the quiet hours."""
     due: list[Reminder] = []
     async with unit_of_work(sessions) as session:
-        schools = (
-            await session.execute(select(School.id, School.timezone, School.reminders))
-        ).all()
-        for school_id, tz_name, raw in schools:
-            rules = school_rules(raw)
+        for school_id, tz_name, _, rules in await schools_awake(session, now):
             leads = rules.lead_times()
-            if not leads or quiet_now(now, ZoneInfo(tz_name), rules.quiet_hours):
+            if not leads:
                 continue
             horizon = now + max(leads)
             bookings = (
