@@ -16,11 +16,9 @@ from core.refs import LessonRef
 from core.views import BookingView
 from handlers.admin.texts import (
     booking_line,
-    bookings_count,
     no_bookings_yet,
-    page_note,
     type_word,
-    week_title,
+    week_page_lines,
     weekday_name,
 )
 from handlers.formatting import day_date, esc
@@ -136,9 +134,7 @@ def teacher_week_text(
     page: int,
     pages: int,
 ) -> str:
-    lines = [week_title(lesson, week), bookings_count(total) + page_note(page, pages)]
-    lines += [booking_line(b) for b in bookings] or [no_bookings_yet()]
-    return "\n".join(lines)
+    return "\n".join(week_page_lines(lesson, week, bookings, total, page, pages))
 
 
 def lesson_line(lesson: LessonRef) -> str:

@@ -150,6 +150,19 @@ def booking_button_label(booking: BookingView) -> str:
     )
 
 
+def week_page_lines(
+    lesson: LessonRef,
+    week: int,
+    bookings: Sequence[BookingView],
+    total: int,
+    page: int,
+    pages: int,
+) -> list[str]:
+    """A week's title, how many bookings (page ``page`` of ``pages``), and this page's."""
+    lines = [week_title(lesson, week), bookings_count(total) + _page_note(page, pages)]
+    return lines + ([booking_line(b) for b in bookings] or [no_bookings_yet()])
+
+
 def week_bookings_text(
     lesson: LessonRef,
     week: int,
@@ -162,8 +175,7 @@ def week_bookings_text(
 ) -> str:
     """One page (of ``pages``) of a week's bookings, then the families still to book (of a
     week that is over: those who did not book)."""
-    lines = [week_title(lesson, week), bookings_count(total) + page_note(page, pages)]
-    lines += [booking_line(b) for b in bookings] or [no_bookings_yet()]
+    lines = week_page_lines(lesson, week, bookings, total, page, pages)
     lines.append("")
     if past:
         lines.append(week_over_note())
@@ -179,7 +191,7 @@ def week_over_note() -> str:
     return _("This week is over: nobody can book it any more.")
 
 
-def page_note(page: int, pages: int) -> str:
+def _page_note(page: int, pages: int) -> str:
     if pages <= 1:
         return ""
     return _(" · page {page} of {pages}").format(page=page + 1, pages=pages)
