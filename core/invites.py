@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
 from core.db.engine import unit_of_work
-from core.db.models import Family, Invite, Parent, School
+from core.db.models import Family, Parent, School
+from core.db.records import Invite
 from core.errors import InvalidInvite, NotFound
 from core.i18n import N_
 

@@ -54,7 +54,8 @@ from core.calendar.ics import build_ics
 from core.clock import Clock
 from core.db.driver import Row
 from core.db.engine import unit_of_work
-from core.db.models import Family, FeedToken, Teacher
+from core.db.models import Family, Teacher
+from core.db.records import FeedToken
 from core.errors import NotFound
 from core.i18n import use_language
 

@@ -1,4 +1,8 @@
-"""The school's data as SQLAlchemy tables: every row belongs to one school (tenant)."""
+"""The school's data as SQLAlchemy tables: every row belongs to one school (tenant).
+
+The bot's own records beside them (invites, the reminder log, chat steps, feed tokens) are in
+core.db.records, the waitlist's in core.waitlist.tables; all share ``Base``'s metadata.
+"""
 
 from __future__ import annotations
 
@@ -65,7 +69,8 @@ ACTIVE_STATUSES = (
 )
 
 
-def _tstz() -> DateTime:
+def tstz() -> DateTime:
+    """A ``timestamptz`` column's type."""
     return DateTime(timezone=True)
 
 
@@ -83,7 +88,7 @@ class School(Base):
     )
     # bumped by every import that changes lessons, terms, rooms or people: caches check it
     catalog_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(_tstz(), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(tstz(), server_default=func.now())
 
 
 class UserLanguage(Base):
@@ -96,7 +101,7 @@ class UserLanguage(Base):
     telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     chosen: Mapped[str | None] = mapped_column(String(8))
     client: Mapped[str | None] = mapped_column(String(16))
-    updated_at: Mapped[datetime] = mapped_column(_tstz(), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(tstz(), server_default=func.now())
 
 
 class Admin(Base):
@@ -188,7 +193,7 @@ class Parent(Base):
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     phone: Mapped[str | None] = mapped_column(String(40))
     # set when Telegram answered 403 (the parent blocked the bot); cleared when they write again
-    blocked_at: Mapped[datetime | None] = mapped_column(_tstz())
+    blocked_at: Mapped[datetime | None] = mapped_column(tstz())
     family: Mapped[Family] = relationship(back_populates="parents")
 
 
@@ -267,7 +272,7 @@ class HybridPattern(Base):
     individual_weeks: Mapped[list[int]] = mapped_column(ARRAY(Integer))
     slot_minutes: Mapped[int] = mapped_column(Integer)
     bookings_open: Mapped[bool] = mapped_column(Boolean, default=False)
-    opened_at: Mapped[datetime | None] = mapped_column(_tstz())
+    opened_at: Mapped[datetime | None] = mapped_column(tstz())
     # a parent's booking waits (PENDING) for the teacher's or an admin's confirmation
     approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     lesson: Mapped[Lesson] = relationship(back_populates="hybrid")
@@ -336,8 +341,8 @@ class Booking(Base):
     student_id: Mapped[int] = mapped_column(Integer)
     teacher_id: Mapped[int] = mapped_column(Integer)
     week: Mapped[int] = mapped_column(Integer)
-    start_at: Mapped[datetime] = mapped_column(_tstz())
-    end_at: Mapped[datetime] = mapped_column(_tstz())
+    start_at: Mapped[datetime] = mapped_column(tstz())
+    end_at: Mapped[datetime] = mapped_column(tstz())
     status: Mapped[BookingStatus] = mapped_column(
         Enum(BookingStatus, name="booking_status", native_enum=False, length=16),
         default=BookingStatus.CONFIRMED,
@@ -347,12 +352,12 @@ class Booking(Base):
     cancelled_by: Mapped[str | None] = mapped_column(String(120))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     sequence: Mapped[int] = mapped_column(Integer, default=0)  # iCalendar SEQUENCE
-    created_at: Mapped[datetime] = mapped_column(_tstz())
-    updated_at: Mapped[datetime] = mapped_column(_tstz())
-    cancelled_at: Mapped[datetime | None] = mapped_column(_tstz())
-    confirmed_at: Mapped[datetime | None] = mapped_column(_tstz())  # the plan's confirmedAt
+    created_at: Mapped[datetime] = mapped_column(tstz())
+    updated_at: Mapped[datetime] = mapped_column(tstz())
+    cancelled_at: Mapped[datetime | None] = mapped_column(tstz())
+    confirmed_at: Mapped[datetime | None] = mapped_column(tstz())  # the plan's confirmedAt
     confirmed_by: Mapped[str | None] = mapped_column(String(120))
-    declined_at: Mapped[datetime | None] = mapped_column(_tstz())  # a PENDING one declined
+    declined_at: Mapped[datetime | None] = mapped_column(tstz())  # a PENDING one declined
 
     # read-only: bookings are written by id (core/booking_sql.py and the service)
     lesson: Mapped[Lesson] = relationship(viewonly=True)
@@ -371,93 +376,10 @@ class Event(Base):
     key: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     type: Mapped[str] = mapped_column(String(40))
-    start_at: Mapped[datetime] = mapped_column(_tstz())
-    end_at: Mapped[datetime] = mapped_column(_tstz())
+    start_at: Mapped[datetime] = mapped_column(tstz())
+    end_at: Mapped[datetime] = mapped_column(tstz())
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
     location: Mapped[Location | None] = relationship()
-
-
-class Invite(Base):
-    __tablename__ = "invites"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
-    parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id", ondelete="CASCADE"))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(_tstz())
-    expires_at: Mapped[datetime] = mapped_column(_tstz())
-    used_at: Mapped[datetime | None] = mapped_column(_tstz())
-    used_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
-
-
-class SentReminder(Base):
-    """The reminder log: one row per reminder ever sent; its unique key makes sweeps idempotent."""
-
-    __tablename__ = "sent_reminders"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
-    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("parents.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(
-        String(20)
-    )  # CLAIMED, SENT, RETRY, FAILED, BLOCKED, UNKNOWN
-    detail: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(_tstz())
-    sent_at: Mapped[datetime | None] = mapped_column(_tstz())
-    # a claim is a lease: another process takes it over once it has expired (0006)
-    lease_until: Mapped[datetime | None] = mapped_column(_tstz(), nullable=True)
-    claim_token: Mapped[str | None] = mapped_column(String(32))
-    attempts: Mapped[int] = mapped_column(Integer, server_default=text("1"))
-
-
-class ChatStep(Base):
-    """What a chat waits for (a typed cancellation reason, say), shared by every bot process:
-    a webhook deployment's next update may reach another process, or a restarted one."""
-
-    __tablename__ = "chat_steps"
-
-    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    step: Mapped[str] = mapped_column(String(64))
-    args: Mapped[list[int]] = mapped_column(ARRAY(Integer))
-    typed: Mapped[str | None] = mapped_column(Text)  # an answer kept until it is confirmed
-    updated_at: Mapped[datetime] = mapped_column(_tstz())
-
-
-class FeedToken(Base):
-    """The secret of a calendar feed (``/ical/<token>.ics``): one family's or one teacher's.
-
-    Kept as it is, not hashed: the chat and the CLI show the same URL again whenever asked
-    (a calendar app keeps polling the URL it was given), and whoever can read this table
-    can read the calendars themselves anyway. At most one live token per family and per
-    teacher (partial unique indexes); a revoked token stays as a row and never answers.
-    """
-
-    __tablename__ = "feed_tokens"
-    __table_args__ = (
-        CheckConstraint("(family_id IS NULL) <> (teacher_id IS NULL)", name="one_owner"),
-        Index(
-            "uq_feed_tokens_live_family",
-            "family_id",
-            unique=True,
-            postgresql_where=text("revoked_at IS NULL AND family_id IS NOT NULL"),
-        ),
-        Index(
-            "uq_feed_tokens_live_teacher",
-            "teacher_id",
-            unique=True,
-            postgresql_where=text("revoked_at IS NULL AND teacher_id IS NOT NULL"),
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
-    family_id: Mapped[int | None] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"))
-    teacher_id: Mapped[int | None] = mapped_column(ForeignKey("teachers.id", ondelete="CASCADE"))
-    token: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(_tstz())
-    revoked_at: Mapped[datetime | None] = mapped_column(_tstz())
 
 
 # What a feed's ETag statement reads by (migration 0010): a family's students, and the

@@ -43,10 +43,10 @@ from core.db.models import (
     LessonType,
     Parent,
     School,
-    SentReminder,
     Student,
     UserLanguage,
 )
+from core.db.records import SentReminder
 from core.errors import NotFound
 from core.i18n import N_, pick_language
 from core.reminders.log import CLAIMED, RETRY

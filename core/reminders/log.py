@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.db.driver import Driver
 from core.db.engine import unit_of_work
-from core.db.models import SentReminder
+from core.db.records import SentReminder
 from core.reminders.notices import Reminder
 from core.reminders.rules import NOT_BOOKED, SESSION
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db.models import Base
+from core.db.models import Base, tstz
 
 # entry left_reason
 LEFT_BY_PARENT = "LEFT"
@@ -31,10 +31,6 @@ TAKEN = "TAKEN"  # booked again (by a waiting family or anyone)
 TOO_LATE = "TOO_LATE"  # inside the 24-hour notice
 NOBODY = "NOBODY"  # every waiting family was offered it
 DUPLICATE = "DUPLICATE"  # the same slot is already being offered
-
-
-def _tstz() -> DateTime:
-    return DateTime(timezone=True)
 
 
 class WaitlistEntry(Base):
@@ -58,8 +54,8 @@ class WaitlistEntry(Base):
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("parents.id", ondelete="SET NULL"))
     joined_by: Mapped[str] = mapped_column(String(120))
-    joined_at: Mapped[datetime] = mapped_column(_tstz())
-    left_at: Mapped[datetime | None] = mapped_column(_tstz())
+    joined_at: Mapped[datetime] = mapped_column(tstz())
+    left_at: Mapped[datetime | None] = mapped_column(tstz())
     left_reason: Mapped[str | None] = mapped_column(String(20))
 
 
@@ -73,11 +69,11 @@ class FreedSlot(Base):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
     week: Mapped[int] = mapped_column(Integer)
-    start_at: Mapped[datetime] = mapped_column(_tstz())
-    end_at: Mapped[datetime] = mapped_column(_tstz())
+    start_at: Mapped[datetime] = mapped_column(tstz())
+    end_at: Mapped[datetime] = mapped_column(tstz())
     booking_id: Mapped[int | None] = mapped_column(Integer)
-    freed_at: Mapped[datetime] = mapped_column(_tstz())
-    closed_at: Mapped[datetime | None] = mapped_column(_tstz())
+    freed_at: Mapped[datetime] = mapped_column(tstz())
+    closed_at: Mapped[datetime | None] = mapped_column(tstz())
     outcome: Mapped[str | None] = mapped_column(String(20))
 
 
@@ -99,8 +95,8 @@ class WaitlistOffer(Base):
         ForeignKey("waitlist_freed_slots.id", ondelete="CASCADE")
     )
     entry_id: Mapped[int] = mapped_column(ForeignKey("waitlist_entries.id", ondelete="CASCADE"))
-    offered_at: Mapped[datetime] = mapped_column(_tstz())
-    expires_at: Mapped[datetime] = mapped_column(_tstz())
+    offered_at: Mapped[datetime] = mapped_column(tstz())
+    expires_at: Mapped[datetime] = mapped_column(tstz())
     status: Mapped[str] = mapped_column(String(16))
-    answered_at: Mapped[datetime | None] = mapped_column(_tstz())
+    answered_at: Mapped[datetime | None] = mapped_column(tstz())
     booking_id: Mapped[int | None] = mapped_column(Integer)

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import select, update
 
 from core.clock import FixedClock
-from core.db.models import SentReminder, Term
+from core.db.models import Term
+from core.db.records import SentReminder
 from core.reminders.due import legacy_session_key
 from core.reminders.service import SESSION
 from core.services import Services

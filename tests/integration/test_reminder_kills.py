@@ -36,7 +36,8 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.local_api import LocalBotApi
-from core.db.models import Enrolment, Family, HybridPattern, Parent, School, SentReminder, Student
+from core.db.models import Enrolment, Family, HybridPattern, Parent, School, Student
+from core.db.records import SentReminder
 from scheduler.notifier import POOL_SIZE
 from tests.support import kill_stages
 from tests.support.factories import build_two_schools

@@ -12,7 +12,8 @@ from telegram import Bot
 
 from bot.local_api import LocalBotApi
 from core.clock import FixedClock
-from core.db.models import Parent, School, SentReminder
+from core.db.models import Parent, School
+from core.db.records import SentReminder
 from core.reminders import service as core
 from core.reminders.service import NOT_BOOKED, SESSION
 from core.services import Services

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.local_api import LocalBotApi
-from core.db.models import SentReminder
+from core.db.records import SentReminder
 from core.errors import AlreadyBooked, InvalidState, NotYourStudent, SlotTaken, SlotUnavailable
 from core.reminders import service as reminders
 from core.services import Services

@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core.db.models import Invite, Parent
+from core.db.models import Parent
+from core.db.records import Invite
 from core.errors import InvalidInvite
 
 
