@@ -190,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _school(p)
         _fmt(p)
-    cli_term.add_parsers(sub)  # export, attendance
+    cli_term.add_parsers(sub, WEEK)  # export, attendance
     cli_approval.add_parsers(sub, ID)  # approve, decline
     cli_waitlist.add_parser(sub)
     return parser

@@ -7,6 +7,7 @@ the two schools of tests.support.factories.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import os
@@ -157,3 +158,32 @@ def test_what_the_parser_lets_through_ends_in_a_reason_not_a_traceback(
     assert isinstance(code, int)
     if code != 0:
         assert err.getvalue().startswith("error:"), err.getvalue()
+
+
+def _run(argv: list[str]) -> tuple[int | str | None, str]:
+    """``main(argv)`` in this process: its exit code (a parser's refusal as SystemExit's) and
+    standard error; any other exception escapes, as the traceback a user would see."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code: int | str | None = main(argv)
+        except SystemExit as refused:
+            code = refused.code
+    return code, err.getvalue()
+
+
+async def test_attendance_of_a_week_out_of_range_and_an_export_to_a_missing_folder_say_why(
+    db_url: str, two_schools: object, monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    mark = ["attendance", "--school", "alpha", "--lesson", "piano", "--present", "emma"]
+    code, err = await asyncio.to_thread(_run, [*mark, "--week", "99999999999999"])
+    assert code == 2 and err.splitlines() == [
+        "error: musicbot attendance: argument --week: 99999999999999 is not between 1 and "
+        f"{MAX_WEEK} (see musicbot attendance --help)"
+    ]
+    target = f"{tmp_path}/no-such-folder/term.xlsx"
+    export = ["export", "--school", "alpha", "--term", "t1", "--format", "xlsx"]
+    code, err = await asyncio.to_thread(_run, [*export, "--output", target])
+    assert code == 1
+    assert err.splitlines() == [f"error: could not write {target}: No such file or directory"]
