@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     can = sub.add_parser("cancel", help="cancel a booking")
     _school(can)
     can.add_argument("--booking", type=ID, required=True, help="booking id")
-    can.add_argument("--reason", default=None)
+    can.add_argument("--reason", default=None, help="kept with the booking (500 characters)")
     _fmt(can)
 
     lst = sub.add_parser("bookings", help="list bookings")

@@ -13,6 +13,8 @@ import io
 import os
 import subprocess
 import sys
+from datetime import time
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +22,10 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cli.main import MAX_ID, MAX_INVITE_DAYS, MAX_WEEK, build_parser, main
+from core.db.models import BookingStatus
+from core.services import Services
 from tests.support.factories import SchoolIds, build_two_schools
+from tests.support.scenes import book_for
 
 OPTIONS = {
     "invite": ["--school", "--family", "--days", "--format"],
@@ -187,3 +192,19 @@ async def test_attendance_of_a_week_out_of_range_and_an_export_to_a_missing_fold
     code, err = await asyncio.to_thread(_run, [*export, "--output", target])
     assert code == 1
     assert err.splitlines() == [f"error: could not write {target}: No such file or directory"]
+
+
+async def test_cancel_with_a_reason_over_500_characters_is_refused_not_cut(
+    db_url: str, two_schools: tuple[SchoolIds, SchoolIds], sessions: Any, clock: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """As `decline` and the API do: the booking stays as it was, nothing half-written."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    alpha, _beta = two_schools
+    services = Services.build(sessions, clock)
+    view = await book_for(services, alpha, alpha.emma, time(16))
+    cancel = ["cancel", "--school", "alpha", "--booking", str(view.id), "--reason", "x" * 501]
+    code, err = await asyncio.to_thread(_run, cancel)
+    assert (code, err.splitlines()) == (1, ["error: --reason is at most 500 characters"])
+    after = await services.booking.get_booking(alpha.school, view.id)
+    assert after.status is BookingStatus.CONFIRMED and after.cancel_reason is None
