@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from core.admin_view import page_of
+from core.booking.approval import MAX_REASON
 from core.directory import Identity
 from core.errors import DomainError, InvalidState
 from core.i18n import format_clock
@@ -327,8 +328,9 @@ async def typed_reason(update: Update, context: Context, step_args: tuple[int, .
     school_id, booking_id, *rest = step_args
     back = rest[0] if rest else 0
     reason = (message.text or "").strip()
-    if not reason:
-        await message.reply_text(_(texts.EMPTY_REASON))
+    if not reason or len(reason) > MAX_REASON:  # kept whole or not at all: typed again
+        too_long = _("A reason is at most {n} characters.").format(n=MAX_REASON) if reason else ""
+        await message.reply_text(" ".join(filter(None, (too_long, _(texts.EMPTY_REASON)))))
         return
     await clear_flow(update, context)
     identity = await admin_in(update, context, school_id)
