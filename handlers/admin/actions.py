@@ -114,6 +114,9 @@ def _to_book(stats: LessonStats, week: int) -> tuple[MissingStudent, ...]:
     """The students still to book that week; a week that is over is refused in plain words
     (a stale 'Book for a family' button)."""
     of_week = next((w for w in stats.weeks if w.week == week), None)
+    if week not in stats.individual_weeks:  # not "everyone has booked": there is no booking
+        weeks = stats.individual_weeks
+        raise InvalidState(dashboard_texts.not_individual_week_text(stats.lesson_name, week, weeks))
     if of_week is not None and of_week.past:
         raise InvalidState(dashboard_texts.week_over_text(stats.lesson_name, week))
     return of_week.missing if of_week else ()
