@@ -118,7 +118,7 @@ def to_local(instant: datetime, tz: ZoneInfo) -> datetime:
 def parse_hhmm(value: str) -> time:
     """Parse "HH:MM" strictly (24-hour clock)."""
     parts = value.strip().split(":")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[1]) != 2:
+    if len(parts) != 2 or not all(p.isdecimal() for p in parts) or len(parts[1]) != 2:
         raise ValueError(f"{value!r} is not a time like 16:30")
     hour, minute = int(parts[0]), int(parts[1])
     if not (0 <= hour <= 23 and 0 <= minute <= 59):

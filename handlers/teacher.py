@@ -100,7 +100,7 @@ async def teacher_bookings(update: Update, context: Context, me: Who, args: Sequ
         return
     bookings = services_of(context).booking
     if len(args) > 1:
-        week = int(args[1]) if args[1].isdigit() else 0
+        week = int(args[1]) if args[1].isdecimal() else 0  # "²" is a digit, not a number
         if week not in lesson.individual_weeks:
             await say(update, context, command_texts.bad_week(lesson, args[1]))
             return

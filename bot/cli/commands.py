@@ -338,6 +338,8 @@ async def _reschedule(
 
 async def _cancel(runtime: Runtime, school_id: int, args: argparse.Namespace, cfg: Settings) -> int:
     services = runtime.services
+    if args.reason is not None and len(args.reason.strip()) > cli_approval.MAX_REASON:
+        raise ValueError(f"--reason is at most {cli_approval.MAX_REASON} characters")  # as decline
     before = await services.booking.get_booking(school_id, args.booking)
     booking = await services.booking.cancel_booking(school_id, CLI_ACTOR, args.booking, args.reason)
     await cli_approval.show_change(cfg, services, booking, args, before.awaiting_confirmation)

@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     can = sub.add_parser("cancel", help="cancel a booking")
     _school(can)
     can.add_argument("--booking", type=ID, required=True, help="booking id")
-    can.add_argument("--reason", default=None)
+    can.add_argument("--reason", default=None, help="kept with the booking (500 characters)")
     _fmt(can)
 
     lst = sub.add_parser("bookings", help="list bookings")
@@ -190,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _school(p)
         _fmt(p)
-    cli_term.add_parsers(sub)  # export, attendance
+    cli_term.add_parsers(sub, WEEK)  # export, attendance
     cli_approval.add_parsers(sub, ID)  # approve, decline
     cli_waitlist.add_parser(sub)
     return parser

@@ -14,8 +14,9 @@ from bot.settings import Settings
 from core.exports import ExportKind, to_csv, to_xlsx
 
 
-def add_parsers(sub: Any) -> None:  # argparse's _SubParsersAction is private
-    """Register `export` and `attendance` on the `musicbot` parser."""
+def add_parsers(sub: Any, week_number: Any) -> None:  # argparse's _SubParsersAction is private
+    """Register `export` and `attendance` on the `musicbot` parser (``week_number``: the
+    argparse type of a term week)."""
     exp = sub.add_parser("export", help="a term's bookings or attendance as CSV or xlsx")
     exp.add_argument("--school", required=True, help="the school's key")
     exp.add_argument(
@@ -34,7 +35,7 @@ def add_parsers(sub: Any) -> None:  # argparse's _SubParsersAction is private
     )
     att.add_argument("--school", required=True, help="the school's key")
     att.add_argument("--lesson", required=True)
-    att.add_argument("--week", type=int, required=True)
+    att.add_argument("--week", type=week_number, required=True, help="term week (1-based)")
     att.add_argument("--present", nargs="+", default=[], metavar="STUDENT", help="students' keys")
     att.add_argument("--no-show", nargs="+", default=[], metavar="STUDENT", help="students' keys")
     att.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -51,7 +52,10 @@ async def export(runtime: Runtime, school_id: int, args: argparse.Namespace, _: 
     else:
         data = to_xlsx(result)
     path = Path(args.output or result.file_name("xlsx"))
-    await asyncio.to_thread(path.write_bytes, data)
+    try:
+        await asyncio.to_thread(path.write_bytes, data)
+    except OSError as exc:  # a missing folder, no permission, a full disk: one line
+        raise ValueError(f"could not write {path}: {exc.strerror or exc}") from None
     print(f"wrote {len(result.rows)} row(s) to {path}")
     return 0
 

@@ -16,7 +16,9 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from core.i18n import N_, set_language
 from core.i18n import gettext as _
-from handlers.api.errors import error_response
+from handlers.api.auth import authenticate
+from handlers.api.context import API_CONTEXT
+from handlers.api.errors import ApiError, error_response
 from handlers.api.language import asked_language
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,7 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
     except web.HTTPException as exc:
         if not is_api or exc.status < 400:
             raise
+        await _callers_language(request)
         words = HTTP_WORDS.get(exc.status)
         return error_response(exc.status, _(words) if words else exc.reason or "refused")
     except Exception as exc:
@@ -69,6 +72,24 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
         if is_api:
             return error_response(500, _("Something went wrong on our side."))
         return web.Response(status=500, text="internal error")
+
+
+async def _callers_language(request: web.Request) -> None:
+    """Before aiohttp's own refusal (no such address, method, too large): the language a
+    Mini App user is answered in on every route (their choice, their client's, then
+    Accept-Language, their school's), as authentication sets it; a school's key and anyone
+    else keep Accept-Language's. The refusal stands whatever authentication finds."""
+    scheme = request.headers.get("Authorization", "").partition(" ")[0].lower()
+    context = request.app.get(API_CONTEXT)
+    if scheme != "tma" or context is None:
+        return
+    try:
+        await authenticate(request, context, request.query.get("school") or None)
+    except ApiError:
+        pass  # refused or ambiguous: authentication has set the language it speaks
+    except Exception as exc:  # the database is down, say: the refusal still goes out
+        logger.warning("%s: caller not identified (%s)", safe_path(request), type(exc).__name__)
+        set_language(asked_language(request.headers))
 
 
 def safe_path(request: web.Request) -> str:

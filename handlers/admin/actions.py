@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from core.admin_view import page_of
+from core.booking.approval import MAX_REASON
 from core.errors import DomainError, InvalidState
 from core.i18n import format_clock
 from core.i18n import gettext as _
@@ -113,6 +114,9 @@ def _to_book(stats: LessonStats, week: int) -> tuple[MissingStudent, ...]:
     """The students still to book that week; a week that is over is refused in plain words
     (a stale 'Book for a family' button)."""
     of_week = next((w for w in stats.weeks if w.week == week), None)
+    if week not in stats.individual_weeks:  # not "everyone has booked": there is no booking
+        weeks = stats.individual_weeks
+        raise InvalidState(dashboard_texts.not_individual_week_text(stats.lesson_name, week, weeks))
     if of_week is not None and of_week.past:
         raise InvalidState(dashboard_texts.week_over_text(stats.lesson_name, week))
     return of_week.missing if of_week else ()
@@ -327,8 +331,9 @@ async def typed_reason(update: Update, context: Context, step_args: tuple[int, .
     school_id, booking_id, *rest = step_args
     back = rest[0] if rest else 0
     reason = (message.text or "").strip()
-    if not reason:
-        await message.reply_text(_(texts.EMPTY_REASON))
+    if not reason or len(reason) > MAX_REASON:  # kept whole or not at all: typed again
+        too_long = _("A reason is at most {n} characters.").format(n=MAX_REASON) if reason else ""
+        await message.reply_text(" ".join(filter(None, (too_long, _(texts.EMPTY_REASON)))))
         return
     await clear_flow(update, context)
     identity = await admin_in(update, context, school_id)

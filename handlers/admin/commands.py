@@ -154,7 +154,7 @@ async def bookings_command(update: Update, context: Context) -> None:
     identity, lesson = found
     school_id = identity.school.id
     if len(args) > 1:
-        week = int(args[1]) if args[1].isdigit() else 0
+        week = int(args[1]) if args[1].isdecimal() else 0  # "²" is a digit, not a number
         if week not in lesson.individual_weeks:
             await say(update, context, command_texts.bad_week(lesson, args[1]))
             return

@@ -71,6 +71,7 @@ async def say(
 ) -> None:
     """Edit the pressed message in place; reply instead for a command or a non-text message."""
     text = fit(text)  # a school's lists are open-ended; Telegram's messages are not
+    markup = markup if markup is None or any(markup.inline_keyboard) else None  # none: refused
     query = update.callback_query
     message = query.message if query else None
     if query is not None and getattr(message, "text", None) is not None:

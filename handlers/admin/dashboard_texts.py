@@ -189,6 +189,14 @@ def lesson_panel_text(lesson: LessonRef, stats: LessonStats) -> str:
     return "\n".join(lines)
 
 
+def not_individual_week_text(lesson_name: str, week: int, weeks: tuple[int, ...]) -> str:
+    """A stale 'Book for a family' of a week that is not (or no longer) an individual week of
+    the lesson (plain text, like :func:`week_over_text`)."""
+    return _(
+        "“{raw}” is not an individual week of {lesson}. Its individual weeks: {weeks}."
+    ).format(raw=week, lesson=lesson_name, weeks=", ".join(str(w) for w in weeks) or _("none"))
+
+
 def week_over_text(lesson_name: str, week: int) -> str:
     """A stale 'Book for a family' of a week whose slots have all started (plain text: a
     refusal's message, escaped where it is shown)."""

@@ -27,7 +27,7 @@ from core.i18n import gettext as _
 from core.identities import Identity, Role
 from core.views import Actor, BookingView
 from handlers.callbacks import decode
-from handlers.common import stopped_before
+from handlers.common import STALE_BUTTON, help_text, stopped_before
 from handlers.context import Context, Handler, Who, services_of, who
 from handlers.parent import keyboards, texts
 
@@ -96,8 +96,13 @@ async def parent_step(update: Update, context: Context, arity: int) -> ParentSte
             me.telegram_id,
             callback.args[0],
         )
-        text = _(texts.FORGED) if me.is_parent else _(texts.NOT_A_PARENT)
-        await show(update, text, keyboards.fresh_start_keyboard(_first_school(me)))
+        if me.is_parent:
+            await show(update, _(texts.FORGED), keyboards.fresh_start_keyboard(_first_school(me)))
+            return None
+        # an admin's, teacher's or stranger's press of a parent's button: what they can do
+        listing = callback.area == "my" or (callback.area, callback.action) == ("sc", "m")
+        action = "m" if listing else "b"
+        await show(update, texts.not_a_parent(me.is_known, me.is_admin, me.is_teacher, action))
         return None
     return ParentStep(update.update_id, parent, callback.args[1:])
 
@@ -126,6 +131,10 @@ async def refuse_stale(update: Update, context: Context) -> None:
         "update %s: stale parent button %r", update.update_id, query.data if query else None
     )
     me = await who(update, context)
+    if not me.is_parent:  # no parent's fresh start to offer: the account's own commands
+        menu = help_text(me.is_parent, me.is_teacher, me.is_admin, me.is_known)
+        await show(update, _(STALE_BUTTON) + "\n\n" + menu)
+        return
     await show(update, _(texts.STALE), keyboards.fresh_start_keyboard(_first_school(me)))
 
 
@@ -187,7 +196,7 @@ async def parent_for_command(
     me = await who(update, context)
     parents = me.roles(Role.PARENT)
     if not parents:
-        await reply(update, texts.not_a_parent(me.is_known, me.is_admin, me.is_teacher))
+        await reply(update, texts.not_a_parent(me.is_known, me.is_admin, me.is_teacher, action))
         return None
     if len(parents) > 1:
         schools = [p.school for p in parents]

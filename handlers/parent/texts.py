@@ -39,6 +39,18 @@ TEACHER_NOT_PARENT = N_(
     "/book is how parents book your slots. /bookings LESSON [week] shows who booked what, "
     "/calendar your week."
 )
+ADMIN_NO_OWN_BOOKINGS = N_(
+    "/mybookings lists a parent's own bookings. A lesson's bookings: /bookings LESSON [week], "
+    "or /admin and the lesson; /lessons names the lessons."
+)
+TEACHER_NO_OWN_BOOKINGS = N_(
+    "/mybookings lists a parent's own bookings. Who booked your slots: /bookings LESSON [week]; "
+    "/lessons names your lessons, /calendar shows your week."
+)
+NO_FAMILY_BOOKINGS = N_(
+    "/mybookings lists a family's bookings, and your account is not linked to a family yet: "
+    "open the invite link your school sent you, or ask the school office for one."
+)
 STALE = N_("That button is out of date. Here is a fresh start:")
 FORGED = N_("That button is not one of yours, so nothing was changed. Here is a fresh start:")
 CALENDAR_FILE_NOT_SENT = N_(
@@ -181,13 +193,17 @@ def no_slots_text(child_name: str, lesson: LessonRef, week: int) -> str:
     ).format(week=week_dates(lesson, week))
 
 
-def not_a_parent(is_known: bool, is_admin: bool, is_teacher: bool) -> str:
-    """Why a parent's command does not apply to this account, in the account's own role."""
+def not_a_parent(is_known: bool, is_admin: bool, is_teacher: bool, action: str = "b") -> str:
+    """Why a parent's command (``action``: "b" /book, "m" /mybookings) does not apply to
+    this account, and what its own role does instead."""
+    listing = action == "m"
     if is_admin:
-        return _(ADMIN_NOT_PARENT)
+        return _(ADMIN_NO_OWN_BOOKINGS if listing else ADMIN_NOT_PARENT)
     if is_teacher:
-        return _(TEACHER_NOT_PARENT)
-    return _(NOT_A_PARENT) if is_known else _(STRANGER)
+        return _(TEACHER_NO_OWN_BOOKINGS if listing else TEACHER_NOT_PARENT)
+    if not is_known:
+        return _(STRANGER)
+    return _(NO_FAMILY_BOOKINGS if listing else NOT_A_PARENT)
 
 
 def slot_button(slot: Slot, tz: ZoneInfo) -> str:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from core.api_keys import ApiKeys
-from handlers.api.auth import check_init_data
+from handlers.api.auth import MAX_INIT_DATA, check_init_data
 from handlers.api.errors import ApiError
 from handlers.api.init_data import InitDataCache
 from tests.support.api_client import JANE, SLOTS, TOKEN, Api, book, init_data
@@ -178,3 +178,27 @@ async def test_the_access_log_carries_no_credentials(
     logged = "\n".join(lines)
     for secret in (api.alpha_key, tma.removeprefix("tma "), "s3cret-feed-token", "hash="):
         assert secret not in logged
+
+
+async def test_init_data_up_to_the_apis_limit_passes_the_http_parser(api: Api) -> None:
+    """Init data as long as the API reads (MAX_INIT_DATA) is checked by the API, and longer
+    is the API's own 401 in the error envelope: neither is the HTTP parser's plain-text 400
+    for a header line over 8190 bytes."""
+    auth_date = int(api.clock.now().timestamp())
+    padding = "x" * (MAX_INIT_DATA - len(init_data(JANE, auth_date, start_param="")) - 2)
+    long_but_valid = init_data(JANE, auth_date, start_param=padding)
+    assert len("tma " + long_but_valid) > 8190 and len(long_but_valid) <= MAX_INIT_DATA
+    status, body = await api.call("GET", SLOTS, {"Authorization": f"tma {long_but_valid}"})
+    assert status == 200 and body["status"] == "success"
+    too_long = {"Authorization": "tma " + "a" * (MAX_INIT_DATA + 100)}
+    status, body = await api.call("GET", SLOTS, too_long)
+    assert (
+        status == 401
+        and body["status"] == "error"
+        and set(body)
+        == {
+            "status",
+            "message",
+            "errors",
+        }
+    )

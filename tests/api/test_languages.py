@@ -218,3 +218,26 @@ async def test_an_unknown_key_is_named_in_the_callers_language(api: Api) -> None
     assert status == 404 and russian["message"] == "В этой школе нет занятия «tuba»."
     status, german = await api.call("GET", path, {**api.key(), **DE})
     assert status == 404 and german["message"] == "In dieser Schule gibt es keinen Kurs „tuba“."
+
+
+async def test_an_unknown_address_answers_a_known_caller_in_their_language(
+    api: Api, services: Services
+) -> None:
+    """No Accept-Language: a Mini App user's choice (or client language) still picks the words
+    of aiohttp's own refusals (no such address, no such method), as on every route; a school's
+    key keeps Accept-Language, else English. The envelope and status are the same."""
+    await services.languages.choose(JANE, "ru")
+    async with api.http.get(api.url + "/api/no-such-route", headers=api.tma(JANE)) as response:
+        body = await response.json()
+        assert response.status == 404 and response.headers["Content-Language"] == "ru"
+    assert body == {"status": "error", "message": "В API нет такого адреса.", "errors": []}
+    german = init_data(BOB, int(api.clock.now().timestamp()), user=user_json(BOB, "de"))
+    status, body = await api.call("DELETE", "/api/openapi.json", {"Authorization": f"tma {german}"})
+    assert (status, body["message"]) == (405, "Diese Adresse nimmt diese Methode nicht an.")
+    expired = init_data(BOB, int(api.clock.now().timestamp()) - 90000, user=user_json(BOB, "ru"))
+    status, body = await api.call("GET", "/api/nope", {"Authorization": f"tma {expired}"})
+    assert (status, body["message"]) == (404, "В API нет такого адреса.")
+    status, body = await api.call("GET", "/api/nope", api.key())
+    assert (status, body["message"]) == (404, "No such address in the API.")
+    status, body = await api.call("GET", "/api/nope", {**api.key(), **DE})
+    assert (status, body["message"]) == (404, "Diese Adresse gibt es in der API nicht.")

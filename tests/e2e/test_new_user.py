@@ -145,3 +145,22 @@ async def test_an_admin_types_a_cancel_reason_at_the_reason_prompt(
     cancelled = await services.booking.get_booking(alpha.school, view.id)
     assert cancelled.status is BookingStatus.CANCELLED
     assert cancelled.cancel_reason == "Room flooded"
+
+
+async def test_an_admins_typed_reason_over_500_characters_is_asked_again_not_cut(
+    api: LocalBotApi, bot_app, services: Services, schools: tuple[SchoolIds, SchoolIds]
+) -> None:
+    alpha, _ = schools
+    view = await book_for(services, alpha, alpha.mia, time(15))
+    admin = api.user(ALPHA_ADMIN, language_code="de")
+    await admin.send("/bookings piano 4")
+    await tap(admin, "Mia Brown")
+    await tap(admin, "Buchung absagen")
+    answer = await admin.send("x" * 501)
+    assert answer["text"].startswith("Ein Grund hat höchstens 500 Zeichen.")
+    still = await services.booking.get_booking(alpha.school, view.id)
+    assert still.status is BookingStatus.CONFIRMED  # nothing cut, nothing cancelled
+    await admin.send("Raum überflutet")  # the step still waits for the reason
+    cancelled = await services.booking.get_booking(alpha.school, view.id)
+    assert cancelled.status is BookingStatus.CANCELLED
+    assert cancelled.cancel_reason == "Raum überflutet"

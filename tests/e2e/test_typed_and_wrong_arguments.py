@@ -58,3 +58,18 @@ async def test_remind_with_a_week_for_a_school_explains_the_arguments(
     german = await api.user(ADMIN, language_code="de").send("/remind piano 4")
     assert "Ihre Schulen: alpha." in german["text"]
     assert api.chat(SMITH) == [] and api.chat(1012) == []  # no family was reminded
+
+
+async def test_a_week_written_in_other_digits_is_read_or_refused_plainly(
+    api: LocalBotApi, bot_app
+) -> None:
+    """ "²" is a digit to Python but no number: refused like any other wrong week; Arabic-Indic
+    digits are a number."""
+    for person in (ADMIN, TEACHER):
+        user = api.user(person)
+        answer = await user.send("/bookings piano ²")
+        assert answer["text"] == (
+            "“²” is not an individual week of Piano Foundations. Its individual weeks: 4, 8."
+        )
+        answer = await user.send("/bookings piano ٤")
+        assert answer["text"].startswith("Piano Foundations · week 4")

@@ -7,11 +7,14 @@ the two schools of tests.support.factories.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import os
 import subprocess
 import sys
+from datetime import time
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +22,10 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cli.main import MAX_ID, MAX_INVITE_DAYS, MAX_WEEK, build_parser, main
+from core.db.models import BookingStatus
+from core.services import Services
 from tests.support.factories import SchoolIds, build_two_schools
+from tests.support.scenes import book_for
 
 OPTIONS = {
     "invite": ["--school", "--family", "--days", "--format"],
@@ -157,3 +163,48 @@ def test_what_the_parser_lets_through_ends_in_a_reason_not_a_traceback(
     assert isinstance(code, int)
     if code != 0:
         assert err.getvalue().startswith("error:"), err.getvalue()
+
+
+def _run(argv: list[str]) -> tuple[int | str | None, str]:
+    """``main(argv)`` in this process: its exit code (a parser's refusal as SystemExit's) and
+    standard error; any other exception escapes, as the traceback a user would see."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code: int | str | None = main(argv)
+        except SystemExit as refused:
+            code = refused.code
+    return code, err.getvalue()
+
+
+async def test_attendance_of_a_week_out_of_range_and_an_export_to_a_missing_folder_say_why(
+    db_url: str, two_schools: object, monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    mark = ["attendance", "--school", "alpha", "--lesson", "piano", "--present", "emma"]
+    code, err = await asyncio.to_thread(_run, [*mark, "--week", "99999999999999"])
+    assert code == 2 and err.splitlines() == [
+        "error: musicbot attendance: argument --week: 99999999999999 is not between 1 and "
+        f"{MAX_WEEK} (see musicbot attendance --help)"
+    ]
+    target = f"{tmp_path}/no-such-folder/term.xlsx"
+    export = ["export", "--school", "alpha", "--term", "t1", "--format", "xlsx"]
+    code, err = await asyncio.to_thread(_run, [*export, "--output", target])
+    assert code == 1
+    assert err.splitlines() == [f"error: could not write {target}: No such file or directory"]
+
+
+async def test_cancel_with_a_reason_over_500_characters_is_refused_not_cut(
+    db_url: str, two_schools: tuple[SchoolIds, SchoolIds], sessions: Any, clock: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """As `decline` and the API do: the booking stays as it was, nothing half-written."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    alpha, _beta = two_schools
+    services = Services.build(sessions, clock)
+    view = await book_for(services, alpha, alpha.emma, time(16))
+    cancel = ["cancel", "--school", "alpha", "--booking", str(view.id), "--reason", "x" * 501]
+    code, err = await asyncio.to_thread(_run, cancel)
+    assert (code, err.splitlines()) == (1, ["error: --reason is at most 500 characters"])
+    after = await services.booking.get_booking(alpha.school, view.id)
+    assert after.status is BookingStatus.CONFIRMED and after.cancel_reason is None

@@ -261,7 +261,21 @@ def test_parse_hhmm_accepts_24_hour_times(text: str, expected: time):
 
 
 @pytest.mark.parametrize(
-    "text", ["24:00", "16:60", "1630", "16:5", "ab:cd", "16:30:00", "", ":30", "-1:30", "4pm"]
+    "text",
+    [
+        "24:00",
+        "16:60",
+        "1630",
+        "16:5",
+        "ab:cd",
+        "16:30:00",
+        "",
+        ":30",
+        "-1:30",
+        "4pm",
+        "1²:30",
+        "16:3²",
+    ],
 )
 def test_parse_hhmm_refuses_anything_else(text: str):
     with pytest.raises(ValueError, match="is not a time like"):

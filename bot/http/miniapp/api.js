@@ -4,10 +4,11 @@
 import { t } from "./i18n.js";
 
 export class ApiError extends Error {
-  constructor(status, message, errors) {
+  constructor(status, message, errors, language) {
     super(message);
     this.status = status;
     this.errors = errors || [];
+    this.language = language || ""; // the message's language (Content-Language), when said
   }
 }
 
@@ -39,7 +40,8 @@ export function makeApi(initData, school) {
     if (!response.ok || !payload || payload.status !== "success") {
       const message =
         (payload && payload.message) || t("The server answered {status}. Try again.", { status: response.status });
-      throw new ApiError(response.status, message, payload && payload.errors);
+      const language = (payload && payload.message && response.headers.get("Content-Language")) || "";
+      throw new ApiError(response.status, message, payload && payload.errors, language);
     }
     return payload.data;
   }

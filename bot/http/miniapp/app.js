@@ -62,7 +62,10 @@ async function start() {
   try {
     me = await api.get("/api/me");
   } catch (error) {
-    useTexts(await guessed);
+    // the page's words in the refusal's language (the server knows the account's), else
+    // the client's guess
+    const refusal = error instanceof ApiError && error.language ? fetchTexts(error.language) : null;
+    useTexts((refusal && (await refusal)) || (await guessed));
     speak();
     if (error instanceof ApiError && error.status === 401) {
       return plainMessage(`${noAccess()} (${error.message})`);

@@ -138,7 +138,7 @@ export function calendarView(api, me, box) {
   const calendar = new window.FullCalendar.Calendar(grid, {
     initialView: "timeGridWeek",
     locale: calendarLocale(),
-    initialDate: new URLSearchParams(location.search).get("date") || me.today,
+    initialDate: askedDate(new URLSearchParams(location.search).get("date"), me.today),
     timeZone: "UTC", // events arrive as the school's wall time (see toWall)
     // the school's today, as the server's clock has it, at the school's time of day
     now: () => `${me.today}T${toWall(Date.now()).slice(11)}`,
@@ -206,6 +206,18 @@ export function calendarView(api, me, box) {
 
 const DAY_MS = 86400000;
 const isoDay = (time) => new Date(time).toISOString().slice(0, 10);
+
+/** The page address's ?date=YYYY-MM-DD when it is a real day, else ``today`` (a typo or a
+ * made-up day shows this week, never an error). */
+export function askedDate(value, today) {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
+  if (!parts) return today;
+  const [year, month, day] = parts.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const real =
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return real ? value : today;
+}
 
 /** The Mondays (ISO dates) of the weeks that the days [start, end) touch. */
 function mondaysOf(start, end) {
