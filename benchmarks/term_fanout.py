@@ -311,3 +311,50 @@ async def run_offer_rounds(families: int, rounds: int) -> dict[str, float | int 
         "load_before": load_before,
         "load_after": load_average(),
     }  # fmt: skip
+
+
+async def run_digest_plans(families: int, repeats: int) -> dict[str, float | int | str]:
+    """The admins' digest planning alone, on the term above at the burst (nothing sent):
+    ``repeats`` plans with every digest due, then ``repeats`` once each planned digest is
+    marked SENT (what every later sweep of the booking period costs). Times (wall and this
+    process's CPU) and counts the statements of each plan; medians."""
+    lessons = max(1, families // PER_LESSON)
+    families = lessons * PER_LESSON
+    params = term_params(families, lessons)
+    load_before = load_average()
+    out: dict[str, float | int | str] = {"scenario": "digest-plans", "families": families}
+    async with bench_database(4, bot_api=False) as bench:
+        engine = bench.engine
+        counter = StatementCounter(engine)
+        await run_sql(engine, TERM_SQL, params)
+        sessions = make_session_factory(engine)
+        listed: list[Any] = []
+        for phase in ("due", "settled"):
+            walls: list[float] = []
+            cpus: list[float] = []
+            ran: list[int] = []
+            for _ in range(repeats):
+                cpu = time.process_time()
+                listed, spent, statements = await timed(counter, due_digests(sessions, SUNDAY_19))
+                cpus.append(time.process_time() - cpu)
+                walls.append(spent)
+                ran.append(statements)
+            keys = [k for r in listed for k in (r.key, *getattr(r, "covers", ()))]
+            out[f"{phase}_messages"] = len(listed)
+            out[f"{phase}_lessons_covered"] = len(keys)
+            out[f"{phase}_median_s"] = round(sorted(walls)[len(walls) // 2], 4)
+            out[f"{phase}_median_cpu_s"] = round(sorted(cpus)[len(cpus) // 2], 4)
+            out[f"{phase}_statements"] = "/".join(str(n) for n in sorted(set(ran)))
+            if phase == "due":  # mark them SENT, as the sweep would have
+                async with engine.begin() as conn:
+                    await conn.execute(
+                        text(
+                            "INSERT INTO sent_reminders (school_id, dedupe_key, kind, status,"
+                            " created_at, sent_at, attempts) SELECT 1, k, 'digest', 'SENT',"
+                            " :at, :at, 1 FROM unnest(CAST(:keys AS text[])) k"
+                        ),
+                        {"keys": keys, "at": SUNDAY_19},
+                    )
+    out["load_before"] = load_before
+    out["load_after"] = load_average()
+    return out
