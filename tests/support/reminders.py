@@ -14,7 +14,7 @@ from bot.local_api import LocalBotApi
 from core.db.models import AvailabilityWindow, School
 from core.services import Services
 from core.views import Actor, BookingView
-from handlers.reminder_texts import render
+from handlers.reminder_texts import render, split
 from scheduler.notifier import Notifier
 from tests.support.chat import TOKEN
 from tests.support.factories import SchoolIds
@@ -33,7 +33,7 @@ def make_notifier(api: LocalBotApi, **options: Any) -> tuple[Bot, Notifier]:
         "per_chat_seconds": 0.0,
         "backoff_seconds": 0.01,
     }
-    return bot, Notifier(bot, render=render, **(defaults | options))
+    return bot, Notifier(bot, render=render, split=split, **(defaults | options))
 
 
 async def set_rules(
