@@ -54,6 +54,7 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
+from core.reminders.digest import digest_part
 from core.reminders.service import BLOCKED, FAILED, RETRY, SENT, UNKNOWN, Reminder
 from scheduler.answers import Answer, answer_hooks
 from scheduler.pacer import Pacer
@@ -185,10 +186,13 @@ class Notifier:
 
     def split(self, reminder: Reminder) -> list[Reminder]:
         """The messages a reminder goes in: itself, unless it carries several reminders
-        (``Reminder.covers``) and the splitter bot/ gave this notifier cuts it in parts,
-        each under Telegram's limit, each with its own keys."""
-        if self._split is None or not reminder.covers:
+        (``Reminder.covers``): then the parts the splitter bot/ gave this notifier cuts it
+        in, each under Telegram's limit with its own keys; without a splitter, one message
+        per reminder (never one cut short by the renderer)."""
+        if not reminder.covers:
             return [reminder]
+        if self._split is None:
+            return [digest_part(reminder, i, i + 1) for i in range(len(reminder.keys))]
         return self._split(reminder)
 
     async def send(

@@ -85,3 +85,16 @@ def test_a_part_takes_its_lessons_keys() -> None:
     assert [x.lesson_key for x in part.notice.lessons] == ["l1", "l2"]
     with pytest.raises(ValueError):
         digest_part(many, 3, 3)
+
+
+def test_a_notifier_without_a_splitter_sends_each_lesson_alone() -> None:
+    from telegram import Bot
+
+    from scheduler.notifier import Notifier
+
+    bare = Notifier(Bot("123456:TEST-TOKEN"))  # no renderer's splitter: never cut short
+    parts = bare.split(digest(lesson(0), lesson(1)))
+    assert [part.keys for part in parts] == [("ad:0:0:1",), ("ad:1:0:1",)]
+    wired = Notifier(Bot("123456:TEST-TOKEN"), split=split)  # as bot.reminders wires it
+    [whole] = wired.split(digest(lesson(0), lesson(1)))
+    assert whole.keys == ("ad:0:0:1", "ad:1:0:1")
