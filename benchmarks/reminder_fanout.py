@@ -26,7 +26,8 @@ Phase 2, Monday 07:00-18:45 every 15 minutes: the 2-hour reminders, sweep after 
 with a repeat sweep at each instant. Expected: 2 messages per parent, 1 per teacher.
 
 ``--term`` (issue 14): a term's reminders, agendas, digests and offers at once, every sweep
-through one notifier; benchmarks/term_fanout.py says what (``--offer-rounds R``: offers only).
+through one notifier; benchmarks/term_fanout.py says what (``--offer-rounds R``: offers only;
+``--digest-plans R``: the admins' digest planning only).
 """
 
 # ruff: noqa: E402 (imports follow the sys.path fix below)
@@ -288,16 +289,20 @@ def main() -> int:
     parser.add_argument("--term", action="store_true", help="the same as --scenario term")
     parser.add_argument("--offer-rounds", type=int, metavar="R", help="with --term: only the"
                         " offer sweep, R rounds on the same term, nothing sent")  # fmt: skip
+    parser.add_argument("--digest-plans", type=int, metavar="R", help="with --term: only the"
+                        " admins' digest planning, R times due then R times settled")  # fmt: skip
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     term = args.term or args.scenario == "term"
     if term:  # its own module (benchmarks/term_fanout.py)
-        from benchmarks.term_fanout import run_offer_rounds, run_term
+        from benchmarks.term_fanout import run_digest_plans, run_offer_rounds, run_term
 
         rounds = args.offer_rounds
         work = (
             run_offer_rounds(args.families, rounds)
             if rounds
+            else run_digest_plans(args.families, args.digest_plans)
+            if args.digest_plans
             else run_term(args.families, args.workers)
         )
         result = asyncio.run(work)
@@ -310,7 +315,7 @@ def main() -> int:
     print(f"python {platform.python_version()} on {platform.machine()}")
     for key, value in result.items():
         print(f"{key:>18}: {value}")
-    if term and args.offer_rounds:
+    if term and (args.offer_rounds or args.digest_plans):
         return 0  # nothing was sent
     rate = result["burst_rate"] if term else result["rate"]  # the term's: its burst
     ok = (

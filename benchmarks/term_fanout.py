@@ -10,13 +10,14 @@ trigger writes the outbox). The school file: ``before_session: [24h, 2h]``,
 rounds off (their own scenario). Every tick runs what the bot's scheduler runs, through the
 production notifier (one pacer for all) against the local Bot API server enforcing 30/s
 overall and 1/s per chat: the session sweep then the waitlist sweep (one job), beside the
-not-booked sweep (the other job, which sends the digests).
+not-booked sweep (the other job, which sends the digests: one message for the admin, in
+parts under Telegram's 4,096 characters).
 
 Offers stand 12 hours (``WAITLIST_OFFER_MINUTES=720``). Phase 1, Sunday 19:00 (after an
 outage since the morning): the 24-hour reminders of every Monday session, every teacher's
 agenda, every admin digest and the first waitlist offers (10 a lesson), all due at once;
 then a repeat tick. Phase 2, Monday 07:00-18:45 every 15 minutes: the 2-hour reminders; at
-07:00 (repeated once) with the second round of offers, the first having expired. Expected per chat: 2 per booked parent, 1 per teacher, N/80 to the admin,
+07:00 (repeated once) with the second round of offers, the first having expired. Expected per chat: 2 per booked parent, 1 per teacher, the digest message's parts to the admin,
 and one per offer made to the waiting parents (checked against the offers table; the order
 of the offers is the integration tests' business). The set-based offer statements are
 timed and counted (``prepare_offers``, called just before each tick's sweeps).
@@ -51,6 +52,7 @@ from core.reminders.digest import due_digests
 from core.reminders.service import NOT_BOOKED, SESSION
 from core.services import Services
 from core.waitlist.offers import prepare_offers
+from handlers.reminder_texts import split
 from scheduler.sweeps import run_sweep
 
 PER_LESSON = 80  # 40 booked, 40 waiting
@@ -162,6 +164,9 @@ async def run_term(families: int, workers: int) -> dict[str, float | int | str]:
             ("plan_digests", due_digests),
         ):
             listed, seconds, statements = await timed(counter, finder(sessions, clock.now()))
+            if finder is due_digests:
+                admin_parts = sum(len(notifier.split(r)) for r in listed)
+                out["digest_parts"] = admin_parts
             out[f"{label}_s"] = round(seconds, 3)
             out[f"{label}_due"] = len(listed)
             out[f"{label}_statements"] = statements
@@ -241,7 +246,7 @@ async def run_term(families: int, workers: int) -> dict[str, float | int | str]:
             expected[str(FIRST_CHAT + g)] = 2  # 24 hours and 2 hours before
     for g in range(1, lessons + 1):
         expected[str(TEACHER_CHAT + g)] = 1  # the evening agenda
-    expected[str(ADMIN_CHAT)] = lessons  # one digest per lesson
+    expected[str(ADMIN_CHAT)] = admin_parts  # one digest message, in parts under 4096
     expected.update(offer_chats)
     sent = burst + repeats + day_sent
     out.update(
@@ -311,3 +316,51 @@ async def run_offer_rounds(families: int, rounds: int) -> dict[str, float | int 
         "load_before": load_before,
         "load_after": load_average(),
     }  # fmt: skip
+
+
+async def run_digest_plans(families: int, repeats: int) -> dict[str, float | int | str]:
+    """The admins' digest planning alone, on the term above at the burst (nothing sent):
+    ``repeats`` plans with every digest due, then ``repeats`` once each planned digest is
+    marked SENT (what every later sweep of the booking period costs). Times (wall and this
+    process's CPU) and counts the statements of each plan; medians."""
+    lessons = max(1, families // PER_LESSON)
+    families = lessons * PER_LESSON
+    params = term_params(families, lessons)
+    load_before = load_average()
+    out: dict[str, float | int | str] = {"scenario": "digest-plans", "families": families}
+    async with bench_database(4, bot_api=False) as bench:
+        engine = bench.engine
+        counter = StatementCounter(engine)
+        await run_sql(engine, TERM_SQL, params)
+        sessions = make_session_factory(engine)
+        listed: list[Any] = []
+        for phase in ("due", "settled"):
+            walls: list[float] = []
+            cpus: list[float] = []
+            ran: list[int] = []
+            for _ in range(repeats):
+                cpu = time.process_time()
+                listed, spent, statements = await timed(counter, due_digests(sessions, SUNDAY_19))
+                cpus.append(time.process_time() - cpu)
+                walls.append(spent)
+                ran.append(statements)
+            keys = [k for r in listed for k in (r.key, *getattr(r, "covers", ()))]
+            out[f"{phase}_messages"] = len(listed)
+            out[f"{phase}_parts"] = sum(len(split(r)) for r in listed)  # under 4096 each
+            out[f"{phase}_lessons_covered"] = len(keys)
+            out[f"{phase}_median_s"] = round(sorted(walls)[len(walls) // 2], 4)
+            out[f"{phase}_median_cpu_s"] = round(sorted(cpus)[len(cpus) // 2], 4)
+            out[f"{phase}_statements"] = "/".join(str(n) for n in sorted(set(ran)))
+            if phase == "due":  # mark them SENT, as the sweep would have
+                async with engine.begin() as conn:
+                    await conn.execute(
+                        text(
+                            "INSERT INTO sent_reminders (school_id, dedupe_key, kind, status,"
+                            " created_at, sent_at, attempts) SELECT 1, k, 'digest', 'SENT',"
+                            " :at, :at, 1 FROM unnest(CAST(:keys AS text[])) k"
+                        ),
+                        {"keys": keys, "at": SUNDAY_19},
+                    )
+    out["load_before"] = load_before
+    out["load_after"] = load_average()
+    return out

@@ -3,7 +3,7 @@
 Data flows one way: ``scheduler/`` knows neither handlers nor the Application; this module
 (bot/) gives it the database sessions and clock from the core services, a notifier with a
 ``Bot`` of its own (paced, without the Application's rate limiter, patient with late
-answers) and :func:`handlers.reminder_texts.render`. Handlers reach the on-demand
+answers), :func:`handlers.reminder_texts.render` and its ``split``. Handlers reach the on-demand
 reminder through ``bot_data.remind_now``.
 """
 
@@ -19,7 +19,7 @@ from telegram.ext import Application
 from core.reminders.service import OnDemandPlan, SweepReport
 from core.services import Services
 from handlers.context import app_data
-from handlers.reminder_texts import render
+from handlers.reminder_texts import render, split
 from scheduler.notifier import Notifier, notifier_request
 from scheduler.runner import SchedulerHandle, start_scheduler, stop_scheduler
 from scheduler.sweeps import remind_now
@@ -35,7 +35,7 @@ def make_notifier(services: Services, bot: Bot, **pacing: Any) -> Notifier:
         # their next message clears the mark (handlers.presence)
         await services.directory.set_blocked(chat_id, services.clock.now())
 
-    return Notifier(bot, render=render, on_blocked=on_blocked, **pacing)
+    return Notifier(bot, render=render, split=split, on_blocked=on_blocked, **pacing)
 
 
 @dataclass

@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 from core.db.models import BookingStatus
 from core.i18n import gettext as _
 from core.i18n import ngettext, use_language
-from core.reminders.notices import AgendaNotice, DigestNotice
+from core.reminders.digest import digest_part
+from core.reminders.notices import AdminDigestNotice, AgendaNotice, DigestNotice
 from core.reminders.service import NotBookedNotice, Reminder, SessionNotice
 from core.waitlist.notice import WaitlistOfferNotice
 from handlers.callbacks import encode
-from handlers.formatting import booking_when, clock, day_date, esc, fit, long_date
+from handlers.formatting import MAX_MESSAGE, booking_when, clock, day_date, esc, fit, long_date
 from handlers.parent import waitlist_texts
 
 DIGEST_FAMILIES = 40  # families named in one digest; the rest are counted
@@ -88,8 +89,9 @@ def agenda_text(notice: AgendaNotice) -> str:
     return fit("\n".join(lines))
 
 
-def digest_text(notice: DigestNotice) -> str:
-    """An admin's digest: who has not booked a lesson that has been open for days."""
+def _digest_lines(notice: DigestNotice, *, alone: bool = True) -> list[str]:
+    """A lesson's digest, uncut: title, how long bookings have been open, the families
+    (the first ``DIGEST_FAMILIES``), what to do; ``alone`` sets the last line apart."""
     count = len(notice.families)
     title = ngettext(
         "{lesson}: {n} family still to book",
@@ -112,14 +114,75 @@ def digest_text(notice: DigestNotice) -> str:
     if count > DIGEST_FAMILIES:
         lines.append(esc(_("… and {n} more families.").format(n=count - DIGEST_FAMILIES)))
     lines += [
-        "",
+        *([""] if alone else []),
         esc(
             _("/remind {lesson} reminds them now; /stats {lesson} shows every week.").format(
                 lesson=notice.lesson_key
             )
         ),
     ]
-    return fit("\n".join(lines))
+    return lines
+
+
+def digest_text(notice: DigestNotice) -> str:
+    """An admin's digest of one lesson: who has not booked a lesson open for days."""
+    return fit("\n".join(_digest_lines(notice)))
+
+
+def _digests_title(lessons: int) -> str:
+    title = ngettext(
+        "Families still to book in {n} lesson",
+        "Families still to book in {n} lessons",
+        lessons,
+    ).format(n=lessons)
+    return f"<b>{esc(title)}</b>"
+
+
+LESSON_GAP = "\n\n"  # between two lessons of one digest message
+
+
+def _block(notice: DigestNotice) -> str:
+    return "\n".join(_digest_lines(notice, alone=False))
+
+
+def digests_text(notice: AdminDigestNotice) -> str:
+    """An admin's digest message: one lesson as :func:`digest_text`, several under a title,
+    a blank line between two lessons (:func:`split` keeps it under Telegram's limit)."""
+    if len(notice.lessons) == 1:
+        return digest_text(notice.lessons[0])
+    blocks = [_digests_title(len(notice.lessons)), *(_block(lesson) for lesson in notice.lessons)]
+    return fit(LESSON_GAP.join(blocks))
+
+
+def digest_parts(sizes: list[int], limit: int = MAX_MESSAGE) -> list[tuple[int, int]]:
+    """Lessons (their blocks' lengths, in order) packed into messages under ``limit``:
+    the ``(start, stop)`` of each part, cut only between lessons. A lesson too long even
+    alone is a part of its own (:func:`digest_text` cuts it at a line's end)."""
+    parts: list[tuple[int, int]] = []
+    start, size = 0, 0
+    for i, block in enumerate(sizes):
+        count = i - start + 1
+        grown = size + len(LESSON_GAP) + block
+        if count > 1 and len(_digests_title(count)) + grown > limit:
+            parts.append((start, i))
+            start, grown = i, len(LESSON_GAP) + block
+        size = grown
+    if sizes:
+        parts.append((start, len(sizes)))
+    return parts
+
+
+def split(reminder: Reminder) -> list[Reminder]:
+    """An admin's digest message in parts under Telegram's 4096 characters, cut between
+    lessons, each part with its own lessons' keys (core.reminders.digest.digest_part); any
+    other reminder as it is."""
+    notice = reminder.notice
+    if not isinstance(notice, AdminDigestNotice) or len(notice.lessons) < 2:
+        return [reminder]
+    with use_language(reminder.language):
+        sizes = [len(_block(lesson)) for lesson in notice.lessons]
+        parts = digest_parts(sizes)
+    return [digest_part(reminder, start, stop) for start, stop in parts]
 
 
 def render(reminder: Reminder) -> tuple[str, Buttons]:
@@ -132,6 +195,8 @@ def render(reminder: Reminder) -> tuple[str, Buttons]:
             return waitlist_texts.offer_text(notice), waitlist_texts.offer_buttons(notice)
         if isinstance(notice, AgendaNotice):
             return agenda_text(notice), []
+        if isinstance(notice, AdminDigestNotice):
+            return digests_text(notice), []
         if isinstance(notice, DigestNotice):
             return digest_text(notice), []
         return not_booked_text(notice), not_booked_buttons(notice)

@@ -10,7 +10,9 @@ In the bot the notifier gets a ``Bot`` of its own (``bot.reminders.notifier_for`
 holds every request while it waits out a 429 and then lets them all go at once, which
 would undo the pacing. A ``RetryAfter`` that reaches the notifier pauses it as long as
 Telegram says (the whole notifier: a flood wait is the bot's, not the chat's). The words
-of a reminder come from ``render``, which bot/ gives it (the handlers' reminder texts).
+of a reminder come from ``render``, which bot/ gives it (the handlers' reminder texts), with
+``split``, which cuts a message carrying several reminders (an admin's digest of many
+lessons) into parts under Telegram's 4096 characters.
 
 Errors: ``RetryAfter`` waits and retries (bounded); an error answer (5xx) or a request
 that never reached the Bot API (refused, connect or pool timeout) retries with exponential
@@ -52,6 +54,7 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
+from core.reminders.digest import digest_part
 from core.reminders.service import BLOCKED, FAILED, RETRY, SENT, UNKNOWN, Reminder
 from scheduler.answers import Answer, answer_hooks
 from scheduler.pacer import Pacer
@@ -61,6 +64,8 @@ logger = logging.getLogger(__name__)
 Buttons = Sequence[Sequence[tuple[str, str]]]  # rows of (label, callback data)
 OnBlocked = Callable[[int], Awaitable[None]]
 Render = Callable[[Reminder], tuple[str, Buttons]]  # a reminder's text and buttons
+# a message too long for Telegram as the parts it goes in (an admin's digest of many lessons)
+Split = Callable[[Reminder], list[Reminder]]
 
 
 class Attempt(Protocol):
@@ -146,6 +151,7 @@ class Notifier:
         bot: Bot,
         *,
         render: Render | None = None,
+        split: Split | None = None,
         on_blocked: OnBlocked | None = None,
         per_second: float = 28.8,
         per_chat_seconds: float = 1.05,
@@ -157,6 +163,7 @@ class Notifier:
         self.bot = bot
         self._in_flight = asyncio.Semaphore(in_flight)
         self._render = render
+        self._split = split
         self.on_blocked = on_blocked
         self.pacer = Pacer(per_second, per_chat_seconds)
         self.max_attempts = max_attempts
@@ -176,6 +183,17 @@ class Notifier:
         if self._render is None:
             raise RuntimeError("this notifier was built without a renderer (render=...)")
         return self._render(reminder)
+
+    def split(self, reminder: Reminder) -> list[Reminder]:
+        """The messages a reminder goes in: itself, unless it carries several reminders
+        (``Reminder.covers``): then the parts the splitter bot/ gave this notifier cuts it
+        in, each under Telegram's limit with its own keys; without a splitter, one message
+        per reminder (never one cut short by the renderer)."""
+        if not reminder.covers:
+            return [reminder]
+        if self._split is None:
+            return [digest_part(reminder, i, i + 1) for i in range(len(reminder.keys))]
+        return self._split(reminder)
 
     async def send(
         self,

@@ -90,13 +90,17 @@ async def deliver_one(
         elif status != SENT:  # SENT was committed the moment the request returned
             try:
                 await (asyncio.shield(staged.close()) if stopped else staged.close())
-                mark = core.record(sessions, reminder.key, status, clock.now(), detail, token=token)
+                mark = core.record(
+                    sessions, reminder.key, status, clock.now(), detail, token=token,
+                    covers=reminder.covers,
+                )  # fmt: skip
                 status = await (asyncio.shield(mark) if stopped else mark)
             except Exception:  # the lease runs out and another sweep sends it again
                 logger.exception("reminder %s: could not record %s", reminder.key, status)
         if staged.claimed and status != SKIPPED:
             report.add(status)
-            report.outcomes[reminder.key] = status
+            for key in reminder.keys:  # a digest of several lessons: each lesson's key
+                report.outcomes[key] = status
             if status == SENT:
                 report.chats.add(reminder.chat_id)
 
@@ -126,9 +130,10 @@ async def deliver(
     lease: timedelta = LEASE,
 ) -> SweepReport:
     """Send every reminder with a few concurrent workers (the chats' turns interleaved,
-    :func:`by_turns`); ``stopping`` ends it early."""
+    :func:`by_turns`), a message too long for Telegram in its parts (``notifier.split``);
+    ``stopping`` ends it early."""
     report = SweepReport()
-    queue: Iterator[Reminder] = by_turns(due)
+    queue: Iterator[Reminder] = by_turns(part for r in due for part in notifier.split(r))
 
     async def worker() -> None:
         for reminder in queue:

@@ -5,11 +5,13 @@ Every query is scoped by school; a row of school A asked for in school B is "not
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from core.db.models import (
     Booking,
@@ -28,16 +30,22 @@ from core.views import BookingView
 
 def lesson_query(school_id: int) -> Select[Lesson]:
     """Lessons of one school, with everything needed to compute their times."""
+    return select(Lesson).where(Lesson.school_id == school_id).options(*_lesson_loads())
+
+
+def lessons_by_id(lesson_ids: Collection[int]) -> Select[Lesson]:
+    """Lessons by id whatever their school (a sweep over every school), loaded as
+    :func:`lesson_query` loads them."""
+    return select(Lesson).where(Lesson.id.in_(list(lesson_ids))).options(*_lesson_loads())
+
+
+def _lesson_loads() -> tuple[ExecutableOption, ...]:
     return (
-        select(Lesson)
-        .where(Lesson.school_id == school_id)
-        .options(
-            joinedload(Lesson.term),
-            joinedload(Lesson.teacher),
-            joinedload(Lesson.location),
-            joinedload(Lesson.room),
-            selectinload(Lesson.hybrid).selectinload(HybridPattern.windows),
-        )
+        joinedload(Lesson.term),
+        joinedload(Lesson.teacher),
+        joinedload(Lesson.location),
+        joinedload(Lesson.room),
+        selectinload(Lesson.hybrid).selectinload(HybridPattern.windows),
     )
 
 

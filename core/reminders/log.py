@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -173,6 +173,12 @@ RETURNING status
 """
 
 
+# the outcome of a message carrying several reminders (Reminder.covers), every key at once
+MARK_MANY = MARK.replace("WHERE dedupe_key = $1", "WHERE dedupe_key = ANY($1::text[])").replace(
+    "RETURNING status", "RETURNING dedupe_key, status"
+)
+
+
 async def record(
     sessions: async_sessionmaker[AsyncSession],
     key: str,
@@ -182,23 +188,30 @@ async def record(
     *,
     token: str | None = None,
     max_attempts: int = MAX_ATTEMPTS,
+    covers: Sequence[str] = (),
 ) -> str:
     """Mark the outcome of a claimed reminder; returns the status recorded (a RETRY past
     ``max_attempts`` claims is FAILED). With ``token``, only that claim's owner marks it.
+    ``covers``: the other keys of the same message (Reminder.covers), marked with it (the
+    status returned is ``key``'s).
 
     One statement in its own transaction (one round trip), run as soon as the send returns:
     the time between the Bot API's delivery and this commit is the only window in which a
     killed process leaves a message sent but unmarked (it is then sent again)."""
     engine: AsyncEngine = sessions.kw["bind"]
-    row = await Driver(engine).fetchrow(
-        MARK,
-        key,
+    args = (
         status,
         (detail or None) and detail[:500],
         now if status == SENT else None,
         max_attempts,
         token,
     )
+    if covers:
+        rows = await Driver(engine).fetch(MARK_MANY, [key, *covers], *args)
+        mine = [r for r in rows if r["dedupe_key"] == key] or rows
+        row = mine[0] if mine else None
+    else:
+        row = await Driver(engine).fetchrow(MARK, key, *args)
     if row is None:
         logger.warning("reminder %s: the claim was taken over before %s was marked", key, status)
         return status

@@ -65,16 +65,44 @@ class DigestNotice:
 
 
 @dataclass(frozen=True, slots=True)
+class AdminDigestNotice:
+    """One message to an admin: the digests of every lesson due (in lesson order; the
+    reminder's ``keys`` in the same order, one per lesson)."""
+
+    lessons: tuple[DigestNotice, ...]
+
+
+Notice = (
+    NotBookedNotice
+    | SessionNotice
+    | WaitlistOfferNotice
+    | AgendaNotice
+    | DigestNotice
+    | AdminDigestNotice
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Reminder:
-    """One message to one parent chat, with the key that makes it go out once."""
+    """One message to one chat, with the key that makes it go out once.
+
+    A message that carries several reminders (an admin's digest of several lessons) has the
+    others' keys in ``covers``: all of them are claimed in one statement and marked together
+    (core.reminders.sending), so each goes out exactly once with the message."""
 
     key: str
     kind: str
     school_id: int
     parent_id: int | None  # None: a teacher's agenda or an admin's digest
     chat_id: int
-    notice: NotBookedNotice | SessionNotice | WaitlistOfferNotice | AgendaNotice | DigestNotice
+    notice: Notice
     language: str | None = None  # the recipient's (core.languages); None: the current one
+    covers: tuple[str, ...] = ()  # the other keys this message settles with ``key``
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key this message settles: ``key`` first."""
+        return (self.key, *self.covers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,16 +9,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from core.booking.lessons import individual_slots
 from core.db.models import Lesson
 from core.errors import BookingsClosed, NotAllowed
 from core.i18n import N_
-from core.schedule import notice_ok
+from core.schedule import Window, cut_slots, notice_ok
 from core.school_file.schema import NotBookedReminders, Reminders
 
 logger = logging.getLogger(__name__)
@@ -154,16 +154,35 @@ def digest_due(now: datetime, opened_at: datetime | None, after_days: int | None
 
 
 def bookable_weeks(lesson: Lesson, tz: ZoneInfo, now: datetime) -> list[int]:
-    """Individual weeks in which some slot still starts at least 24 hours from now."""
+    """Individual weeks in which some slot still starts at least 24 hours from now (the
+    week's last slot does: the 24-hour rule only grows stricter with time)."""
     hybrid = lesson.hybrid
     if hybrid is None:
         return []
-    return [
-        week
-        for week in sorted(hybrid.individual_weeks)
-        if 1 <= week <= lesson.term.weeks
-        and any(notice_ok(slot.start_at, now) for slot in individual_slots(lesson, week, tz))
-    ]
+    windows = tuple(sorted((w.day, w.start_time, w.end_time) for w in hybrid.windows))
+    start = lesson.term.start_date
+    bookable: list[int] = []
+    for week in sorted(hybrid.individual_weeks):
+        if not 1 <= week <= lesson.term.weeks:
+            continue
+        last = _last_slot_start(start, week, windows, hybrid.slot_minutes, tz)
+        if last is not None and notice_ok(last, now):
+            bookable.append(week)
+    return bookable
+
+
+@lru_cache(maxsize=4096)
+def _last_slot_start(
+    term_start: date,
+    week: int,
+    windows: tuple[tuple[int, time, time], ...],
+    slot_minutes: int,
+    tz: ZoneInfo,
+) -> datetime | None:
+    """When the last slot of an individual week starts (None: it has none), cut as
+    :func:`core.booking.rules.individual_slots` cuts them (kept: the same every sweep)."""
+    slots = cut_slots(term_start, week, [Window(*w) for w in windows], slot_minutes, tz)
+    return max((slot.start_at for slot in slots), default=None)
 
 
 def opened_token(opened_at: datetime | None) -> int:

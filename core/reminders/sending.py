@@ -23,6 +23,10 @@ claims it. The only duplicate left is a message whose request had left the kille
 (the Bot API delivers it even after its sender died) and whose ``COMMIT`` had not: from
 the request's last byte to the ``COMMIT``'s, the request's whole round trip
 (docs/reminders.md has the measurements).
+
+A message carrying several reminders (``Reminder.covers``: an admin's digest of several
+lessons) claims, marks and releases all its keys in each statement: all of them or none,
+so each of its reminders goes out exactly once, with that message.
 """
 
 from __future__ import annotations
@@ -52,17 +56,49 @@ WHERE r.status = 'RETRY'
    OR (r.status = '{CLAIMED}' AND (r.lease_until IS NULL OR r.lease_until < clock_timestamp()))
 RETURNING r.id
 """
+# the first attempt of a message carrying several reminders (an admin's digest of several
+# lessons, Reminder.covers): every key claimed and marked SENT in one statement, or none
+# (a NULL: some key is held or settled, and the transaction is rolled back)
+FIRST_MANY = f"""
+WITH claimed AS (
+    INSERT INTO sent_reminders AS r (school_id, dedupe_key, kind, parent_id, status,
+                                     created_at, sent_at, lease_until, claim_token, attempts)
+    SELECT $1::integer, k, $3::text, $4::integer, '{SENT}', $5::timestamptz, $5::timestamptz,
+           NULL, $6::text, 1
+    FROM unnest($2::text[]) AS k ORDER BY k
+    ON CONFLICT (dedupe_key) DO UPDATE
+    SET status = '{SENT}', sent_at = EXCLUDED.sent_at, detail = NULL, lease_until = NULL,
+        claim_token = EXCLUDED.claim_token, attempts = r.attempts + 1
+    WHERE r.status = 'RETRY'
+       OR (r.status = '{CLAIMED}' AND (r.lease_until IS NULL OR r.lease_until < clock_timestamp()))
+    RETURNING r.id
+)
+SELECT CASE WHEN count(*) = cardinality($2::text[]) THEN count(*) END FROM claimed
+"""
 # a later attempt: our claim, still ours, marked SENT, uncommitted
 AGAIN = f"""
 UPDATE sent_reminders SET status = '{SENT}', sent_at = $3, lease_until = NULL
 WHERE dedupe_key = $1 AND claim_token = $2 AND status = '{CLAIMED}'
 RETURNING id
 """
+AGAIN_MANY = f"""
+WITH again AS (
+    UPDATE sent_reminders SET status = '{SENT}', sent_at = $3, lease_until = NULL
+    WHERE dedupe_key = ANY($1::text[]) AND claim_token = $2 AND status = '{CLAIMED}'
+    RETURNING id
+)
+SELECT CASE WHEN count(*) = cardinality($1::text[]) THEN count(*) END FROM again
+"""
 # the request failed: the staged row becomes our claim, with a fresh lease
 FAILED_ATTEMPT = f"""
 UPDATE sent_reminders
 SET status = '{CLAIMED}', sent_at = NULL, lease_until = clock_timestamp() + $3::interval
 WHERE dedupe_key = $1 AND claim_token = $2
+"""
+FAILED_MANY = f"""
+UPDATE sent_reminders
+SET status = '{CLAIMED}', sent_at = NULL, lease_until = clock_timestamp() + $3::interval
+WHERE dedupe_key = ANY($1::text[]) AND claim_token = $2
 """
 
 
@@ -98,11 +134,14 @@ class StagedSend:
         """Claim (the first time) or check our claim, marked SENT, uncommitted."""
         now = self.clock.now()
         r = self.reminder
+        key: str | list[str] = list(r.keys) if r.covers else r.key
         if not self.claimed:
-            args: tuple[object, ...] = (r.school_id, r.key, r.kind, r.parent_id, now, self.token)
-            staged, _ = await Staged.begin(self.engine, FIRST, *args)
+            first = FIRST_MANY if r.covers else FIRST
+            args: tuple[object, ...] = (r.school_id, key, r.kind, r.parent_id, now, self.token)
+            staged, _ = await Staged.begin(self.engine, first, *args)
         else:
-            staged, _ = await Staged.begin(self.engine, AGAIN, r.key, self.token, now)
+            again = AGAIN_MANY if r.covers else AGAIN
+            staged, _ = await Staged.begin(self.engine, again, key, self.token, now)
         if staged is None:
             return False
         self._staged = staged
@@ -121,7 +160,11 @@ class StagedSend:
         retry or for the outcome's mark."""
         staged, self._staged = self._staged, None
         if staged is not None:
-            await staged.end(FAILED_ATTEMPT, self.reminder.key, self.token, self.lease)
+            r = self.reminder
+            if r.covers:
+                await staged.end(FAILED_MANY, list(r.keys), self.token, self.lease)
+            else:
+                await staged.end(FAILED_ATTEMPT, r.key, self.token, self.lease)
 
     async def close(self) -> None:
         """End an attempt nobody ended (an unexpected error): as failed."""

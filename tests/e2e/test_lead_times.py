@@ -112,3 +112,24 @@ async def test_the_admin_digest_names_the_family_that_has_not_booked(
     assert digest["text"].startswith("Music Theory: 1 family still to book")
     assert "Brown family: Mia Brown (week 4)" in digest["text"]
     assert "Smith family" not in digest["text"]
+
+
+async def test_the_admin_gets_one_digest_for_every_lesson_due_in_the_bots_wiring(
+    api: LocalBotApi, bot_app, services, schools, clock
+) -> None:
+    """Both hybrid lessons reopened at once: their digests fall due together and go in one
+    message (the Application's notifier, its splitter wired by bot.reminders), once."""
+    alpha, _ = schools
+    rules = {"admin_digest_after_days": 3, "not_booked": {"enabled": False}}
+    await school_rules(services, alpha.school, rules)
+    for lesson in (alpha.piano, alpha.theory):
+        await services.booking.set_bookings_open(alpha.school, lesson, False, ADMIN)
+        await services.booking.set_bookings_open(alpha.school, lesson, True, ADMIN)
+    due = clock.now() + timedelta(days=3)
+    for at in (due, due + timedelta(minutes=1), due + timedelta(days=1)):
+        await sweep(bot_app, services, clock, at, NOT_BOOKED)
+    [digest] = api.chat(1001)
+    lines = digest["text"].splitlines()
+    assert lines[0] == "Families still to book in 2 lessons"
+    assert "Piano Foundations: 2 families still to book" in lines
+    assert "Music Theory: 2 families still to book" in lines

@@ -21,7 +21,7 @@ from core.clock import FixedClock
 from core.db.models import AvailabilityWindow, School
 from core.services import Services
 from core.views import Actor, BookingView
-from handlers.reminder_texts import render
+from handlers.reminder_texts import render, split
 from scheduler.notifier import Notifier
 from tests.support.chat import TOKEN
 from tests.support.factories import SchoolIds, build_two_schools
@@ -64,7 +64,7 @@ def make_notifier(
         "per_chat_seconds": 0.0,
         "backoff_seconds": 0.01,
     }
-    return bot, Notifier(bot, render=render, **(defaults | options))
+    return bot, Notifier(bot, render=render, split=split, **(defaults | options))
 
 
 async def until(predicate: Callable[[], Awaitable[bool]], timeout: float = 20.0) -> None:  # noqa: ASYNC109

@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 
 from core.clock import FixedClock
 from core.services import Services
-from tests.e2e.miniapp.conftest import BROWN, open_as, shot
+from tests.support.miniapp import BROWN, open_as, shot
 
 STRANGER = 4242
 THIS_WEEK = "Jan 18 – 24, 2027"  # the test clock's week (2027-01-19)
