@@ -11,7 +11,8 @@ Usage (from any tree; each TREE is a worktree with its own ``.venv``, or ``TREE:
 ``TREE|book:OLD=>NEW`` replaces OLD by NEW in core/booking/sql.py's BOOK in that run, to
 attribute a cost, e.g. ``"/work/wt/head|ALTER TABLE bookings DISABLE TRIGGER bookings_waitlist"``
 or ``"/work/wt/head|book:FOR KEY SHARE=>"``; with ``--bot``, ``TREE|pool:N`` gives the bot's
-engine a pool of N, else the tree's default, ``DB_POOL_SIZE``'s, or 20 for a tree without)::
+engine a pool of N, else the tree's default, ``DB_POOL_SIZE``'s, or 20 for a tree without, and
+SQL items run once the bot's school is built)::
 
     python benchmarks/cost_per_booking.py --pairs 4 /work/wt/base /work/wt/head
     python benchmarks/cost_per_booking.py --bot --pairs 4 /work/wt/base /work/wt/head
@@ -348,7 +349,16 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
         try:
             await bt.migrate(engine)
             sessions = bt.make_session_factory(engine)
-            await bt.build_school(sessions, args.warm_parents + args.parents)
+            await bt.build_school(sessions, args.warm_parents * args.warm_rounds + args.parents)
+            statements = [
+                x for x in args.setup_sql.split("|") if x and not x.startswith(("pool:", "book:"))
+            ]
+            if statements:  # a variant to attribute a cost (e.g. a trigger disabled)
+                from sqlalchemy import text
+
+                async with engine.begin() as db:
+                    for statement in statements:
+                        await db.execute(text(statement))
             latencies: list[float] = []
             if not args.no_echo:
                 echo = bt.echo_application(api, True)
@@ -384,14 +394,17 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
                 # only: a backend interrupted in a read exits), so the pool starts empty
                 await engine.dispose()
                 callgrind_control(args.postmaster, "-i", "on")
-            if args.warm_parents:  # bot_instructions.py: a first burst opens the pool's
-                # connections and runs each statement on them, uncounted in this process
+            warmed = args.warm_parents * args.warm_rounds
+            for first in range(0, warmed, args.warm_parents or 1):
+                # bot_instructions.py: a first burst opens the pool's connections and runs
+                # each statement on them, uncounted in this process; more bursts (one after
+                # the other, other parents) run each statement more times per connection
                 warm: list[float] = []
                 await bt.run_phase(
                     "warm-up",
                     [
-                        lambda i=i: bt.parent_user(api, bt.TELEGRAM_BASE + i, i, warm)
-                        for i in range(args.warm_parents)
+                        lambda i=i, w=warm: bt.parent_user(api, bt.TELEGRAM_BASE + i, i, w)
+                        for i in range(first, first + args.warm_parents)
                     ],
                     warm,
                 )
@@ -402,7 +415,7 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
                 "musicbot",
                 [
                     lambda i=i: bt.parent_user(api, bt.TELEGRAM_BASE + i, i, latencies)
-                    for i in range(args.warm_parents, args.warm_parents + args.parents)
+                    for i in range(warmed, warmed + args.parents)
                 ],
                 latencies,
             )
@@ -704,6 +717,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-echo", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--wait", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--warm-parents", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--warm-rounds", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--cg-postgres", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile", default="", help="worker: cProfile the clock's window")
     parser.add_argument("--worker", choices=("rush", "bot"), help=argparse.SUPPRESS)
