@@ -23,7 +23,8 @@ _NAMED = re.compile(r"\((\d+)\)(?: (.*))?")
 
 
 def read(path: Path) -> tuple[dict[str, int], dict[str, int]]:
-    """Inclusive instructions and calls per function name, in one callgrind file."""
+    """Inclusive instructions and calls per function name, in one callgrind file; and per
+    call from one function to another (named ``CALLER>CALLEE``)."""
     inclusive: dict[str, int] = defaultdict(int)
     calls: dict[str, int] = defaultdict(int)
     names: dict[str, str] = {}
@@ -47,6 +48,7 @@ def read(path: Path) -> tuple[dict[str, int], dict[str, int]]:
                 cost = int(parts[1]) if len(parts) > 1 else 0
                 inclusive[current] += cost  # own cost, or a call's (its callee's inclusive)
                 if call_line:
+                    inclusive[f"{current}>{called}"] += cost
                     call_line = False
                 continue
             if line.startswith("fn="):
@@ -54,7 +56,9 @@ def read(path: Path) -> tuple[dict[str, int], dict[str, int]]:
             elif line.startswith("cfn="):
                 called = name(line[4:])
             elif line.startswith("calls="):
-                calls[called] += int(line[6:].split()[0])
+                count = int(line[6:].split()[0])
+                calls[called] += count
+                calls[f"{current}>{called}"] += count
                 call_line = True
     return inclusive, calls
 
@@ -84,14 +88,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("prefixes", nargs="+", help="KEEP/R.T. (reads its full and zero)")
     parser.add_argument("--updates", type=float, required=True, help="measured updates")
     parser.add_argument("--top", type=int, default=60)
-    parser.add_argument("--match", default="", help="only functions whose name has this")
+    parser.add_argument(
+        "--match", default="",
+        help="only names with this (a call from one function to another is CALLER>CALLEE: "
+        "--match 'PostgresMain>' lists what the backend's main loop spent, callee by callee)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     sets = [one_set(p) for p in args.prefixes]
     u = args.updates
     print("total per update: " + ", ".join(f"{t / u / 1e6:.3f} M" for _i, _c, t in sets))
     names = set().union(*(s[0] for s in sets))
-    if args.match:
-        names = {n for n in names if args.match in n}
+    names = {n for n in names if args.match in n and (">" in args.match or ">" not in n)}
 
     def spread(n: str) -> float:
         values = [s[0].get(n, 0) for s in sets]
