@@ -85,15 +85,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--warm", type=int, default=10, help="parents of the uncounted warm-up before them"
     )
+    parser.add_argument(
+        "--warm-rounds", type=int, default=1,
+        help="warm-up bursts one after the other (other parents each): the steady state of "
+        "long-lived connections, each statement past its five custom plans",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--keep", default="", help="copy the bot processes' callgrind files here")
+    parser.add_argument(
+        "--keep-postgres", default="",
+        help="copy each run's PostgreSQL callgrind files here (ROUND.TREE.zero|full/)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--pg", action="append", default=[], metavar="NAME=VALUE",
+        help="a PostgreSQL setting for the whole series (e.g. plan_cache_mode=force_generic_plan)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     cg.require(("valgrind", "gcc", "callgrind_control"))
     results: dict[str, list[dict[str, float]]] = {}
     with cg.callgrind_postgres(
         "bot-instructions-",
         valgrind_options=["--instr-atstart=no"],
-        postgres_options=["-c", "autovacuum=off"],
+        postgres_options=[
+            "-c",
+            "autovacuum=off",
+            *(x for setting in args.pg for x in ("-c", setting)),
+        ],  # fmt: skip
         start_timeout=240.0,
         stop_timeout=300.0,
     ) as pg:
@@ -104,14 +121,18 @@ def main(argv: list[str] | None = None) -> int:
         baseline = len(cg.postgres_pids(postmaster))
         specs = cost.parse_specs(args.trees)
 
-        def one_run(tree: Path, python: str, setup: str, parents: int, own: Path) -> dict:
+        def one_run(
+            tree: Path, python: str, setup: str, parents: int, own: Path, keep: str = ""
+        ) -> dict:
             """PostgreSQL's count and the worker's numbers, for a warm-up and ``parents``."""
-            before = sum(totals(out).values())
+            counted = totals(out)
+            before = sum(counted.values())
             command = [
                 "valgrind", "--tool=callgrind", "--instr-atstart=no",
                 f"--callgrind-out-file={own}", python, str(_COST), "--worker", "bot",
                 "--tree", str(tree), "--database-url", url, "--postmaster", str(postmaster),
                 "--parents", str(parents), "--warm-parents", str(args.warm),
+                "--warm-rounds", str(args.warm_rounds),
                 "--seed", str(args.seed), "--setup-sql", setup, "--no-echo", "--wait", "900",
                 "--cg-postgres", "--cg-helper", str(pg.helper),
             ]  # fmt: skip
@@ -123,7 +144,14 @@ def main(argv: list[str] | None = None) -> int:
             if numbers["failures"]:  # a run with failed users counts other work
                 print(proc.stderr[-3000:], file=sys.stderr)
             settle(postmaster, baseline)
-            numbers["db_ir"] = sum(totals(out).values()) - before
+            after = totals(out)
+            numbers["db_ir"] = sum(after.values()) - before
+            numbers["backends"] = len(set(after) - set(counted))
+            if keep:  # the files this run added (a file grown since is one of this run's)
+                Path(keep).mkdir(parents=True, exist_ok=True)
+                for name, value in after.items():
+                    if counted.get(name) != value:
+                        shutil.copy(out / name, Path(keep) / name)
             return numbers
 
         for round_no in range(1, args.rounds + 1):
@@ -131,8 +159,10 @@ def main(argv: list[str] | None = None) -> int:
                 own = own_dir / f"py.{round_no}.{len(results.get(label, []))}.{tree.name}"
                 started = time.monotonic()
                 # the warm-up alone (its PostgreSQL count is subtracted), then with the parents
-                zero = one_run(tree, python, setup, 0, own_dir / "zero")
-                numbers = one_run(tree, python, setup, args.parents, own)
+                index = [spec[0] for spec in specs].index(label)
+                keep = f"{args.keep_postgres}/{round_no}.{index}." if args.keep_postgres else ""
+                zero = one_run(tree, python, setup, 0, own_dir / "zero", keep and keep + "zero")
+                numbers = one_run(tree, python, setup, args.parents, own, keep and keep + "full")
                 db_ir = numbers["db_ir"] - zero["db_ir"]
                 own_ir = cg.callgrind_total(own)
                 updates = numbers["updates"]
@@ -141,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                     "failures": numbers["failures"] + zero["failures"],
                     "py": own_ir / updates,
                     "db": db_ir / updates,
+                    "backends": numbers["backends"] - zero["backends"],
                 }
                 results.setdefault(label, []).append(run)
                 if args.keep:
@@ -149,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"round {round_no} {label}: {updates} updates ({numbers['failures']} failed "
                     f"users); per update {run['py']:,.0f} instructions in the bot process + "
-                    f"{run['db']:,.0f} in PostgreSQL = {run['py'] + run['db']:,.0f} "
+                    f"{run['db']:,.0f} in PostgreSQL = {run['py'] + run['db']:,.0f}; "
+                    f"{run['backends']} more backends than the warm-up alone "
                     f"({time.monotonic() - started:.0f} s)",
                     flush=True,
                 )

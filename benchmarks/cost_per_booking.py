@@ -11,7 +11,8 @@ Usage (from any tree; each TREE is a worktree with its own ``.venv``, or ``TREE:
 ``TREE|book:OLD=>NEW`` replaces OLD by NEW in core/booking/sql.py's BOOK in that run, to
 attribute a cost, e.g. ``"/work/wt/head|ALTER TABLE bookings DISABLE TRIGGER bookings_waitlist"``
 or ``"/work/wt/head|book:FOR KEY SHARE=>"``; with ``--bot``, ``TREE|pool:N`` gives the bot's
-engine a pool of N, else the tree's default, ``DB_POOL_SIZE``'s, or 20 for a tree without)::
+engine a pool of N, else the tree's default, ``DB_POOL_SIZE``'s, or 20 for a tree without, and
+SQL items run once the bot's school is built)::
 
     python benchmarks/cost_per_booking.py --pairs 4 /work/wt/base /work/wt/head
     python benchmarks/cost_per_booking.py --bot --pairs 4 /work/wt/base /work/wt/head
@@ -292,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-echo", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--wait", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--warm-parents", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--warm-rounds", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--cg-postgres", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile", default="", help="worker: cProfile the clock's window")
     parser.add_argument("--worker", choices=("rush", "bot"), help=argparse.SUPPRESS)

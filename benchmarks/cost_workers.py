@@ -284,7 +284,16 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
         try:
             await bt.migrate(engine)
             sessions = bt.make_session_factory(engine)
-            await bt.build_school(sessions, args.warm_parents + args.parents)
+            await bt.build_school(sessions, args.warm_parents * args.warm_rounds + args.parents)
+            statements = [
+                x for x in args.setup_sql.split("|") if x and not x.startswith(("pool:", "book:"))
+            ]
+            if statements:  # a variant to attribute a cost (e.g. a trigger disabled)
+                from sqlalchemy import text
+
+                async with engine.begin() as db:
+                    for statement in statements:
+                        await db.execute(text(statement))
             latencies: list[float] = []
             if not args.no_echo:
                 echo = bt.echo_application(api, True)
@@ -320,14 +329,17 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
                 # only: a backend interrupted in a read exits), so the pool starts empty
                 await engine.dispose()
                 cg.callgrind_control(args.postmaster, "-i", "on")
-            if args.warm_parents:  # bot_instructions.py: a first burst opens the pool's
-                # connections and runs each statement on them, uncounted in this process
+            warmed = args.warm_parents * args.warm_rounds
+            for first in range(0, warmed, args.warm_parents or 1):
+                # bot_instructions.py: a first burst opens the pool's connections and runs
+                # each statement on them, uncounted in this process; more bursts (one after
+                # the other, other parents) run each statement more times per connection
                 warm: list[float] = []
                 await bt.run_phase(
                     "warm-up",
                     [
-                        lambda i=i: bt.parent_user(api, bt.TELEGRAM_BASE + i, i, warm)
-                        for i in range(args.warm_parents)
+                        lambda i=i, w=warm: bt.parent_user(api, bt.TELEGRAM_BASE + i, i, w)
+                        for i in range(first, first + args.warm_parents)
                     ],
                     warm,
                 )
@@ -338,7 +350,7 @@ def bot_worker(args: argparse.Namespace) -> dict[str, Any]:
                 "musicbot",
                 [
                     lambda i=i: bt.parent_user(api, bt.TELEGRAM_BASE + i, i, latencies)
-                    for i in range(args.warm_parents, args.warm_parents + args.parents)
+                    for i in range(warmed, warmed + args.parents)
                 ],
                 latencies,
             )

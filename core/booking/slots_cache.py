@@ -25,30 +25,40 @@ a quarter; docs/benchmarks.md).
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from core.booking.sql import WeekState
 from core.db.driver import Driver
 from core.schedule import Slot
 
+# the weeks asked come as one JSON text and the busy times as one row each (none: one row of
+# NULLs): no array type, so no asyncpg type introspection (three statements, one of them a
+# recursive catalog query) on each pooled connection's first read of a week
 WEEK_STATES = """
-SELECT (SELECT catalog_version FROM schools WHERE id = q.school_id) AS version,
+SELECT q.n,
+       (SELECT catalog_version FROM schools WHERE id = q.school_id) AS version,
        (SELECT bookings_open FROM hybrid_patterns WHERE lesson_id = q.lesson_id)
             AS bookings_open,
-       ARRAY(SELECT start_at FROM bookings b
-              WHERE b.school_id = q.school_id AND b.teacher_id = q.teacher_id
-                AND b.status <> 'CANCELLED' AND b.start_at < q.hi AND b.end_at > q.lo
-              ORDER BY b.start_at) AS busy_starts,
-       ARRAY(SELECT end_at FROM bookings b
-              WHERE b.school_id = q.school_id AND b.teacher_id = q.teacher_id
-                AND b.status <> 'CANCELLED' AND b.start_at < q.hi AND b.end_at > q.lo
-              ORDER BY b.start_at) AS busy_ends
-FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::timestamptz[], $5::timestamptz[])
-     WITH ORDINALITY AS q(school_id, lesson_id, teacher_id, lo, hi, n)
-ORDER BY q.n
+       b.start_at, b.end_at
+FROM json_to_recordset($1::text::json)
+     AS q(n integer, school_id integer, lesson_id integer, teacher_id integer,
+          lo timestamptz, hi timestamptz)
+LEFT JOIN LATERAL (
+    SELECT b.start_at, b.end_at FROM bookings b
+     WHERE b.school_id = q.school_id AND b.teacher_id = q.teacher_id
+       AND b.status <> 'CANCELLED' AND b.start_at < q.hi AND b.end_at > q.lo
+) b ON true
+ORDER BY q.n, b.start_at, b.end_at
 """
+
+
+def _instant(moment: datetime) -> str:
+    """An instant as PostgreSQL reads a timestamptz (a naive one is UTC, as asyncpg sends it)."""
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).isoformat()
+
 
 ANSWERS_LIMIT = 20_000  # kept answers per process; past it they are kept afresh
 
@@ -122,17 +132,31 @@ class WeekReads:
 
     async def _read(self, asked: list[Asked]) -> list[WeekState]:
         self.statements += 1
-        columns = list(zip(*asked, strict=True))
-        rows = await self.driver.fetch(WEEK_STATES, *(list(c) for c in columns))
-        if len(rows) != len(asked):  # pragma: no cover - one row per unnest element
-            raise RuntimeError("the week-states statement lost a row")
+        weeks = json.dumps(
+            [
+                {"n": n, "school_id": school, "lesson_id": lesson, "teacher_id": teacher,
+                 "lo": _instant(lo), "hi": _instant(hi)}
+                for n, (school, lesson, teacher, lo, hi) in enumerate(asked)
+            ]
+        )  # fmt: skip
+        rows = await self.driver.fetch(WEEK_STATES, weeks)
+        heads: dict[int, Any] = {}
+        busy: dict[int, list[tuple[datetime, datetime]]] = {}
+        for row in rows:
+            n = row["n"]
+            heads.setdefault(n, row)
+            times = busy.setdefault(n, [])
+            if row["start_at"] is not None:
+                times.append((row["start_at"], row["end_at"]))
+        if len(heads) != len(asked):  # pragma: no cover - one row or more per week asked
+            raise RuntimeError("the week-states statement lost a week")
         return [
             WeekState(
-                version=row["version"],
-                bookings_open=row["bookings_open"],
-                busy=list(zip(row["busy_starts"], row["busy_ends"], strict=True)),
+                version=heads[n]["version"],
+                bookings_open=heads[n]["bookings_open"],
+                busy=busy[n],
             )
-            for row in rows
+            for n in range(len(asked))
         ]
 
     def known(

@@ -33,6 +33,12 @@ T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 727_001  # advisory lock id: one migrator at a time
 CONNECT_TIMEOUT = 10.0  # seconds a new connection may take before the database is "not answering"
+# every statement runs on its generic plan, made once per pooled connection: PostgreSQL's
+# default plans a prepared statement afresh at each of its first five executions on a
+# connection (and for ever if its generic plan's estimate looks dearer), and planning the
+# hot statements costs several times their execution (docs/benchmarks.md, issue 9, branch
+# pgcost); their lookups are by key, so one plan serves every value
+PLAN_CACHE_MODE = "force_generic_plan"
 
 
 def make_engine(
@@ -50,7 +56,11 @@ def make_engine(
         # no pre-ping (a round trip per use): a connection the server closed is dropped at
         # checkout for free instead (asyncpg already knows), see drop_closed_on_checkout
         pool_pre_ping=False,
-        connect_args={"timeout": connect_timeout},
+        connect_args={
+            "timeout": connect_timeout,
+            # in the start-up packet: no round trip of its own
+            "server_settings": {"plan_cache_mode": PLAN_CACHE_MODE},
+        },
         echo=echo,
     )
     event.listen(engine.sync_engine, "checkout", drop_closed_on_checkout)

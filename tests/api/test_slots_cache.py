@@ -10,8 +10,12 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from core.booking.slots_cache import WEEK_STATES
 from core.clock import FixedClock
+from core.db.driver import Driver
+from core.db.engine import make_engine, make_session_factory
 from core.services import Services
+from core.views import Actor
 from tests.support.api_client import Api
 from tests.support.factories import SchoolIds
 
@@ -24,6 +28,7 @@ import asyncio, sys
 from datetime import datetime
 from core.clock import FixedClock
 from core.db.engine import make_engine, make_session_factory
+from core.booking.slots_cache import WEEK_STATES
 from core.services import Services
 from core.views import Actor
 
@@ -153,3 +158,36 @@ async def test_an_answer_kept_follows_the_clock(api: Api) -> None:
     assert before[0] in await starts(api)
     api.clock.set(start)  # a clock set back: the slot is bookable again
     assert await parent_starts() == before
+
+
+async def test_a_week_read_has_no_array_type_and_sees_each_booking_once(
+    db_url: str, schools: tuple[SchoolIds, SchoolIds], clock: FixedClock
+) -> None:
+    alpha, _ = schools
+    engine = make_engine(db_url, pool_size=1)  # a fresh connection, as a new pooled one
+    try:
+        booking = Services.build(make_session_factory(engine), clock).booking
+        free = await booking.available_slots(alpha.school, alpha.piano, 4)
+        made = await booking.create_booking(
+            alpha.school, Actor.system("test"), alpha.piano, alpha.emma, 4, free[1].start_at
+        )
+        # two weeks in one statement: the booked week, and the other lesson's
+        both = await asyncio.gather(
+            booking.available_slots(alpha.school, alpha.piano, 4),
+            booking.available_slots(alpha.school, alpha.theory, 4),
+        )
+        assert [s.start_at for s in both[0]] == [
+            s.start_at for s in free if s.start_at != made.start_at
+        ]
+        assert both[1] == await booking.available_slots(alpha.school, alpha.theory, 4)
+        # the week-states statement has no array among its parameters and columns, so a
+        # pooled connection's first read of a week asks asyncpg for no type introspection
+        types = await Driver(engine).fetch(
+            "SELECT parameter_types::text AS p, result_types::text AS r "
+            "FROM pg_prepared_statements WHERE statement = $1",
+            WEEK_STATES,
+        )
+        assert len(types) == 1
+        assert "[]" not in types[0]["p"] + types[0]["r"], dict(types[0])
+    finally:
+        await engine.dispose()
