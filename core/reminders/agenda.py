@@ -71,7 +71,7 @@ async def due_agendas(sessions: async_sessionmaker[AsyncSession], now: datetime)
     """Every teacher's agenda due now, in every school that turned agendas on."""
     due: list[Reminder] = []
     async with unit_of_work(sessions) as session:
-        for school_id, tz_name, tz, rules in await schools_awake(session, now):
+        for school_id, tz_name, tz, rules, _ in await schools_awake(session, now):
             days = agenda_days(now, tz, rules.teacher_agenda)
             if not days:
                 continue

@@ -44,12 +44,12 @@ from core.db.models import (
     Lesson,
     LessonType,
     Parent,
-    School,
     Student,
     UserLanguage,
 )
 from core.db.records import SentReminder
 from core.i18n import pick_language
+from core.reminders.due import schools_awake
 from core.reminders.log import takeable
 from core.reminders.notices import AdminDigestNotice, BookNow, DigestNotice, Reminder, StillToBook
 from core.reminders.rules import (
@@ -57,8 +57,6 @@ from core.reminders.rules import (
     bookable_weeks,
     digest_due,
     opened_token,
-    quiet_now,
-    school_rules,
 )
 from core.schedule import week_monday
 
@@ -87,17 +85,11 @@ class _Due:
 
 async def _schools(session: AsyncSession, now: datetime) -> dict[int, _School]:
     """The schools that ask for digests and are outside their quiet hours now."""
-    rows = await session.execute(
-        select(School.id, School.timezone, School.reminders, School.language)
-    )
-    found: dict[int, _School] = {}
-    for school_id, tz_name, raw, language in rows:
-        rules = school_rules(raw)
-        tz = ZoneInfo(tz_name)
-        after = rules.admin_digest_after_days
-        if after is not None and not quiet_now(now, tz, rules.quiet_hours):
-            found[school_id] = _School(school_id, tz, language, after)
-    return found
+    return {
+        school.id: _School(school.id, school.tz, school.language, after)
+        for school in await schools_awake(session, now)
+        if (after := school.rules.admin_digest_after_days) is not None
+    }
 
 
 async def _admins(

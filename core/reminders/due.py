@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
@@ -72,17 +73,27 @@ LEGACY_LEAD = timedelta(hours=24)  # the one lead time the log's older keys were
 # --- due computation -----------------------------------------------------------------------
 
 
-async def schools_awake(
-    session: AsyncSession, now: datetime
-) -> list[tuple[int, str, ZoneInfo, Reminders]]:
+class AwakeSchool(NamedTuple):
+    """A school outside its quiet hours: what every sweep reads of it."""
+
+    id: int
+    tz_name: str
+    tz: ZoneInfo
+    rules: Reminders
+    language: str | None  # the school file's school.language (users who chose none)
+
+
+async def schools_awake(session: AsyncSession, now: datetime) -> list[AwakeSchool]:
     """Every school outside its quiet hours ``now`` (nothing a sweep finds is sent inside
-    them): its id, time zone (name and zone) and reminder rules."""
-    rows = (await session.execute(select(School.id, School.timezone, School.reminders))).all()
+    them): its id, time zone (name and zone), reminder rules and language."""
+    rows = await session.execute(
+        select(School.id, School.timezone, School.reminders, School.language)
+    )
     awake = []
-    for school_id, tz_name, raw in rows:
+    for school_id, tz_name, raw, language in rows:
         rules, tz = school_rules(raw), ZoneInfo(tz_name)
         if not quiet_now(now, tz, rules.quiet_hours):
-            awake.append((school_id, tz_name, tz, rules))
+            awake.append(AwakeSchool(school_id, tz_name, tz, rules, language))
     return awake
 
 
@@ -213,7 +224,7 @@ async def due_not_booked(
     """Every not-booked reminder due now, in every school (the periodic sweep)."""
     due: list[Reminder] = []
     async with unit_of_work(sessions) as session:
-        for school_id, tz_name, tz, school in await schools_awake(session, now):
+        for school_id, tz_name, tz, school, _ in await schools_awake(session, now):
             rules = school.not_booked
             if not rules.enabled:
                 continue
@@ -347,7 +358,7 @@ async def due_sessions(sessions: async_sessionmaker[AsyncSession], now: datetime
     lead time due now (:func:`core.reminders.rules.lead_due`), outside the quiet hours."""
     due: list[Reminder] = []
     async with unit_of_work(sessions) as session:
-        for school_id, tz_name, _, rules in await schools_awake(session, now):
+        for school_id, tz_name, _, rules, _ in await schools_awake(session, now):
             leads = rules.lead_times()
             if not leads:
                 continue
